@@ -1,1 +1,390 @@
-//! (being written)
+//! Username and password rules of the first login (SPEC §2, manual §1).
+//!
+//! An admin creates an account with a generated username and password; at first login the
+//! user must choose new ones. [`check_first_login`] reports every failed rule as its own
+//! [`Issue`], because the form shows all of the manual's ticks at once.
+//!
+//! Passwords are never trimmed (a space is a legitimate password character) and never
+//! printed: [`Password`] has no `Display`, no serde, and its `Debug` is `Password(***)`.
+
+use crate::fields::string_newtype;
+use crate::validation::{Code, FieldError, Issue, Path, Report};
+use serde::{Deserialize, Serialize};
+
+/// A username: 3 to 32 characters of `a-z A-Z 0-9 _ .`, kept as typed.
+///
+/// Usernames are unique case-insensitively: compare and index [`Username::normalized`].
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Username {
+    name: String,
+}
+string_newtype!(Username, name, debug);
+
+impl Username {
+    /// Minimum length in characters.
+    pub const MIN_CHARS: usize = 3;
+    /// Maximum length in characters.
+    pub const MAX_CHARS: usize = 32;
+
+    /// Parses a username (trimmed). Fails with the first broken rule: `required`,
+    /// `too_short`, `too_long`, then `invalid_format` for other characters.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        match username_errors(raw.trim()).into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(Username {
+                name: raw.trim().to_owned(),
+            }),
+        }
+    }
+
+    /// The lower-case form used for the case-insensitive uniqueness check.
+    pub fn normalized(&self) -> String {
+        self.name.to_ascii_lowercase()
+    }
+}
+
+/// Every broken username rule, in order (length and character set are separate ticks).
+fn username_errors(s: &str) -> Vec<FieldError> {
+    if s.is_empty() {
+        return vec![FieldError::new(Code::Required)];
+    }
+    let mut errors = Vec::new();
+    let len = s.chars().count();
+    if len < Username::MIN_CHARS {
+        errors.push(FieldError::with_limit(Code::TooShort, Username::MIN_CHARS));
+    } else if len > Username::MAX_CHARS {
+        errors.push(FieldError::with_limit(Code::TooLong, Username::MAX_CHARS));
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    {
+        errors.push(FieldError::new(Code::InvalidFormat));
+    }
+    errors
+}
+
+/// A password that passed the policy. Deliberately not `Display` and not serde; `Debug`
+/// prints `Password(***)`, so it cannot end up in a log line or a JSON body by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    /// Minimum length in characters.
+    pub const MIN_CHARS: usize = 8;
+    /// Maximum length in characters (bounds the cost of hashing).
+    pub const MAX_CHARS: usize = 128;
+
+    /// The password text, for hashing only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// The new username and password chosen at first login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCredentials {
+    /// The new username (uniqueness is the caller's check).
+    pub username: Username,
+    /// The new password, to be hashed.
+    pub password: Password,
+}
+
+/// Field path of the username.
+const USERNAME: &str = "username";
+/// Field path of the password.
+const PASSWORD: &str = "password";
+/// Field path of the confirmation.
+const CONFIRMATION: &str = "password_confirmation";
+
+/// Pushes every broken policy rule of `password` at `field`: length, the three character
+/// classes and not containing `username`. Returns whether none was broken.
+fn password_rules(report: &mut Report, field: &Path, password: &str, username: &str) -> bool {
+    let before = report.errors.len();
+    if password.is_empty() {
+        report.add(field, Code::Required);
+        return false;
+    }
+    let len = password.chars().count();
+    if len < Password::MIN_CHARS {
+        report.push(Issue::with_messages(
+            field,
+            Code::TooShort,
+            "อย่างน้อย 8 ตัวอักษร",
+            "At least 8 characters",
+        ));
+    }
+    if len > Password::MAX_CHARS {
+        report.push(Issue::with_messages(
+            field,
+            Code::TooLong,
+            "ไม่เกิน 128 ตัวอักษร",
+            "At most 128 characters",
+        ));
+    }
+    let classes: [(fn(&char) -> bool, &str, &str); 3] = [
+        (
+            char::is_ascii_uppercase,
+            "มีตัวอักษรพิมพ์ใหญ่ (A-Z)",
+            "At least one upper-case letter (A-Z)",
+        ),
+        (
+            char::is_ascii_lowercase,
+            "มีตัวอักษรพิมพ์เล็ก (a-z)",
+            "At least one lower-case letter (a-z)",
+        ),
+        (char::is_ascii_digit, "มีตัวเลข (0-9)", "At least one digit (0-9)"),
+    ];
+    for (has, th, en) in classes {
+        if !password.chars().any(|c| has(&c)) {
+            report.push(Issue::with_messages(field, Code::InvalidFormat, th, en));
+        }
+    }
+    let username = username.trim();
+    if !username.is_empty() && password.to_lowercase().contains(&username.to_lowercase()) {
+        report.push(Issue::with_messages(
+            field,
+            Code::NotAllowed,
+            "ต้องไม่มีชื่อผู้ใช้อยู่ในรหัสผ่าน",
+            "Must not contain the username",
+        ));
+    }
+    report.errors.len() == before
+}
+
+/// Checks a password against the policy alone (length, `A-Z`, `a-z`, `0-9`, not containing
+/// `username`), reporting at field `password`. For passwords the system generates for new
+/// accounts, where there is no current password and no confirmation.
+pub fn check_password(password: &str, username: &str) -> Result<Password, Report> {
+    let mut report = Report::new();
+    if password_rules(&mut report, &Path::root().key(PASSWORD), password, username) {
+        Ok(Password(password.to_owned()))
+    } else {
+        Err(report)
+    }
+}
+
+/// Checks the first-login form and reports every broken rule separately, at the fields
+/// `username`, `password` and `password_confirmation`.
+///
+/// `is_current_password` tells whether a text is the account's current password (typically an
+/// Argon2 verification); it is called at most once, and only for a non-empty password.
+/// Uniqueness of the username needs the store and is the caller's check.
+///
+/// ```
+/// use onboard_core::account::check_first_login;
+/// let ok = check_first_login("somchai.k", "Tangrat2027", "Tangrat2027", |_| false).unwrap();
+/// assert_eq!(ok.username.normalized(), "somchai.k");
+///
+/// let report = check_first_login("ab", "short", "shirt", |_| false).unwrap_err();
+/// let fields: Vec<_> = report.errors.iter().map(|i| i.field.as_str()).collect();
+/// // too short username; password too short, no A-Z, no digit; confirmation mismatch.
+/// assert_eq!(fields, ["username", "password", "password", "password", "password_confirmation"]);
+/// ```
+pub fn check_first_login(
+    username: &str,
+    password: &str,
+    confirmation: &str,
+    is_current_password: impl Fn(&str) -> bool,
+) -> Result<NewCredentials, Report> {
+    let mut report = Report::new();
+
+    let username_field = Path::root().key(USERNAME);
+    for e in username_errors(username.trim()) {
+        report.add(&username_field, e);
+    }
+
+    let password_field = Path::root().key(PASSWORD);
+    password_rules(&mut report, &password_field, password, username);
+    if !password.is_empty() && is_current_password(password) {
+        report.push(Issue::with_messages(
+            &password_field,
+            Code::NotAllowed,
+            "ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน",
+            "Must differ from the current password",
+        ));
+    }
+
+    let confirmation_field = Path::root().key(CONFIRMATION);
+    if confirmation.is_empty() {
+        report.add(&confirmation_field, Code::Required);
+    } else if confirmation != password {
+        report.add(&confirmation_field, Code::Mismatch);
+    }
+
+    if !report.is_valid() {
+        return Err(report);
+    }
+    match Username::parse(username) {
+        Ok(username) => Ok(NewCredentials {
+            username,
+            password: Password(password.to_owned()),
+        }),
+        // Unreachable: the same rules were checked above. Kept total rather than unwrap.
+        Err(e) => {
+            report.add(&username_field, e);
+            Err(report)
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// (field, code) of every error.
+    fn errors(r: Result<NewCredentials, Report>) -> Vec<(String, Code)> {
+        r.unwrap_err()
+            .errors
+            .into_iter()
+            .map(|i| (i.field, i.code))
+            .collect()
+    }
+
+    fn login(password: &str) -> Vec<(String, Code)> {
+        errors(check_first_login("somchai", password, password, |_| false))
+    }
+
+    fn pw(code: Code) -> (String, Code) {
+        (PASSWORD.to_owned(), code)
+    }
+
+    #[test]
+    fn username_lengths_and_characters() {
+        assert!(Username::parse("abc").is_ok());
+        assert_eq!(
+            Username::parse("ab"),
+            Err(FieldError::with_limit(Code::TooShort, 3))
+        );
+        assert!(Username::parse(&"a".repeat(32)).is_ok());
+        assert_eq!(
+            Username::parse(&"a".repeat(33)),
+            Err(FieldError::with_limit(Code::TooLong, 32))
+        );
+        assert_eq!(Username::parse("  "), Err(FieldError::new(Code::Required)));
+        for bad in ["som chai", "som-chai", "สมชาย", "a@b.c", "abc!"] {
+            assert_eq!(
+                Username::parse(bad),
+                Err(FieldError::new(Code::InvalidFormat)),
+                "{bad}"
+            );
+        }
+        let u = Username::parse(" Som_Chai.K ").unwrap();
+        assert_eq!(u.as_str(), "Som_Chai.K");
+        assert_eq!(u.normalized(), "som_chai.k");
+        assert_eq!(u.normalized(), Username::parse("SOM_CHAI.K").unwrap().normalized());
+        assert_eq!(serde_json::to_string(&u).unwrap(), "\"Som_Chai.K\"");
+        assert!(serde_json::from_str::<Username>("\"a b\"").is_err());
+    }
+
+    #[test]
+    fn username_rules_are_reported_separately() {
+        let e = errors(check_first_login("ก", "Tangrat2027", "Tangrat2027", |_| false));
+        assert_eq!(
+            e,
+            [
+                (USERNAME.to_owned(), Code::TooShort),
+                (USERNAME.to_owned(), Code::InvalidFormat)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_good_first_login() {
+        let c = check_first_login(" somchai ", "Tangrat2027", "Tangrat2027", |p| p == "Old1pass!")
+            .unwrap();
+        assert_eq!(c.username.as_str(), "somchai");
+        assert_eq!(c.password.expose(), "Tangrat2027");
+        assert_eq!(format!("{:?}", c.password), "Password(***)");
+        assert!(!format!("{c:?}").contains("Tangrat"));
+    }
+
+    #[test]
+    fn each_password_rule_alone() {
+        // Length: 7 fails, 8 passes; 128 passes, 129 fails.
+        assert_eq!(login("Abcde12"), [pw(Code::TooShort)]);
+        assert!(check_first_login("somchai", "Abcdef12", "Abcdef12", |_| false).is_ok());
+        let max = format!("Ab1{}", "x".repeat(125));
+        assert!(check_first_login("somchai", &max, &max, |_| false).is_ok());
+        assert_eq!(login(&format!("{max}x")), [pw(Code::TooLong)]);
+        // Character classes.
+        assert_eq!(login("abcdefg1"), [pw(Code::InvalidFormat)]);
+        assert_eq!(login("ABCDEFG1"), [pw(Code::InvalidFormat)]);
+        assert_eq!(login("Abcdefgh"), [pw(Code::InvalidFormat)]);
+        // Username inside, case-insensitively.
+        assert_eq!(login("xSomChai1"), [pw(Code::NotAllowed)]);
+        // Same as the current password.
+        let e = errors(check_first_login("somchai", "Tangrat2027", "Tangrat2027", |p| {
+            p == "Tangrat2027"
+        }));
+        assert_eq!(e, [pw(Code::NotAllowed)]);
+        // Confirmation.
+        let e = errors(check_first_login("somchai", "Tangrat2027", "Tangrat2028", |_| false));
+        assert_eq!(e, [(CONFIRMATION.to_owned(), Code::Mismatch)]);
+        let e = errors(check_first_login("somchai", "Tangrat2027", "", |_| false));
+        assert_eq!(e, [(CONFIRMATION.to_owned(), Code::Required)]);
+    }
+
+    #[test]
+    fn class_messages_are_the_manuals_ticks() {
+        let r = check_first_login("somchai", "!!!!", "!!!!", |_| false).unwrap_err();
+        let th: Vec<&str> = r.errors.iter().map(|i| i.message_th.as_str()).collect();
+        assert_eq!(
+            th,
+            [
+                "อย่างน้อย 8 ตัวอักษร",
+                "มีตัวอักษรพิมพ์ใหญ่ (A-Z)",
+                "มีตัวอักษรพิมพ์เล็ก (a-z)",
+                "มีตัวเลข (0-9)"
+            ]
+        );
+    }
+
+    #[test]
+    fn everything_is_reported_at_once() {
+        let e = errors(check_first_login("", "", "x", |_| panic!("not called for empty")));
+        assert_eq!(
+            e,
+            [
+                (USERNAME.to_owned(), Code::Required),
+                pw(Code::Required),
+                (CONFIRMATION.to_owned(), Code::Mismatch)
+            ]
+        );
+        let e = errors(check_first_login("abc", "abc", "ab", |_| true));
+        assert_eq!(
+            e,
+            [
+                pw(Code::TooShort),
+                pw(Code::InvalidFormat),
+                pw(Code::InvalidFormat),
+                pw(Code::NotAllowed),
+                pw(Code::NotAllowed),
+                (CONFIRMATION.to_owned(), Code::Mismatch)
+            ]
+        );
+    }
+
+    #[test]
+    fn passwords_are_not_trimmed() {
+        assert!(check_first_login("somchai", " Tangrat2027 ", " Tangrat2027 ", |_| false).is_ok());
+        let e = errors(check_first_login("somchai", " Tangrat2027", "Tangrat2027", |_| false));
+        assert_eq!(e, [(CONFIRMATION.to_owned(), Code::Mismatch)]);
+    }
+
+    #[test]
+    fn generated_passwords() {
+        assert_eq!(check_password("Xk9mPq2Lw", "u12345").unwrap().expose(), "Xk9mPq2Lw");
+        let r = check_password("u12345Abc", "U12345").unwrap_err();
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!((r.errors[0].field.as_str(), r.errors[0].code), ("password", Code::NotAllowed));
+    }
+}

@@ -16,11 +16,13 @@
 //! | [`schedule`] | the Tuesday release train, launch deadlines, Thai dates |
 //! | [`workflow`] | the state machine: commands, events, `apply`, `fold` |
 //! | [`dashboard`] | the dashboard counts as a pure function |
+//! | [`notify`] | which events notify whom, in Thai and English |
 
 pub mod account;
 pub mod dashboard;
 pub mod fields;
 pub mod file;
+pub mod notify;
 pub mod payload;
 pub mod reference;
 pub mod schedule;

@@ -1,0 +1,75 @@
+//! Shared fixtures of the core tests: actors, a fixed clock and valid payloads of each step.
+#![allow(dead_code)]
+
+use chrono::{DateTime, TimeZone, Utc};
+use onboard_core::file::OfflineFiles;
+use onboard_core::reference::{Role, Step};
+use onboard_core::schedule::ScheduleConfig;
+use onboard_core::workflow::{self, Actor, EService, Env, Event, FixedCredentials};
+use uuid::Uuid;
+
+pub const AGENCY: Uuid = Uuid::from_u128(0xA);
+pub const OTHER_AGENCY: Uuid = Uuid::from_u128(0xB);
+
+pub fn officer() -> Actor {
+    Actor { user_id: Uuid::from_u128(0x1), role: Role::Agency, agency_id: Some(AGENCY) }
+}
+pub fn other_officer() -> Actor {
+    Actor { user_id: Uuid::from_u128(0x2), role: Role::Agency, agency_id: Some(OTHER_AGENCY) }
+}
+pub fn reviewer() -> Actor {
+    Actor { user_id: Uuid::from_u128(0x3), role: Role::Reviewer, agency_id: None }
+}
+pub fn admin() -> Actor {
+    Actor { user_id: Uuid::from_u128(0x4), role: Role::Admin, agency_id: None }
+}
+
+/// Wednesday 2026-11-25, 10:00 in Bangkok.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap()
+}
+
+/// Owns what an [`Env`] borrows.
+pub struct EnvParts {
+    files: OfflineFiles,
+    schedule: ScheduleConfig,
+    issuer: FixedCredentials,
+}
+
+impl EnvParts {
+    pub fn new() -> Self {
+        EnvParts { files: OfflineFiles, schedule: ScheduleConfig::default(), issuer: FixedCredentials }
+    }
+    pub fn env(&self) -> Env<'_> {
+        Env { now: now(), files: &self.files, schedule: &self.schedule, credentials: &self.issuer }
+    }
+}
+
+pub fn new_service(env: &Env) -> (EService, Vec<Event>) {
+    workflow::create(&officer(), Uuid::from_u128(0x5E), AGENCY, "ระบบแจ้งเตือนสิทธิสวัสดิการ", &["ขอรับเงินอุดหนุน".into()], env)
+        .expect("create")
+}
+
+fn fixture(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("fixture is JSON")
+}
+
+/// A valid payload of a form step (steps 3 and 6 get an attempt body, which `submit` refuses).
+pub fn valid_payload(step: Step) -> serde_json::Value {
+    match step {
+        Step::Credential => fixture(include_str!("../fixtures/step1-valid.json")),
+        Step::UatSetup => fixture(include_str!("../fixtures/step2-valid.json")),
+        Step::PlatformRequest => fixture(include_str!("../fixtures/step4-valid.json")),
+        Step::PreprodSetup => fixture(include_str!("../fixtures/step5-valid.json")),
+        Step::Launch => fixture(include_str!("../fixtures/step7-valid.json")),
+        Step::UatTest | Step::PreprodTest => attempt_input(true),
+    }
+}
+
+pub fn attempt_input(valid: bool) -> serde_json::Value {
+    if valid {
+        serde_json::json!({"details": "ทดสอบเข้าสู่ระบบด้วย ThaID ผ่านทุกกรณี", "file_id": "file-result-1"})
+    } else {
+        serde_json::json!({"details": "", "file_id": null})
+    }
+}

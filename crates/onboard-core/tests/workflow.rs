@@ -1,0 +1,362 @@
+//! Property tests of the state machine invariants of SPEC §4, plus a few plain walks.
+//!
+//! Commands are generated as small [`Op`] values (who, what, which step, which body) so a
+//! shrunk counterexample reads like a script.
+
+mod common;
+
+use common::*;
+use onboard_core::reference::{Role, Step, StepStatus};
+use onboard_core::workflow::{
+    self, AttemptStatus, Change, Command, CommandError, EService, Event, SuppliedCredentials,
+};
+use proptest::prelude::*;
+
+/// Who issues an op.
+#[derive(Debug, Clone, Copy)]
+enum Who {
+    Officer,
+    OtherAgency,
+    Reviewer,
+    Admin,
+}
+
+/// Which step an op is about: mostly the current one, so sequences make progress.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Current,
+    Step(u8),
+}
+
+/// Which body a form op carries.
+#[derive(Debug, Clone, Copy)]
+enum Body {
+    Valid,
+    Empty,
+    SavedDraft,
+    Malformed,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    UpdateServices { valid: bool },
+    SaveDraft(Body),
+    Submit(Body),
+    AddAttempt { valid: bool },
+    EditAttempt { number: u32 },
+    DeleteAttempt { number: u32 },
+    Withdraw,
+    Approve { supplied: bool, note: bool },
+    RequestChanges { blank: bool },
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Op {
+    who: Who,
+    at: At,
+    kind: Kind,
+    /// An `If-Match` that is stale by this much (0 = none given).
+    stale_by: u8,
+}
+
+fn who() -> impl Strategy<Value = Who> {
+    prop_oneof![
+        6 => Just(Who::Officer),
+        1 => Just(Who::OtherAgency),
+        4 => Just(Who::Reviewer),
+        1 => Just(Who::Admin),
+    ]
+}
+
+fn body() -> impl Strategy<Value = Body> {
+    prop_oneof![
+        6 => Just(Body::Valid),
+        1 => Just(Body::Empty),
+        2 => Just(Body::SavedDraft),
+        1 => Just(Body::Malformed),
+    ]
+}
+
+fn kind() -> impl Strategy<Value = Kind> {
+    prop_oneof![
+        1 => any::<bool>().prop_map(|valid| Kind::UpdateServices { valid }),
+        2 => body().prop_map(Kind::SaveDraft),
+        5 => body().prop_map(Kind::Submit),
+        4 => any::<bool>().prop_map(|valid| Kind::AddAttempt { valid }),
+        1 => (1u32..4).prop_map(|number| Kind::EditAttempt { number }),
+        1 => (1u32..4).prop_map(|number| Kind::DeleteAttempt { number }),
+        1 => Just(Kind::Withdraw),
+        6 => (any::<bool>(), any::<bool>()).prop_map(|(supplied, note)| Kind::Approve { supplied, note }),
+        2 => any::<bool>().prop_map(|blank| Kind::RequestChanges { blank }),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    (
+        who(),
+        prop_oneof![8 => Just(At::Current), 2 => (1u8..=7).prop_map(At::Step)],
+        kind(),
+        prop_oneof![9 => Just(0u8), 1 => 1u8..3],
+    )
+        .prop_map(|(who, at, kind, stale_by)| Op {
+            who,
+            at,
+            kind,
+            stale_by,
+        })
+}
+
+fn command(op: &Op, state: &EService) -> Command {
+    let step = match op.at {
+        At::Current => state.current_step(),
+        At::Step(n) => Step::from_number(n).unwrap_or(Step::Credential),
+    };
+    let form = |body: Body| match body {
+        Body::Valid => Some(valid_payload(step)),
+        Body::Empty => Some(serde_json::json!({})),
+        Body::SavedDraft => None,
+        Body::Malformed => Some(serde_json::json!([1, 2, 3])),
+    };
+    match op.kind {
+        Kind::UpdateServices { valid } => Command::UpdateServices {
+            services: if valid {
+                vec!["ขอรับเงินอุดหนุน".into(), "ตรวจสอบสิทธิ".into()]
+            } else {
+                vec!["ซ้ำ".into(), " ซ้ำ ".into()]
+            },
+        },
+        Kind::SaveDraft(body) => Command::SaveDraft {
+            step,
+            payload: form(body).unwrap_or_else(|| valid_payload(step)),
+        },
+        Kind::Submit(body) => Command::Submit {
+            step,
+            payload: form(body),
+        },
+        Kind::AddAttempt { valid } => Command::AddAttempt {
+            step,
+            input: attempt_input(valid),
+        },
+        Kind::EditAttempt { number } => Command::EditAttempt {
+            step,
+            number,
+            input: attempt_input(true),
+        },
+        Kind::DeleteAttempt { number } => Command::DeleteAttempt { step, number },
+        Kind::Withdraw => Command::Withdraw { step },
+        Kind::Approve { supplied, note } => Command::Approve {
+            step,
+            note: note.then(|| "ผ่าน / OK".to_owned()),
+            credentials: supplied.then(|| SuppliedCredentials {
+                app_id: "app-1".into(),
+                consumer_key: "key-1".into(),
+                consumer_secret: "secret-1".into(),
+            }),
+        },
+        Kind::RequestChanges { blank } => Command::RequestChanges {
+            step,
+            reason: if blank { "   ".into() } else { "กรุณาแก้ไข URL".into() },
+        },
+    }
+}
+
+fn actor(who: Who) -> workflow::Actor {
+    match who {
+        Who::Officer => officer(),
+        Who::OtherAgency => other_officer(),
+        Who::Reviewer => reviewer(),
+        Who::Admin => admin(),
+    }
+}
+
+/// Invariants 1 and 2 on one state.
+fn check_shape(state: &EService) -> Result<(), TestCaseError> {
+    let statuses: Vec<StepStatus> = state.steps.iter().map(|s| s.status).collect();
+    let done = statuses
+        .iter()
+        .take_while(|s| **s == StepStatus::Completed)
+        .count();
+    // 1. Completed steps form a prefix.
+    prop_assert!(
+        statuses[done..].iter().all(|s| *s != StepStatus::Completed),
+        "completed steps are not a prefix: {statuses:?}"
+    );
+    if done < 7 {
+        // 2. Exactly one current step; everything after it locked.
+        prop_assert!(statuses[done].is_current(), "no current step: {statuses:?}");
+        prop_assert!(
+            statuses[done + 1..].iter().all(|s| *s == StepStatus::Locked),
+            "steps after the current one are not locked: {statuses:?}"
+        );
+    }
+    prop_assert_eq!(state.launch_on.is_some(), done == 7);
+    Ok(())
+}
+
+/// Invariants 4, 5 and 6 over a whole history.
+fn check_history(state: &EService, log: &[Event]) -> Result<(), TestCaseError> {
+    // 4. The log folds to the state.
+    let folded = EService::from_events(log).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(&folded, state);
+    for s in &state.steps {
+        let events = || log.iter().filter(|e| e.step == Some(s.step));
+        let approvals: Vec<&Event> = events()
+            .filter(|e| matches!(e.change, Change::Approved { .. }))
+            .collect();
+        // 5. Exactly one approval by staff per completed step 1..6; step 7 confirmed by the agency.
+        if s.step == Step::Launch {
+            prop_assert!(approvals.is_empty());
+            if s.status == StepStatus::Completed {
+                let confirm = events().find(|e| matches!(e.change, Change::Submitted { .. }));
+                prop_assert!(confirm.is_some_and(|e| e.actor == officer().user_id));
+            }
+        } else if s.status == StepStatus::Completed {
+            prop_assert_eq!(approvals.len(), 1);
+            prop_assert!(approvals[0].actor != officer().user_id);
+        } else {
+            prop_assert!(approvals.is_empty());
+        }
+        // 6. The stored submission is the one of the latest submit event, unchanged.
+        let last_submit = events().rev().find_map(|e| match &e.change {
+            Change::Submitted { submission, .. } => Some(submission),
+            _ => None,
+        });
+        prop_assert_eq!(last_submit, s.submission.as_ref());
+        // Attempts: only the latest may be pending.
+        let pending = s
+            .attempts
+            .iter()
+            .filter(|a| a.status == AttemptStatus::Pending)
+            .count();
+        prop_assert!(pending <= 1);
+        prop_assert!(pending == 0 || s.attempts.last().map(|a| a.status) == Some(AttemptStatus::Pending));
+    }
+    Ok(())
+}
+
+fn run(ops: &[Op]) -> Result<(EService, Vec<Event>), TestCaseError> {
+    let env_parts = EnvParts::new();
+    let env = env_parts.env();
+    let (mut state, mut log) = new_service(&env);
+    prop_assert_eq!(state.version, 1);
+    for op in ops {
+        let before = state.clone();
+        let cmd = command(op, &state);
+        let expected = (op.stale_by > 0).then(|| state.version.saturating_sub(u64::from(op.stale_by)));
+        match workflow::execute(&state, &actor(op.who), cmd, expected, &env) {
+            Ok((next, events)) => {
+                // 3. Accepted: version +1, events all at the new version.
+                prop_assert_eq!(next.version, before.version + 1);
+                prop_assert!(!events.is_empty());
+                prop_assert!(events.iter().all(|e| e.version == next.version));
+                prop_assert!(op.stale_by == 0, "a stale If-Match was accepted");
+                log.extend(events);
+                state = next;
+            }
+            Err(e) => {
+                // 3. Rejected: nothing changed (state is only ever replaced on success).
+                prop_assert_eq!(&state, &before);
+                if matches!(op.who, Who::OtherAgency) {
+                    prop_assert!(matches!(e, CommandError::NotFound), "other agency got {e:?}");
+                }
+            }
+        }
+        check_shape(&state)?;
+    }
+    check_history(&state, &log)?;
+    Ok((state, log))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold_for_random_command_sequences(ops in proptest::collection::vec(op(), 0..60)) {
+        run(&ops)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+    /// The role rules do not depend on the state: agency users never review, staff never fill.
+    #[test]
+    fn roles_are_checked_before_state(ops in proptest::collection::vec(op(), 0..30), probe in op()) {
+        let (state, _) = run(&ops)?;
+        let parts = EnvParts::new();
+        let cmd = command(&probe, &state);
+        let review = cmd.is_review();
+        let result = workflow::execute(&state, &actor(probe.who), cmd, None, &parts.env());
+        let role = actor(probe.who).role;
+        match result {
+            Err(CommandError::Forbidden { .. }) => prop_assert!(review != role.is_staff()),
+            Err(CommandError::NotFound) => {}
+            Ok(_) | Err(_) => prop_assert!(review == (role != Role::Agency)),
+        }
+    }
+}
+
+#[test]
+fn a_happy_walk_reaches_live_on_the_right_tuesday() {
+    let parts = EnvParts::new();
+    let env = parts.env();
+    let (mut state, mut log) = new_service(&env);
+    let mut run = |actor: workflow::Actor, cmd: Command| {
+        let (next, events) = workflow::execute(&state, &actor, cmd, Some(state.version), &env)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        state = next;
+        log.extend(events);
+    };
+    for step in Step::ALL {
+        if step.is_test() {
+            run(officer(), Command::AddAttempt { step, input: attempt_input(true) });
+        } else {
+            run(officer(), Command::Submit { step, payload: Some(valid_payload(step)) });
+        }
+        if step != Step::Launch {
+            run(reviewer(), Command::Approve { step, note: None, credentials: None });
+        }
+    }
+    assert!(state.is_complete());
+    assert!(state.credentials.uat.is_some() && state.credentials.production.is_some());
+    let launch_on = state.launch_on.expect("scheduled");
+    assert_eq!(launch_on.format("%a").to_string(), "Tue");
+    assert_eq!(EService::from_events(&log).unwrap(), state);
+}
+
+#[test]
+fn withdraw_and_delete_return_to_the_status_before() {
+    let parts = EnvParts::new();
+    let env = parts.env();
+    let (s0, _) = new_service(&env);
+    let submit = Command::Submit { step: Step::Credential, payload: Some(valid_payload(Step::Credential)) };
+    let (s1, _) = workflow::execute(&s0, &officer(), submit.clone(), None, &env).unwrap();
+    let reason = Command::RequestChanges { step: Step::Credential, reason: "แก้ไข".into() };
+    let (s2, _) = workflow::execute(&s1, &reviewer(), reason, None, &env).unwrap();
+    let (s3, _) = workflow::execute(&s2, &officer(), submit, None, &env).unwrap();
+    let (s4, _) = workflow::execute(&s3, &officer(), Command::Withdraw { step: Step::Credential }, None, &env).unwrap();
+    assert_eq!(s4.step(Step::Credential).status, StepStatus::ChangesRequested);
+    assert_eq!(s4.version, 5);
+}
+
+#[test]
+fn errors_map_to_spec_codes() {
+    let parts = EnvParts::new();
+    let env = parts.env();
+    let (s0, _) = new_service(&env);
+    let approve = Command::Approve { step: Step::Credential, note: None, credentials: None };
+    let cases: Vec<(workflow::Actor, Command, Option<u64>, &str, u16)> = vec![
+        (other_officer(), approve.clone(), None, "not_found", 404),
+        (officer(), approve.clone(), None, "forbidden", 403),
+        (reviewer(), approve, None, "invalid_transition", 409),
+        (officer(), Command::Withdraw { step: Step::Credential }, Some(7), "version_conflict", 412),
+        (officer(), Command::Submit { step: Step::Credential, payload: Some(serde_json::json!("x")) }, None, "bad_request", 400),
+        (officer(), Command::Submit { step: Step::Credential, payload: Some(serde_json::json!({})) }, None, "validation_failed", 422),
+        (officer(), Command::Submit { step: Step::Credential, payload: None }, None, "validation_failed", 422),
+    ];
+    for (actor, cmd, expected, code, status) in cases {
+        let name = cmd.name();
+        let err = workflow::execute(&s0, &actor, cmd, expected, &env).unwrap_err();
+        assert_eq!((err.code(), err.http_status()), (code, status), "{name}: {err:?}");
+    }
+}

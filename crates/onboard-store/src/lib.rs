@@ -1,0 +1,204 @@
+//! # onboard-store
+//!
+//! One [`Store`] trait and two backends: [`sqlite::SqliteStore`] (embedded default, rusqlite)
+//! and [`postgres::PgStore`] (sqlx, for several servers sharing one database). Both pass the
+//! same conformance suite (`tests/conformance`).
+//!
+//! A command is one transaction (SPEC §12): [`Store::execute`] reads the e-Service, lets
+//! `onboard_core::workflow` decide, and writes the new state, its events, the notifications
+//! and the outbox e-mails together, or nothing.
+
+pub mod model;
+pub mod password;
+pub mod postgres;
+pub mod sqlite;
+
+pub use model::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::dashboard::Counts;
+use onboard_core::notify::Notice;
+use onboard_core::reference::Role;
+use onboard_core::schedule::ScheduleConfig;
+use onboard_core::workflow::{Actor, Command, CommandError, CredentialIssuer, EService};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The core rejected the command (carries the SPEC code); nothing was written.
+    #[error(transparent)]
+    Command(#[from] CommandError),
+    /// No such record (or not visible to the caller).
+    #[error("not found")]
+    NotFound,
+    /// A unique value is taken (username, ...).
+    #[error("already exists: {0}")]
+    Duplicate(&'static str),
+    /// The backend cannot do this (e.g. online backup on PostgreSQL: use pg_dump).
+    #[error("not supported by this backend: {0}")]
+    Unsupported(&'static str),
+    /// The database failed.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+/// Result of store operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What a command needs besides the e-Service and the actor: the clock, the schedule
+/// configuration and the credential generator.
+#[derive(Clone)]
+pub struct CommandContext {
+    /// The instant the command is applied.
+    pub now: DateTime<Utc>,
+    /// Closed dates and the launch deadline.
+    pub schedule: Arc<ScheduleConfig>,
+    /// Generates credentials on approval of steps 1 and 4.
+    pub credentials: Arc<dyn CredentialIssuer + Send + Sync>,
+}
+
+/// A new user account (the caller generates the initial username and password).
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Initial username.
+    pub username: String,
+    /// E-mail address.
+    pub email: String,
+    /// Display name.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Agency (agency role only; must exist).
+    pub agency_id: Option<Uuid>,
+    /// Argon2id hash of the initial password.
+    pub password_hash: String,
+    /// Created at.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new agency.
+#[derive(Debug, Clone)]
+pub struct NewAgency {
+    /// Thai name.
+    pub name_th: String,
+    /// English name.
+    pub name_en: String,
+    /// Ministry, Thai.
+    pub ministry_th: String,
+    /// Ministry, English.
+    pub ministry_en: String,
+}
+
+/// The storage of onboard. Every method is one transaction.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Applies pending embedded migrations; running it again is a no-op.
+    async fn migrate(&self) -> Result<()>;
+    /// Answers when the database answers (`GET /healthz`).
+    async fn ping(&self) -> Result<()>;
+
+    // --- agencies and users ---
+
+    /// Creates an agency.
+    async fn create_agency(&self, agency: NewAgency) -> Result<Agency>;
+    /// One agency.
+    async fn agency(&self, id: Uuid) -> Result<Option<Agency>>;
+    /// All agencies, by Thai name.
+    async fn agencies(&self) -> Result<Vec<Agency>>;
+    /// Creates a user with `must_change_credentials`, and queues `welcome` (the e-mail with
+    /// the initial credentials) in the same transaction. `Duplicate("username")` if taken.
+    async fn create_user(&self, user: NewUser, welcome: Notice) -> Result<User>;
+    /// One user.
+    async fn user(&self, id: Uuid) -> Result<Option<User>>;
+    /// The user with this username, compared case-insensitively.
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
+    /// Finishes the first login: new username and password hash, flag cleared.
+    /// `Duplicate("username")` if another account has the username (case-insensitively).
+    async fn complete_first_login(&self, user: Uuid, username: &str, password_hash: &str) -> Result<User>;
+
+    // --- sessions and throttling ---
+
+    /// Stores a session (token hash only).
+    async fn create_session(&self, session: Session) -> Result<()>;
+    /// The unexpired, unrevoked session with this token hash, and its enabled user.
+    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User)>>;
+    /// Revokes a session (logout). Revoking twice is fine.
+    async fn revoke_session(&self, token_hash: &str) -> Result<()>;
+    /// Records a failed login for a (normalized) username.
+    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Failed logins for the username at or after `since`, oldest first.
+    async fn login_failures_since(&self, username: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>>;
+    /// Forgets the failures of a username (after a successful login).
+    async fn clear_login_failures(&self, username: &str) -> Result<()>;
+
+    // --- e-Services ---
+
+    /// Creates an e-Service through `onboard_core::workflow::create`. `NotFound` if the
+    /// agency does not exist.
+    async fn create_eservice(
+        &self,
+        actor: &Actor,
+        agency_id: Uuid,
+        name: &str,
+        services: &[String],
+        ctx: &CommandContext,
+    ) -> Result<EService>;
+    /// One e-Service, if the scope may see it.
+    async fn eservice(&self, id: Uuid, scope: Scope) -> Result<Option<EService>>;
+    /// Runs one command as one transaction (SPEC §12). With `expected_version`, a different
+    /// current version is `version_conflict`; without, the command runs against the version
+    /// it read and a concurrent change makes it re-read and decide again.
+    async fn execute(
+        &self,
+        id: Uuid,
+        actor: &Actor,
+        command: Command,
+        expected_version: Option<u64>,
+        ctx: &CommandContext,
+    ) -> Result<EService>;
+    /// The event log of one e-Service, oldest first.
+    async fn events(&self, id: Uuid) -> Result<Vec<StoredEvent>>;
+    /// A page of e-Services matching the query within the scope, newest change first.
+    async fn list(&self, query: &ListQuery, scope: Scope, today: NaiveDate) -> Result<Page<ListItem>>;
+    /// The dashboard counts of SPEC §7, computed in the database (never by loading every
+    /// e-Service).
+    async fn dashboard(&self, scope: Scope, today: NaiveDate) -> Result<Counts>;
+    /// e-Services with a step under review, oldest submission first.
+    async fn review_queue(&self, limit: u32) -> Result<Vec<ListItem>>;
+    /// e-Services scheduled or live, by launch date.
+    async fn launched(&self, scope: Scope, today: NaiveDate) -> Result<Vec<ListItem>>;
+
+    // --- notifications and outbox ---
+
+    /// A user's notifications, newest first.
+    async fn notifications(&self, user: Uuid, limit: u32) -> Result<Vec<Notification>>;
+    /// Marks one of the user's notifications read. `NotFound` if it is not theirs.
+    async fn mark_notification_read(&self, user: Uuid, id: Uuid, at: DateTime<Utc>) -> Result<()>;
+    /// Claims up to `limit` pending e-mails due at `now` for `lease` (they become
+    /// `sending`); two workers never claim the same e-mail while a lease holds.
+    async fn claim_outbox(&self, limit: u32, now: DateTime<Utc>, lease: chrono::Duration) -> Result<Vec<OutboxMessage>>;
+    /// Marks a claimed e-mail delivered.
+    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()>;
+    /// Returns a claimed e-mail to `pending`, not to be retried before `retry_at`.
+    async fn mark_failed(&self, id: Uuid, error: &str, retry_at: DateTime<Utc>) -> Result<()>;
+    /// Outbox e-mails, newest first, optionally of one status.
+    async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>>;
+
+    // --- files ---
+
+    /// Stores a file; identical content is stored once.
+    async fn put_file(&self, file: NewFile, content: &[u8]) -> Result<FileMeta>;
+    /// File metadata.
+    async fn file(&self, id: Uuid) -> Result<Option<FileMeta>>;
+    /// File content.
+    async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>>;
+
+    // --- operations ---
+
+    /// A consistent copy of the live database at `to` (SQLite online backup).
+    /// PostgreSQL answers `Unsupported`: use pg_dump.
+    async fn backup(&self, to: &std::path::Path) -> Result<()>;
+}

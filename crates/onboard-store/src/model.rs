@@ -1,0 +1,293 @@
+//! The stored records other than e-Services (which are `onboard_core::workflow::EService`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::file::MediaType;
+use onboard_core::notify::NoticeKind;
+use onboard_core::reference::{Role, Step, StepStatus};
+use onboard_core::workflow::{Event, Lifecycle};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// An agency (หน่วยงาน) and its ministry (สังกัด/กระทรวง).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    /// Identifier.
+    pub id: Uuid,
+    /// Thai name.
+    pub name_th: String,
+    /// English name.
+    pub name_en: String,
+    /// Ministry or parent body, Thai.
+    pub ministry_th: String,
+    /// Ministry or parent body, English.
+    pub ministry_en: String,
+}
+
+/// A user account. The password hash is Argon2id in PHC string form.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Identifier.
+    pub id: Uuid,
+    /// Login name; unique case-insensitively.
+    pub username: String,
+    /// E-mail address.
+    pub email: String,
+    /// Name shown in the portal.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Agency (agency role only).
+    pub agency_id: Option<Uuid>,
+    /// Argon2id PHC string. Never serialized to clients (the HTTP layer has its own view).
+    #[serde(skip_serializing)]
+    pub password_hash: String,
+    /// The first-login flow is not done yet.
+    pub must_change_credentials: bool,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("agency_id", &self.agency_id)
+            .field("must_change_credentials", &self.must_change_credentials)
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl User {
+    /// The actor this user is when issuing commands.
+    pub fn actor(&self) -> onboard_core::workflow::Actor {
+        onboard_core::workflow::Actor {
+            user_id: self.id,
+            role: self.role,
+            agency_id: self.agency_id,
+        }
+    }
+}
+
+/// A login session. Only the SHA-256 of the bearer token is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the token, hex.
+    pub token_hash: String,
+    /// Whose session.
+    pub user_id: Uuid,
+    /// Created at.
+    pub created_at: DateTime<Utc>,
+    /// Expires at.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Metadata of an uploaded file; the bytes are stored once per SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileMeta {
+    /// Identifier.
+    pub id: Uuid,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// Sanitized original name, for display only.
+    pub name: String,
+    /// Type decided from the content.
+    pub media_type: MediaType,
+    /// Size in bytes.
+    pub size: u64,
+    /// Image width and height, for PNG and JPEG.
+    pub dimensions: Option<(u32, u32)>,
+    /// Who uploaded it.
+    pub uploaded_by: Uuid,
+    /// The uploader's agency (None for staff uploads).
+    pub agency_id: Option<Uuid>,
+    /// When.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// A new file to store (content already sniffed and sanitized by the caller).
+#[derive(Debug, Clone)]
+pub struct NewFile {
+    /// Sanitized display name.
+    pub name: String,
+    /// Sniffed type.
+    pub media_type: MediaType,
+    /// Image dimensions, when known.
+    pub dimensions: Option<(u32, u32)>,
+    /// Uploader.
+    pub uploaded_by: Uuid,
+    /// Uploader's agency.
+    pub agency_id: Option<Uuid>,
+    /// When.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// A notification shown in the portal (SPEC §3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    /// Identifier.
+    pub id: Uuid,
+    /// The user it is for.
+    pub recipient: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What it is about.
+    pub kind: NoticeKind,
+    /// The e-Service concerned.
+    pub eservice_id: Option<Uuid>,
+    /// Title, Thai.
+    pub title_th: String,
+    /// Title, English.
+    pub title_en: String,
+    /// Body, Thai.
+    pub body_th: String,
+    /// Body, English.
+    pub body_en: String,
+    /// When the recipient marked it read.
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Delivery state of an outbox e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxStatus {
+    /// Waiting (or waiting for a retry).
+    Pending,
+    /// Claimed by a worker whose lease has not expired.
+    Sending,
+    /// Delivered.
+    Sent,
+}
+
+/// One e-mail in the outbox (SPEC §8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// Identifier.
+    pub id: Uuid,
+    /// Recipient address.
+    pub to: String,
+    /// Subject (Thai / English).
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+    /// Kind of the notice it came from.
+    pub kind: NoticeKind,
+    /// Written at (same transaction as the change).
+    pub created_at: DateTime<Utc>,
+    /// Status.
+    pub status: OutboxStatus,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// Not to be tried before this instant (retry backoff or claim lease).
+    pub next_attempt_at: DateTime<Utc>,
+    /// The last delivery error.
+    pub last_error: Option<String>,
+    /// When it was delivered.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// An event as stored: with its global sequence number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    /// Position in the global append-only log.
+    pub seq: i64,
+    /// The event.
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+/// Filters and paging of `GET /eservices` (SPEC §10).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Name contains (case-insensitive, Thai too).
+    pub q: Option<String>,
+    /// Current step.
+    pub step: Option<Step>,
+    /// Current status.
+    pub status: Option<StepStatus>,
+    /// Agency.
+    pub agency_id: Option<Uuid>,
+    /// Lifecycle (on the `today` given to the query).
+    pub lifecycle: Option<Lifecycle>,
+    /// Page, from 1.
+    pub page: u32,
+    /// Page size, 1 to 100.
+    pub per_page: u32,
+}
+
+/// Largest page size.
+pub const MAX_PER_PAGE: u32 = 100;
+
+impl ListQuery {
+    /// Page and page size clamped to their allowed ranges (page >= 1, 1..=100, default 20).
+    pub fn paging(&self) -> (u32, u32) {
+        let per_page = match self.per_page {
+            0 => 20,
+            n => n.min(MAX_PER_PAGE),
+        };
+        (self.page.max(1), per_page)
+    }
+}
+
+/// One row of the e-Service list (SPEC §10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListItem {
+    /// e-Service id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Agency.
+    pub agency_id: Uuid,
+    /// Agency's Thai name.
+    pub agency_name_th: String,
+    /// Ministry's Thai name.
+    pub ministry_th: String,
+    /// Current step.
+    pub current_step: Step,
+    /// Its status.
+    pub current_status: StepStatus,
+    /// Lifecycle on the query's `today`.
+    pub lifecycle: Lifecycle,
+    /// Release date, once confirmed.
+    pub launch_on: Option<NaiveDate>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// Rows over all pages.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+}
+
+/// Which e-Services a query may see: one agency's, or all (staff).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Reviewers and admins.
+    All,
+    /// An agency user.
+    Agency(Uuid),
+}
+
+impl Scope {
+    /// The scope of what `user` may see.
+    pub fn of(user: &User) -> Scope {
+        match (user.role.is_staff(), user.agency_id) {
+            (true, _) => Scope::All,
+            (false, Some(a)) => Scope::Agency(a),
+            // An agency user without an agency sees nothing: an agency nobody has.
+            (false, None) => Scope::Agency(Uuid::nil()),
+        }
+    }
+}
