@@ -1,1 +1,153 @@
-fn main() {}
+//! `onboard`: the command-line tool of onboard (SPEC §11).
+//!
+//! Exit codes: 0 success (or valid), 1 invalid input value, 2 unreadable or malformed input
+//! or a usage error.
+
+mod offline;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "onboard", version, about = "Track government e-Services through the seven onboarding steps of ทางรัฐ")]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Validate a step payload (JSON) offline; prints {"valid", "errors", "warnings"}.
+    Validate {
+        /// The step: 1-7 or its slug (credential, uat-setup, uat-test, platform-request,
+        /// preprod-setup, preprod-test, launch). Steps 3 and 6 take a test attempt.
+        step: String,
+        /// The JSON file; `-` or nothing reads standard input.
+        file: Option<String>,
+        /// "Today" for date rules (default: today in Asia/Bangkok).
+        #[arg(long, value_parser = date_arg)]
+        today: Option<chrono::NaiveDate>,
+        /// Latest planned launch date of step 1 (default: 30 September of the Thai fiscal year).
+        #[arg(long, value_parser = date_arg)]
+        launch_deadline: Option<chrono::NaiveDate>,
+        /// Print JSON (the output of validate is always JSON).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check one field value; prints the normalized value (exit 1 and the code if invalid).
+    Check {
+        /// What to check.
+        #[arg(value_enum)]
+        kind: offline::CheckKind,
+        /// The value.
+        value: String,
+        /// Print {"valid", "value"} or {"valid", "error"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compute the release Tuesday for a launch request; prints {launch_on, earliest_release, cutoff}.
+    Schedule {
+        /// When the request is submitted (RFC 3339, e.g. 2026-11-23T11:59:59+07:00).
+        #[arg(long)]
+        submitted_at: String,
+        /// The desired launch date (YYYY-MM-DD).
+        #[arg(long)]
+        desired: String,
+        /// Closed dates (public holidays, freezes), comma-separated.
+        #[arg(long)]
+        closed: Option<String>,
+        /// Print JSON (the output of schedule is always JSON).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn date_arg(raw: &str) -> Result<chrono::NaiveDate, String> {
+    offline::parse_date("date", raw).map_err(|e| e.to_string())
+}
+
+/// What a command prints, and whether it succeeded (exit 0) or found the input invalid (1).
+pub struct Outcome {
+    stdout: String,
+    stderr: String,
+    success: bool,
+}
+
+impl Outcome {
+    /// A pretty JSON document on stdout.
+    pub fn json(doc: serde_json::Value, success: bool) -> Outcome {
+        let mut stdout = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| doc.to_string());
+        stdout.push('\n');
+        Outcome {
+            stdout,
+            stderr: String::new(),
+            success,
+        }
+    }
+
+    /// One line of text on stdout.
+    pub fn text(line: String, success: bool) -> Outcome {
+        Outcome {
+            stdout: format!("{line}\n"),
+            stderr: String::new(),
+            success,
+        }
+    }
+}
+
+/// A command that could not run: exit 2 with the message on stderr.
+#[derive(Debug)]
+pub enum Failure {
+    /// Unreadable or malformed input, or a bad argument.
+    Input(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Input(m) => f.write_str(m),
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Outcome, Failure> {
+    let now = Utc::now();
+    match cli.command {
+        Commands::Validate {
+            step,
+            file,
+            today,
+            launch_deadline,
+            json: _,
+        } => offline::validate(&step, file.as_deref(), today, launch_deadline, now),
+        Commands::Check { kind, value, json } => Ok(offline::check(kind, &value, json)),
+        Commands::Schedule {
+            submitted_at,
+            desired,
+            closed,
+            json: _,
+        } => offline::release(&submitted_at, &desired, closed.as_deref()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(outcome) => {
+            // A closed pipe (e.g. `| head`) is not an error worth a panic.
+            let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+            let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+            if outcome.success {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(failure) => {
+            let _ = writeln!(std::io::stderr(), "onboard: {failure}");
+            ExitCode::from(2)
+        }
+    }
+}

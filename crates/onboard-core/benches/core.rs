@@ -1,1 +1,88 @@
-fn main() {}
+//! The figures of the core: step-4 validation, one command, folding a full history and
+//! computing a release date. Run with `cargo bench -p onboard-core --bench core`.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use onboard_core::file::OfflineFiles;
+use onboard_core::payload::{self, Context};
+use onboard_core::reference::{Role, Step};
+use onboard_core::schedule::{self, ClosedDates, ScheduleConfig};
+use onboard_core::workflow::{self, Actor, Command, EService, Env, Event, FixedCredentials};
+use uuid::Uuid;
+
+fn fixture(step: Step) -> serde_json::Value {
+    let text = match step {
+        Step::Credential => include_str!("../tests/fixtures/step1-valid.json"),
+        Step::UatSetup => include_str!("../tests/fixtures/step2-valid.json"),
+        Step::PlatformRequest => include_str!("../tests/fixtures/step4-valid.json"),
+        Step::PreprodSetup => include_str!("../tests/fixtures/step5-valid.json"),
+        Step::Launch => include_str!("../tests/fixtures/step7-valid.json"),
+        Step::UatTest | Step::PreprodTest => include_str!("../tests/fixtures/attempt-valid.json"),
+    };
+    serde_json::from_str(text).expect("fixture")
+}
+
+fn bench(c: &mut Criterion) {
+    let agency = Uuid::from_u128(1);
+    let officer = Actor { user_id: Uuid::from_u128(2), role: Role::Agency, agency_id: Some(agency) };
+    let reviewer = Actor { user_id: Uuid::from_u128(3), role: Role::Reviewer, agency_id: None };
+    let (files, config, issuer) = (OfflineFiles, ScheduleConfig::default(), FixedCredentials);
+    let env = Env {
+        now: Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap(),
+        files: &files,
+        schedule: &config,
+        credentials: &issuer,
+    };
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let ctx = Context { today, launch_deadline: config.launch_deadline.for_request(today), files: &files };
+
+    let step4 = fixture(Step::PlatformRequest);
+    c.bench_function("validate full step-4 payload", |b| {
+        b.iter(|| payload::validate(Step::PlatformRequest, black_box(&step4), &ctx).expect("valid"))
+    });
+
+    // A complete seven-step history.
+    let (mut state, mut log): (EService, Vec<Event>) =
+        workflow::create(&officer, Uuid::from_u128(9), agency, "ระบบ", &["งาน".into()], &env).expect("create");
+    for &step in Step::ALL {
+        let submit = if step.is_test() {
+            Command::AddAttempt { step, input: fixture(step) }
+        } else {
+            Command::Submit { step, payload: Some(fixture(step)) }
+        };
+        let mut cmds = vec![(officer, submit)];
+        if step != Step::Launch {
+            cmds.push((reviewer, Command::Approve { step, note: None, credentials: None }));
+        }
+        for (actor, cmd) in cmds {
+            let (next, events) = workflow::execute(&state, &actor, cmd, None, &env).expect("walk");
+            state = next;
+            log.extend(events);
+        }
+    }
+
+    let fresh = EService::from_events(&log[..1]).expect("created");
+    let draft = Command::SaveDraft { step: Step::Credential, payload: serde_json::json!({"short_description": "ระบบแจ้งเตือน"}) };
+    c.bench_function("apply one command (save_draft)", |b| {
+        b.iter(|| workflow::execute(black_box(&fresh), &officer, draft.clone(), None, &env).expect("ok"))
+    });
+    let withdraw = Command::Withdraw { step: Step::Credential };
+    c.bench_function("reject one command (invalid transition)", |b| {
+        b.iter(|| workflow::execute(black_box(&fresh), &officer, withdraw.clone(), None, &env).is_err())
+    });
+    c.bench_function(&format!("fold a complete 7-step history ({} events)", log.len()), |b| {
+        b.iter(|| EService::from_events(black_box(&log)).expect("fold"))
+    });
+
+    let closed: ClosedDates = ["2026-12-15", "2026-12-22", "2026-12-29"]
+        .iter()
+        .filter_map(|d| d.parse().ok())
+        .collect();
+    let desired = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+    c.bench_function("launch_on with closed dates", |b| {
+        b.iter(|| schedule::launch_on(black_box(env.now), black_box(desired), &closed))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

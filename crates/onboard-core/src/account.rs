@@ -104,6 +104,28 @@ const PASSWORD: &str = "password";
 /// Field path of the confirmation.
 const CONFIRMATION: &str = "password_confirmation";
 
+/// A required character class: its test, and the Thai (manual §1 tick) and English labels.
+type CharacterClass = (fn(&char) -> bool, &'static str, &'static str);
+
+/// The three character classes a password needs, in the manual's order.
+const CHARACTER_CLASSES: [CharacterClass; 3] = [
+    (
+        char::is_ascii_uppercase,
+        "มีตัวอักษรพิมพ์ใหญ่ (A-Z)",
+        "At least one upper-case letter (A-Z)",
+    ),
+    (
+        char::is_ascii_lowercase,
+        "มีตัวอักษรพิมพ์เล็ก (a-z)",
+        "At least one lower-case letter (a-z)",
+    ),
+    (
+        char::is_ascii_digit,
+        "มีตัวเลข (0-9)",
+        "At least one digit (0-9)",
+    ),
+];
+
 /// Pushes every broken policy rule of `password` at `field`: length, the three character
 /// classes and not containing `username`. Returns whether none was broken.
 fn password_rules(report: &mut Report, field: &Path, password: &str, username: &str) -> bool {
@@ -129,20 +151,7 @@ fn password_rules(report: &mut Report, field: &Path, password: &str, username: &
             "At most 128 characters",
         ));
     }
-    let classes: [(fn(&char) -> bool, &str, &str); 3] = [
-        (
-            char::is_ascii_uppercase,
-            "มีตัวอักษรพิมพ์ใหญ่ (A-Z)",
-            "At least one upper-case letter (A-Z)",
-        ),
-        (
-            char::is_ascii_lowercase,
-            "มีตัวอักษรพิมพ์เล็ก (a-z)",
-            "At least one lower-case letter (a-z)",
-        ),
-        (char::is_ascii_digit, "มีตัวเลข (0-9)", "At least one digit (0-9)"),
-    ];
-    for (has, th, en) in classes {
+    for (has, th, en) in CHARACTER_CLASSES {
         if !password.chars().any(|c| has(&c)) {
             report.push(Issue::with_messages(field, Code::InvalidFormat, th, en));
         }
@@ -280,14 +289,22 @@ mod tests {
         let u = Username::parse(" Som_Chai.K ").unwrap();
         assert_eq!(u.as_str(), "Som_Chai.K");
         assert_eq!(u.normalized(), "som_chai.k");
-        assert_eq!(u.normalized(), Username::parse("SOM_CHAI.K").unwrap().normalized());
+        assert_eq!(
+            u.normalized(),
+            Username::parse("SOM_CHAI.K").unwrap().normalized()
+        );
         assert_eq!(serde_json::to_string(&u).unwrap(), "\"Som_Chai.K\"");
         assert!(serde_json::from_str::<Username>("\"a b\"").is_err());
     }
 
     #[test]
     fn username_rules_are_reported_separately() {
-        let e = errors(check_first_login("ก", "Tangrat2027", "Tangrat2027", |_| false));
+        let e = errors(check_first_login(
+            "ก",
+            "Tangrat2027",
+            "Tangrat2027",
+            |_| false,
+        ));
         assert_eq!(
             e,
             [
@@ -299,8 +316,10 @@ mod tests {
 
     #[test]
     fn a_good_first_login() {
-        let c = check_first_login(" somchai ", "Tangrat2027", "Tangrat2027", |p| p == "Old1pass!")
-            .unwrap();
+        let c = check_first_login(" somchai ", "Tangrat2027", "Tangrat2027", |p| {
+            p == "Old1pass!"
+        })
+        .unwrap();
         assert_eq!(c.username.as_str(), "somchai");
         assert_eq!(c.password.expose(), "Tangrat2027");
         assert_eq!(format!("{:?}", c.password), "Password(***)");
@@ -322,12 +341,20 @@ mod tests {
         // Username inside, case-insensitively.
         assert_eq!(login("xSomChai1"), [pw(Code::NotAllowed)]);
         // Same as the current password.
-        let e = errors(check_first_login("somchai", "Tangrat2027", "Tangrat2027", |p| {
-            p == "Tangrat2027"
-        }));
+        let e = errors(check_first_login(
+            "somchai",
+            "Tangrat2027",
+            "Tangrat2027",
+            |p| p == "Tangrat2027",
+        ));
         assert_eq!(e, [pw(Code::NotAllowed)]);
         // Confirmation.
-        let e = errors(check_first_login("somchai", "Tangrat2027", "Tangrat2028", |_| false));
+        let e = errors(check_first_login(
+            "somchai",
+            "Tangrat2027",
+            "Tangrat2028",
+            |_| false,
+        ));
         assert_eq!(e, [(CONFIRMATION.to_owned(), Code::Mismatch)]);
         let e = errors(check_first_login("somchai", "Tangrat2027", "", |_| false));
         assert_eq!(e, [(CONFIRMATION.to_owned(), Code::Required)]);
@@ -350,7 +377,9 @@ mod tests {
 
     #[test]
     fn everything_is_reported_at_once() {
-        let e = errors(check_first_login("", "", "x", |_| panic!("not called for empty")));
+        let e = errors(check_first_login("", "", "x", |_| {
+            panic!("not called for empty")
+        }));
         assert_eq!(
             e,
             [
@@ -376,15 +405,26 @@ mod tests {
     #[test]
     fn passwords_are_not_trimmed() {
         assert!(check_first_login("somchai", " Tangrat2027 ", " Tangrat2027 ", |_| false).is_ok());
-        let e = errors(check_first_login("somchai", " Tangrat2027", "Tangrat2027", |_| false));
+        let e = errors(check_first_login(
+            "somchai",
+            " Tangrat2027",
+            "Tangrat2027",
+            |_| false,
+        ));
         assert_eq!(e, [(CONFIRMATION.to_owned(), Code::Mismatch)]);
     }
 
     #[test]
     fn generated_passwords() {
-        assert_eq!(check_password("Xk9mPq2Lw", "u12345").unwrap().expose(), "Xk9mPq2Lw");
+        assert_eq!(
+            check_password("Xk9mPq2Lw", "u12345").unwrap().expose(),
+            "Xk9mPq2Lw"
+        );
         let r = check_password("u12345Abc", "U12345").unwrap_err();
         assert_eq!(r.errors.len(), 1);
-        assert_eq!((r.errors[0].field.as_str(), r.errors[0].code), ("password", Code::NotAllowed));
+        assert_eq!(
+            (r.errors[0].field.as_str(), r.errors[0].code),
+            ("password", Code::NotAllowed)
+        );
     }
 }

@@ -396,7 +396,9 @@ pub const FREE_EMAIL_DOMAINS: &[&str] = &[
 /// A host name label: letters, digits and hyphens, 1 to 63 characters, no hyphen at either end.
 fn is_ldh_label(label: &str) -> bool {
     (1..=63).contains(&label.len())
-        && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !label.starts_with('-')
         && !label.ends_with('-')
 }
@@ -769,9 +771,18 @@ mod tests {
 
     #[test]
     fn citizen_id_samples_of_the_manual_are_rejected() {
-        assert_eq!(code(CitizenId::parse("1111111111111")), Code::InvalidChecksum);
-        assert_eq!(code(CitizenId::parse("1234567890123")), Code::InvalidChecksum);
-        assert_eq!(code(CitizenId::parse("11111111111111")), Code::InvalidFormat);
+        assert_eq!(
+            code(CitizenId::parse("1111111111111")),
+            Code::InvalidChecksum
+        );
+        assert_eq!(
+            code(CitizenId::parse("1234567890123")),
+            Code::InvalidChecksum
+        );
+        assert_eq!(
+            code(CitizenId::parse("11111111111111")),
+            Code::InvalidFormat
+        );
         assert_eq!(code(CitizenId::parse("110170023070")), Code::InvalidFormat);
         assert_eq!(code(CitizenId::parse("110170023070a")), Code::InvalidFormat);
     }
@@ -797,8 +808,14 @@ mod tests {
         assert_eq!(CitizenId::parse("๑๑๐๑๗๐๐๒๓๐๗๐๘").unwrap(), id);
         assert_eq!(CitizenId::parse("1 1017 00230 70 8").unwrap(), id);
         // Check digit off by one either way.
-        assert_eq!(code(CitizenId::parse("1101700230707")), Code::InvalidChecksum);
-        assert_eq!(code(CitizenId::parse("1101700230709")), Code::InvalidChecksum);
+        assert_eq!(
+            code(CitizenId::parse("1101700230707")),
+            Code::InvalidChecksum
+        );
+        assert_eq!(
+            code(CitizenId::parse("1101700230709")),
+            Code::InvalidChecksum
+        );
         assert_eq!(id.masked(), "1-1017-xxxxx-xx-8");
         assert_eq!(format!("{id:?}"), "CitizenId(\"1-1017-xxxxx-xx-8\")");
         assert_eq!(id.to_string(), "1101700230708");
@@ -808,8 +825,14 @@ mod tests {
     fn juristic_id_starts_with_zero() {
         let id = JuristicId::parse("0-1055-51234-56-7").unwrap();
         assert_eq!(id.as_str(), "0105551234567");
-        assert_eq!(code(JuristicId::parse("0105551234568")), Code::InvalidChecksum);
-        assert_eq!(code(JuristicId::parse("1101700230708")), Code::InvalidFormat);
+        assert_eq!(
+            code(JuristicId::parse("0105551234568")),
+            Code::InvalidChecksum
+        );
+        assert_eq!(
+            code(JuristicId::parse("1101700230708")),
+            Code::InvalidFormat
+        );
     }
 
     #[test]
@@ -818,7 +841,10 @@ mod tests {
             assert!(MobileNumber::parse(ok).is_ok(), "{ok}");
         }
         for prefixed in ["+66812345678", "66812345678", "+66 81 234 5678"] {
-            assert_eq!(MobileNumber::parse(prefixed).unwrap().as_str(), "0812345678");
+            assert_eq!(
+                MobileNumber::parse(prefixed).unwrap().as_str(),
+                "0812345678"
+            );
         }
         for bad in [
             "0212345678",  // 02 is a landline prefix
@@ -842,7 +868,10 @@ mod tests {
         assert_eq!(code(OfficePhone::parse("081234567")), Code::InvalidFormat);
         assert_eq!(code(OfficePhone::parse("0212345678")), Code::InvalidFormat);
         assert_eq!(code(OfficePhone::parse("02123456")), Code::InvalidFormat);
-        assert_eq!(OfficePhone::parse("+66 2 123 4567").unwrap().as_str(), "021234567");
+        assert_eq!(
+            OfficePhone::parse("+66 2 123 4567").unwrap().as_str(),
+            "021234567"
+        );
         let mobile = OfficePhone::parse("081-234-5678").unwrap();
         assert_eq!((mobile.number(), mobile.extension()), ("0812345678", None));
 
@@ -928,7 +957,13 @@ mod tests {
     #[test]
     fn email_length_boundary() {
         // local (64) + @ + domain labels to reach exactly 254.
-        let domain = format!("{}.{}.{}.{}", "b".repeat(63), "c".repeat(63), "d".repeat(58), "th");
+        let domain = format!(
+            "{}.{}.{}.{}",
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(58),
+            "th"
+        );
         let ok = format!("{}@{domain}", "a".repeat(64));
         assert_eq!(ok.len(), 254);
         assert!(Email::parse(&ok).is_ok());
@@ -945,7 +980,9 @@ mod tests {
         assert_eq!(e.domain(), "GMail.Com");
         assert!(e.is_free_provider());
         for d in FREE_EMAIL_DOMAINS {
-            assert!(Email::parse(&format!("x@{}", d.to_uppercase())).unwrap().is_free_provider());
+            assert!(Email::parse(&format!("x@{}", d.to_uppercase()))
+                .unwrap()
+                .is_free_provider());
         }
         assert!(!Email::parse("x@dga.or.th").unwrap().is_free_provider());
         assert!(!Email::parse("x@mail.gmail.com").unwrap().is_free_provider());
@@ -954,13 +991,22 @@ mod tests {
     #[test]
     fn https_urls() {
         let u = HttpsUrl::parse(" HTTPS://Service.Example.GO.TH:8443/Path?q=ไทย#Top ").unwrap();
-        assert_eq!(u.as_str(), "https://service.example.go.th:8443/Path?q=ไทย#Top");
+        assert_eq!(
+            u.as_str(),
+            "https://service.example.go.th:8443/Path?q=ไทย#Top"
+        );
         assert_eq!(u.host(), "service.example.go.th");
         assert!(u.has_fragment() && u.is_https());
         let u = HttpsUrl::parse("https://example.go.th").unwrap();
         assert!(!u.has_fragment());
-        assert_eq!(HttpsUrl::parse("https://192.168.1.10/x").unwrap().host(), "192.168.1.10");
-        assert_eq!(HttpsUrl::parse("https://[::1]:443/").unwrap().host(), "[::1]");
+        assert_eq!(
+            HttpsUrl::parse("https://192.168.1.10/x").unwrap().host(),
+            "192.168.1.10"
+        );
+        assert_eq!(
+            HttpsUrl::parse("https://[::1]:443/").unwrap().host(),
+            "[::1]"
+        );
         assert!(HttpsUrl::parse("https://a.th/p%20q").is_ok());
 
         for bad in [
@@ -995,7 +1041,11 @@ mod tests {
 
     #[test]
     fn uat_allows_local_http_only() {
-        for local in ["http://localhost:8080/cb", "HTTP://LocalHost/", "http://127.0.0.1/x"] {
+        for local in [
+            "http://localhost:8080/cb",
+            "HTTP://LocalHost/",
+            "http://127.0.0.1/x",
+        ] {
             assert_eq!(code(HttpsUrl::parse(local)), Code::InvalidFormat, "{local}");
             let u = HttpsUrl::parse_uat(local).unwrap();
             assert!(!u.is_https());
@@ -1003,11 +1053,20 @@ mod tests {
             let json = serde_json::to_string(&u).unwrap();
             assert_eq!(serde_json::from_str::<HttpsUrl>(&json).unwrap(), u);
         }
-        assert_eq!(HttpsUrl::parse_uat("http://localhost/").unwrap().as_str(), "http://localhost/");
-        for bad in ["http://example.go.th/", "http://127.0.0.2/", "http://localhost.evil.com/"] {
+        assert_eq!(
+            HttpsUrl::parse_uat("http://localhost/").unwrap().as_str(),
+            "http://localhost/"
+        );
+        for bad in [
+            "http://example.go.th/",
+            "http://127.0.0.2/",
+            "http://localhost.evil.com/",
+        ] {
             assert_eq!(code(HttpsUrl::parse_uat(bad)), Code::InvalidFormat, "{bad}");
         }
-        assert!(HttpsUrl::parse_uat("https://example.go.th/").unwrap().is_https());
+        assert!(HttpsUrl::parse_uat("https://example.go.th/")
+            .unwrap()
+            .is_https());
     }
 
     #[test]
@@ -1094,8 +1153,14 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(date(" 2027-03-02 ").unwrap(), NaiveDate::from_ymd_opt(2027, 3, 2).unwrap());
-        assert_eq!(date("2028-02-29").unwrap(), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
+        assert_eq!(
+            date(" 2027-03-02 ").unwrap(),
+            NaiveDate::from_ymd_opt(2027, 3, 2).unwrap()
+        );
+        assert_eq!(
+            date("2028-02-29").unwrap(),
+            NaiveDate::from_ymd_opt(2028, 2, 29).unwrap()
+        );
         for bad in [
             "2027-3-2",
             "2027/03/02",

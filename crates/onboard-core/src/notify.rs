@@ -104,14 +104,17 @@ pub fn notices(event: &Event, service: &EService) -> Vec<Notice> {
     let name = &service.name;
     let step = event.step.unwrap_or(Step::Credential);
     let (n, th, en) = (step.number(), step.title_th(), step.title_en());
-    let notice = |audience, kind, title_th: String, title_en: String, body_th: String, body_en: String| Notice {
-        audience,
-        kind,
-        title_th,
-        title_en,
-        body_th,
-        body_en,
-    };
+    let notice =
+        |audience, kind, title_th: String, title_en: String, body_th: String, body_en: String| {
+            Notice {
+                audience,
+                kind,
+                title_th,
+                title_en,
+                body_th,
+                body_en,
+            }
+        };
     match &event.change {
         Change::Submitted { .. } if step != Step::Launch => vec![notice(
             Audience::Staff,
@@ -177,7 +180,9 @@ pub fn notices(event: &Event, service: &EService) -> Vec<Notice> {
                         format!("กำหนดเปิดให้บริการ: {name}"),
                         format!("Launch scheduled: {name}"),
                         format!("e-Service \"{name}\" จะเปิดให้บริการบนทางรัฐในวันอังคารที่ {date_th}"),
-                        format!("e-Service \"{name}\" goes live on Tang Rat on Tuesday {launch_on}."),
+                        format!(
+                            "e-Service \"{name}\" goes live on Tang Rat on Tuesday {launch_on}."
+                        ),
                     )
                 })
                 .collect()
@@ -187,7 +192,8 @@ pub fn notices(event: &Event, service: &EService) -> Vec<Notice> {
 }
 
 fn note_suffix(note: &Option<String>) -> String {
-    note.as_ref().map_or_else(String::new, |n| format!(" ({n})"))
+    note.as_ref()
+        .map_or_else(String::new, |n| format!(" ({n})"))
 }
 
 /// The e-mail to a new account with its initial credentials (manual §1). E-mail only: it

@@ -501,7 +501,11 @@ pub fn decide(
                 status: AttemptStatus::Pending,
                 review_note: None,
             };
-            out.transition(step, StepStatus::UnderReview, Change::AttemptAdded { attempt });
+            out.transition(
+                step,
+                StepStatus::UnderReview,
+                Change::AttemptAdded { attempt },
+            );
         }
         Command::EditAttempt {
             step,
@@ -678,7 +682,12 @@ impl<'s> Decision<'s> {
         }
     }
 
-    fn push(&mut self, step: Option<Step>, status: Option<(StepStatus, StepStatus)>, change: Change) {
+    fn push(
+        &mut self,
+        step: Option<Step>,
+        status: Option<(StepStatus, StepStatus)>,
+        change: Change,
+    ) {
         self.events.push(Event {
             eservice_id: self.state.id,
             version: self.state.version + 1,
@@ -733,7 +742,10 @@ impl<'s> Decision<'s> {
         }
     }
 
-    fn attempt_input(&self, json: &serde_json::Value) -> Result<payload::AttemptInput, CommandError> {
+    fn attempt_input(
+        &self,
+        json: &serde_json::Value,
+    ) -> Result<payload::AttemptInput, CommandError> {
         Ok(payload::validate_attempt(json, &self.context())?)
     }
 }

@@ -11,6 +11,7 @@ use super::limits;
 use super::Context;
 use crate::fields::{self, Email};
 use crate::file::{check_file, FileFacts, FilePurpose};
+use crate::schedule::thai_date;
 use crate::validation::{Code, FieldError, Issue, Path, Report};
 use chrono::NaiveDate;
 use std::collections::HashSet;
@@ -141,7 +142,7 @@ pub(crate) fn duplicates<K: Eq + Hash>(
     let mut unique = true;
     for (path, key) in keyed {
         if !seen.insert(key) {
-            r.add(path, Code::Duplicate);
+            r.add(&path, Code::Duplicate);
             unique = false;
         }
     }
@@ -168,7 +169,7 @@ pub(crate) fn date_from(
         r.push(Issue::with_messages(
             path,
             Code::OutOfRange,
-            format!("วันที่ต้องไม่ก่อนวันนี้ ({today})"),
+            format!("วันที่ต้องไม่ก่อนวันนี้ ({})", thai_date(today)),
             format!("The date must not be before today ({today})"),
         ));
         return None;

@@ -6,6 +6,7 @@ use super::limits;
 use super::raw::raw_form;
 use super::Context;
 use crate::reference::Category;
+use crate::schedule::thai_date;
 use crate::validation::{Code, Issue, Path, Report};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -197,7 +198,10 @@ fn planned_launch_date(r: &mut Report, raw: &Option<String>, ctx: &Context<'_>) 
         r.push(Issue::with_messages(
             &path,
             Code::OutOfRange,
-            format!("กำหนดการเปิดใช้งานต้องไม่เกินวันที่ {deadline} (สิ้นปีงบประมาณ)"),
+            format!(
+                "กำหนดการเปิดใช้งานต้องไม่เกินวันที่ {} (สิ้นปีงบประมาณ)",
+                thai_date(deadline)
+            ),
             format!("The planned launch date must not be after {deadline} (the end of the fiscal year)"),
         ));
         return None;

@@ -12,7 +12,7 @@ use super::raw::raw_form;
 use super::Context;
 use crate::fields::{ContactPhone, Email, HttpsUrl, Postcode};
 use crate::file::FilePurpose;
-use crate::validation::{Code, Issue, Path, Report};
+use crate::validation::{Path, Report};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

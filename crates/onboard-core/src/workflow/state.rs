@@ -221,7 +221,8 @@ pub enum FoldError {
 impl EService {
     /// The state right after a `created` event.
     fn created(event: &Event, agency_id: Uuid, name: &str, services: &[String]) -> Self {
-        let steps = Step::ALL.map(|s| {
+        let steps = std::array::from_fn(|i| {
+            let s = Step::ALL[i];
             let status = if s == Step::Credential {
                 StepStatus::InProgress
             } else {

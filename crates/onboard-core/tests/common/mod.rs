@@ -12,16 +12,32 @@ pub const AGENCY: Uuid = Uuid::from_u128(0xA);
 pub const OTHER_AGENCY: Uuid = Uuid::from_u128(0xB);
 
 pub fn officer() -> Actor {
-    Actor { user_id: Uuid::from_u128(0x1), role: Role::Agency, agency_id: Some(AGENCY) }
+    Actor {
+        user_id: Uuid::from_u128(0x1),
+        role: Role::Agency,
+        agency_id: Some(AGENCY),
+    }
 }
 pub fn other_officer() -> Actor {
-    Actor { user_id: Uuid::from_u128(0x2), role: Role::Agency, agency_id: Some(OTHER_AGENCY) }
+    Actor {
+        user_id: Uuid::from_u128(0x2),
+        role: Role::Agency,
+        agency_id: Some(OTHER_AGENCY),
+    }
 }
 pub fn reviewer() -> Actor {
-    Actor { user_id: Uuid::from_u128(0x3), role: Role::Reviewer, agency_id: None }
+    Actor {
+        user_id: Uuid::from_u128(0x3),
+        role: Role::Reviewer,
+        agency_id: None,
+    }
 }
 pub fn admin() -> Actor {
-    Actor { user_id: Uuid::from_u128(0x4), role: Role::Admin, agency_id: None }
+    Actor {
+        user_id: Uuid::from_u128(0x4),
+        role: Role::Admin,
+        agency_id: None,
+    }
 }
 
 /// Wednesday 2026-11-25, 10:00 in Bangkok.
@@ -38,16 +54,32 @@ pub struct EnvParts {
 
 impl EnvParts {
     pub fn new() -> Self {
-        EnvParts { files: OfflineFiles, schedule: ScheduleConfig::default(), issuer: FixedCredentials }
+        EnvParts {
+            files: OfflineFiles,
+            schedule: ScheduleConfig::default(),
+            issuer: FixedCredentials,
+        }
     }
     pub fn env(&self) -> Env<'_> {
-        Env { now: now(), files: &self.files, schedule: &self.schedule, credentials: &self.issuer }
+        Env {
+            now: now(),
+            files: &self.files,
+            schedule: &self.schedule,
+            credentials: &self.issuer,
+        }
     }
 }
 
 pub fn new_service(env: &Env) -> (EService, Vec<Event>) {
-    workflow::create(&officer(), Uuid::from_u128(0x5E), AGENCY, "ระบบแจ้งเตือนสิทธิสวัสดิการ", &["ขอรับเงินอุดหนุน".into()], env)
-        .expect("create")
+    workflow::create(
+        &officer(),
+        Uuid::from_u128(0x5E),
+        AGENCY,
+        "ระบบแจ้งเตือนสิทธิสวัสดิการ",
+        &["ขอรับเงินอุดหนุน".into()],
+        env,
+    )
+    .expect("create")
 }
 
 fn fixture(text: &str) -> serde_json::Value {
