@@ -428,3 +428,62 @@ mod tests {
         );
     }
 }
+
+/// Login throttling (SPEC §10): 5 failures for one username within 15 minutes lock further
+/// attempts until the oldest of those failures leaves the window.
+pub mod throttle {
+    use chrono::{DateTime, Duration, Utc};
+
+    /// Failures allowed within [`WINDOW`].
+    pub const MAX_FAILURES: usize = 5;
+    /// The sliding window.
+    pub const WINDOW: Duration = Duration::minutes(15);
+
+    /// `Ok` if a login may be tried at `now`, else how long to wait (for `Retry-After`).
+    /// `failures` are the failed attempts of the username within the window, any order.
+    ///
+    /// ```
+    /// use chrono::{Duration, TimeZone, Utc};
+    /// use onboard_core::account::throttle;
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap();
+    /// let failures: Vec<_> = (1..=5).map(|m| now - Duration::minutes(m)).collect();
+    /// assert_eq!(throttle::check(&failures, now), Err(Duration::minutes(10)));
+    /// assert!(throttle::check(&failures[..4], now).is_ok());
+    /// ```
+    pub fn check(failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Result<(), Duration> {
+        let mut recent: Vec<DateTime<Utc>> = failures
+            .iter()
+            .copied()
+            .filter(|at| *at > now - WINDOW && *at <= now)
+            .collect();
+        if recent.len() < MAX_FAILURES {
+            return Ok(());
+        }
+        recent.sort_unstable();
+        // The attempt unlocks when all but MAX_FAILURES - 1 of them have left the window.
+        let unlock_at = recent[recent.len() - MAX_FAILURES] + WINDOW;
+        Err((unlock_at - now).max(Duration::seconds(1)))
+    }
+
+    /// The start of the window ending at `now`, for querying stored failures.
+    pub fn window_start(now: DateTime<Utc>) -> DateTime<Utc> {
+        now - WINDOW
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use chrono::TimeZone;
+
+        #[test]
+        fn five_failures_in_the_window_lock_and_then_unlock() {
+            let now = Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap();
+            let at = |m: i64| now - Duration::minutes(m);
+            assert!(check(&[at(1), at(2), at(3), at(4)], now).is_ok());
+            assert_eq!(check(&[at(1), at(2), at(3), at(4), at(14)], now), Err(Duration::minutes(1)));
+            // A failure exactly 15 minutes old has left the window.
+            assert!(check(&[at(1), at(2), at(3), at(4), at(15)], now).is_ok());
+            assert!(check(&[at(1), at(2), at(3), at(4), at(5), at(6)], now).is_err());
+        }
+    }
+}

@@ -16,6 +16,7 @@
 //! | [`schedule`] | the Tuesday release train, launch deadlines, Thai dates |
 //! | [`workflow`] | the state machine: commands, events, `apply`, `fold` |
 //! | [`dashboard`] | the dashboard counts as a pure function |
+//! | [`privacy`] | masking citizen IDs in what is shown |
 //! | [`notify`] | which events notify whom, in Thai and English |
 
 pub mod account;
@@ -24,6 +25,7 @@ pub mod fields;
 pub mod file;
 pub mod notify;
 pub mod payload;
+pub mod privacy;
 pub mod reference;
 pub mod schedule;
 pub mod validation;

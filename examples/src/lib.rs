@@ -1,0 +1,1 @@
+//! Programs that embed the onboard crates; see the `[[example]]` entries.
