@@ -749,3 +749,33 @@ impl<'s> Decision<'s> {
         Ok(payload::validate_attempt(json, &self.context())?)
     }
 }
+
+/// An agency's names as the agency record holds them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyNames {
+    /// Thai name.
+    pub name_th: String,
+    /// English name.
+    pub name_en: String,
+    /// Ministry or parent body (อยู่ภายใต้สังกัด), Thai.
+    pub ministry_th: String,
+    /// Ministry or parent body, English.
+    pub ministry_en: String,
+}
+
+/// The agency names that `event` makes official: approving step 4 updates the agency
+/// record from the form's part 1 (SPEC §3). `state` is the state after the event.
+pub fn agency_update(state: &EService, event: &Event) -> Option<AgencyNames> {
+    if event.step != Some(Step::PlatformRequest) || !matches!(event.change, Change::Approved { .. }) {
+        return None;
+    }
+    let submission = state.step(Step::PlatformRequest).submission.clone()?;
+    let form: payload::PlatformRequest = serde_json::from_value(submission).ok()?;
+    let agency = form.requester.agency;
+    Some(AgencyNames {
+        name_th: agency.name_th,
+        name_en: agency.name_en,
+        ministry_th: agency.parent_th,
+        ministry_en: agency.parent_en,
+    })
+}

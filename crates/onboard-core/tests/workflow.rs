@@ -512,3 +512,28 @@ fn random_sequences_reach_every_step() {
     eprintln!("completed-step histogram over 500 sequences: {reached:?}");
     assert!(reached.iter().all(|n| *n > 0), "some step count never reached: {reached:?}");
 }
+
+#[test]
+fn approving_step_4_updates_the_agency_names() {
+    let parts = EnvParts::new();
+    let env = parts.env();
+    let (mut state, _) = new_service(&env);
+    let mut last = Vec::new();
+    for &step in &Step::ALL[..4] {
+        let submit = if step.is_test() {
+            Command::AddAttempt { step, input: attempt_input(true) }
+        } else {
+            Command::Submit { step, payload: Some(valid_payload(step)) }
+        };
+        state = workflow::execute(&state, &officer(), submit, None, &env).unwrap().0;
+        let approve = Command::Approve { step, note: None, credentials: None };
+        let (next, events) = workflow::execute(&state, &reviewer(), approve, None, &env).unwrap();
+        let updates: Vec<_> = events.iter().filter_map(|e| workflow::agency_update(&next, e)).collect();
+        assert_eq!(updates.len(), usize::from(step == Step::PlatformRequest), "{step}");
+        last = updates;
+        state = next;
+    }
+    let form = valid_payload(Step::PlatformRequest);
+    assert_eq!(last[0].name_th, form["requester"]["agency"]["name_th"].as_str().unwrap().trim());
+    assert_eq!(last[0].ministry_en, form["requester"]["agency"]["parent_en"].as_str().unwrap().trim());
+}
