@@ -43,9 +43,9 @@ pub use credential::{
 pub use launch::LaunchRequest;
 pub use person::{Os, Person, Tester};
 pub use platform::{
-    Address, Administrator, AgencyDetails, AgencyType, Consents, CoordinatorChoice,
-    IdentityLevel, JuristicDataField, PlatformRequest, ProblemContact, ProblemContactType,
-    Requester, ServiceDetails, TargetGroup,
+    Address, Administrator, AgencyDetails, AgencyType, Consents, CoordinatorChoice, IdentityLevel,
+    JuristicDataField, PlatformRequest, ProblemContact, ProblemContactType, Requester,
+    ServiceDetails, TargetGroup,
 };
 pub use profile::{ProfileAccess, ProfileAccessType};
 pub use services::validate_services;
@@ -106,9 +106,9 @@ pub enum StepPayload {
     /// Step 2 `uat-setup`.
     #[serde(rename = "uat-setup")]
     UatSetup(SetupForm),
-    /// Step 4 `platform-request`.
+    /// Step 4 `platform-request` (boxed: it is by far the largest form).
     #[serde(rename = "platform-request")]
-    PlatformRequest(PlatformRequest),
+    PlatformRequest(Box<PlatformRequest>),
     /// Step 5 `preprod-setup`.
     #[serde(rename = "preprod-setup")]
     PreprodSetup(PreprodSetupForm),
@@ -207,7 +207,7 @@ pub struct Validated {
 enum RawPayload {
     Credential(credential::RawCredentialRequest),
     UatSetup(setup::RawSetupForm),
-    PlatformRequest(platform::RawPlatformRequest),
+    PlatformRequest(Box<platform::RawPlatformRequest>),
     PreprodSetup(setup::RawPreprodSetupForm),
     Launch(launch::RawLaunchRequest),
 }
@@ -220,7 +220,9 @@ fn read_raw(step: Step, json: &Value) -> Result<RawPayload, PayloadError> {
     Ok(match step {
         Step::Credential => RawPayload::Credential(raw::read(json).map_err(malformed)?),
         Step::UatSetup => RawPayload::UatSetup(raw::read(json).map_err(malformed)?),
-        Step::PlatformRequest => RawPayload::PlatformRequest(raw::read(json).map_err(malformed)?),
+        Step::PlatformRequest => {
+            RawPayload::PlatformRequest(Box::new(raw::read(json).map_err(malformed)?))
+        }
         Step::PreprodSetup => RawPayload::PreprodSetup(raw::read(json).map_err(malformed)?),
         Step::Launch => RawPayload::Launch(raw::read(json).map_err(malformed)?),
         Step::UatTest | Step::PreprodTest => return Err(PayloadError::NotAForm(step)),
@@ -275,7 +277,7 @@ pub fn validate(step: Step, json: &Value, ctx: &Context<'_>) -> Result<Validated
         }
         RawPayload::UatSetup(raw) => setup::validate_uat(&mut r, &raw).map(StepPayload::UatSetup),
         RawPayload::PlatformRequest(raw) => {
-            platform::validate(&mut r, &raw, ctx).map(StepPayload::PlatformRequest)
+            platform::validate(&mut r, &raw, ctx).map(|p| StepPayload::PlatformRequest(Box::new(p)))
         }
         RawPayload::PreprodSetup(raw) => {
             setup::validate_preprod(&mut r, &raw, ctx).map(StepPayload::PreprodSetup)

@@ -763,6 +763,41 @@ pub struct AgencyNames {
     pub ministry_en: String,
 }
 
+/// Longest agency or ministry name, in characters.
+pub const MAX_AGENCY_NAME: usize = 200;
+
+impl AgencyNames {
+    /// Checks the four names of a new agency: each required, at most 200 characters.
+    /// Every problem is reported at once, on fields `name_th`, `name_en`, `ministry_th`,
+    /// `ministry_en`.
+    pub fn parse(
+        name_th: &str,
+        name_en: &str,
+        ministry_th: &str,
+        ministry_en: &str,
+    ) -> Result<AgencyNames, Report> {
+        let mut report = Report::new();
+        let mut field = |name: &str, raw: &str| {
+            report.check(&Path::root().key(name), crate::fields::text(raw, MAX_AGENCY_NAME))
+        };
+        let names = (
+            field("name_th", name_th),
+            field("name_en", name_en),
+            field("ministry_th", ministry_th),
+            field("ministry_en", ministry_en),
+        );
+        match names {
+            (Some(name_th), Some(name_en), Some(ministry_th), Some(ministry_en)) => Ok(AgencyNames {
+                name_th,
+                name_en,
+                ministry_th,
+                ministry_en,
+            }),
+            _ => Err(report),
+        }
+    }
+}
+
 /// The agency names that `event` makes official: approving step 4 updates the agency
 /// record from the form's part 1 (SPEC §3). `state` is the state after the event.
 pub fn agency_update(state: &EService, event: &Event) -> Option<AgencyNames> {

@@ -26,10 +26,25 @@ pub struct AttemptInput {
     pub file_id: String,
 }
 
-pub(crate) fn validate(r: &mut Report, raw: &RawAttempt, ctx: &Context<'_>) -> Option<AttemptInput> {
+pub(crate) fn validate(
+    r: &mut Report,
+    raw: &RawAttempt,
+    ctx: &Context<'_>,
+) -> Option<AttemptInput> {
     let root = Path::root();
-    let details = check::text(r, &root.key("details"), &raw.details, limits::ATTEMPT_DETAILS_MAX);
-    let file = check::file(r, &root.key("file_id"), &raw.file_id, ctx, FilePurpose::TestResult);
+    let details = check::text(
+        r,
+        &root.key("details"),
+        &raw.details,
+        limits::ATTEMPT_DETAILS_MAX,
+    );
+    let file = check::file(
+        r,
+        &root.key("file_id"),
+        &raw.file_id,
+        ctx,
+        FilePurpose::TestResult,
+    );
     Some(AttemptInput {
         details: details?,
         file_id: file?.0,

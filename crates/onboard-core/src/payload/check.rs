@@ -9,12 +9,14 @@
 use super::choice::Choice;
 use super::limits;
 use super::Context;
-use crate::fields::{self, Email};
+use crate::fields::{
+    self, CitizenId, ContactPhone, Domain, Email, HttpsUrl, MobileNumber, OfficePhone, Postcode,
+};
 use crate::file::{check_file, FileFacts, FilePurpose};
 use crate::schedule::thai_date;
 use crate::validation::{Code, FieldError, Issue, Path, Report};
 use chrono::NaiveDate;
-use std::collections::HashSet;
+use std::collections::hash_map::{Entry, HashMap};
 use std::hash::Hash;
 
 /// The text of an optional raw string, `""` when absent (so parsers answer `required`).
@@ -27,34 +29,182 @@ pub(crate) fn is_filled(raw: &Option<String>) -> bool {
     !raw_str(raw).trim().is_empty()
 }
 
-/// A required field read by `parse` (the parsers of [`crate::fields`] answer `required` for
-/// blank input).
-pub(crate) fn required<T>(
-    r: &mut Report,
-    path: &Path,
-    raw: &Option<String>,
-    parse: impl FnOnce(&str) -> Result<T, FieldError>,
-) -> Option<T> {
-    r.check(path, parse(raw_str(raw)))
+/// A field type of [`crate::fields`] with the messages its errors deserve where the generic
+/// message of the code would leave the user guessing what is expected.
+pub(crate) trait Field: Sized {
+    fn parse(raw: &str) -> Result<Self, FieldError>;
+    fn message(code: Code) -> Option<(&'static str, &'static str)>;
 }
 
-/// An optional field read by `parse`: absent or blank is `Some(None)`.
-pub(crate) fn optional<T>(
+macro_rules! field {
+    ($ty:ty, $parse:path, { $($code:ident => ($th:literal, $en:literal $(,)?),)* }) => {
+        impl Field for $ty {
+            fn parse(raw: &str) -> Result<Self, FieldError> {
+                $parse(raw)
+            }
+            fn message(code: Code) -> Option<(&'static str, &'static str)> {
+                match code {
+                    $(Code::$code => Some(($th, $en)),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+field!(CitizenId, CitizenId::parse, {
+    InvalidFormat => (
+        "เลขบัตรประชาชนต้องเป็นตัวเลข 13 หลัก และหลักแรกไม่ใช่ 0 หรือ 9",
+        "A citizen ID has 13 digits and does not start with 0 or 9",
+    ),
+    InvalidChecksum => (
+        "เลขบัตรประชาชนไม่ถูกต้อง (หลักสุดท้ายไม่ตรงกับหลักตรวจสอบ)",
+        "This citizen ID is not valid (its last digit does not match the check digit)",
+    ),
+});
+field!(MobileNumber, MobileNumber::parse, {
+    InvalidFormat => (
+        "เบอร์โทรศัพท์มือถือต้องเป็นตัวเลข 10 หลัก ขึ้นต้นด้วย 06, 08 หรือ 09",
+        "A mobile number has 10 digits and starts with 06, 08 or 09",
+    ),
+});
+field!(OfficePhone, OfficePhone::parse, {
+    InvalidFormat => (
+        "กรุณาระบุเบอร์โทรพื้นฐาน 9 หลักหรือเบอร์มือถือ 10 หลัก ตามด้วยเบอร์ต่อได้ เช่น 02 123 4567 ต่อ 12",
+        "Give a 9-digit landline or a 10-digit mobile number, optionally with an extension \
+         such as 02 123 4567 ext 12",
+    ),
+});
+field!(ContactPhone, ContactPhone::parse, {
+    InvalidFormat => (
+        "กรุณาระบุเบอร์สายด่วน 4 หลัก เบอร์โทรพื้นฐาน หรือเบอร์มือถือ",
+        "Give a 4-digit hotline, a landline or a mobile number",
+    ),
+});
+field!(Email, Email::parse, {
+    InvalidFormat => ("รูปแบบอีเมลไม่ถูกต้อง", "This is not a valid e-mail address"),
+});
+field!(Domain, Domain::parse, {
+    InvalidFormat => (
+        "ระบุเฉพาะชื่อโดเมน เช่น example.go.th (ไม่มี https://, path หรือ port)",
+        "Give the host name only, such as example.go.th (no https://, path or port)",
+    ),
+});
+field!(Postcode, Postcode::parse, {
+    InvalidFormat => ("รหัสไปรษณีย์ต้องเป็นตัวเลข 5 หลัก", "A postcode has 5 digits"),
+    OutOfRange => (
+        "รหัสไปรษณีย์ต้องขึ้นต้นด้วย 10 ถึง 96",
+        "A postcode starts with 10 to 96",
+    ),
+});
+field!(NaiveDate, fields::date, {
+    InvalidFormat => (
+        "วันที่ต้องอยู่ในรูปแบบ ปปปป-ดด-วว (ปี ค.ศ.) เช่น 2027-03-02",
+        "Use the date form YYYY-MM-DD, such as 2027-03-02",
+    ),
+});
+
+/// Records `error` at `path`, with `specific` messages when there are some.
+pub(crate) fn fail(r: &mut Report, path: &Path, error: FieldError, specific: Option<(&str, &str)>) {
+    match specific {
+        Some((th, en)) => r.push(Issue::with_messages(path, error.code, th, en)),
+        None => r.add(path, error),
+    }
+}
+
+/// A required field of type `T` (the parsers answer `required` for blank input).
+pub(crate) fn required<T: Field>(r: &mut Report, path: &Path, raw: &Option<String>) -> Option<T> {
+    match T::parse(raw_str(raw)) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            fail(r, path, e, T::message(e.code));
+            None
+        }
+    }
+}
+
+/// Which URLs an environment accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Urls {
+    /// https only (Pre-Production and production).
+    Https,
+    /// UAT: also http on localhost and 127.0.0.1, for a developer's machine.
+    Uat,
+}
+
+/// A URL as `urls` accepts them.
+pub(crate) fn url(r: &mut Report, path: &Path, raw: &str, urls: Urls) -> Option<HttpsUrl> {
+    let parsed = match urls {
+        Urls::Https => HttpsUrl::parse(raw),
+        Urls::Uat => HttpsUrl::parse_uat(raw),
+    };
+    match parsed {
+        Ok(url) => Some(url),
+        Err(e) => {
+            let specific = match (e.code, urls) {
+                (Code::InvalidFormat, Urls::Https) => Some((
+                    "ต้องเป็น URL แบบเต็มที่ขึ้นต้นด้วย https:// เช่น https://www.example.go.th/service",
+                    "Must be a full URL starting with https://, such as https://www.example.go.th/service",
+                )),
+                (Code::InvalidFormat, Urls::Uat) => Some((
+                    "ต้องเป็น URL แบบเต็มที่ขึ้นต้นด้วย https:// (หรือ http://localhost สำหรับ UAT)",
+                    "Must be a full URL starting with https:// (or http://localhost on UAT)",
+                )),
+                _ => None,
+            };
+            fail(r, path, e, specific);
+            None
+        }
+    }
+}
+
+/// A required URL.
+pub(crate) fn required_url(
     r: &mut Report,
     path: &Path,
     raw: &Option<String>,
-    parse: impl FnOnce(&str) -> Result<T, FieldError>,
-) -> Option<Option<T>> {
+    urls: Urls,
+) -> Option<HttpsUrl> {
+    url(r, path, raw_str(raw), urls)
+}
+
+/// An optional URL: absent or blank is `Some(None)`.
+pub(crate) fn optional_url(
+    r: &mut Report,
+    path: &Path,
+    raw: &Option<String>,
+    urls: Urls,
+) -> Option<Option<HttpsUrl>> {
     if is_filled(raw) {
-        r.check(path, parse(raw_str(raw))).map(Some)
+        required_url(r, path, raw, urls).map(Some)
     } else {
         Some(None)
     }
 }
 
 /// Required text: trimmed, not blank, at most `max` characters.
-pub(crate) fn text(r: &mut Report, path: &Path, raw: &Option<String>, max: usize) -> Option<String> {
-    required(r, path, raw, |s| fields::text(s, max))
+pub(crate) fn text(
+    r: &mut Report,
+    path: &Path,
+    raw: &Option<String>,
+    max: usize,
+) -> Option<String> {
+    match fields::text(raw_str(raw), max) {
+        Ok(text) => Some(text),
+        Err(e) if e.code == Code::TooLong => {
+            r.push(Issue::with_messages(
+                path,
+                Code::TooLong,
+                format!("ความยาวต้องไม่เกิน {max} ตัวอักษร"),
+                format!("At most {max} characters"),
+            ));
+            None
+        }
+        Err(e) => {
+            r.add(path, e);
+            None
+        }
+    }
 }
 
 /// Optional text: trimmed, at most `max` characters; blank is absent.
@@ -64,13 +214,34 @@ pub(crate) fn optional_text(
     raw: &Option<String>,
     max: usize,
 ) -> Option<Option<String>> {
-    optional(r, path, raw, |s| fields::text(s, max))
+    if is_filled(raw) {
+        text(r, path, raw, max).map(Some)
+    } else {
+        Some(None)
+    }
 }
 
-/// A required yes/no answer.
+/// A required yes/no answer (ต้องการ / ไม่ต้องการ).
 pub(crate) fn flag(r: &mut Report, path: &Path, raw: Option<bool>) -> Option<bool> {
+    flag_asking(
+        r,
+        path,
+        raw,
+        "กรุณาเลือก ต้องการ หรือ ไม่ต้องการ",
+        "Answer yes or no",
+    )
+}
+
+/// A required yes/no answer whose question is not "do you want": `th` / `en` ask it.
+pub(crate) fn flag_asking(
+    r: &mut Report,
+    path: &Path,
+    raw: Option<bool>,
+    th: &str,
+    en: &str,
+) -> Option<bool> {
     if raw.is_none() {
-        r.add(path, Code::Required);
+        r.push(Issue::with_messages(path, Code::Required, th, en));
     }
     raw
 }
@@ -79,12 +250,19 @@ pub(crate) fn flag(r: &mut Report, path: &Path, raw: Option<bool>) -> Option<boo
 pub(crate) fn choice<T: Choice>(r: &mut Report, path: &Path, raw: &Option<String>) -> Option<T> {
     let name = raw_str(raw).trim();
     if name.is_empty() {
-        r.add(path, Code::Required);
+        r.push(Issue::with_messages(
+            path,
+            Code::Required,
+            "กรุณาเลือกข้อมูล",
+            "Choose one of the options",
+        ));
         return None;
     }
     let value = T::from_name(name);
     if value.is_none() {
         let names = T::names().join(", ");
+        // Echo a bounded prefix only: the value may be arbitrarily long.
+        let name: String = name.chars().take(40).collect();
         r.push(Issue::with_messages(
             path,
             Code::NotAllowed,
@@ -111,7 +289,7 @@ pub(crate) fn choices<T: Choice + Hash>(
         match choice::<T>(r, &at, &Some(item.clone())) {
             Some(value) => {
                 values.push(value);
-                keyed.push((at, value));
+                keyed.push((i, at, value));
             }
             None => ok = false,
         }
@@ -122,28 +300,49 @@ pub(crate) fn choices<T: Choice + Hash>(
 
 /// Checks the number of items of a list against `min..=max`; `false` when out of bounds.
 pub(crate) fn count(r: &mut Report, path: &Path, len: usize, min: usize, max: usize) -> bool {
-    if len < min {
-        r.add(path, FieldError::with_limit(Code::TooShort, min));
-        false
+    let (code, th, en) = if len < min {
+        (
+            Code::TooShort,
+            format!("ต้องมีอย่างน้อย {min} รายการ"),
+            format!("At least {min} item(s) needed"),
+        )
     } else if len > max {
-        r.add(path, FieldError::with_limit(Code::TooLong, max));
-        false
+        (
+            Code::TooLong,
+            format!("มีได้ไม่เกิน {max} รายการ"),
+            format!("At most {max} items"),
+        )
     } else {
-        true
-    }
+        return true;
+    };
+    r.push(Issue::with_messages(path, code, th, en));
+    false
 }
 
-/// Records `duplicate` on every later occurrence of a key; `true` when all keys are unique.
+/// Records `duplicate` on every later occurrence of a key, naming the item (1-based, as the
+/// forms number them) it repeats; `true` when all keys are unique. Items are
+/// `(index, path, key)`.
 pub(crate) fn duplicates<K: Eq + Hash>(
     r: &mut Report,
-    keyed: impl IntoIterator<Item = (Path, K)>,
+    keyed: impl IntoIterator<Item = (usize, Path, K)>,
 ) -> bool {
-    let mut seen = HashSet::new();
+    let mut seen = HashMap::new();
     let mut unique = true;
-    for (path, key) in keyed {
-        if !seen.insert(key) {
-            r.add(&path, Code::Duplicate);
-            unique = false;
+    for (index, path, key) in keyed {
+        match seen.entry(key) {
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+            Entry::Occupied(first) => {
+                let n = first.get() + 1;
+                r.push(Issue::with_messages(
+                    &path,
+                    Code::Duplicate,
+                    format!("ข้อมูลซ้ำกับรายการที่ {n}"),
+                    format!("Same as item {n}"),
+                ));
+                unique = false;
+            }
         }
     }
     unique
@@ -164,7 +363,7 @@ pub(crate) fn date_from(
     raw: &Option<String>,
     today: NaiveDate,
 ) -> Option<NaiveDate> {
-    let date = required(r, path, raw, fields::date)?;
+    let date = required::<NaiveDate>(r, path, raw)?;
     if date < today {
         r.push(Issue::with_messages(
             path,
@@ -179,15 +378,13 @@ pub(crate) fn date_from(
 
 /// An agency-issued e-mail address: warns `free_email_domain` on free mail providers.
 pub(crate) fn agency_email(r: &mut Report, path: &Path, raw: &Option<String>) -> Option<Email> {
-    let email = required(r, path, raw, Email::parse)?;
+    let email = required::<Email>(r, path, raw)?;
     if email.is_free_provider() {
-        let domain = email.domain();
+        let domain = email.domain().to_lowercase();
         r.push(Issue::with_messages(
             path,
             Code::FreeEmailDomain,
-            format!(
-                "ไม่แนะนำให้ใช้อีเมลฟรี ({domain}) กรุณาใช้อีเมลที่ออกโดยหน่วยงาน เช่น .go.th, .or.th"
-            ),
+            format!("ไม่แนะนำให้ใช้อีเมลฟรี ({domain}) กรุณาใช้อีเมลที่ออกโดยหน่วยงาน เช่น .go.th, .or.th"),
             format!(
                 "Free e-mail providers ({domain}) are not recommended; use an address issued by \
                  the agency, such as .go.th or .or.th"
@@ -206,9 +403,54 @@ pub(crate) fn file(
     ctx: &Context<'_>,
     purpose: FilePurpose,
 ) -> Option<(String, Option<FileFacts>)> {
+    if !is_filled(raw) {
+        r.push(Issue::with_messages(
+            path,
+            Code::Required,
+            "กรุณาอัปโหลดไฟล์",
+            "Upload a file",
+        ));
+        return None;
+    }
     let id = text(r, path, raw, limits::FILE_ID_MAX)?;
-    let facts = r.check(path, check_file(ctx.files, &id, purpose))?;
-    Some((id, facts))
+    match check_file(ctx.files, &id, purpose) {
+        Ok(facts) => Some((id, facts)),
+        Err(e) => {
+            let mib = purpose.max_size() / (1024 * 1024);
+            let (th, en) = match e.code {
+                Code::FileMissing => (
+                    "ไม่พบไฟล์ที่อ้างถึง กรุณาอัปโหลดใหม่".to_owned(),
+                    "The file was not found; upload it again".to_owned(),
+                ),
+                Code::FileType => {
+                    let (th, en) = accepted_types(purpose);
+                    (
+                        format!("ไฟล์ต้องเป็นประเภท {th}"),
+                        format!("The file must be {en}"),
+                    )
+                }
+                Code::FileTooLarge => (
+                    format!("ไฟล์ต้องมีขนาดไม่เกิน {mib} MB"),
+                    format!("The file must not be larger than {mib} MB"),
+                ),
+                _ => {
+                    r.add(path, e);
+                    return None;
+                }
+            };
+            r.push(Issue::with_messages(path, e.code, th, en));
+            None
+        }
+    }
+}
+
+/// The types a purpose accepts, as the upload buttons list them.
+fn accepted_types(purpose: FilePurpose) -> (&'static str, &'static str) {
+    match purpose {
+        FilePurpose::Icon | FilePurpose::Screenshot => ("PNG หรือ JPEG", "PNG or JPEG"),
+        FilePurpose::TestResult => ("XLSX, XLS, PDF หรือ CSV", "XLSX, XLS, PDF or CSV"),
+        FilePurpose::AssignmentLetter => ("PDF, PNG หรือ JPEG", "PDF, PNG or JPEG"),
+    }
 }
 
 /// An icon: a PNG or JPEG file, with a warning when its size is known and not 120x120.
@@ -230,4 +472,93 @@ pub(crate) fn icon(
         }
     }
     Some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payload::Os;
+
+    fn at(name: &str) -> Path {
+        Path::root().key(name)
+    }
+
+    #[test]
+    fn duplicates_are_flagged_on_later_occurrences_naming_the_first() {
+        let mut r = Report::new();
+        let keyed = ["a", "b", "a", "a"]
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| (i, at("xs").index(i), k));
+        assert!(!duplicates(&mut r, keyed));
+        let fields: Vec<&str> = r.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["xs[2]", "xs[3]"]);
+        assert!(r.errors.iter().all(|e| e.message_en == "Same as item 1"));
+    }
+
+    #[test]
+    fn counts_name_their_limits() {
+        let mut r = Report::new();
+        assert!(count(&mut r, &at("xs"), 3, 1, 3));
+        assert!(!count(&mut r, &at("xs"), 0, 1, 3));
+        assert!(!count(&mut r, &at("xs"), 4, 1, 3));
+        let codes: Vec<Code> = r.errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, [Code::TooShort, Code::TooLong]);
+        assert!(r.errors[1].message_th.contains('3'));
+    }
+
+    #[test]
+    fn choices_are_exact_json_names() {
+        let mut r = Report::new();
+        assert_eq!(
+            choice::<Os>(&mut r, &at("os"), &Some("ios".into())),
+            Some(Os::Ios)
+        );
+        assert_eq!(choice::<Os>(&mut r, &at("os"), &Some("iOS".into())), None);
+        assert_eq!(choice::<Os>(&mut r, &at("os"), &Some(" ".into())), None);
+        let codes: Vec<Code> = r.errors.iter().map(|e| e.code).collect();
+        assert_eq!(codes, [Code::NotAllowed, Code::Required]);
+    }
+
+    #[test]
+    fn blank_optional_text_is_absent_and_long_text_names_its_limit() {
+        let mut r = Report::new();
+        assert_eq!(optional_text(&mut r, &at("t"), &None, 3), Some(None));
+        assert_eq!(
+            optional_text(&mut r, &at("t"), &Some(" \n".into()), 3),
+            Some(None)
+        );
+        assert_eq!(
+            optional_text(&mut r, &at("t"), &Some(" กขค ".into()), 3),
+            Some(Some("กขค".into()))
+        );
+        assert_eq!(
+            optional_text(&mut r, &at("t"), &Some("กขคง".into()), 3),
+            None
+        );
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].message_en, "At most 3 characters");
+    }
+
+    #[test]
+    fn field_errors_get_specific_messages() {
+        let mut r = Report::new();
+        assert!(required::<MobileNumber>(&mut r, &at("m"), &Some("08123456789".into())).is_none());
+        assert!(required::<CitizenId>(&mut r, &at("c"), &None).is_none());
+        assert_eq!(r.errors[0].code, Code::InvalidFormat);
+        assert!(r.errors[0].message_th.contains("10 หลัก"));
+        // Blank input keeps the generic `required` message.
+        assert_eq!(r.errors[1].code, Code::Required);
+        assert_eq!(r.errors[1].message_en, "This field is required");
+    }
+
+    #[test]
+    fn uat_urls_allow_local_http_only() {
+        let mut r = Report::new();
+        assert!(url(&mut r, &at("u"), "http://localhost:8080/x", Urls::Uat).is_some());
+        assert!(url(&mut r, &at("u"), "http://localhost:8080/x", Urls::Https).is_none());
+        assert!(url(&mut r, &at("u"), "http://example.go.th/x", Urls::Uat).is_none());
+        assert_eq!(r.errors.len(), 2);
+        assert!(r.errors[1].message_en.contains("localhost"));
+    }
 }

@@ -137,8 +137,11 @@ pub(crate) fn validate(
     let (icon_file_id, icon_concept) = icon_and_concept(r, raw, ctx);
     let planned_launch_date = planned_launch_date(r, &raw.planned_launch_date, ctx);
     let personal_data = personal_data(r, &root.key("personal_data"), raw.personal_data.as_ref());
-    let identity_verification =
-        check::choice(r, &root.key("identity_verification"), &raw.identity_verification);
+    let identity_verification = check::choice(
+        r,
+        &root.key("identity_verification"),
+        &raw.identity_verification,
+    );
     let notifications = check::flag(r, &root.key("notifications"), raw.notifications);
     let device_access = check::choices(r, &root.key("device_access"), &raw.device_access);
     Some(CredentialRequest {
@@ -175,7 +178,12 @@ fn icon_and_concept(
     }
     let icon = check::icon(r, &icon_path, &raw.icon_file_id, ctx).map(Some);
     let concept = if check::is_filled(&raw.icon_concept) {
-        check::optional_text(r, &concept_path, &raw.icon_concept, limits::ICON_CONCEPT_MAX)
+        check::optional_text(
+            r,
+            &concept_path,
+            &raw.icon_concept,
+            limits::ICON_CONCEPT_MAX,
+        )
     } else {
         r.push(Issue::with_messages(
             &concept_path,
@@ -190,7 +198,11 @@ fn icon_and_concept(
 
 /// กำหนดการเปิดใช้งาน: not before today, not after the launch deadline (the end of the fiscal
 /// year, manual §3.1 item 6).
-fn planned_launch_date(r: &mut Report, raw: &Option<String>, ctx: &Context<'_>) -> Option<NaiveDate> {
+fn planned_launch_date(
+    r: &mut Report,
+    raw: &Option<String>,
+    ctx: &Context<'_>,
+) -> Option<NaiveDate> {
     let path = Path::root().key("planned_launch_date");
     let date = check::date_from(r, &path, raw, ctx.today)?;
     let deadline = ctx.launch_deadline;
@@ -202,14 +214,20 @@ fn planned_launch_date(r: &mut Report, raw: &Option<String>, ctx: &Context<'_>) 
                 "กำหนดการเปิดใช้งานต้องไม่เกินวันที่ {} (สิ้นปีงบประมาณ)",
                 thai_date(deadline)
             ),
-            format!("The planned launch date must not be after {deadline} (the end of the fiscal year)"),
+            format!(
+                "The planned launch date must not be after {deadline} (the end of the fiscal year)"
+            ),
         ));
         return None;
     }
     Some(date)
 }
 
-fn personal_data(r: &mut Report, path: &Path, raw: Option<&RawPersonalData>) -> Option<PersonalData> {
+fn personal_data(
+    r: &mut Report,
+    path: &Path,
+    raw: Option<&RawPersonalData>,
+) -> Option<PersonalData> {
     let empty = RawPersonalData::default();
     let raw = raw.unwrap_or(&empty);
     let required = check::flag(r, &path.key("required"), raw.required);
@@ -220,7 +238,11 @@ fn personal_data(r: &mut Report, path: &Path, raw: Option<&RawPersonalData>) -> 
         true if listed == 0 => {
             r.push(Issue::with_messages(
                 &fields_path,
-                if raw.fields.is_none() { Code::Required } else { Code::TooShort },
+                if raw.fields.is_none() {
+                    Code::Required
+                } else {
+                    Code::TooShort
+                },
                 "กรุณาเลือกข้อมูลส่วนบุคคลที่ต้องการเข้าถึงอย่างน้อย 1 รายการ",
                 "Choose at least 1 kind of personal data",
             ));

@@ -91,12 +91,12 @@ pub(crate) fn person(r: &mut Report, path: &Path, raw: Option<&RawPerson>) -> Op
     let empty = RawPerson::default();
     let raw = raw.unwrap_or(&empty);
     let full_name = check::text(r, &path.key("full_name"), &raw.full_name, limits::NAME_MAX);
-    let citizen_id = check::required(r, &path.key("citizen_id"), &raw.citizen_id, CitizenId::parse);
+    let citizen_id = check::required::<CitizenId>(r, &path.key("citizen_id"), &raw.citizen_id);
     let division = check::text(r, &path.key("division"), &raw.division, limits::NAME_MAX);
     let position = check::text(r, &path.key("position"), &raw.position, limits::NAME_MAX);
     let office_phone =
-        check::required(r, &path.key("office_phone"), &raw.office_phone, OfficePhone::parse);
-    let mobile = check::required(r, &path.key("mobile"), &raw.mobile, MobileNumber::parse);
+        check::required::<OfficePhone>(r, &path.key("office_phone"), &raw.office_phone);
+    let mobile = check::required::<MobileNumber>(r, &path.key("mobile"), &raw.mobile);
     let email = check::agency_email(r, &path.key("email"), &raw.email);
     Some(Person {
         full_name: full_name?,
@@ -111,11 +111,15 @@ pub(crate) fn person(r: &mut Report, path: &Path, raw: Option<&RawPerson>) -> Op
 
 fn tester(r: &mut Report, path: &Path, raw: &RawTester) -> Option<Tester> {
     let full_name = check::text(r, &path.key("full_name"), &raw.full_name, limits::NAME_MAX);
-    let organization =
-        check::text(r, &path.key("organization"), &raw.organization, limits::NAME_MAX);
-    let email = check::required(r, &path.key("email"), &raw.email, Email::parse);
-    let phone = check::required(r, &path.key("phone"), &raw.phone, MobileNumber::parse);
-    let citizen_id = check::required(r, &path.key("citizen_id"), &raw.citizen_id, CitizenId::parse);
+    let organization = check::text(
+        r,
+        &path.key("organization"),
+        &raw.organization,
+        limits::NAME_MAX,
+    );
+    let email = check::required::<Email>(r, &path.key("email"), &raw.email);
+    let phone = check::required::<MobileNumber>(r, &path.key("phone"), &raw.phone);
+    let citizen_id = check::required::<CitizenId>(r, &path.key("citizen_id"), &raw.citizen_id);
     let os = check::choice(r, &path.key("os"), &raw.os);
     Some(Tester {
         full_name: full_name?,
@@ -155,7 +159,7 @@ pub(crate) fn testers(
         r,
         raw.iter().enumerate().filter_map(|(i, t)| {
             let id = CitizenId::parse(check::raw_str(&t.citizen_id)).ok()?;
-            Some((path.index(i).key("citizen_id"), id.as_str().to_owned()))
+            Some((i, path.index(i).key("citizen_id"), id.as_str().to_owned()))
         }),
     );
     ok.then_some(testers)

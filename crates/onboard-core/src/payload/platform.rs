@@ -3,11 +3,12 @@
 //! consents.
 
 use super::check;
+use super::check::Urls;
 use super::choice::choice;
 use super::credential::{DeviceAccess, PersonalDataField};
 use super::limits;
 use super::person::{self, Person, RawPerson};
-use super::profile::{self, ProfileAccess, RawProfileAccess, Urls};
+use super::profile::{self, ProfileAccess, RawProfileAccess};
 use super::raw::raw_form;
 use super::Context;
 use crate::fields::{ContactPhone, Email, HttpsUrl, Postcode};
@@ -384,8 +385,11 @@ fn requester(
         ctx,
         FilePurpose::AssignmentLetter,
     );
-    let problem_contact =
-        problem_contact(r, &path.key("problem_contact"), raw.problem_contact.as_ref());
+    let problem_contact = problem_contact(
+        r,
+        &path.key("problem_contact"),
+        raw.problem_contact.as_ref(),
+    );
     Some(Requester {
         agency: agency?,
         assignee: assignee?,
@@ -408,7 +412,7 @@ fn agency(r: &mut Report, path: &Path, raw: Option<&RawAgency>) -> Option<Agency
     let parent_th = name(r, "parent_th", &raw.parent_th, limits::NAME_MAX);
     let parent_en = name(r, "parent_en", &raw.parent_en, limits::NAME_MAX);
     let address = address(r, &path.key("address"), raw.address.as_ref());
-    let website = check::optional(r, &path.key("website"), &raw.website, HttpsUrl::parse);
+    let website = check::optional_url(r, &path.key("website"), &raw.website, Urls::Https);
     let agency_type = check::choice::<AgencyType>(r, &path.key("agency_type"), &raw.agency_type);
     let other_path = path.key("agency_type_other");
     let agency_type_other = match agency_type {
@@ -455,7 +459,7 @@ fn address(r: &mut Report, path: &Path, raw: Option<&RawAddress>) -> Option<Addr
     let subdistrict = check::text(r, &path.key("subdistrict"), &raw.subdistrict, max);
     let district = check::text(r, &path.key("district"), &raw.district, max);
     let province = check::text(r, &path.key("province"), &raw.province, max);
-    let postcode = check::required(r, &path.key("postcode"), &raw.postcode, Postcode::parse);
+    let postcode = check::required::<Postcode>(r, &path.key("postcode"), &raw.postcode);
     Some(Address {
         number: number?,
         moo: moo?,
@@ -475,7 +479,13 @@ fn administrator(
 ) -> Option<Administrator> {
     let empty = RawAdministrator::default();
     let raw = raw.unwrap_or(&empty);
-    let same = check::flag(r, &path.key("same_as_assignee"), raw.same_as_assignee)?;
+    let same = check::flag_asking(
+        r,
+        &path.key("same_as_assignee"),
+        raw.same_as_assignee,
+        "กรุณาเลือกว่าผู้ติดต่อประสานงานเป็นบุคคลเดียวกับผู้รับมอบหมายหรือไม่",
+        "Say whether the administrator is the assignee",
+    )?;
     let person_path = path.key("person");
     let person = if same {
         check::forbid(
@@ -504,8 +514,8 @@ fn problem_contact(
     let raw = raw.unwrap_or(&empty);
     match check::choice::<ProblemContactType>(r, &path.key("type"), &raw.kind)? {
         ProblemContactType::ContactCenter => {
-            let phone = check::required(r, &path.key("phone"), &raw.phone, ContactPhone::parse);
-            let email = check::required(r, &path.key("email"), &raw.email, Email::parse);
+            let phone = check::required::<ContactPhone>(r, &path.key("phone"), &raw.phone);
+            let email = check::required::<Email>(r, &path.key("email"), &raw.email);
             let mut ok = true;
             for (name, filled) in [
                 ("coordinator", check::is_filled(&raw.coordinator)),
@@ -588,7 +598,7 @@ fn service(
         &raw.description,
         limits::SERVICE_DESCRIPTION_MAX,
     );
-    let access_url = check::required(r, &path.key("access_url"), &raw.access_url, HttpsUrl::parse);
+    let access_url = check::required_url(r, &path.key("access_url"), &raw.access_url, Urls::Https);
     let personal_data_fields = check::choices::<PersonalDataField>(
         r,
         &path.key("personal_data_fields"),
@@ -598,7 +608,10 @@ fn service(
     let mut juristic_data_fields =
         check::choices::<JuristicDataField>(r, &juristic_path, &raw.juristic_data_fields);
     if target_group == Some(TargetGroup::Individual) {
-        let listed = raw.juristic_data_fields.as_ref().is_some_and(|v| !v.is_empty());
+        let listed = raw
+            .juristic_data_fields
+            .as_ref()
+            .is_some_and(|v| !v.is_empty());
         if !check::forbid(
             r,
             &juristic_path,
@@ -640,7 +653,10 @@ fn service(
 /// `none` only when no personal data is read; any personal data needs a real level.
 fn identity_level(r: &mut Report, path: &Path, raw: &RawService) -> Option<IdentityLevel> {
     let level = check::choice::<IdentityLevel>(r, path, &raw.identity_level)?;
-    let reads_personal_data = raw.personal_data_fields.as_ref().is_some_and(|v| !v.is_empty());
+    let reads_personal_data = raw
+        .personal_data_fields
+        .as_ref()
+        .is_some_and(|v| !v.is_empty());
     let ok = check::forbid(
         r,
         path,
@@ -676,7 +692,13 @@ fn consents(r: &mut Report, path: &Path, raw: Option<&RawConsents>) -> Option<Co
     let raw = raw.unwrap_or(&empty);
     let mut consent = |key: &str, value: Option<bool>| {
         let at = path.key(key);
-        let given = check::flag(r, &at, value)?;
+        let given = check::flag_asking(
+            r,
+            &at,
+            value,
+            "กรุณากด \"ตกลง\" เพื่อยอมรับคำรับรองและคำยินยอม",
+            "Accept the statement to send the request",
+        )?;
         check::forbid(
             r,
             &at,

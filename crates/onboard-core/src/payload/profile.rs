@@ -1,12 +1,12 @@
 //! How the e-Service receives the user's profile from the app (รูปแบบการเชื่อมโยงบริการ /
 //! ประเภทการเข้าถึงโปรไฟล์: manual §4, §6 part 2 and §7): mToken or OIDC (Digital ID).
 
-use super::check;
+use super::check::{self, Urls};
 use super::choice::choice;
 use super::limits;
 use super::raw::raw_form;
 use crate::fields::{Domain, HttpsUrl};
-use crate::validation::{Code, FieldError, Issue, Path, Report};
+use crate::validation::{Code, Issue, Path, Report};
 use serde::{Deserialize, Serialize};
 
 raw_form! {
@@ -72,24 +72,6 @@ impl ProfileAccess {
     }
 }
 
-/// Which URLs an environment accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Urls {
-    /// https only (Pre-Production and production).
-    Https,
-    /// UAT: also http on localhost and 127.0.0.1, for a developer's machine.
-    Uat,
-}
-
-impl Urls {
-    fn parse(self, raw: &str) -> Result<HttpsUrl, FieldError> {
-        match self {
-            Urls::Https => HttpsUrl::parse(raw),
-            Urls::Uat => HttpsUrl::parse_uat(raw),
-        }
-    }
-}
-
 /// Checks a profile access; a missing object is checked as an empty one.
 pub(crate) fn profile_access(
     r: &mut Report,
@@ -101,7 +83,7 @@ pub(crate) fn profile_access(
     let raw = raw.unwrap_or(&empty);
     let kind = check::choice::<ProfileAccessType>(r, &path.key("type"), &raw.kind);
     let landing_path = path.key("landing_page_url");
-    let landing = check::required(r, &landing_path, &raw.landing_page_url, |s| urls.parse(s));
+    let landing = check::required_url(r, &landing_path, &raw.landing_page_url, urls);
     match kind? {
         ProfileAccessType::Mtoken => {
             let mut ok = true;
@@ -122,7 +104,7 @@ pub(crate) fn profile_access(
             ok.then_some(ProfileAccess::Mtoken { landing_page_url })
         }
         ProfileAccessType::Oidc => {
-            let domain = check::required(r, &path.key("domain"), &raw.domain, Domain::parse);
+            let domain = check::required::<Domain>(r, &path.key("domain"), &raw.domain);
             let mut ok = true;
             if let (Some(domain), Some(url)) = (&domain, &landing) {
                 ok &= on_domain(r, &landing_path, domain, url);
@@ -189,7 +171,7 @@ fn callbacks(
     let mut keyed = Vec::with_capacity(raw.len());
     for (i, item) in raw.iter().enumerate() {
         let at = path.index(i);
-        let Some(url) = r.check(&at, urls.parse(item)) else {
+        let Some(url) = check::url(r, &at, item, urls) else {
             ok = false;
             continue;
         };
@@ -204,7 +186,7 @@ fn callbacks(
         } else if let Some(domain) = domain {
             ok &= on_domain(r, &at, domain, &url);
         }
-        keyed.push((at, url.as_str().to_owned()));
+        keyed.push((i, at, url.as_str().to_owned()));
         parsed.push(url);
     }
     ok &= check::duplicates(r, keyed);

@@ -198,7 +198,10 @@ mod tests {
     #[test]
     fn errors_say_where() {
         let e = read::<RawThing>(&json!({"inners": [{"on": true}, {"on": 1}]})).unwrap_err();
-        assert_eq!(e.to_string(), "`inners[1].on`: expected a boolean, found a number");
+        assert_eq!(
+            e.to_string(),
+            "`inners[1].on`: expected a boolean, found a number"
+        );
         let e = read::<RawThing>(&json!({"inner": {"off": true}})).unwrap_err();
         assert_eq!(e.path.as_str(), "inner.off");
         let e = read::<RawThing>(&json!([1])).unwrap_err();

@@ -28,7 +28,10 @@ pub fn validate_services(names: &[String]) -> Result<Vec<String>, Report> {
             "List at least 1 service",
         ));
     } else if names.len() > limits::SERVICES_MAX {
-        r.add(&path, FieldError::with_limit(Code::TooLong, limits::SERVICES_MAX));
+        r.add(
+            &path,
+            FieldError::with_limit(Code::TooLong, limits::SERVICES_MAX),
+        );
     }
     let mut seen = HashSet::new();
     let mut clean = Vec::with_capacity(names.len());

@@ -2,9 +2,10 @@
 //! e-Service's final category, icon and screenshots (manual §4 and §7).
 
 use super::check;
+use super::check::Urls;
 use super::limits;
 use super::person::{self, RawTester, Tester};
-use super::profile::{self, ProfileAccess, RawProfileAccess, Urls};
+use super::profile::{self, ProfileAccess, RawProfileAccess};
 use super::raw::raw_form;
 use super::Context;
 use crate::file::FilePurpose;
@@ -129,7 +130,7 @@ fn screenshots(
         let at = path.index(i);
         match check::file(r, &at, &Some(item.clone()), ctx, FilePurpose::Screenshot) {
             Some((id, _)) => {
-                keyed.push((at, id.clone()));
+                keyed.push((i, at, id.clone()));
                 ids.push(id);
             }
             None => ok = false,
