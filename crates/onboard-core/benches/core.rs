@@ -1,4 +1,5 @@
 //! The figures of the core: step-4 validation, one command, folding a full history and
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 //! computing a release date. Run with `cargo bench -p onboard-core --bench core`.
 
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -24,8 +25,16 @@ fn fixture(step: Step) -> serde_json::Value {
 
 fn bench(c: &mut Criterion) {
     let agency = Uuid::from_u128(1);
-    let officer = Actor { user_id: Uuid::from_u128(2), role: Role::Agency, agency_id: Some(agency) };
-    let reviewer = Actor { user_id: Uuid::from_u128(3), role: Role::Reviewer, agency_id: None };
+    let officer = Actor {
+        user_id: Uuid::from_u128(2),
+        role: Role::Agency,
+        agency_id: Some(agency),
+    };
+    let reviewer = Actor {
+        user_id: Uuid::from_u128(3),
+        role: Role::Reviewer,
+        agency_id: None,
+    };
     let (files, config, issuer) = (OfflineFiles, ScheduleConfig::default(), FixedCredentials);
     let env = Env {
         now: Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap(),
@@ -34,7 +43,11 @@ fn bench(c: &mut Criterion) {
         credentials: &issuer,
     };
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-    let ctx = Context { today, launch_deadline: config.launch_deadline.for_request(today), files: &files };
+    let ctx = Context {
+        today,
+        launch_deadline: config.launch_deadline.for_request(today),
+        files: &files,
+    };
 
     let step4 = fixture(Step::PlatformRequest);
     c.bench_function("validate full step-4 payload", |b| {
@@ -42,17 +55,37 @@ fn bench(c: &mut Criterion) {
     });
 
     // A complete seven-step history.
-    let (mut state, mut log): (EService, Vec<Event>) =
-        workflow::create(&officer, Uuid::from_u128(9), agency, "ระบบ", &["งาน".into()], &env).expect("create");
+    let (mut state, mut log): (EService, Vec<Event>) = workflow::create(
+        &officer,
+        Uuid::from_u128(9),
+        agency,
+        "ระบบ",
+        &["งาน".into()],
+        &env,
+    )
+    .expect("create");
     for &step in Step::ALL {
         let submit = if step.is_test() {
-            Command::AddAttempt { step, input: fixture(step) }
+            Command::AddAttempt {
+                step,
+                input: fixture(step),
+            }
         } else {
-            Command::Submit { step, payload: Some(fixture(step)) }
+            Command::Submit {
+                step,
+                payload: Some(fixture(step)),
+            }
         };
         let mut cmds = vec![(officer, submit)];
         if step != Step::Launch {
-            cmds.push((reviewer, Command::Approve { step, note: None, credentials: None }));
+            cmds.push((
+                reviewer,
+                Command::Approve {
+                    step,
+                    note: None,
+                    credentials: None,
+                },
+            ));
         }
         for (actor, cmd) in cmds {
             let (next, events) = workflow::execute(&state, &actor, cmd, None, &env).expect("walk");
@@ -62,17 +95,27 @@ fn bench(c: &mut Criterion) {
     }
 
     let fresh = EService::from_events(&log[..1]).expect("created");
-    let draft = Command::SaveDraft { step: Step::Credential, payload: serde_json::json!({"short_description": "ระบบแจ้งเตือน"}) };
+    let draft = Command::SaveDraft {
+        step: Step::Credential,
+        payload: serde_json::json!({"short_description": "ระบบแจ้งเตือน"}),
+    };
     c.bench_function("apply one command (save_draft)", |b| {
-        b.iter(|| workflow::execute(black_box(&fresh), &officer, draft.clone(), None, &env).expect("ok"))
+        b.iter(|| {
+            workflow::execute(black_box(&fresh), &officer, draft.clone(), None, &env).expect("ok")
+        })
     });
-    let withdraw = Command::Withdraw { step: Step::Credential };
+    let withdraw = Command::Withdraw {
+        step: Step::Credential,
+    };
     c.bench_function("reject one command (invalid transition)", |b| {
-        b.iter(|| workflow::execute(black_box(&fresh), &officer, withdraw.clone(), None, &env).is_err())
+        b.iter(|| {
+            workflow::execute(black_box(&fresh), &officer, withdraw.clone(), None, &env).is_err()
+        })
     });
-    c.bench_function(&format!("fold a complete 7-step history ({} events)", log.len()), |b| {
-        b.iter(|| EService::from_events(black_box(&log)).expect("fold"))
-    });
+    c.bench_function(
+        &format!("fold a complete 7-step history ({} events)", log.len()),
+        |b| b.iter(|| EService::from_events(black_box(&log)).expect("fold")),
+    );
 
     let closed: ClosedDates = ["2026-12-15", "2026-12-22", "2026-12-29"]
         .iter()

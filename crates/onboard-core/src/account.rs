@@ -480,7 +480,10 @@ pub mod throttle {
             let now = Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap();
             let at = |m: i64| now - Duration::minutes(m);
             assert!(check(&[at(1), at(2), at(3), at(4)], now).is_ok());
-            assert_eq!(check(&[at(1), at(2), at(3), at(4), at(14)], now), Err(Duration::minutes(1)));
+            assert_eq!(
+                check(&[at(1), at(2), at(3), at(4), at(14)], now),
+                Err(Duration::minutes(1))
+            );
             // A failure exactly 15 minutes old has left the window.
             assert!(check(&[at(1), at(2), at(3), at(4), at(15)], now).is_ok());
             assert!(check(&[at(1), at(2), at(3), at(4), at(5), at(6)], now).is_err());

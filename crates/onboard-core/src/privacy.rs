@@ -44,7 +44,10 @@ mod tests {
             "note": "1101700230708"
         });
         mask_citizen_ids(&mut v);
-        assert_eq!(v["requester"]["assignee"]["citizen_id"], "1-1017-xxxxx-xx-8");
+        assert_eq!(
+            v["requester"]["assignee"]["citizen_id"],
+            "1-1017-xxxxx-xx-8"
+        );
         assert_eq!(v["requester"]["assignee"]["full_name"], "สมชาย");
         assert_eq!(v["draft"]["citizen_id"], "xxxxxxxxxxxxx");
         // Only members named citizen_id are personal data by shape; free text is the

@@ -238,7 +238,11 @@ mod tests {
 
     #[test]
     fn only_steps_three_and_six_are_tests() {
-        let tests: Vec<u8> = Step::ALL.iter().filter(|s| s.is_test()).map(|s| s.number()).collect();
+        let tests: Vec<u8> = Step::ALL
+            .iter()
+            .filter(|s| s.is_test())
+            .map(|s| s.number())
+            .collect();
         assert_eq!(tests, vec![3, 6]);
     }
 }

@@ -328,7 +328,10 @@ mod tests {
 
     #[test]
     fn limits_are_named_in_messages() {
-        let i = Issue::new(&Path::root().key("x"), FieldError::with_limit(Code::TooLong, 140));
+        let i = Issue::new(
+            &Path::root().key("x"),
+            FieldError::with_limit(Code::TooLong, 140),
+        );
         assert!(i.message_th.contains("140") && i.message_en.contains("140"));
     }
 }

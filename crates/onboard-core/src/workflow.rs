@@ -778,7 +778,10 @@ impl AgencyNames {
     ) -> Result<AgencyNames, Report> {
         let mut report = Report::new();
         let mut field = |name: &str, raw: &str| {
-            report.check(&Path::root().key(name), crate::fields::text(raw, MAX_AGENCY_NAME))
+            report.check(
+                &Path::root().key(name),
+                crate::fields::text(raw, MAX_AGENCY_NAME),
+            )
         };
         let names = (
             field("name_th", name_th),
@@ -787,12 +790,14 @@ impl AgencyNames {
             field("ministry_en", ministry_en),
         );
         match names {
-            (Some(name_th), Some(name_en), Some(ministry_th), Some(ministry_en)) => Ok(AgencyNames {
-                name_th,
-                name_en,
-                ministry_th,
-                ministry_en,
-            }),
+            (Some(name_th), Some(name_en), Some(ministry_th), Some(ministry_en)) => {
+                Ok(AgencyNames {
+                    name_th,
+                    name_en,
+                    ministry_th,
+                    ministry_en,
+                })
+            }
             _ => Err(report),
         }
     }
@@ -801,7 +806,8 @@ impl AgencyNames {
 /// The agency names that `event` makes official: approving step 4 updates the agency
 /// record from the form's part 1 (SPEC §3). `state` is the state after the event.
 pub fn agency_update(state: &EService, event: &Event) -> Option<AgencyNames> {
-    if event.step != Some(Step::PlatformRequest) || !matches!(event.change, Change::Approved { .. }) {
+    if event.step != Some(Step::PlatformRequest) || !matches!(event.change, Change::Approved { .. })
+    {
         return None;
     }
     let submission = state.step(Step::PlatformRequest).submission.clone()?;

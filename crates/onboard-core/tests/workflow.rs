@@ -2,6 +2,7 @@
 //!
 //! Commands are generated as small [`Op`] values (who, what, which step, which body) so a
 //! shrunk counterexample reads like a script.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
@@ -41,15 +42,28 @@ enum Body {
 enum Kind {
     /// Whatever moves the current step forward, by whoever may do it (ignores `who`).
     Advance,
-    UpdateServices { valid: bool },
+    UpdateServices {
+        valid: bool,
+    },
     SaveDraft(Body),
     Submit(Body),
-    AddAttempt { valid: bool },
-    EditAttempt { number: u32 },
-    DeleteAttempt { number: u32 },
+    AddAttempt {
+        valid: bool,
+    },
+    EditAttempt {
+        number: u32,
+    },
+    DeleteAttempt {
+        number: u32,
+    },
     Withdraw,
-    Approve { supplied: bool, note: bool },
-    RequestChanges { blank: bool },
+    Approve {
+        supplied: bool,
+        note: bool,
+    },
+    RequestChanges {
+        blank: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -277,9 +291,9 @@ fn check_history(state: &EService, log: &[Event]) -> Result<(), TestCaseError> {
 
 /// Failing cases are kept beside the tests, so they are replayed first next time.
 fn persistence() -> Option<Box<dyn proptest::test_runner::FailurePersistence>> {
-    Some(Box::new(proptest::test_runner::FileFailurePersistence::Direct(
-        "tests/regressions/workflow.txt",
-    )))
+    Some(Box::new(
+        proptest::test_runner::FileFailurePersistence::Direct("tests/regressions/workflow.txt"),
+    ))
 }
 
 fn run(ops: &[Op]) -> Result<(EService, Vec<Event>), TestCaseError> {
@@ -500,17 +514,29 @@ fn errors_map_to_spec_codes() {
 fn random_sequences_reach_every_step() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::{Config, TestRunner};
-    let mut runner = TestRunner::new_with_rng(Config::default(), proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha));
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
     let strategy = proptest::collection::vec(op(), 0..80);
     let mut reached = [0u32; 8];
     for _ in 0..500 {
         let ops = strategy.new_tree(&mut runner).unwrap().current();
         let (state, _) = run(&ops).unwrap();
-        let done = state.steps.iter().filter(|s| s.status == StepStatus::Completed).count();
+        let done = state
+            .steps
+            .iter()
+            .filter(|s| s.status == StepStatus::Completed)
+            .count();
         reached[done] += 1;
     }
     eprintln!("completed-step histogram over 500 sequences: {reached:?}");
-    assert!(reached.iter().all(|n| *n > 0), "some step count never reached: {reached:?}");
+    assert!(
+        reached.iter().all(|n| *n > 0),
+        "some step count never reached: {reached:?}"
+    );
 }
 
 #[test]
@@ -521,19 +547,50 @@ fn approving_step_4_updates_the_agency_names() {
     let mut last = Vec::new();
     for &step in &Step::ALL[..4] {
         let submit = if step.is_test() {
-            Command::AddAttempt { step, input: attempt_input(true) }
+            Command::AddAttempt {
+                step,
+                input: attempt_input(true),
+            }
         } else {
-            Command::Submit { step, payload: Some(valid_payload(step)) }
+            Command::Submit {
+                step,
+                payload: Some(valid_payload(step)),
+            }
         };
-        state = workflow::execute(&state, &officer(), submit, None, &env).unwrap().0;
-        let approve = Command::Approve { step, note: None, credentials: None };
+        state = workflow::execute(&state, &officer(), submit, None, &env)
+            .unwrap()
+            .0;
+        let approve = Command::Approve {
+            step,
+            note: None,
+            credentials: None,
+        };
         let (next, events) = workflow::execute(&state, &reviewer(), approve, None, &env).unwrap();
-        let updates: Vec<_> = events.iter().filter_map(|e| workflow::agency_update(&next, e)).collect();
-        assert_eq!(updates.len(), usize::from(step == Step::PlatformRequest), "{step}");
+        let updates: Vec<_> = events
+            .iter()
+            .filter_map(|e| workflow::agency_update(&next, e))
+            .collect();
+        assert_eq!(
+            updates.len(),
+            usize::from(step == Step::PlatformRequest),
+            "{step}"
+        );
         last = updates;
         state = next;
     }
     let form = valid_payload(Step::PlatformRequest);
-    assert_eq!(last[0].name_th, form["requester"]["agency"]["name_th"].as_str().unwrap().trim());
-    assert_eq!(last[0].ministry_en, form["requester"]["agency"]["parent_en"].as_str().unwrap().trim());
+    assert_eq!(
+        last[0].name_th,
+        form["requester"]["agency"]["name_th"]
+            .as_str()
+            .unwrap()
+            .trim()
+    );
+    assert_eq!(
+        last[0].ministry_en,
+        form["requester"]["agency"]["parent_en"]
+            .as_str()
+            .unwrap()
+            .trim()
+    );
 }

@@ -1,5 +1,6 @@
 //! Shared fixtures of the core tests: actors, a fixed clock and valid payloads of each step.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, TimeZone, Utc};
 use onboard_core::file::OfflineFiles;
