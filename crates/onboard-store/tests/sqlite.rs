@@ -6,14 +6,326 @@ mod conformance;
 use onboard_store::sqlite::{SqliteOptions, SqliteStore};
 use onboard_store::Store;
 use std::sync::Arc;
+use uuid::Uuid;
 
 /// A fresh, migrated database in its own temporary directory, removed after the test.
 async fn fresh() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = SqliteStore::open(&dir.path().join("onboard.db"), SqliteOptions::default())
-        .expect("open");
+    let store =
+        SqliteStore::open(&dir.path().join("onboard.db"), SqliteOptions::default()).expect("open");
     store.migrate().await.expect("migrate");
     (Arc::new(store), dir)
 }
 
 conformance_suite!(fresh);
+
+// ---------------------------------------------------------------------------------------
+// SQLite only: the file, the migrations table, blobs, several connections, backups.
+// ---------------------------------------------------------------------------------------
+
+use onboard_core::reference::Step;
+use onboard_core::workflow::{Command, CommandError};
+use onboard_store::sqlite::Synchronous;
+use onboard_store::{ListQuery, NewAgency, Scope, StoreError};
+use std::time::Duration;
+
+fn raw(path: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}
+
+fn count(path: &std::path::Path, sql: &str) -> i64 {
+    raw(path).query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test]
+async fn open_creates_directories_and_a_wal_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a").join("b").join("onboard.db");
+    let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
+    assert_eq!(store.path(), path.as_path());
+    store.migrate().await.unwrap();
+    assert!(path.exists());
+    let mode: String = raw(&path)
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let options = SqliteOptions::default();
+    assert_eq!(options.synchronous, Synchronous::Full);
+    assert_eq!(options.busy_timeout, Duration::from_secs(5));
+    // NORMAL opens too.
+    let normal = SqliteOptions {
+        synchronous: Synchronous::Normal,
+        ..options
+    };
+    let again = SqliteStore::open(&path, normal).unwrap();
+    again.ping().await.unwrap();
+}
+
+#[tokio::test]
+async fn migrations_are_recorded_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("onboard.db");
+    let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
+    store.migrate().await.unwrap();
+    let once = count(&path, "SELECT COUNT(*) FROM schema_migrations");
+    assert!(once >= 1);
+    store.migrate().await.unwrap();
+    // A second store (another process) on the same file finds nothing to do.
+    let second = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
+    second.migrate().await.unwrap();
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM schema_migrations"), once);
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'eservices'"
+        ),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_build_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("onboard.db");
+    let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
+    store.migrate().await.unwrap();
+    raw(&path)
+        .execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 'x')",
+            [],
+        )
+        .unwrap();
+    assert!(matches!(store.migrate().await, Err(StoreError::Backend(_))));
+}
+
+#[tokio::test]
+async fn identical_content_is_one_blob() {
+    let (store, dir) = fresh().await;
+    let w = conformance::World::new(store.clone()).await;
+    let bytes = conformance::png(120, 120, 1);
+    let a = conformance::upload(&store, &w.officer, "a.png", &bytes).await;
+    let b = conformance::upload(&store, &w.officer, "b.png", &bytes).await;
+    conformance::upload(&store, &w.officer, "c.pdf", &conformance::pdf()).await;
+    assert_eq!(a.sha256, b.sha256);
+    let path = dir.path().join("onboard.db");
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM blobs"), 2);
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM files"), 3);
+}
+
+#[tokio::test]
+async fn events_cannot_be_changed_in_the_database() {
+    let (store, dir) = fresh().await;
+    let w = conformance::World::new(store.clone()).await;
+    w.eservice("ระบบ").await;
+    let conn = raw(&dir.path().join("onboard.db"));
+    assert!(conn.execute("UPDATE events SET actor = 'x'", []).is_err());
+    assert!(conn.execute("DELETE FROM events", []).is_err());
+    assert_eq!(
+        conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        1
+    );
+}
+
+/// Two stores on one file behave like two server processes: `If-Match` races between them
+/// still have exactly one winner per version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_processes_race_on_one_file() {
+    let (first, dir) = fresh().await;
+    let second: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&dir.path().join("onboard.db"), SqliteOptions::default()).unwrap(),
+    );
+    let w = conformance::World::new(first.clone()).await;
+    let svc = w.eservice("ระบบสองกระบวนการ").await;
+    let mut tasks = Vec::new();
+    for (t, store) in [first.clone(), second.clone(), first.clone(), second.clone()]
+        .into_iter()
+        .enumerate()
+    {
+        let (actor, id) = (w.officer.actor(), svc.id);
+        tasks.push(tokio::spawn(async move {
+            let mut won = Vec::new();
+            for i in 0..10 {
+                let seen = store
+                    .eservice(id, Scope::All)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .version;
+                let command = Command::SaveDraft {
+                    step: Step::Credential,
+                    payload: serde_json::json!({ "icon_concept": format!("{t}/{i}") }),
+                };
+                match store
+                    .execute(id, &actor, command, Some(seen), &conformance::ctx())
+                    .await
+                {
+                    Ok(s) => won.push(s.version),
+                    Err(StoreError::Command(CommandError::VersionConflict { .. })) => {}
+                    Err(e) => panic!("{e:?}"),
+                }
+            }
+            won
+        }));
+    }
+    let mut won = Vec::new();
+    for t in tasks {
+        won.extend(t.await.unwrap());
+    }
+    won.sort_unstable();
+    let state = second.eservice(svc.id, Scope::All).await.unwrap().unwrap();
+    assert_eq!(won, (2..=state.version).collect::<Vec<_>>());
+    assert_eq!(
+        second.events(svc.id).await.unwrap().len() as u64,
+        state.version
+    );
+}
+
+/// The online backup is a database that opens and holds the same e-Services, taken while
+/// commands keep running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn backup_opens_with_the_same_eservices() {
+    let (store, dir) = fresh().await;
+    let w = conformance::World::new(store.clone()).await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(w.eservice(&format!("ระบบที่ {i}")).await.id);
+    }
+    let busy = {
+        let (store, actor, id) = (store.clone(), w.officer.actor(), ids[0]);
+        tokio::spawn(async move {
+            for i in 0..30 {
+                let command = Command::SaveDraft {
+                    step: Step::Credential,
+                    payload: serde_json::json!({ "icon_concept": format!("{i}") }),
+                };
+                store
+                    .execute(id, &actor, command, None, &conformance::ctx())
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    let to = dir.path().join("backups").join("copy.db");
+    store.backup(&to).await.unwrap();
+    let live = dir.path().join(".").join("onboard.db");
+    assert!(matches!(
+        store.backup(&live).await,
+        Err(StoreError::Backend(_))
+    ));
+    busy.await.unwrap();
+
+    let copy = SqliteStore::open(&to, SqliteOptions::default()).unwrap();
+    copy.migrate().await.unwrap();
+    let listed = copy
+        .list(&ListQuery::default(), Scope::All, conformance::today())
+        .await
+        .unwrap();
+    assert_eq!(listed.total, 5);
+    for id in &ids[1..] {
+        assert_eq!(
+            copy.eservice(*id, Scope::All).await.unwrap(),
+            store.eservice(*id, Scope::All).await.unwrap()
+        );
+    }
+    // The busy one is consistent at some version: state and log agree.
+    let state = copy.eservice(ids[0], Scope::All).await.unwrap().unwrap();
+    let events = copy.events(ids[0]).await.unwrap();
+    assert_eq!(events.len() as u64, state.version);
+    assert_eq!(
+        copy.agencies().await.unwrap(),
+        store.agencies().await.unwrap()
+    );
+    // The copy is a working database of its own.
+    copy.create_agency(NewAgency {
+        name_th: "กรมใหม่".into(),
+        name_en: "New Department".into(),
+        ministry_th: "กระทรวง".into(),
+        ministry_en: "Ministry".into(),
+    })
+    .await
+    .unwrap();
+    assert_eq!(store.agencies().await.unwrap().len(), 2);
+}
+
+/// Above a thousand name matches the list walks its order instead of sorting the matches:
+/// both ways give the same pages and totals.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_name_matches_page_like_few() {
+    let dir = tempfile::tempdir().unwrap();
+    let fast = SqliteOptions {
+        synchronous: Synchronous::Normal,
+        ..SqliteOptions::default()
+    };
+    let store = SqliteStore::open(&dir.path().join("onboard.db"), fast).unwrap();
+    store.migrate().await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(store);
+    let w = conformance::World::new(store.clone()).await;
+    let mut expected = Vec::new();
+    for i in 0..1300i64 {
+        let (officer, agency) = if i % 3 == 0 {
+            (&w.outsider, w.other_agency.id)
+        } else {
+            (&w.officer, w.agency.id)
+        };
+        let name = if i % 10 == 0 {
+            format!("ระบบจองคิว {i}")
+        } else {
+            format!("ระบบชำระภาษี {i}")
+        };
+        // Several e-Services share each instant: ties are broken by id.
+        let at = conformance::now() + chrono::Duration::seconds(i / 3);
+        let svc = store
+            .create_eservice(
+                &officer.actor(),
+                agency,
+                &name,
+                &["งาน".into()],
+                &conformance::ctx_at(at),
+            )
+            .await
+            .unwrap();
+        if i % 10 != 0 {
+            expected.push((std::cmp::Reverse(svc.updated_at), svc.id, agency));
+        }
+    }
+    expected.sort();
+    let ours: Vec<_> = expected
+        .iter()
+        .filter(|e| e.2 == w.agency.id)
+        .cloned()
+        .collect();
+    for (scope, expected) in [(Scope::All, &expected), (Scope::Agency(w.agency.id), &ours)] {
+        for (page, per_page) in [(1, 20), (2, 100), (13, 90), (9, 100), (400, 20)] {
+            let q = ListQuery {
+                q: Some("ชำระภาษี".into()),
+                page,
+                per_page,
+                ..ListQuery::default()
+            };
+            let got = store.list(&q, scope, conformance::today()).await.unwrap();
+            assert_eq!(got.total as usize, expected.len(), "{scope:?}");
+            let start = ((page - 1) * per_page) as usize;
+            let want: Vec<Uuid> = expected
+                .iter()
+                .skip(start)
+                .take(per_page as usize)
+                .map(|e| e.1)
+                .collect();
+            let ids: Vec<Uuid> = got.items.iter().map(|i| i.id).collect();
+            assert_eq!(ids, want, "{scope:?} page {page} of {per_page}");
+        }
+    }
+    let few = ListQuery {
+        q: Some("จองคิว".into()),
+        ..ListQuery::default()
+    };
+    assert_eq!(
+        store
+            .list(&few, Scope::All, conformance::today())
+            .await
+            .unwrap()
+            .total,
+        130
+    );
+}

@@ -59,23 +59,26 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_by_user ON login_failures (username_norm, at);
 
--- e-Services. `state` is the full serde JSON of `onboard_core::workflow::EService` (the
--- truth, equal to the fold of `events`); the other columns are copies of it for queries:
---   current_step / current_status = EService::current_step() / current_status(),
---   complete     = all seven steps completed (current_status = 'completed'),
---   launch_on    = the release date once step 7 is confirmed (lifecycle is derived from it
---                  and the query's `today`: NULL onboarding, > today scheduled, else live),
---   review_since = submitted_at of the current step while it is under review, else NULL
---                  (the review queue, oldest first),
---   name_fold    = lowercased name, for the LIKE search of queries shorter than 3 chars.
--- Every write is `UPDATE ... WHERE id = ? AND version = <version read>`.
+-- e-Services, split in two tables so that queries scan slim rows:
+--   eservices       the columns queries filter and sort on, copied out of the state:
+--     current_step / current_status = EService::current_step() / current_status(),
+--     complete     = all seven steps completed (current_status = 'completed'),
+--     launch_on    = the release date once step 7 is confirmed (lifecycle is derived from it
+--                    and the query's `today`: NULL onboarding, > today scheduled, else live),
+--     review_since = submitted_at of the current step while it is under review, else NULL
+--                    (the review queue, oldest first),
+--     name_fold    = lowercased name, for the LIKE search of queries shorter than 3 chars;
+--   eservice_states the full serde JSON of `onboard_core::workflow::EService` (the truth,
+--                   equal to the fold of `events`).
+-- `seq` is an explicit INTEGER PRIMARY KEY so that it survives VACUUM: the name index below
+-- refers to it. Every write is `UPDATE ... WHERE id = ? AND version = <version read>`.
 CREATE TABLE eservices (
-    id             TEXT PRIMARY KEY,
+    seq            INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL UNIQUE,
     agency_id      TEXT NOT NULL REFERENCES agencies (id),
     name           TEXT NOT NULL,
     name_fold      TEXT NOT NULL,
     version        INTEGER NOT NULL CHECK (version >= 1),
-    state          TEXT NOT NULL,
     current_step   TEXT NOT NULL,
     current_status TEXT NOT NULL,
     complete       INTEGER NOT NULL,
@@ -83,6 +86,10 @@ CREATE TABLE eservices (
     review_since   TEXT,
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
+);
+CREATE TABLE eservice_states (
+    id    TEXT PRIMARY KEY REFERENCES eservices (id),
+    state TEXT NOT NULL
 );
 -- The list is ordered by `updated_at DESC, id`, optionally within one agency.
 CREATE INDEX eservices_by_update ON eservices (updated_at DESC, id);
@@ -93,17 +100,18 @@ CREATE INDEX eservices_review_queue ON eservices (review_since, id) WHERE review
 CREATE INDEX eservices_by_launch ON eservices (launch_on, id) WHERE launch_on IS NOT NULL;
 
 -- Name search: trigram full-text index (substring match, case-insensitive, Thai included)
--- for queries of 3 characters or more. Its rowid is the rowid of the e-Service; triggers keep
--- it in step with `eservices.name`.
+-- for queries of 3 characters or more. Its rowid is `eservices.seq`; triggers keep it in
+-- step with `eservices.name`.
 CREATE VIRTUAL TABLE eservice_names USING fts5 (name, tokenize = 'trigram');
 CREATE TRIGGER eservices_name_insert AFTER INSERT ON eservices BEGIN
-    INSERT INTO eservice_names (rowid, name) VALUES (new.rowid, new.name);
+    INSERT INTO eservice_names (rowid, name) VALUES (new.seq, new.name);
 END;
-CREATE TRIGGER eservices_name_update AFTER UPDATE OF name ON eservices BEGIN
-    UPDATE eservice_names SET name = new.name WHERE rowid = new.rowid;
+CREATE TRIGGER eservices_name_update AFTER UPDATE OF name ON eservices
+WHEN new.name IS NOT old.name BEGIN
+    UPDATE eservice_names SET name = new.name WHERE rowid = new.seq;
 END;
 CREATE TRIGGER eservices_name_delete AFTER DELETE ON eservices BEGIN
-    DELETE FROM eservice_names WHERE rowid = old.rowid;
+    DELETE FROM eservice_names WHERE rowid = old.seq;
 END;
 
 -- The append-only audit log. `data` is the whole serde JSON of `onboard_core::workflow::Event`;

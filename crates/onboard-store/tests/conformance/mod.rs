@@ -83,112 +83,2467 @@ macro_rules! conformance_suite {
     };
 }
 
-/// (being written)
-pub async fn migrations_are_idempotent(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+// ---------------------------------------------------------------------------------------
+// Fixtures: a fixed clock, accounts, files and the valid payloads of the core's tests.
+// ---------------------------------------------------------------------------------------
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use onboard_core::dashboard::{Counts, Summary};
+use onboard_core::file::{FileFacts, MediaType};
+use onboard_core::notify::{self, NoticeKind};
+use onboard_core::reference::{Role, Step, StepStatus};
+use onboard_core::schedule::ScheduleConfig;
+use onboard_core::validation::Code;
+use onboard_core::workflow::{
+    Change, Command, CommandError, EService, FixedCredentials, Lifecycle,
+};
+use onboard_store::{
+    Agency, CommandContext, FileMeta, ListQuery, NewAgency, NewFile, NewUser, OutboxStatus, Scope,
+    Session, StoreError, User,
+};
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// Wednesday 2026-11-25, 10:00 in Bangkok.
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap()
 }
 
-/// (being written)
+/// The date of [`now`] in Bangkok.
+pub fn today() -> NaiveDate {
+    date("2026-11-25")
+}
+
+/// A `YYYY-MM-DD` date.
+pub fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// A deterministic command context at [`now`].
+pub fn ctx() -> CommandContext {
+    ctx_at(now())
+}
+
+/// A deterministic command context at `now`.
+pub fn ctx_at(now: DateTime<Utc>) -> CommandContext {
+    CommandContext {
+        now,
+        schedule: Arc::new(ScheduleConfig::default()),
+        credentials: Arc::new(FixedCredentials),
+    }
+}
+
+/// Not a real Argon2 hash: hashing is not what these tests are about, and it is slow.
+const FAKE_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$not-a-real-salt$not-a-real-hash";
+
+/// The SPEC code of a store error, for compact assertions.
+pub fn code(e: &StoreError) -> &'static str {
+    match e {
+        StoreError::Command(c) => c.code(),
+        StoreError::NotFound => "not_found",
+        StoreError::Duplicate(_) => "duplicate",
+        StoreError::Unsupported(_) => "unsupported",
+        StoreError::Backend(_) => "backend",
+    }
+}
+
+/// The error code of a result that must be an error.
+pub fn err_code<T: std::fmt::Debug>(r: Result<T, StoreError>) -> &'static str {
+    code(&r.expect_err("expected an error"))
+}
+
+pub async fn new_agency(store: &Arc<dyn Store>, name_th: &str, name_en: &str) -> Agency {
+    store
+        .create_agency(NewAgency {
+            name_th: name_th.into(),
+            name_en: name_en.into(),
+            ministry_th: format!("กระทรวงของ{name_th}"),
+            ministry_en: format!("Ministry of {name_en}"),
+        })
+        .await
+        .unwrap()
+}
+
+pub fn new_user_input(username: &str, role: Role, agency_id: Option<Uuid>) -> NewUser {
+    NewUser {
+        username: username.into(),
+        email: format!("{}@example.go.th", username.to_lowercase()),
+        display_name: format!("คุณ {username}"),
+        role,
+        agency_id,
+        password_hash: FAKE_HASH.into(),
+        created_at: now(),
+    }
+}
+
+/// The welcome e-mail a caller would queue with a new account.
+pub fn welcome(username: &str) -> notify::Notice {
+    notify::account_created(
+        Uuid::nil(),
+        &format!("คุณ {username}"),
+        username,
+        "Initial1Password",
+        "https://onboard.example.go.th",
+    )
+}
+
+pub async fn new_user(
+    store: &Arc<dyn Store>,
+    username: &str,
+    role: Role,
+    agency: Option<&Agency>,
+) -> User {
+    store
+        .create_user(
+            new_user_input(username, role, agency.map(|a| a.id)),
+            welcome(username),
+        )
+        .await
+        .unwrap()
+}
+
+/// A PNG header of `w` x `h` pixels; `salt` makes distinct content of equal size.
+pub fn png(w: u32, h: u32, salt: u8) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
+    b.extend(13u32.to_be_bytes());
+    b.extend(b"IHDR");
+    b.extend(w.to_be_bytes());
+    b.extend(h.to_be_bytes());
+    b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    b.extend([0, 0, 0, 0, b'I', b'E', b'N', b'D', salt, 0x42, 0x60, 0x82]);
+    b
+}
+
+/// A small PDF.
+pub fn pdf() -> Vec<u8> {
+    b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+        .to_vec()
+}
+
+/// A ZIP with the entries of an XLSX workbook (stored, local headers only).
+pub fn xlsx() -> Vec<u8> {
+    let mut b = Vec::new();
+    for name in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml"] {
+        let content = b"<x/>";
+        b.extend(b"PK\x03\x04");
+        b.extend(20u16.to_le_bytes());
+        b.extend(0u16.to_le_bytes());
+        b.extend(0u16.to_le_bytes());
+        b.extend([0; 8]);
+        b.extend((content.len() as u32).to_le_bytes());
+        b.extend((content.len() as u32).to_le_bytes());
+        b.extend((name.len() as u16).to_le_bytes());
+        b.extend(0u16.to_le_bytes());
+        b.extend(name.as_bytes());
+        b.extend(content);
+    }
+    b.extend(b"PK\x05\x06");
+    b.extend([0; 18]);
+    b
+}
+
+/// Stores `bytes` as uploaded by `by` (sniffed like the server does).
+pub async fn upload(store: &Arc<dyn Store>, by: &User, name: &str, bytes: &[u8]) -> FileMeta {
+    let facts = FileFacts::inspect(bytes).expect("a recognized file type");
+    store
+        .put_file(
+            NewFile {
+                name: name.into(),
+                media_type: facts.media_type,
+                dimensions: facts.dimensions,
+                uploaded_by: by.id,
+                agency_id: by.agency_id,
+                uploaded_at: now(),
+            },
+            bytes,
+        )
+        .await
+        .unwrap()
+}
+
+fn fixture(text: &str) -> Value {
+    serde_json::from_str(text).expect("fixture is JSON")
+}
+
+/// The valid payload fixtures of onboard-core, with the file ids still to be replaced.
+pub fn fixture_payload(step: Step) -> Value {
+    match step {
+        Step::Credential => fixture(include_str!(
+            "../../../onboard-core/tests/fixtures/step1-valid.json"
+        )),
+        Step::UatSetup => fixture(include_str!(
+            "../../../onboard-core/tests/fixtures/step2-valid.json"
+        )),
+        Step::PlatformRequest => fixture(include_str!(
+            "../../../onboard-core/tests/fixtures/step4-valid.json"
+        )),
+        Step::PreprodSetup => fixture(include_str!(
+            "../../../onboard-core/tests/fixtures/step5-valid.json"
+        )),
+        Step::Launch => fixture(include_str!(
+            "../../../onboard-core/tests/fixtures/step7-valid.json"
+        )),
+        Step::UatTest | Step::PreprodTest => fixture(include_str!(
+            "../../../onboard-core/tests/fixtures/attempt-valid.json"
+        )),
+    }
+}
+
+/// Replaces every string equal to a key of `ids` by its value.
+fn substitute(value: Value, ids: &HashMap<&'static str, String>) -> Value {
+    match value {
+        Value::String(s) => Value::String(ids.get(s.as_str()).cloned().unwrap_or(s)),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| substitute(v, ids)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, substitute(v, ids)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The files one agency uploads for its forms: the ids the fixtures reference.
+pub struct Uploads {
+    /// Fixture id -> uploaded id.
+    pub ids: HashMap<&'static str, String>,
+    /// Every upload.
+    pub metas: Vec<FileMeta>,
+}
+
+impl Uploads {
+    pub async fn new(store: &Arc<dyn Store>, by: &User) -> Uploads {
+        let files: [(&'static str, &str, Vec<u8>); 6] = [
+            ("file-icon-1", "icon.png", png(120, 120, 0)),
+            ("file-shot-1", "หน้าแรก.png", png(1080, 1920, 1)),
+            ("file-shot-2", "shot-2.png", png(1080, 1920, 2)),
+            ("file-shot-3", "shot-3.png", png(1080, 1920, 3)),
+            ("file-letter-1", "หนังสือมอบหมาย.pdf", pdf()),
+            ("file-result-1", "test-result.xlsx", xlsx()),
+        ];
+        let mut ids = HashMap::new();
+        let mut metas = Vec::new();
+        for (fixture_id, name, bytes) in files {
+            let meta = upload(store, by, name, &bytes).await;
+            ids.insert(fixture_id, meta.id.to_string());
+            metas.push(meta);
+        }
+        Uploads { ids, metas }
+    }
+
+    /// The valid payload of `step` (an attempt body for steps 3 and 6) with these files.
+    pub fn payload(&self, step: Step) -> Value {
+        substitute(fixture_payload(step), &self.ids)
+    }
+
+    /// The valid step 7 payload asking for `desired`.
+    pub fn launch(&self, desired: &str) -> Value {
+        let mut p = self.payload(Step::Launch);
+        p["desired_date"] = json!(desired);
+        p
+    }
+}
+
+/// The command that moves `state` one step forward, and whether staff must issue it.
+pub fn forward(state: &EService, files: &Uploads, desired: &str) -> Option<(bool, Command)> {
+    if state.is_complete() {
+        return None;
+    }
+    let step = state.current_step();
+    Some(match (state.current_status(), step.is_test()) {
+        (StepStatus::UnderReview, _) => (
+            true,
+            Command::Approve {
+                step,
+                note: None,
+                credentials: None,
+            },
+        ),
+        (_, true) => (
+            false,
+            Command::AddAttempt {
+                step,
+                input: files.payload(step),
+            },
+        ),
+        (_, false) if step == Step::Launch => (
+            false,
+            Command::Submit {
+                step,
+                payload: Some(files.launch(desired)),
+            },
+        ),
+        (_, false) => (
+            false,
+            Command::Submit {
+                step,
+                payload: Some(files.payload(step)),
+            },
+        ),
+    })
+}
+
+/// Moves an e-Service `moves` commands forward (by its officer or a reviewer).
+#[allow(clippy::too_many_arguments)] // a test helper: named call sites read better than a struct
+pub async fn advance(
+    store: &Arc<dyn Store>,
+    id: Uuid,
+    officer: &User,
+    reviewer: &User,
+    files: &Uploads,
+    moves: usize,
+    desired: &str,
+    ctx: &CommandContext,
+) -> EService {
+    let mut state = store.eservice(id, Scope::All).await.unwrap().unwrap();
+    for _ in 0..moves {
+        let Some((staff, command)) = forward(&state, files, desired) else {
+            break;
+        };
+        let actor = if staff { reviewer } else { officer }.actor();
+        state = store
+            .execute(id, &actor, command, Some(state.version), ctx)
+            .await
+            .unwrap_or_else(|e| panic!("moving {id} forward: {e:?}"));
+    }
+    state
+}
+
+/// Commands from creation to the confirmed launch.
+pub const FULL_WALK: usize = 13;
+
+/// Agencies and accounts most tests need.
+pub struct World {
+    pub store: Arc<dyn Store>,
+    pub agency: Agency,
+    pub other_agency: Agency,
+    pub admin: User,
+    pub reviewer: User,
+    pub officer: User,
+    pub colleague: User,
+    pub outsider: User,
+}
+
+impl World {
+    pub async fn new(store: Arc<dyn Store>) -> World {
+        let agency = new_agency(&store, "กรมกิจการผู้สูงอายุ", "Department of Older Persons").await;
+        let other_agency = new_agency(&store, "กรมสรรพากร", "Revenue Department").await;
+        let admin = new_user(&store, "admin.dga", Role::Admin, None).await;
+        let reviewer = new_user(&store, "reviewer.dga", Role::Reviewer, None).await;
+        let officer = new_user(&store, "officer.a", Role::Agency, Some(&agency)).await;
+        let colleague = new_user(&store, "colleague.a", Role::Agency, Some(&agency)).await;
+        let outsider = new_user(&store, "officer.b", Role::Agency, Some(&other_agency)).await;
+        World {
+            store,
+            agency,
+            other_agency,
+            admin,
+            reviewer,
+            officer,
+            colleague,
+            outsider,
+        }
+    }
+
+    /// Every account.
+    pub fn users(&self) -> [&User; 5] {
+        [
+            &self.admin,
+            &self.reviewer,
+            &self.officer,
+            &self.colleague,
+            &self.outsider,
+        ]
+    }
+
+    /// A new e-Service of the main agency, by its officer.
+    pub async fn eservice(&self, name: &str) -> EService {
+        self.store
+            .create_eservice(
+                &self.officer.actor(),
+                self.agency.id,
+                name,
+                &["ขอรับเงินอุดหนุน".to_owned()],
+                &ctx(),
+            )
+            .await
+            .unwrap()
+    }
+
+    /// What a command may have written: events, version, notifications, e-mails.
+    pub async fn tally(&self, id: Uuid) -> Tally {
+        let mut inbox = HashMap::new();
+        for u in self.users() {
+            let n = self.store.notifications(u.id, 10_000).await.unwrap();
+            inbox.insert(u.id, n.len());
+        }
+        Tally {
+            events: self.store.events(id).await.unwrap().len(),
+            version: self
+                .store
+                .eservice(id, Scope::All)
+                .await
+                .unwrap()
+                .map_or(0, |s| s.version),
+            inbox,
+            outbox: self.store.outbox(None, 100_000).await.unwrap().len(),
+        }
+    }
+}
+
+/// Counts of what one e-Service's commands have written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub events: usize,
+    pub version: u64,
+    pub inbox: HashMap<Uuid, usize>,
+    pub outbox: usize,
+}
+
+impl Tally {
+    /// New notifications per user since `before`.
+    pub fn new_notes(&self, before: &Tally, user: &User) -> usize {
+        self.inbox[&user.id] - before.inbox[&user.id]
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Schema, agencies and accounts
+// ---------------------------------------------------------------------------------------
+
+/// Migrating an up-to-date database again changes nothing and loses nothing.
+pub async fn migrations_are_idempotent(store: Arc<dyn Store>) {
+    let a = new_agency(
+        &store,
+        "กรมการปกครอง",
+        "Department of Provincial Administration",
+    )
+    .await;
+    store.migrate().await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(store.agencies().await.unwrap(), vec![a.clone()]);
+    let u = new_user(&store, "after.migrate", Role::Agency, Some(&a)).await;
+    assert_eq!(store.user(u.id).await.unwrap(), Some(u));
+}
+
+/// The health check answers.
 pub async fn ping_answers(store: Arc<dyn Store>) {
     store.ping().await.unwrap();
+    store.ping().await.unwrap();
 }
 
-/// (being written)
+/// Agencies sorted by Thai name; users of every role; the welcome e-mail is queued and
+/// never shown as a notification.
 pub async fn agencies_and_users(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let b = new_agency(&store, "สำนักงานประกันสังคม", "Social Security Office").await;
+    let a = new_agency(&store, "กรมการจัดหางาน", "Department of Employment").await;
+    assert_eq!(store.agencies().await.unwrap(), vec![a.clone(), b.clone()]);
+    assert_eq!(store.agency(b.id).await.unwrap(), Some(b.clone()));
+    assert_eq!(store.agency(Uuid::now_v7()).await.unwrap(), None);
+    assert_eq!(a.ministry_th, "กระทรวงของกรมการจัดหางาน");
+
+    let admin = new_user(&store, "Admin.One", Role::Admin, None).await;
+    let reviewer = new_user(&store, "reviewer_1", Role::Reviewer, None).await;
+    let officer = new_user(&store, "officer.b", Role::Agency, Some(&b)).await;
+    for u in [&admin, &reviewer, &officer] {
+        assert!(u.must_change_credentials && !u.disabled);
+        assert_eq!(u.created_at, now());
+        assert_eq!(store.user(u.id).await.unwrap().as_ref(), Some(u));
+        assert!(store.notifications(u.id, 10).await.unwrap().is_empty());
+    }
+    assert_eq!(officer.agency_id, Some(b.id));
+    assert_eq!(officer.role, Role::Agency);
+    assert_eq!(admin.password_hash, FAKE_HASH);
+    assert_eq!(store.user(Uuid::now_v7()).await.unwrap(), None);
+    assert_eq!(
+        store
+            .user_by_username("admin.one")
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(admin.id)
+    );
+    assert_eq!(store.user_by_username("nobody").await.unwrap(), None);
+
+    // One welcome e-mail per account, to its address, with the notice's texts.
+    let mails = store.outbox(None, 100).await.unwrap();
+    assert_eq!(mails.len(), 3);
+    let mail = mails
+        .iter()
+        .find(|m| m.to == "reviewer_1@example.go.th")
+        .unwrap();
+    let notice = welcome("reviewer_1");
+    assert_eq!(mail.subject, notice.subject());
+    assert_eq!(mail.body, notice.email_body());
+    assert_eq!(mail.kind, NoticeKind::AccountCreated);
+    assert_eq!(mail.status, OutboxStatus::Pending);
+    assert_eq!((mail.attempts, mail.last_error.as_deref()), (0, None));
+    assert_eq!(mail.created_at, now());
+    assert!(mail.next_attempt_at <= now());
+
+    // An agency that does not exist.
+    let missing = Agency {
+        id: Uuid::now_v7(),
+        ..a.clone()
+    };
+    let r = store
+        .create_user(
+            new_user_input("ghost", Role::Agency, Some(missing.id)),
+            welcome("ghost"),
+        )
+        .await;
+    assert_eq!(err_code(r), "not_found");
+    assert_eq!(store.outbox(None, 100).await.unwrap().len(), 3);
 }
 
-/// (being written)
+/// Usernames are unique compared case-insensitively; lookups ignore case too.
 pub async fn username_is_unique_case_insensitively(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let a = new_agency(&store, "กรมที่ดิน", "Department of Lands").await;
+    let first = new_user(&store, "Somchai.K", Role::Agency, Some(&a)).await;
+    for taken in ["Somchai.K", "somchai.k", "SOMCHAI.K"] {
+        let r = store
+            .create_user(new_user_input(taken, Role::Reviewer, None), welcome(taken))
+            .await;
+        assert!(
+            matches!(r, Err(StoreError::Duplicate("username"))),
+            "{taken}: {r:?}"
+        );
+    }
+    let found = store.user_by_username("sOmChAi.k").await.unwrap().unwrap();
+    assert_eq!((found.id, found.username.as_str()), (first.id, "Somchai.K"));
+    // A failed create queued no e-mail.
+    assert_eq!(store.outbox(None, 100).await.unwrap().len(), 1);
 }
 
-/// (being written)
+/// The first login replaces username and password and clears the flag.
 pub async fn first_login(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let a = new_agency(&store, "กรมการขนส่งทางบก", "Department of Land Transport").await;
+    let u = new_user(&store, "u8f3k2", Role::Agency, Some(&a)).await;
+    let other = new_user(&store, "x7a1b9", Role::Agency, Some(&a)).await;
+    let hash = onboard_store::password::hash_password("NewPassw0rd").unwrap();
+
+    let done = store
+        .complete_first_login(u.id, "Malee.S", &hash)
+        .await
+        .unwrap();
+    assert!(!done.must_change_credentials);
+    assert_eq!(done.username, "Malee.S");
+    assert!(onboard_store::password::verify_password(
+        "NewPassw0rd",
+        &done.password_hash
+    ));
+    assert_eq!(store.user(u.id).await.unwrap(), Some(done.clone()));
+    assert_eq!(store.user_by_username("u8f3k2").await.unwrap(), None);
+    assert_eq!(
+        store
+            .user_by_username("malee.s")
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(u.id)
+    );
+
+    // Another account may not take the name in any case, nor an initial one.
+    let r = store
+        .complete_first_login(other.id, "MALEE.s", FAKE_HASH)
+        .await;
+    assert!(matches!(r, Err(StoreError::Duplicate("username"))), "{r:?}");
+    let r = store
+        .complete_first_login(other.id, "u8f3k2", FAKE_HASH)
+        .await;
+    assert!(r.is_ok(), "the released name is free again: {r:?}");
+    let still = store.user(other.id).await.unwrap().unwrap();
+    assert!(!still.must_change_credentials);
+    // Keeping one's own name (another case) is fine.
+    let r = store
+        .complete_first_login(u.id, "malee.S", &hash)
+        .await
+        .unwrap();
+    assert_eq!(r.username, "malee.S");
+
+    let r = store
+        .complete_first_login(Uuid::now_v7(), "nobody", FAKE_HASH)
+        .await;
+    assert_eq!(err_code(r), "not_found");
 }
 
-/// (being written)
+/// Sessions are found by token hash until they expire or are revoked.
 pub async fn sessions_expire_and_are_revoked(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let u = new_user(&store, "reviewer.s", Role::Reviewer, None).await;
+    let token = onboard_store::password::new_token();
+    let session = Session {
+        token_hash: onboard_store::password::token_hash(&token),
+        user_id: u.id,
+        created_at: now(),
+        expires_at: now() + Duration::hours(8),
+    };
+    store.create_session(session.clone()).await.unwrap();
+    let other = Session {
+        token_hash: onboard_store::password::token_hash("another token"),
+        ..session.clone()
+    };
+    store.create_session(other.clone()).await.unwrap();
+
+    let (s, user) = store
+        .session(&session.token_hash, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((s, user.id), (session.clone(), u.id));
+    let at_expiry = session.expires_at;
+    assert!(store
+        .session(&session.token_hash, at_expiry - Duration::seconds(1))
+        .await
+        .unwrap()
+        .is_some());
+    assert!(store
+        .session(&session.token_hash, at_expiry)
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .session(&session.token_hash, at_expiry + Duration::days(1))
+        .await
+        .unwrap()
+        .is_none());
+    assert!(store
+        .session("no such hash", now())
+        .await
+        .unwrap()
+        .is_none());
+
+    store.revoke_session(&session.token_hash).await.unwrap();
+    assert!(store
+        .session(&session.token_hash, now())
+        .await
+        .unwrap()
+        .is_none());
+    store.revoke_session(&session.token_hash).await.unwrap();
+    store.revoke_session("never existed").await.unwrap();
+    // Revoking one session leaves the user's others alone.
+    assert!(store
+        .session(&other.token_hash, now())
+        .await
+        .unwrap()
+        .is_some());
 }
 
-/// (being written)
+/// Failures are counted per username (any case) from `since` on, and cleared.
 pub async fn login_failures_window(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let t = now();
+    for minutes in [20, 10, 5] {
+        store
+            .record_login_failure("Somchai", t - Duration::minutes(minutes))
+            .await
+            .unwrap();
+    }
+    store.record_login_failure("someone.else", t).await.unwrap();
+    let window = store
+        .login_failures_since("SOMCHAI", t - Duration::minutes(15))
+        .await
+        .unwrap();
+    assert_eq!(
+        window,
+        vec![t - Duration::minutes(10), t - Duration::minutes(5)]
+    );
+    // `since` is inclusive.
+    let window = store
+        .login_failures_since("somchai", t - Duration::minutes(10))
+        .await
+        .unwrap();
+    assert_eq!(window.len(), 2);
+    assert_eq!(
+        store
+            .login_failures_since("somchai", t - Duration::hours(1))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(store
+        .login_failures_since("nobody", t - Duration::hours(1))
+        .await
+        .unwrap()
+        .is_empty());
+
+    store.clear_login_failures("somCHAI").await.unwrap();
+    assert!(store
+        .login_failures_since("somchai", t - Duration::hours(1))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .login_failures_since("someone.else", t - Duration::hours(1))
+            .await
+            .unwrap(),
+        vec![t]
+    );
 }
 
-/// (being written)
+// ---------------------------------------------------------------------------------------
+// e-Services and commands
+// ---------------------------------------------------------------------------------------
+
+/// Creation through the core: version 1, one `created` event, visible to its agency and
+/// staff only; unknown agency, wrong role and invalid input change nothing.
 pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let svc = w.eservice("ระบบแจ้งเตือนสิทธิสวัสดิการ").await;
+    assert_eq!(svc.version, 1);
+    assert_eq!(svc.agency_id, w.agency.id);
+    assert_eq!(svc.id.get_version_num(), 7, "ids are UUID v7");
+    assert_eq!(svc.step(Step::Credential).status, StepStatus::InProgress);
+    assert!(Step::ALL[1..]
+        .iter()
+        .all(|s| svc.step(*s).status == StepStatus::Locked));
+    assert_eq!((svc.created_at, svc.updated_at), (now(), now()));
+
+    assert_eq!(
+        store.eservice(svc.id, Scope::All).await.unwrap(),
+        Some(svc.clone())
+    );
+    assert_eq!(
+        store
+            .eservice(svc.id, Scope::Agency(w.agency.id))
+            .await
+            .unwrap(),
+        Some(svc.clone())
+    );
+    assert_eq!(
+        store
+            .eservice(svc.id, Scope::Agency(w.other_agency.id))
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store.eservice(Uuid::now_v7(), Scope::All).await.unwrap(),
+        None
+    );
+
+    let events = store.events(svc.id).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert!(matches!(events[0].event.change, Change::Created { .. }));
+    assert_eq!(
+        (events[0].event.version, events[0].event.actor),
+        (1, w.officer.id)
+    );
+    assert!(store.events(Uuid::now_v7()).await.unwrap().is_empty());
+
+    // An admin creates for any existing agency.
+    let by_admin = store
+        .create_eservice(
+            &w.admin.actor(),
+            w.other_agency.id,
+            "ระบบภาษี",
+            &["ยื่นภาษี".into()],
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_admin.agency_id, w.other_agency.id);
+
+    let services = ["งาน".to_owned()];
+    let attempts = [
+        (w.admin.actor(), Uuid::now_v7(), "ระบบ", "not_found"),
+        (w.outsider.actor(), w.agency.id, "ระบบ", "forbidden"),
+        (w.reviewer.actor(), w.agency.id, "ระบบ", "forbidden"),
+        (w.officer.actor(), w.agency.id, "   ", "validation_failed"),
+    ];
+    for (actor, agency, name, expected) in attempts {
+        let r = store
+            .create_eservice(&actor, agency, name, &services, &ctx())
+            .await;
+        assert_eq!(err_code(r), expected, "{name} by {:?}", actor.role);
+    }
+    let r = store
+        .create_eservice(&w.officer.actor(), w.agency.id, "ระบบ", &[], &ctx())
+        .await;
+    assert_eq!(err_code(r), "validation_failed");
+    let all = store
+        .list(&ListQuery::default(), Scope::All, today())
+        .await
+        .unwrap();
+    assert_eq!(all.total, 2);
 }
 
-/// (being written)
+/// All seven steps through `execute` with real uploads and the core's payload fixtures:
+/// the events, notifications and e-mails of every step.
 pub async fn seven_step_walk(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let files = Uploads::new(&store, &w.officer).await;
+    let svc = w.eservice("ระบบแจ้งเตือนสิทธิสวัสดิการ").await;
+    let id = svc.id;
+    let (officer, reviewer) = (w.officer.actor(), w.reviewer.actor());
+    let staff = [&w.admin, &w.reviewer];
+    let agency_users = [&w.officer, &w.colleague];
+
+    // Runs one command and checks what it wrote: event kinds, and notifications per user
+    // (staff, agency); every notification comes with one e-mail.
+    let step = |actor, command: Command, kinds: &'static [&'static str], notes: (usize, usize)| {
+        let w = &w;
+        async move {
+            let before = w.tally(id).await;
+            let state = w
+                .store
+                .execute(id, &actor, command, None, &ctx())
+                .await
+                .unwrap_or_else(|e| panic!("{kinds:?}: {e:?}"));
+            let after = w.tally(id).await;
+            assert_eq!(state.version, before.version + 1);
+            assert_eq!(after.version, state.version);
+            let events = w.store.events(id).await.unwrap();
+            let new: Vec<&str> = events[before.events..]
+                .iter()
+                .map(|e| e.event.change.kind())
+                .collect();
+            assert_eq!(new, kinds);
+            assert!(events[before.events..]
+                .iter()
+                .all(|e| e.event.version == state.version));
+            for u in staff {
+                assert_eq!(
+                    after.new_notes(&before, u),
+                    notes.0,
+                    "{kinds:?} to {}",
+                    u.username
+                );
+            }
+            for u in agency_users {
+                assert_eq!(
+                    after.new_notes(&before, u),
+                    notes.1,
+                    "{kinds:?} to {}",
+                    u.username
+                );
+            }
+            assert_eq!(after.new_notes(&before, &w.outsider), 0);
+            assert_eq!(after.outbox - before.outbox, 2 * notes.0 + 2 * notes.1);
+            assert_eq!(
+                w.store.eservice(id, Scope::All).await.unwrap(),
+                Some(state.clone())
+            );
+            state
+        }
+    };
+    let approve = |step| Command::Approve {
+        step,
+        note: None,
+        credentials: None,
+    };
+
+    // 1. credential: draft, submit the saved draft, approve (UAT credentials).
+    let s = step(
+        officer,
+        Command::SaveDraft {
+            step: Step::Credential,
+            payload: files.payload(Step::Credential),
+        },
+        &["draft_saved"],
+        (0, 0),
+    )
+    .await;
+    assert_eq!(s.step(Step::Credential).status, StepStatus::InProgress);
+    let s = step(
+        officer,
+        Command::Submit {
+            step: Step::Credential,
+            payload: None,
+        },
+        &["submitted"],
+        (1, 0),
+    )
+    .await;
+    assert_eq!(s.step(Step::Credential).status, StepStatus::UnderReview);
+    let note = &store.notifications(w.reviewer.id, 1).await.unwrap()[0];
+    assert_eq!(
+        (note.kind, note.eservice_id, note.at),
+        (NoticeKind::Submitted, Some(id), now())
+    );
+    assert!(note.title_th.contains("ระบบแจ้งเตือนสิทธิสวัสดิการ"));
+    assert_eq!(note.read_at, None);
+    let s = step(
+        reviewer,
+        approve(Step::Credential),
+        &["approved", "credentials_issued"],
+        (0, 2),
+    )
+    .await;
+    assert!(s.credentials.uat.is_some());
+    assert_eq!(s.current_step(), Step::UatSetup);
+    let kinds: Vec<NoticeKind> = store
+        .notifications(w.colleague.id, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [NoticeKind::CredentialsIssued, NoticeKind::Approved],
+        "newest first"
+    );
+
+    // 2. uat-setup.
+    step(
+        officer,
+        Command::Submit {
+            step: Step::UatSetup,
+            payload: Some(files.payload(Step::UatSetup)),
+        },
+        &["submitted"],
+        (1, 0),
+    )
+    .await;
+    step(reviewer, approve(Step::UatSetup), &["approved"], (0, 1)).await;
+
+    // 3. uat-test: a failed attempt, then a passed one.
+    let attempt = || Command::AddAttempt {
+        step: Step::UatTest,
+        input: files.payload(Step::UatTest),
+    };
+    step(officer, attempt(), &["attempt_added"], (1, 0)).await;
+    let s = step(
+        reviewer,
+        Command::RequestChanges {
+            step: Step::UatTest,
+            reason: "ผลการทดสอบไม่ครบทุกกรณี".into(),
+        },
+        &["changes_requested"],
+        (0, 1),
+    )
+    .await;
+    assert_eq!(s.step(Step::UatTest).status, StepStatus::ChangesRequested);
+    let reason = &store.notifications(w.officer.id, 1).await.unwrap()[0];
+    assert_eq!(reason.kind, NoticeKind::ChangesRequested);
+    assert!(reason.body_th.contains("ผลการทดสอบไม่ครบทุกกรณี"));
+    step(officer, attempt(), &["attempt_added"], (1, 0)).await;
+    let s = step(reviewer, approve(Step::UatTest), &["approved"], (0, 1)).await;
+    let attempts = &s.step(Step::UatTest).attempts;
+    assert_eq!(attempts.len(), 2);
+    assert_eq!(attempts[1].file_id, files.ids["file-result-1"]);
+
+    // 4. platform-request: production credentials; the agency record takes the form's names.
+    step(
+        officer,
+        Command::Submit {
+            step: Step::PlatformRequest,
+            payload: Some(files.payload(Step::PlatformRequest)),
+        },
+        &["submitted"],
+        (1, 0),
+    )
+    .await;
+    let s = step(
+        reviewer,
+        approve(Step::PlatformRequest),
+        &["approved", "credentials_issued"],
+        (0, 2),
+    )
+    .await;
+    assert!(s.credentials.production.is_some());
+    let agency = store.agency(w.agency.id).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            agency.name_th.as_str(),
+            agency.name_en.as_str(),
+            agency.ministry_th.as_str()
+        ),
+        ("กองทัพเรือ", "Royal Thai Navy", "กระทรวงกลาโหม")
+    );
+
+    // 5. preprod-setup: the category becomes official on approval.
+    step(
+        officer,
+        Command::Submit {
+            step: Step::PreprodSetup,
+            payload: Some(files.payload(Step::PreprodSetup)),
+        },
+        &["submitted"],
+        (1, 0),
+    )
+    .await;
+    let s = step(
+        reviewer,
+        approve(Step::PreprodSetup),
+        &["approved", "category_changed"],
+        (0, 1),
+    )
+    .await;
+    assert_eq!(s.category.as_str(), "welfare");
+
+    // 6. preprod-test.
+    step(
+        officer,
+        Command::AddAttempt {
+            step: Step::PreprodTest,
+            input: files.payload(Step::PreprodTest),
+        },
+        &["attempt_added"],
+        (1, 0),
+    )
+    .await;
+    step(reviewer, approve(Step::PreprodTest), &["approved"], (0, 1)).await;
+
+    // 7. launch: confirming is final and schedules the release for both sides.
+    let s = step(
+        officer,
+        Command::Submit {
+            step: Step::Launch,
+            payload: Some(files.payload(Step::Launch)),
+        },
+        &["submitted", "launch_scheduled"],
+        (1, 1),
+    )
+    .await;
+    assert!(s.is_complete());
+    let launch_on = s.launch_on.unwrap();
+    assert_eq!(s.lifecycle(today()), Lifecycle::Scheduled);
+    assert_eq!(
+        store.notifications(w.admin.id, 1).await.unwrap()[0].kind,
+        NoticeKind::LaunchScheduled
+    );
+
+    // The log folds to the stored state; the e-Service is listed as scheduled.
+    let events = store.events(id).await.unwrap();
+    assert!(events.windows(2).all(|p| p[0].seq < p[1].seq));
+    let folded = EService::from_events(events.iter().map(|e| &e.event)).unwrap();
+    assert_eq!(Some(folded), store.eservice(id, Scope::All).await.unwrap());
+    let launched = store
+        .launched(Scope::Agency(w.agency.id), today())
+        .await
+        .unwrap();
+    assert_eq!(launched.len(), 1);
+    assert_eq!(
+        (launched[0].launch_on, launched[0].lifecycle),
+        (Some(launch_on), Lifecycle::Scheduled)
+    );
+    assert_eq!(launched[0].agency_name_th, "กองทัพเรือ");
+    let live = store.launched(Scope::All, launch_on).await.unwrap();
+    assert_eq!(live[0].lifecycle, Lifecycle::Live);
+    let counts = store.dashboard(Scope::All, launch_on).await.unwrap();
+    assert_eq!(
+        (counts.total, counts.launched, counts.approved_percent),
+        (1, 1, 100)
+    );
 }
 
-/// (being written)
+/// A file of another agency, an unknown id and a non-UUID id are all `file_missing`.
 pub async fn foreign_agency_file_is_missing(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let own = Uploads::new(&store, &w.officer).await;
+    let foreign = upload(&store, &w.outsider, "icon.png", &png(120, 120, 9)).await;
+    let svc = w.eservice("ระบบตรวจสอบสิทธิ").await;
+    let before = w.tally(svc.id).await;
+    for icon in [
+        foreign.id.to_string(),
+        Uuid::now_v7().to_string(),
+        "file-icon-1".into(),
+    ] {
+        let mut payload = own.payload(Step::Credential);
+        payload["icon_file_id"] = json!(icon);
+        let r = store
+            .execute(
+                svc.id,
+                &w.officer.actor(),
+                Command::Submit {
+                    step: Step::Credential,
+                    payload: Some(payload),
+                },
+                None,
+                &ctx(),
+            )
+            .await;
+        match r {
+            Err(StoreError::Command(CommandError::Invalid(report))) => {
+                let issue = report
+                    .errors
+                    .iter()
+                    .find(|i| i.field == "icon_file_id")
+                    .unwrap_or_else(|| panic!("no icon issue in {report:?}"));
+                assert_eq!(issue.code, Code::FileMissing);
+            }
+            other => panic!("{icon}: expected validation_failed, got {other:?}"),
+        }
+    }
+    assert_eq!(w.tally(svc.id).await, before);
+    // The agency's own file is accepted, also with blanks around the id.
+    let mut payload = own.payload(Step::Credential);
+    payload["icon_file_id"] = json!(format!(" {} ", own.ids["file-icon-1"]));
+    store
+        .execute(
+            svc.id,
+            &w.officer.actor(),
+            Command::Submit {
+                step: Step::Credential,
+                payload: Some(payload),
+            },
+            None,
+            &ctx(),
+        )
+        .await
+        .unwrap();
 }
 
-/// (being written)
+/// Every kind of rejection leaves events, version, notifications and e-mails unchanged.
 pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let files = Uploads::new(&store, &w.officer).await;
+    let svc = w.eservice("ระบบจองคิว").await;
+    let submitted = store
+        .execute(
+            svc.id,
+            &w.officer.actor(),
+            Command::Submit {
+                step: Step::Credential,
+                payload: Some(files.payload(Step::Credential)),
+            },
+            None,
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    let before = w.tally(svc.id).await;
+    let mut invalid = files.payload(Step::Credential);
+    invalid["planned_launch_date"] = json!("2020-01-01");
+    let cases: Vec<(&User, Command, Option<u64>, &str)> = vec![
+        (
+            &w.officer,
+            Command::Submit {
+                step: Step::UatSetup,
+                payload: Some(files.payload(Step::UatSetup)),
+            },
+            None,
+            "invalid_transition",
+        ),
+        (
+            &w.officer,
+            Command::Withdraw {
+                step: Step::UatSetup,
+            },
+            None,
+            "invalid_transition",
+        ),
+        (
+            &w.reviewer,
+            Command::SaveDraft {
+                step: Step::Credential,
+                payload: json!({}),
+            },
+            None,
+            "forbidden",
+        ),
+        (
+            &w.officer,
+            Command::Approve {
+                step: Step::Credential,
+                note: None,
+                credentials: None,
+            },
+            None,
+            "forbidden",
+        ),
+        (
+            &w.reviewer,
+            Command::Approve {
+                step: Step::Credential,
+                note: None,
+                credentials: None,
+            },
+            Some(submitted.version - 1),
+            "version_conflict",
+        ),
+        (
+            &w.reviewer,
+            Command::RequestChanges {
+                step: Step::Credential,
+                reason: "   ".into(),
+            },
+            None,
+            "validation_failed",
+        ),
+        (
+            &w.outsider,
+            Command::Withdraw {
+                step: Step::Credential,
+            },
+            None,
+            "not_found",
+        ),
+        (
+            &w.officer,
+            Command::SaveDraft {
+                step: Step::UatSetup,
+                payload: json!({}),
+            },
+            None,
+            "invalid_transition",
+        ),
+        (
+            &w.officer,
+            Command::UpdateServices { services: vec![] },
+            None,
+            "invalid_transition",
+        ),
+    ];
+    for (user, command, expected_version, expected) in cases {
+        let name = command.name();
+        let r = store
+            .execute(svc.id, &user.actor(), command, expected_version, &ctx())
+            .await;
+        assert_eq!(err_code(r), expected, "{name} by {}", user.username);
+        assert_eq!(w.tally(svc.id).await, before, "{name} wrote something");
+    }
+    // Invalid payloads on an open step (after a withdraw, which itself writes).
+    store
+        .execute(
+            svc.id,
+            &w.officer.actor(),
+            Command::Withdraw {
+                step: Step::Credential,
+            },
+            None,
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    let before = w.tally(svc.id).await;
+    let cases: Vec<(Command, &str)> = vec![
+        (
+            Command::Submit {
+                step: Step::Credential,
+                payload: Some(invalid),
+            },
+            "validation_failed",
+        ),
+        (
+            Command::Submit {
+                step: Step::Credential,
+                payload: None,
+            },
+            "validation_failed",
+        ),
+        (
+            Command::SaveDraft {
+                step: Step::Credential,
+                payload: json!({"category": 5}),
+            },
+            "bad_request",
+        ),
+        (
+            Command::UpdateServices {
+                services: vec![" ".into()],
+            },
+            "validation_failed",
+        ),
+        (
+            Command::AddAttempt {
+                step: Step::UatTest,
+                input: files.payload(Step::UatTest),
+            },
+            "invalid_transition",
+        ),
+    ];
+    for (command, expected) in cases {
+        let name = command.name();
+        let r = store
+            .execute(svc.id, &w.officer.actor(), command, None, &ctx())
+            .await;
+        assert_eq!(err_code(r), expected, "{name}");
+        assert_eq!(w.tally(svc.id).await, before, "{name} wrote something");
+    }
+    let r = store
+        .execute(
+            Uuid::now_v7(),
+            &w.officer.actor(),
+            Command::Withdraw {
+                step: Step::Credential,
+            },
+            None,
+            &ctx(),
+        )
+        .await;
+    assert_eq!(err_code(r), "not_found");
 }
 
-/// (being written)
+/// Eight tasks race with `If-Match`: every version has exactly one winner, the others get
+/// `version_conflict`, and nothing is lost.
 pub async fn version_race_with_if_match(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let svc = w.eservice("ระบบแข่งขัน").await;
+    let mut tasks = Vec::new();
+    for t in 0..8u32 {
+        let (store, actor, id) = (store.clone(), w.officer.actor(), svc.id);
+        tasks.push(tokio::spawn(async move {
+            let (mut won, mut lost) = (Vec::new(), 0);
+            for i in 0..6u32 {
+                let seen = store
+                    .eservice(id, Scope::All)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .version;
+                let command = Command::SaveDraft {
+                    step: Step::Credential,
+                    payload: json!({ "icon_concept": format!("task {t} try {i}") }),
+                };
+                match store.execute(id, &actor, command, Some(seen), &ctx()).await {
+                    Ok(s) => {
+                        assert_eq!(s.version, seen + 1);
+                        won.push(s.version);
+                    }
+                    Err(StoreError::Command(CommandError::VersionConflict {
+                        expected,
+                        current,
+                    })) => {
+                        assert_eq!(expected, seen);
+                        assert!(current > seen);
+                        lost += 1;
+                    }
+                    Err(e) => panic!("unexpected {e:?}"),
+                }
+            }
+            (won, lost)
+        }));
+    }
+    let mut won = Vec::new();
+    let mut lost = 0;
+    for t in tasks {
+        let (w, l) = t.await.unwrap();
+        won.extend(w);
+        lost += l;
+    }
+    won.sort_unstable();
+    let final_state = store.eservice(svc.id, Scope::All).await.unwrap().unwrap();
+    let expected: Vec<u64> = (2..=final_state.version).collect();
+    assert_eq!(won, expected, "one winner per version");
+    assert_eq!(won.len() + lost, 48);
+    assert_eq!(final_state.version, 1 + won.len() as u64);
+    assert_eq!(store.events(svc.id).await.unwrap().len(), 1 + won.len());
 }
 
-/// (being written)
+/// Without `If-Match`, concurrent commands are serialized: all succeed, none is lost.
 pub async fn concurrent_commands_without_if_match_serialize(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let svc = w.eservice("ระบบพร้อมกัน").await;
+    let mut tasks = Vec::new();
+    for t in 0..8u32 {
+        let (store, actor, id) = (store.clone(), w.officer.actor(), svc.id);
+        tasks.push(tokio::spawn(async move {
+            let mut versions = Vec::new();
+            for i in 0..5u32 {
+                let command = Command::SaveDraft {
+                    step: Step::Credential,
+                    payload: json!({ "icon_concept": format!("task {t} draft {i}") }),
+                };
+                versions.push(
+                    store
+                        .execute(id, &actor, command, None, &ctx())
+                        .await
+                        .unwrap()
+                        .version,
+                );
+            }
+            versions
+        }));
+    }
+    let mut versions = Vec::new();
+    for t in tasks {
+        versions.extend(t.await.unwrap());
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (2..=41).collect::<Vec<u64>>());
+    let state = store.eservice(svc.id, Scope::All).await.unwrap().unwrap();
+    assert_eq!(state.version, 41);
+    let events = store.events(svc.id).await.unwrap();
+    assert_eq!(events.len(), 41);
+    let folded = EService::from_events(events.iter().map(|e| &e.event)).unwrap();
+    assert_eq!(folded, state);
 }
 
-/// (being written)
+/// Random command sequences by several actors: the stored log always folds to the stored
+/// state, and the version counts the accepted commands.
 pub async fn events_fold_to_stored_state(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    use rand::{Rng, SeedableRng};
+    let w = World::new(store.clone()).await;
+    let files = Uploads::new(&store, &w.officer).await;
+    let actors = [&w.officer, &w.colleague, &w.outsider, &w.reviewer, &w.admin];
+    for seed in 0..20u64 {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let svc = w.eservice(&format!("ระบบสุ่ม {seed}")).await;
+        let mut state = svc.clone();
+        let mut accepted = 0u64;
+        for op in 0..25u32 {
+            let step = state.current_step();
+            let latest = state.step(step).attempts.last().map_or(1, |a| a.number);
+            let (user, command) = match rng.gen_range(0..10) {
+                0..=3 => match forward(&state, &files, "2027-03-05") {
+                    Some((true, c)) => (&w.reviewer, c),
+                    Some((false, c)) => (&w.officer, c),
+                    None => continue,
+                },
+                4 => (
+                    actors[rng.gen_range(0..actors.len())],
+                    Command::SaveDraft {
+                        step,
+                        payload: json!({}),
+                    },
+                ),
+                5 => (&w.officer, Command::Withdraw { step }),
+                6 => (
+                    &w.reviewer,
+                    Command::RequestChanges {
+                        step,
+                        reason: format!("แก้ไขครั้งที่ {op}"),
+                    },
+                ),
+                7 => (
+                    &w.colleague,
+                    Command::DeleteAttempt {
+                        step,
+                        number: latest,
+                    },
+                ),
+                8 => (
+                    &w.officer,
+                    Command::EditAttempt {
+                        step,
+                        number: latest,
+                        input: files.payload(Step::UatTest),
+                    },
+                ),
+                _ => (
+                    actors[rng.gen_range(0..actors.len())],
+                    Command::UpdateServices {
+                        services: vec![format!("งาน {op}")],
+                    },
+                ),
+            };
+            let stale = rng.gen_bool(0.1).then(|| state.version.saturating_sub(1));
+            let at = now() + Duration::minutes(i64::from(op));
+            match store
+                .execute(svc.id, &user.actor(), command, stale, &ctx_at(at))
+                .await
+            {
+                Ok(next) => {
+                    accepted += 1;
+                    state = next;
+                }
+                Err(StoreError::Command(_)) => {}
+                Err(e) => panic!("seed {seed}: {e:?}"),
+            }
+        }
+        let stored = store.eservice(svc.id, Scope::All).await.unwrap().unwrap();
+        assert_eq!(stored, state, "seed {seed}");
+        assert_eq!(stored.version, 1 + accepted, "seed {seed}");
+        let events = store.events(svc.id).await.unwrap();
+        let folded = EService::from_events(events.iter().map(|e| &e.event)).unwrap();
+        assert_eq!(folded, stored, "seed {seed}");
+    }
 }
 
-/// (being written)
+// ---------------------------------------------------------------------------------------
+// Queries
+// ---------------------------------------------------------------------------------------
+
+/// Every stored e-Service, through the list (all pages).
+async fn all_states(store: &Arc<dyn Store>) -> Vec<EService> {
+    let mut out = Vec::new();
+    for page in 1.. {
+        let q = ListQuery {
+            page,
+            per_page: 100,
+            ..ListQuery::default()
+        };
+        let items = store.list(&q, Scope::All, today()).await.unwrap().items;
+        if items.is_empty() {
+            break;
+        }
+        for item in items {
+            out.push(store.eservice(item.id, Scope::All).await.unwrap().unwrap());
+        }
+    }
+    out
+}
+
+/// The dashboard of the store equals the core's `Counts::of` over the same e-Services, for
+/// every scope and several dates around the launch dates.
 pub async fn dashboard_matches_core(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let third = new_agency(&store, "กรมอุตุนิยมวิทยา", "Thai Meteorological Department").await;
+    let third_officer = new_user(&store, "officer.c", Role::Agency, Some(&third)).await;
+    let empty = store.dashboard(Scope::All, today()).await.unwrap();
+    assert_eq!(empty, Counts::default());
+
+    let kits = [
+        (
+            &w.agency,
+            &w.officer,
+            Uploads::new(&store, &w.officer).await,
+        ),
+        (
+            &w.other_agency,
+            &w.outsider,
+            Uploads::new(&store, &w.outsider).await,
+        ),
+        (
+            &third,
+            &third_officer,
+            Uploads::new(&store, &third_officer).await,
+        ),
+    ];
+    let desired = ["2027-01-12", "2027-03-05", "2027-06-01"];
+    for i in 0..30usize {
+        let (agency, officer, files) = &kits[i % 3];
+        let svc = store
+            .create_eservice(
+                &officer.actor(),
+                agency.id,
+                &format!("บริการที่ {i}"),
+                &["งาน".into()],
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        let moves = (i * 7) % (FULL_WALK + 3);
+        let state = advance(
+            &store,
+            svc.id,
+            officer,
+            &w.reviewer,
+            files,
+            moves,
+            desired[i % 3],
+            &ctx(),
+        )
+        .await;
+        if i % 4 == 1 && state.current_status() == StepStatus::UnderReview {
+            let step = state.current_step();
+            store
+                .execute(
+                    svc.id,
+                    &w.reviewer.actor(),
+                    Command::RequestChanges {
+                        step,
+                        reason: "แก้ไข".into(),
+                    },
+                    None,
+                    &ctx(),
+                )
+                .await
+                .unwrap();
+        }
+    }
+    let states = all_states(&store).await;
+    assert_eq!(states.len(), 30);
+    assert!(states.iter().any(|s| s.is_complete()));
+    assert!(states
+        .iter()
+        .any(|s| s.current_status() == StepStatus::ChangesRequested));
+    let scopes = [
+        Scope::All,
+        Scope::Agency(w.agency.id),
+        Scope::Agency(w.other_agency.id),
+        Scope::Agency(third.id),
+        Scope::Agency(Uuid::now_v7()),
+    ];
+    let days = [
+        "2026-11-25",
+        "2027-01-12",
+        "2027-02-01",
+        "2027-03-09",
+        "2027-03-10",
+        "2027-12-31",
+    ];
+    let mut some_live = false;
+    for scope in scopes {
+        for day in days {
+            let today = date(day);
+            let expected = Counts::of(
+                states
+                    .iter()
+                    .filter(|s| match scope {
+                        Scope::All => true,
+                        Scope::Agency(a) => s.agency_id == a,
+                    })
+                    .map(Summary::of),
+                today,
+            );
+            let got = store.dashboard(scope, today).await.unwrap();
+            assert_eq!(got, expected, "{scope:?} on {day}");
+            some_live |= got.launched > 0 && got.not_launched > 0;
+        }
+    }
+    assert!(some_live, "the dates cover live and not-yet-live launches");
 }
 
-/// (being written)
+/// Name search (Thai, any case, LIKE metacharacters literal, short queries), filters,
+/// scope and paging.
 pub async fn list_filters_search_and_paging(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let files = Uploads::new(&store, &w.officer).await;
+    let names = [
+        "ระบบแจ้งเตือนสิทธิสวัสดิการ",
+        "ระบบสวัสดิการข้าราชการ",
+        "Tax Refund Online",
+        "e-TAX Calculator",
+        "100% Discount_Check",
+        "1000 Discounts",
+        "ระบบจองคิว",
+        "Path\\Finder \"quoted\"",
+    ];
+    let mut ids = HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        // Distinct update times: the list is newest change first.
+        let at = now() + Duration::minutes(i as i64);
+        let svc = store
+            .create_eservice(
+                &w.officer.actor(),
+                w.agency.id,
+                name,
+                &["งาน".into()],
+                &ctx_at(at),
+            )
+            .await
+            .unwrap();
+        ids.insert(*name, svc.id);
+    }
+    let other = store
+        .create_eservice(
+            &w.outsider.actor(),
+            w.other_agency.id,
+            "ภาษีสวัสดิการ",
+            &["งาน".into()],
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    // Move "Tax Refund Online" to step 1 under review, later than everything else.
+    let tax = ids["Tax Refund Online"];
+    let later = ctx_at(now() + Duration::hours(1));
+    advance(
+        &store,
+        tax,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "2027-03-05",
+        &later,
+    )
+    .await;
+
+    let search = |q: &str, scope: Scope| {
+        let store = store.clone();
+        let q = q.to_owned();
+        async move {
+            let query = ListQuery {
+                q: Some(q),
+                ..ListQuery::default()
+            };
+            let page = store.list(&query, scope, today()).await.unwrap();
+            assert_eq!(page.total as usize, page.items.len());
+            let mut found: Vec<String> = page.items.into_iter().map(|i| i.name).collect();
+            found.sort();
+            found
+        }
+    };
+    let sorted = |v: &[&str]| {
+        let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v
+    };
+    let all = Scope::All;
+    assert_eq!(
+        search("สวัสดิการ", all).await,
+        sorted(&["ระบบแจ้งเตือนสิทธิสวัสดิการ", "ระบบสวัสดิการข้าราชการ", "ภาษีสวัสดิการ"])
+    );
+    assert_eq!(
+        search("สวัสดิการ", Scope::Agency(w.agency.id)).await,
+        sorted(&["ระบบแจ้งเตือนสิทธิสวัสดิการ", "ระบบสวัสดิการข้าราชการ"])
+    );
+    assert_eq!(
+        search("tax", all).await,
+        sorted(&["Tax Refund Online", "e-TAX Calculator"])
+    );
+    assert_eq!(search("TaX c", all).await, sorted(&["e-TAX Calculator"]));
+    assert_eq!(
+        search("  refund  ", all).await,
+        sorted(&["Tax Refund Online"])
+    );
+    // LIKE metacharacters are literal, in long and short queries.
+    assert_eq!(search("0%", all).await, sorted(&["100% Discount_Check"]));
+    assert_eq!(search("%", all).await, sorted(&["100% Discount_Check"]));
+    assert_eq!(search("% d", all).await, sorted(&["100% Discount_Check"]));
+    assert_eq!(search("_", all).await, sorted(&["100% Discount_Check"]));
+    assert_eq!(search("t_c", all).await, sorted(&["100% Discount_Check"]));
+    assert_eq!(
+        search("\\", all).await,
+        sorted(&["Path\\Finder \"quoted\""])
+    );
+    assert_eq!(
+        search("\"quoted\"", all).await,
+        sorted(&["Path\\Finder \"quoted\""])
+    );
+    assert_eq!(
+        search("h\\f", all).await,
+        sorted(&["Path\\Finder \"quoted\""])
+    );
+    // Two characters, Thai and Latin.
+    assert_eq!(search("คิ", all).await, sorted(&["ระบบจองคิว"]));
+    assert_eq!(
+        search("AX", all).await,
+        sorted(&["Tax Refund Online", "e-TAX Calculator"])
+    );
+    assert_eq!(
+        search("1", all).await,
+        sorted(&["100% Discount_Check", "1000 Discounts"])
+    );
+    assert!(search("ไม่มีชื่อนี้", all).await.is_empty());
+    assert!(search("zz", all).await.is_empty());
+    assert_eq!(
+        search("", all).await.len(),
+        names.len() + 1,
+        "blank q is no filter"
+    );
+
+    // Filters.
+    let query = |f: fn(&mut ListQuery)| {
+        let mut q = ListQuery::default();
+        f(&mut q);
+        q
+    };
+    let under_review = store
+        .list(
+            &query(|q| q.status = Some(StepStatus::UnderReview)),
+            all,
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        under_review.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![tax]
+    );
+    let item = &under_review.items[0];
+    assert_eq!(
+        (item.current_step, item.current_status, item.lifecycle),
+        (
+            Step::Credential,
+            StepStatus::UnderReview,
+            Lifecycle::Onboarding
+        )
+    );
+    assert_eq!(
+        (item.agency_name_th.as_str(), item.ministry_th.as_str()),
+        (w.agency.name_th.as_str(), w.agency.ministry_th.as_str())
+    );
+    assert_eq!(item.updated_at, later.now);
+    let step2 = store
+        .list(&query(|q| q.step = Some(Step::UatSetup)), all, today())
+        .await
+        .unwrap();
+    assert_eq!(step2.total, 0);
+    let step1 = store
+        .list(&query(|q| q.step = Some(Step::Credential)), all, today())
+        .await
+        .unwrap();
+    assert_eq!(step1.total as usize, names.len() + 1);
+    let mut by_agency = ListQuery {
+        agency_id: Some(w.other_agency.id),
+        ..ListQuery::default()
+    };
+    let page = store.list(&by_agency, all, today()).await.unwrap();
+    assert_eq!(
+        page.items.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![other.id]
+    );
+    // An agency user asking for another agency's e-Services gets none.
+    let page = store
+        .list(&by_agency, Scope::Agency(w.agency.id), today())
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0);
+    by_agency.lifecycle = Some(Lifecycle::Onboarding);
+    assert_eq!(store.list(&by_agency, all, today()).await.unwrap().total, 1);
+    for lifecycle in [Lifecycle::Scheduled, Lifecycle::Live] {
+        let q = ListQuery {
+            lifecycle: Some(lifecycle),
+            ..ListQuery::default()
+        };
+        assert_eq!(store.list(&q, all, today()).await.unwrap().total, 0);
+    }
+    let combined = ListQuery {
+        q: Some("ระบบ".into()),
+        status: Some(StepStatus::InProgress),
+        agency_id: Some(w.agency.id),
+        ..ListQuery::default()
+    };
+    assert_eq!(store.list(&combined, all, today()).await.unwrap().total, 3);
+
+    // Paging: newest change first, then by id; totals on every page; per_page clamped.
+    let everything = store
+        .list(
+            &ListQuery {
+                per_page: 100,
+                ..ListQuery::default()
+            },
+            Scope::Agency(w.agency.id),
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(everything.total as usize, names.len());
+    assert_eq!(everything.items[0].id, tax, "the latest change comes first");
+    assert!(everything
+        .items
+        .windows(2)
+        .all(|p| (std::cmp::Reverse(p[0].updated_at), p[0].id)
+            < (std::cmp::Reverse(p[1].updated_at), p[1].id)));
+    let mut paged = Vec::new();
+    for page in 1..=4 {
+        let q = ListQuery {
+            page,
+            per_page: 3,
+            ..ListQuery::default()
+        };
+        let p = store
+            .list(&q, Scope::Agency(w.agency.id), today())
+            .await
+            .unwrap();
+        assert_eq!(
+            (p.total as usize, p.page, p.per_page),
+            (names.len(), page, 3)
+        );
+        assert!(p.items.len() <= 3);
+        paged.extend(p.items);
+    }
+    assert_eq!(paged, everything.items);
+    let q = ListQuery {
+        page: 0,
+        per_page: 1000,
+        ..ListQuery::default()
+    };
+    let p = store.list(&q, all, today()).await.unwrap();
+    assert_eq!((p.page, p.per_page), (1, 100));
+    let q = ListQuery {
+        page: 99,
+        per_page: 5,
+        ..ListQuery::default()
+    };
+    let p = store.list(&q, all, today()).await.unwrap();
+    assert!(p.items.is_empty());
+    assert_eq!(p.total as usize, names.len() + 1);
 }
 
-/// (being written)
+/// The review queue holds e-Services whose current step is under review (forms and test
+/// attempts), oldest submission first.
 pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let files = Uploads::new(&store, &w.officer).await;
+    let a = w.eservice("ก ระบบแรก").await;
+    let b = w.eservice("ข ระบบที่สอง").await;
+    let c = w.eservice("ค ระบบที่สาม").await;
+    let d = w.eservice("ง ระบบทดสอบ").await;
+    let e = w.eservice("จ ระบบที่ยังไม่ส่ง").await;
+    assert!(store.review_queue(10).await.unwrap().is_empty());
+    let at = |minutes: i64| ctx_at(now() + Duration::minutes(minutes));
+    advance(&store, a.id, &w.officer, &w.reviewer, &files, 1, "", &at(3)).await;
+    advance(&store, b.id, &w.officer, &w.reviewer, &files, 1, "", &at(1)).await;
+    advance(&store, c.id, &w.officer, &w.reviewer, &files, 1, "", &at(2)).await;
+    // d: steps 1 and 2 done at once, its test attempt at 2.5 minutes.
+    advance(&store, d.id, &w.officer, &w.reviewer, &files, 4, "", &ctx()).await;
+    let d_state = advance(
+        &store,
+        d.id,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "",
+        &ctx_at(now() + Duration::seconds(150)),
+    )
+    .await;
+    assert_eq!(
+        (d_state.current_step(), d_state.current_status()),
+        (Step::UatTest, StepStatus::UnderReview)
+    );
+    store
+        .execute(
+            e.id,
+            &w.officer.actor(),
+            Command::SaveDraft {
+                step: Step::Credential,
+                payload: json!({}),
+            },
+            None,
+            &at(0),
+        )
+        .await
+        .unwrap();
+
+    let queue: Vec<Uuid> = store
+        .review_queue(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(queue, vec![b.id, c.id, d.id, a.id]);
+    let first_two: Vec<Uuid> = store
+        .review_queue(2)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(first_two, vec![b.id, c.id]);
+    let item = &store.review_queue(1).await.unwrap()[0];
+    assert_eq!(
+        (item.current_status, item.lifecycle),
+        (StepStatus::UnderReview, Lifecycle::Onboarding)
+    );
+    assert_eq!(item.agency_name_th, w.agency.name_th);
+
+    // Reviewed or withdrawn submissions leave the queue; a resubmission re-enters by its time.
+    store
+        .execute(
+            b.id,
+            &w.reviewer.actor(),
+            Command::Approve {
+                step: Step::Credential,
+                note: Some("ผ่าน".into()),
+                credentials: None,
+            },
+            None,
+            &at(4),
+        )
+        .await
+        .unwrap();
+    store
+        .execute(
+            c.id,
+            &w.officer.actor(),
+            Command::Withdraw {
+                step: Step::Credential,
+            },
+            None,
+            &at(5),
+        )
+        .await
+        .unwrap();
+    let queue: Vec<Uuid> = store
+        .review_queue(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(queue, vec![d.id, a.id]);
+    advance(&store, c.id, &w.officer, &w.reviewer, &files, 1, "", &at(6)).await;
+    let queue: Vec<Uuid> = store
+        .review_queue(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(queue, vec![d.id, a.id, c.id]);
 }
 
-/// (being written)
+/// Scheduled and live e-Services by launch date, in scope, with their lifecycle on `today`.
 pub async fn launched_by_date(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let own = Uploads::new(&store, &w.officer).await;
+    let theirs = Uploads::new(&store, &w.outsider).await;
+    let june = w.eservice("ระบบมิถุนายน").await;
+    let january = w.eservice("ระบบมกราคม").await;
+    let onboarding = w.eservice("ระบบยังไม่เสร็จ").await;
+    let march = store
+        .create_eservice(
+            &w.outsider.actor(),
+            w.other_agency.id,
+            "ระบบมีนาคม",
+            &["งาน".into()],
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    let june = advance(
+        &store,
+        june.id,
+        &w.officer,
+        &w.reviewer,
+        &own,
+        FULL_WALK,
+        "2027-06-01",
+        &ctx(),
+    )
+    .await;
+    let january = advance(
+        &store,
+        january.id,
+        &w.officer,
+        &w.reviewer,
+        &own,
+        FULL_WALK,
+        "2027-01-12",
+        &ctx(),
+    )
+    .await;
+    let march = advance(
+        &store,
+        march.id,
+        &w.outsider,
+        &w.reviewer,
+        &theirs,
+        FULL_WALK,
+        "2027-03-05",
+        &ctx(),
+    )
+    .await;
+    advance(
+        &store,
+        onboarding.id,
+        &w.officer,
+        &w.reviewer,
+        &own,
+        FULL_WALK - 1,
+        "2027-03-05",
+        &ctx(),
+    )
+    .await;
+    for s in [&june, &january, &march] {
+        assert!(s.is_complete() && s.launch_on.is_some(), "{}", s.name);
+    }
+    let (jan_on, mar_on) = (january.launch_on.unwrap(), march.launch_on.unwrap());
+    assert!(jan_on < mar_on && mar_on < june.launch_on.unwrap());
+
+    let on = jan_on + Duration::days(1);
+    let all = store.launched(Scope::All, on).await.unwrap();
+    let got: Vec<(Uuid, Option<NaiveDate>, Lifecycle)> = all
+        .iter()
+        .map(|i| (i.id, i.launch_on, i.lifecycle))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (january.id, january.launch_on, Lifecycle::Live),
+            (march.id, march.launch_on, Lifecycle::Scheduled),
+            (june.id, june.launch_on, Lifecycle::Scheduled),
+        ]
+    );
+    assert!(all
+        .iter()
+        .all(|i| i.current_status == StepStatus::Completed && i.current_step == Step::Launch));
+    let ours: Vec<Uuid> = store
+        .launched(Scope::Agency(w.agency.id), mar_on)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(ours, vec![january.id, june.id]);
+    let theirs: Vec<Lifecycle> = store
+        .launched(Scope::Agency(w.other_agency.id), mar_on)
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.lifecycle)
+        .collect();
+    assert_eq!(theirs, vec![Lifecycle::Live], "live from the launch day on");
+    // The list's lifecycle filter agrees.
+    let q = ListQuery {
+        lifecycle: Some(Lifecycle::Scheduled),
+        ..ListQuery::default()
+    };
+    assert_eq!(store.list(&q, Scope::All, on).await.unwrap().total, 2);
+    let q = ListQuery {
+        lifecycle: Some(Lifecycle::Live),
+        ..ListQuery::default()
+    };
+    assert_eq!(store.list(&q, Scope::All, on).await.unwrap().total, 1);
+    let q = ListQuery {
+        lifecycle: Some(Lifecycle::Onboarding),
+        ..ListQuery::default()
+    };
+    assert_eq!(store.list(&q, Scope::All, on).await.unwrap().total, 1);
 }
 
-/// (being written)
+// ---------------------------------------------------------------------------------------
+// Notifications, outbox, files, backup
+// ---------------------------------------------------------------------------------------
+
+/// One notification per recipient, newest first; only the recipient may mark it read.
 pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let files = Uploads::new(&store, &w.officer).await;
+    let svc = w.eservice("ระบบแจ้งเตือน").await;
+    for u in w.users() {
+        assert!(store.notifications(u.id, 10).await.unwrap().is_empty());
+    }
+    advance(
+        &store,
+        svc.id,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "",
+        &ctx(),
+    )
+    .await;
+    let later = ctx_at(now() + Duration::minutes(5));
+    advance(
+        &store,
+        svc.id,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "",
+        &later,
+    )
+    .await;
+
+    let to_reviewer = store.notifications(w.reviewer.id, 10).await.unwrap();
+    let to_admin = store.notifications(w.admin.id, 10).await.unwrap();
+    assert_eq!(to_reviewer.len(), 1);
+    assert_eq!(to_admin.len(), 1);
+    assert_ne!(to_reviewer[0].id, to_admin[0].id, "one row per recipient");
+    assert_eq!(to_reviewer[0].recipient, w.reviewer.id);
+    assert_eq!(to_reviewer[0].title_en, to_admin[0].title_en);
+    let to_officer = store.notifications(w.officer.id, 10).await.unwrap();
+    let kinds: Vec<NoticeKind> = to_officer.iter().map(|n| n.kind).collect();
+    assert_eq!(kinds, [NoticeKind::CredentialsIssued, NoticeKind::Approved]);
+    assert!(to_officer
+        .iter()
+        .all(|n| n.at == later.now && n.eservice_id == Some(svc.id)));
+    assert_eq!(
+        store.notifications(w.colleague.id, 10).await.unwrap().len(),
+        2
+    );
+    assert_eq!(
+        store.notifications(w.officer.id, 1).await.unwrap(),
+        to_officer[..1].to_vec()
+    );
+    assert!(store
+        .notifications(w.outsider.id, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Each notification has its e-mail to the recipient's address.
+    let mails = store.outbox(None, 1000).await.unwrap();
+    let about: Vec<_> = mails
+        .iter()
+        .filter(|m| m.kind != NoticeKind::AccountCreated)
+        .collect();
+    assert_eq!(about.len(), 6);
+    assert_eq!(
+        about.iter().filter(|m| m.to == w.colleague.email).count(),
+        2
+    );
+    let approved = about
+        .iter()
+        .find(|m| m.to == w.officer.email && m.kind == NoticeKind::Approved)
+        .unwrap();
+    let note = to_officer
+        .iter()
+        .find(|n| n.kind == NoticeKind::Approved)
+        .unwrap();
+    assert_eq!(
+        approved.subject,
+        format!("{} / {}", note.title_th, note.title_en)
+    );
+    assert_eq!(
+        approved.body,
+        format!("{}\n\n{}\n", note.body_th, note.body_en)
+    );
+
+    // Marking read.
+    let read_at = now() + Duration::hours(1);
+    store
+        .mark_notification_read(w.reviewer.id, to_reviewer[0].id, read_at)
+        .await
+        .unwrap();
+    store
+        .mark_notification_read(
+            w.reviewer.id,
+            to_reviewer[0].id,
+            read_at + Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    let again = store.notifications(w.reviewer.id, 10).await.unwrap();
+    assert_eq!(again[0].read_at, Some(read_at), "the first reading counts");
+    let r = store
+        .mark_notification_read(w.reviewer.id, to_admin[0].id, read_at)
+        .await;
+    assert_eq!(err_code(r), "not_found");
+    let r = store
+        .mark_notification_read(w.reviewer.id, Uuid::now_v7(), read_at)
+        .await;
+    assert_eq!(err_code(r), "not_found");
+    assert_eq!(
+        store.notifications(w.admin.id, 10).await.unwrap()[0].read_at,
+        None
+    );
 }
 
-/// (being written)
+/// Claims by concurrent workers never overlap; leases expire; failures wait for their
+/// retry time; sent e-mails are never claimed again.
 pub async fn outbox_claims_and_retries(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    // Five accounts, five welcome e-mails.
+    let _world = World::new(store.clone()).await;
+    let a = new_agency(&store, "กรมบัญชีกลาง", "Comptroller General's Department").await;
+    for i in 0..13 {
+        new_user(&store, &format!("mass.{i}"), Role::Agency, Some(&a)).await;
+    }
+    let pending = store
+        .outbox(Some(OutboxStatus::Pending), 1000)
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 5 + 13);
+    assert!(store
+        .outbox(Some(OutboxStatus::Sending), 1000)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.outbox(None, 4).await.unwrap().len(), 4);
+    let lease = Duration::minutes(5);
+
+    // Nothing is due before it was written.
+    assert!(store
+        .claim_outbox(10, now() - Duration::seconds(1), lease)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Two workers drain the outbox concurrently.
+    let mut workers = Vec::new();
+    for _ in 0..2 {
+        let store = store.clone();
+        workers.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            loop {
+                let batch = store.claim_outbox(3, now(), lease).await.unwrap();
+                if batch.is_empty() {
+                    return got;
+                }
+                got.extend(batch);
+            }
+        }));
+    }
+    let mut claimed = Vec::new();
+    for worker in workers {
+        claimed.extend(worker.await.unwrap());
+    }
+    let ids: HashSet<Uuid> = claimed.iter().map(|m| m.id).collect();
+    assert_eq!(ids.len(), claimed.len(), "no e-mail claimed twice");
+    assert_eq!(ids, pending.iter().map(|m| m.id).collect::<HashSet<_>>());
+    for m in &claimed {
+        assert_eq!((m.status, m.attempts), (OutboxStatus::Sending, 1));
+        assert_eq!(m.next_attempt_at, now() + lease);
+    }
+    assert_eq!(
+        store
+            .outbox(Some(OutboxStatus::Sending), 1000)
+            .await
+            .unwrap()
+            .len(),
+        18
+    );
+
+    // While the lease holds nobody else gets them; after it, they are claimable again.
+    assert!(store
+        .claim_outbox(100, now() + Duration::minutes(4), lease)
+        .await
+        .unwrap()
+        .is_empty());
+    let t1 = now() + Duration::minutes(6);
+    let reclaimed = store.claim_outbox(2, t1, lease).await.unwrap();
+    assert_eq!(reclaimed.len(), 2);
+    assert!(reclaimed
+        .iter()
+        .all(|m| m.attempts == 2 && m.next_attempt_at == t1 + lease));
+
+    // Delivered: never again.
+    let (sent, failed) = (&reclaimed[0], &reclaimed[1]);
+    store.mark_sent(sent.id, t1).await.unwrap();
+    // A failure: back to pending, due at the retry time.
+    let retry_at = t1 + Duration::hours(1);
+    store
+        .mark_failed(failed.id, "SMTP 451 ลองใหม่ภายหลัง", retry_at)
+        .await
+        .unwrap();
+    let row = store
+        .outbox(Some(OutboxStatus::Pending), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.id == failed.id)
+        .unwrap();
+    assert_eq!(row.last_error.as_deref(), Some("SMTP 451 ลองใหม่ภายหลัง"));
+    assert_eq!((row.next_attempt_at, row.attempts), (retry_at, 2));
+
+    // The rest of the first claims expire at now + 5 min: claim them out of the way.
+    let rest = store.claim_outbox(100, t1, lease).await.unwrap();
+    assert_eq!(rest.len(), 16);
+    assert!(rest.iter().all(|m| m.id != sent.id && m.id != failed.id));
+    for m in &rest {
+        store.mark_sent(m.id, t1).await.unwrap();
+    }
+    let before_retry = retry_at - Duration::minutes(1);
+    assert!(store
+        .claim_outbox(100, before_retry, lease)
+        .await
+        .unwrap()
+        .is_empty());
+    let retried = store.claim_outbox(100, retry_at, lease).await.unwrap();
+    assert_eq!(
+        retried
+            .iter()
+            .map(|m| (m.id, m.attempts))
+            .collect::<Vec<_>>(),
+        vec![(failed.id, 3)]
+    );
+    assert_eq!(
+        retried[0].last_error.as_deref(),
+        Some("SMTP 451 ลองใหม่ภายหลัง")
+    );
+    store.mark_sent(failed.id, retry_at).await.unwrap();
+
+    let done = store.outbox(Some(OutboxStatus::Sent), 1000).await.unwrap();
+    assert_eq!(done.len(), 18);
+    let first = done.iter().find(|m| m.id == sent.id).unwrap();
+    assert_eq!(first.sent_at, Some(t1));
+    assert!(store
+        .claim_outbox(100, now() + Duration::days(30), lease)
+        .await
+        .unwrap()
+        .is_empty());
+    // A late failure report does not take back a delivery; unknown ids are not found.
+    store
+        .mark_failed(sent.id, "late", now() + Duration::days(1))
+        .await
+        .unwrap();
+    assert!(store
+        .claim_outbox(100, now() + Duration::days(30), lease)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        err_code(store.mark_sent(Uuid::now_v7(), t1).await),
+        "not_found"
+    );
+    assert_eq!(
+        err_code(store.mark_failed(Uuid::now_v7(), "x", t1).await),
+        "not_found"
+    );
 }
 
-/// (being written)
+/// Identical content is stored once: two metadata rows, one SHA-256, same bytes.
 pub async fn files_are_deduplicated(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let bytes = png(120, 120, 7);
+    let first = upload(&store, &w.officer, "icon.png", &bytes).await;
+    let second = upload(&store, &w.outsider, "ไอคอน (สำเนา).png", &bytes).await;
+    let staff = store
+        .put_file(
+            NewFile {
+                name: "report.pdf".into(),
+                media_type: MediaType::Pdf,
+                dimensions: None,
+                uploaded_by: w.reviewer.id,
+                agency_id: None,
+                uploaded_at: now(),
+            },
+            &pdf(),
+        )
+        .await
+        .unwrap();
+    assert_ne!(first.id, second.id);
+    assert_eq!(first.sha256, second.sha256);
+    assert_eq!(first.sha256, onboard_store::password::sha256_hex(&bytes));
+    assert_eq!(first.sha256.len(), 64);
+    assert_eq!(
+        (first.size, first.media_type, first.dimensions),
+        (bytes.len() as u64, MediaType::Png, Some((120, 120)))
+    );
+    assert_eq!(second.name, "ไอคอน (สำเนา).png");
+    assert_eq!(second.agency_id, Some(w.other_agency.id));
+    assert_eq!(store.file(first.id).await.unwrap(), Some(first.clone()));
+    assert_eq!(store.file(second.id).await.unwrap(), Some(second.clone()));
+    assert_eq!(store.file(staff.id).await.unwrap(), Some(staff.clone()));
+    assert_eq!(staff.agency_id, None);
+    assert_eq!(
+        store.file_content(first.id).await.unwrap(),
+        Some(bytes.clone())
+    );
+    assert_eq!(store.file_content(second.id).await.unwrap(), Some(bytes));
+    assert_eq!(store.file_content(staff.id).await.unwrap(), Some(pdf()));
+    assert_eq!(store.file(Uuid::now_v7()).await.unwrap(), None);
+    assert_eq!(store.file_content(Uuid::now_v7()).await.unwrap(), None);
+    // Empty content is a file like any other.
+    let empty = store
+        .put_file(
+            NewFile {
+                name: "empty.csv".into(),
+                media_type: MediaType::Csv,
+                dimensions: None,
+                uploaded_by: w.officer.id,
+                agency_id: w.officer.agency_id,
+                uploaded_at: now(),
+            },
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.file_content(empty.id).await.unwrap(),
+        Some(Vec::new())
+    );
 }
 
-/// (being written)
+/// A backup is written while the store is in use, or the backend says it cannot.
 pub async fn backup_or_unsupported(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
+    let w = World::new(store.clone()).await;
+    let svc = w.eservice("ระบบสำรองข้อมูล").await;
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("nested").join("backup.db");
+    let writer = {
+        let (store, actor, id) = (store.clone(), w.officer.actor(), svc.id);
+        tokio::spawn(async move {
+            for i in 0..20 {
+                let command = Command::SaveDraft {
+                    step: Step::Credential,
+                    payload: json!({ "icon_concept": format!("{i}") }),
+                };
+                store
+                    .execute(id, &actor, command, None, &ctx())
+                    .await
+                    .unwrap();
+            }
+        })
+    };
+    match store.backup(&to).await {
+        Ok(()) => assert!(std::fs::metadata(&to).unwrap().len() > 0),
+        Err(StoreError::Unsupported(_)) => assert!(!to.exists()),
+        Err(e) => panic!("backup failed: {e:?}"),
+    }
+    writer.await.unwrap();
+    assert_eq!(
+        store
+            .eservice(svc.id, Scope::All)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        21
+    );
 }

@@ -1,0 +1,303 @@
+//! Agencies, users, sessions and login throttling.
+
+use super::{corrupt, db, sql_state};
+use crate::{Agency, NewAgency, NewUser, Result, Session, StoreError, User};
+use chrono::{DateTime, Utc};
+use onboard_core::notify::Notice;
+use onboard_core::reference::Role;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// The columns of a [`User`], in the order [`UserRow`] reads them.
+pub(super) const USER_COLUMNS: &str = "u.id, u.username, u.email, u.display_name, u.role, \
+     u.agency_id, u.password_hash, u.must_change_credentials, u.disabled, u.created_at";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: Uuid,
+    username: String,
+    email: String,
+    display_name: String,
+    role: String,
+    agency_id: Option<Uuid>,
+    password_hash: String,
+    must_change_credentials: bool,
+    disabled: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<User> {
+        Ok(User {
+            id: r.id,
+            username: r.username,
+            email: r.email,
+            display_name: r.display_name,
+            role: r.role.parse::<Role>().map_err(|e| corrupt("role", e))?,
+            agency_id: r.agency_id,
+            password_hash: r.password_hash,
+            must_change_credentials: r.must_change_credentials,
+            disabled: r.disabled,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AgencyRow {
+    id: Uuid,
+    name_th: String,
+    name_en: String,
+    ministry_th: String,
+    ministry_en: String,
+}
+
+impl From<AgencyRow> for Agency {
+    fn from(r: AgencyRow) -> Agency {
+        Agency {
+            id: r.id,
+            name_th: r.name_th,
+            name_en: r.name_en,
+            ministry_th: r.ministry_th,
+            ministry_en: r.ministry_en,
+        }
+    }
+}
+
+/// Usernames are unique compared case-insensitively: this is the compared form.
+fn normalize(username: &str) -> String {
+    username.to_lowercase()
+}
+
+/// A unique violation on the username becomes `Duplicate("username")`.
+fn username_taken(e: sqlx::Error) -> StoreError {
+    let on_username = matches!(&e, sqlx::Error::Database(d)
+        if d.code().as_deref() == Some("23505")
+            && d.constraint().is_some_and(|c| c.contains("username")));
+    if on_username {
+        StoreError::Duplicate("username")
+    } else {
+        db(e)
+    }
+}
+
+pub(super) async fn create_agency(pool: &PgPool, agency: NewAgency) -> Result<Agency> {
+    let row: AgencyRow = sqlx::query_as(
+        "INSERT INTO agencies (id, name_th, name_en, ministry_th, ministry_en) \
+         VALUES ($1, $2, $3, $4, $5) \
+         RETURNING id, name_th, name_en, ministry_th, ministry_en",
+    )
+    .bind(Uuid::now_v7())
+    .bind(&agency.name_th)
+    .bind(&agency.name_en)
+    .bind(&agency.ministry_th)
+    .bind(&agency.ministry_en)
+    .fetch_one(pool)
+    .await
+    .map_err(db)?;
+    Ok(row.into())
+}
+
+pub(super) async fn agency(pool: &PgPool, id: Uuid) -> Result<Option<Agency>> {
+    let row: Option<AgencyRow> = sqlx::query_as(
+        "SELECT id, name_th, name_en, ministry_th, ministry_en FROM agencies WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    Ok(row.map(Agency::from))
+}
+
+pub(super) async fn agencies(pool: &PgPool) -> Result<Vec<Agency>> {
+    let rows: Vec<AgencyRow> = sqlx::query_as(
+        "SELECT id, name_th, name_en, ministry_th, ministry_en FROM agencies ORDER BY name_th, id",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    Ok(rows.into_iter().map(Agency::from).collect())
+}
+
+pub(super) async fn create_user(pool: &PgPool, user: NewUser, welcome: Notice) -> Result<User> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    let inserted = sqlx::query_as::<_, UserRow>(&format!(
+        "INSERT INTO users AS u (id, username, username_norm, email, display_name, role, \
+             agency_id, password_hash, must_change_credentials, disabled, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true, false, $9) \
+         RETURNING {USER_COLUMNS}"
+    ))
+    .bind(Uuid::now_v7())
+    .bind(&user.username)
+    .bind(normalize(&user.username))
+    .bind(&user.email)
+    .bind(&user.display_name)
+    .bind(user.role.as_str())
+    .bind(user.agency_id)
+    .bind(&user.password_hash)
+    .bind(user.created_at)
+    .fetch_one(&mut *tx)
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        // The agency does not exist.
+        Err(e) if sql_state(&e).as_deref() == Some("23503") => return Err(StoreError::NotFound),
+        Err(e) => return Err(username_taken(e)),
+    };
+    let created = User::try_from(row)?;
+    // The welcome e-mail carries the initial password: outbox only, never a notification.
+    // The caller could not know the new id, so the address is the account's own.
+    super::mail::queue_email(&mut tx, &created.email, &welcome, user.created_at).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(created)
+}
+
+pub(super) async fn user(pool: &PgPool, id: Uuid) -> Result<Option<User>> {
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    row.map(User::try_from).transpose()
+}
+
+pub(super) async fn user_by_username(pool: &PgPool, username: &str) -> Result<Option<User>> {
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.username_norm = $1"
+    ))
+    .bind(normalize(username))
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    row.map(User::try_from).transpose()
+}
+
+pub(super) async fn complete_first_login(
+    pool: &PgPool,
+    user: Uuid,
+    username: &str,
+    password_hash: &str,
+) -> Result<User> {
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "UPDATE users AS u SET username = $2, username_norm = $3, password_hash = $4, \
+             must_change_credentials = false \
+         WHERE u.id = $1 RETURNING {USER_COLUMNS}"
+    ))
+    .bind(user)
+    .bind(username)
+    .bind(normalize(username))
+    .bind(password_hash)
+    .fetch_optional(pool)
+    .await
+    .map_err(username_taken)?;
+    row.map(User::try_from)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
+}
+
+pub(super) async fn create_session(pool: &PgPool, session: Session) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&session.token_hash)
+    .bind(session.user_id)
+    .bind(session.created_at)
+    .bind(session.expires_at)
+    .execute(pool)
+    .await
+    .map_err(|e| match sql_state(&e).as_deref() {
+        Some("23503") => StoreError::NotFound,
+        Some("23505") => StoreError::Duplicate("session"),
+        _ => db(e),
+    })?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    token_hash: String,
+    user_id: Uuid,
+    session_created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    user: UserRow,
+}
+
+pub(super) async fn session(
+    pool: &PgPool,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Session, User)>> {
+    let row: Option<SessionRow> = sqlx::query_as(&format!(
+        "SELECT s.token_hash, s.user_id, s.created_at AS session_created_at, s.expires_at, \
+             {USER_COLUMNS} \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
+           AND NOT u.disabled"
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    let Some(row) = row else { return Ok(None) };
+    let session = Session {
+        token_hash: row.token_hash,
+        user_id: row.user_id,
+        created_at: row.session_created_at,
+        expires_at: row.expires_at,
+    };
+    Ok(Some((session, User::try_from(row.user)?)))
+}
+
+pub(super) async fn revoke_session(pool: &PgPool, token_hash: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
+    )
+    .bind(token_hash)
+    .execute(pool)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(super) async fn record_login_failure(
+    pool: &PgPool,
+    username: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("INSERT INTO login_failures (username_norm, at) VALUES ($1, $2)")
+        .bind(normalize(username))
+        .bind(at)
+        .execute(pool)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
+pub(super) async fn login_failures_since(
+    pool: &PgPool,
+    username: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>> {
+    sqlx::query_scalar(
+        "SELECT at FROM login_failures WHERE username_norm = $1 AND at >= $2 ORDER BY at, id",
+    )
+    .bind(normalize(username))
+    .bind(since)
+    .fetch_all(pool)
+    .await
+    .map_err(db)
+}
+
+pub(super) async fn clear_login_failures(pool: &PgPool, username: &str) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE username_norm = $1")
+        .bind(normalize(username))
+        .execute(pool)
+        .await
+        .map_err(db)?;
+    Ok(())
+}

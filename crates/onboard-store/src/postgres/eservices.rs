@@ -1,0 +1,607 @@
+//! e-Services: commands as transactions, the event log, lists and the dashboard counters.
+
+use super::write::{self, Row};
+use super::{corrupt, db, is_retryable, to_i64, to_u64};
+use crate::{CommandContext, ListItem, ListQuery, Page, Result, Scope, StoreError, StoredEvent};
+use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::dashboard::{Counts, Summary};
+use onboard_core::file::FileFacts;
+use onboard_core::reference::{Step, StepStatus};
+use onboard_core::workflow::{self, Actor, Command, EService, Env, Event, Lifecycle};
+use sqlx::types::Json;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// How often a command that lost a deadlock or serialization race is run again.
+const RETRIES: usize = 5;
+
+/// The denormalized columns of one e-Service row, derived from its state.
+pub(super) struct Columns {
+    pub current_step: &'static str,
+    pub current_status: &'static str,
+    pub complete: bool,
+    pub review_since: Option<DateTime<Utc>>,
+}
+
+impl Columns {
+    pub(super) fn of(s: &EService) -> Columns {
+        let step = s.step(s.current_step());
+        Columns {
+            current_step: step.step.as_str(),
+            current_status: step.status.as_str(),
+            complete: s.is_complete(),
+            // The review queue waits on the submission (or test attempt) under review.
+            review_since: (step.status == StepStatus::UnderReview)
+                .then_some(step.submitted_at)
+                .flatten(),
+        }
+    }
+
+    /// The dashboard bucket.
+    pub(super) fn bucket(&self) -> (&'static str, &'static str, bool) {
+        (self.current_step, self.current_status, self.complete)
+    }
+}
+
+fn event_json(e: &Event) -> Result<String> {
+    serde_json::to_string(e).map_err(|err| StoreError::Backend(format!("event to JSON: {err}")))
+}
+
+/// Inserts events in one statement (a command makes one to three).
+pub(super) async fn insert_events(conn: &mut PgConnection, events: &[Event]) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let mut ids = Vec::with_capacity(events.len());
+    let mut versions = Vec::with_capacity(events.len());
+    let mut ats = Vec::with_capacity(events.len());
+    let mut actors = Vec::with_capacity(events.len());
+    let mut kinds = Vec::with_capacity(events.len());
+    let mut steps = Vec::with_capacity(events.len());
+    let mut froms = Vec::with_capacity(events.len());
+    let mut tos = Vec::with_capacity(events.len());
+    let mut data = Vec::with_capacity(events.len());
+    for e in events {
+        ids.push(e.eservice_id);
+        versions.push(to_i64(e.version));
+        ats.push(e.at);
+        actors.push(e.actor);
+        kinds.push(e.change.kind());
+        steps.push(e.step.map(Step::as_str));
+        froms.push(e.from_status.map(StepStatus::as_str));
+        tos.push(e.to_status.map(StepStatus::as_str));
+        data.push(event_json(e)?);
+    }
+    // WITH ORDINALITY keeps the log in the order the core produced it.
+    sqlx::query(
+        "INSERT INTO events (eservice_id, version, at, actor, kind, step, from_status, \
+             to_status, data) \
+         SELECT e, v, a, ac, k, s, f, t, d::jsonb \
+         FROM unnest($1::uuid[], $2::int8[], $3::timestamptz[], $4::uuid[], $5::text[], \
+             $6::text[], $7::text[], $8::text[], $9::text[]) \
+             WITH ORDINALITY AS x(e, v, a, ac, k, s, f, t, d, o) \
+         ORDER BY o",
+    )
+    .bind(&ids)
+    .bind(&versions)
+    .bind(&ats)
+    .bind(&actors)
+    .bind(&kinds)
+    .bind(&steps)
+    .bind(&froms)
+    .bind(&tos)
+    .bind(&data)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+/// Folds the deltas into the counters, unless another session is folding right now.
+pub(super) async fn fold_counters(pool: &PgPool) -> Result<bool> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    // One folder per schema at a time, so two never update the counters in opposite orders.
+    let mine: bool = sqlx::query_scalar(
+        "SELECT pg_try_advisory_xact_lock(hashtext('onboard.dashboard.' || current_schema()))",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    if !mine {
+        return Ok(false);
+    }
+    sqlx::query(
+        "WITH d AS (DELETE FROM dashboard_status_delta \
+                    RETURNING agency_id, current_step, current_status, complete, n) \
+         INSERT INTO dashboard_status AS c (agency_id, current_step, current_status, complete, n) \
+         SELECT agency_id, current_step, current_status, complete, sum(n) FROM d \
+         GROUP BY agency_id, current_step, current_status, complete \
+         ON CONFLICT (agency_id, current_step, current_status, complete) \
+         DO UPDATE SET n = c.n + EXCLUDED.n",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    sqlx::query(
+        "WITH d AS (DELETE FROM dashboard_launch_delta RETURNING agency_id, launch_on, n) \
+         INSERT INTO dashboard_launch AS c (agency_id, launch_on, n) \
+         SELECT agency_id, launch_on, sum(n) FROM d GROUP BY agency_id, launch_on \
+         ON CONFLICT (agency_id, launch_on) DO UPDATE SET n = c.n + EXCLUDED.n",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    // Buckets nobody is in any more would only slow the sums down.
+    sqlx::query("DELETE FROM dashboard_status WHERE n = 0")
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    sqlx::query("DELETE FROM dashboard_launch WHERE n = 0")
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(true)
+}
+
+pub(super) async fn create_eservice(
+    pool: &PgPool,
+    actor: &Actor,
+    agency_id: Uuid,
+    name: &str,
+    services: &[String],
+    ctx: &CommandContext,
+) -> Result<EService> {
+    let created = {
+        let files: HashMap<String, FileFacts> = HashMap::new();
+        let env = Env {
+            now: ctx.now,
+            files: &files,
+            schedule: &ctx.schedule,
+            credentials: &*ctx.credentials,
+        };
+        workflow::create(actor, Uuid::now_v7(), agency_id, name, services, &env)
+    };
+    let (state, events) = created?;
+    // One statement is one transaction: no BEGIN needed. A missing agency fails its
+    // foreign key.
+    let mut conn = pool.acquire().await.map_err(db)?;
+    match write::write(&mut conn, Row::Insert, None, &state, &events).await {
+        Ok(()) => Ok(state),
+        Err(e) if is_missing_agency(&e) => Err(StoreError::NotFound),
+        Err(e) => Err(db(e)),
+    }
+}
+
+fn is_missing_agency(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d)
+        if d.code().as_deref() == Some("23503")
+            && d.constraint().is_some_and(|c| c.contains("agency")))
+}
+
+pub(super) async fn eservice(pool: &PgPool, id: Uuid, scope: Scope) -> Result<Option<EService>> {
+    let row: Option<Json<EService>> = sqlx::query_scalar(
+        "SELECT state FROM eservices WHERE id = $1 AND ($2::uuid IS NULL OR agency_id = $2)",
+    )
+    .bind(id)
+    .bind(scope_agency(scope))
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    Ok(row.map(|Json(s)| s))
+}
+
+fn scope_agency(scope: Scope) -> Option<Uuid> {
+    match scope {
+        Scope::All => None,
+        Scope::Agency(a) => Some(a),
+    }
+}
+
+pub(super) async fn execute(
+    pool: &PgPool,
+    id: Uuid,
+    actor: &Actor,
+    command: Command,
+    expected_version: Option<u64>,
+    ctx: &CommandContext,
+) -> Result<EService> {
+    let mut attempt = 0;
+    loop {
+        match execute_once(pool, id, actor, command.clone(), expected_version, ctx).await {
+            Err(Retry::Again(e)) if attempt < RETRIES => {
+                attempt += 1;
+                tracing::debug!(error = %e, attempt, "command lost a race; running it again");
+            }
+            Err(Retry::Again(e)) => return Err(db(e)),
+            Err(Retry::Fail(e)) => return Err(e),
+            Ok(next) => return Ok(next),
+        }
+    }
+}
+
+/// Why one run of a command's transaction failed.
+enum Retry {
+    /// A deadlock or serialization failure: nothing was written, run it again.
+    Again(sqlx::Error),
+    /// Final.
+    Fail(StoreError),
+}
+
+impl From<StoreError> for Retry {
+    fn from(e: StoreError) -> Self {
+        Retry::Fail(e)
+    }
+}
+
+fn sql(e: sqlx::Error) -> Retry {
+    if is_retryable(&e) {
+        Retry::Again(e)
+    } else {
+        Retry::Fail(db(e))
+    }
+}
+
+async fn execute_once(
+    pool: &PgPool,
+    id: Uuid,
+    actor: &Actor,
+    command: Command,
+    expected_version: Option<u64>,
+    ctx: &CommandContext,
+) -> Result<EService, Retry> {
+    let mut tx = pool.begin().await.map_err(sql)?;
+    // The row lock makes a concurrent command on this e-Service wait for our commit and then
+    // decide on the state we wrote: exactly one of two racing commands sees each version.
+    let row: Option<Json<EService>> =
+        sqlx::query_scalar("SELECT state FROM eservices WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(sql)?;
+    let Some(Json(state)) = row else {
+        return Err(Retry::Fail(StoreError::NotFound));
+    };
+    // Only files of the e-Service's agency are looked up, so nothing leaks before the core
+    // decides (visibility included).
+    let files = super::files::catalog(&mut tx, state.agency_id, &command.file_ids(&state)).await?;
+    let decided = {
+        let env = Env {
+            now: ctx.now,
+            files: &files,
+            schedule: &ctx.schedule,
+            credentials: &*ctx.credentials,
+        };
+        workflow::execute(&state, actor, command, expected_version, &env)
+    };
+    let (next, events) = decided.map_err(|e| Retry::Fail(e.into()))?;
+    let row = Row::Update {
+        read_version: state.version,
+    };
+    write::write(&mut tx, row, Some(&state), &next, &events)
+        .await
+        .map_err(sql)?;
+    tx.commit().await.map_err(sql)?;
+    Ok(next)
+}
+
+pub(super) async fn events(pool: &PgPool, id: Uuid) -> Result<Vec<StoredEvent>> {
+    let rows: Vec<(i64, Json<Event>)> =
+        sqlx::query_as("SELECT seq, data FROM events WHERE eservice_id = $1 ORDER BY seq")
+            .bind(id)
+            .fetch_all(pool)
+            .await
+            .map_err(db)?;
+    Ok(rows
+        .into_iter()
+        .map(|(seq, Json(event))| StoredEvent { seq, event })
+        .collect())
+}
+
+/// The columns of a [`ListItem`], over `eservices e JOIN agencies a`.
+const ITEM_COLUMNS: &str = "e.id, e.name, e.agency_id, a.name_th AS agency_name_th, \
+     a.ministry_th, e.current_step, e.current_status, e.launch_on, \
+     (e.state ->> 'updated_at') AS updated_at";
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: Uuid,
+    name: String,
+    agency_id: Uuid,
+    agency_name_th: String,
+    ministry_th: String,
+    current_step: String,
+    current_status: String,
+    launch_on: Option<NaiveDate>,
+    // Read from the state, which keeps the nanoseconds that timestamptz would round away.
+    updated_at: Option<String>,
+    /// Matches over all pages, when the query counted them.
+    #[sqlx(default)]
+    total: Option<i64>,
+}
+
+impl ItemRow {
+    fn item(self, today: NaiveDate) -> Result<ListItem> {
+        let updated_at = self
+            .updated_at
+            .as_deref()
+            .ok_or_else(|| corrupt("e-Service state", "no updated_at"))
+            .and_then(|s| {
+                DateTime::parse_from_rfc3339(s).map_err(|e| corrupt("e-Service updated_at", e))
+            })?
+            .with_timezone(&Utc);
+        Ok(ListItem {
+            id: self.id,
+            name: self.name,
+            agency_id: self.agency_id,
+            agency_name_th: self.agency_name_th,
+            ministry_th: self.ministry_th,
+            current_step: self
+                .current_step
+                .parse()
+                .map_err(|e| corrupt("current step", e))?,
+            current_status: self
+                .current_status
+                .parse()
+                .map_err(|e| corrupt("current status", e))?,
+            lifecycle: Lifecycle::at(self.launch_on, today),
+            launch_on: self.launch_on,
+            updated_at,
+        })
+    }
+}
+
+/// `%q%` for ILIKE with the LIKE metacharacters of `q` taken literally.
+fn contains_pattern(q: &str) -> String {
+    let mut p = String::with_capacity(q.len() + 2);
+    p.push('%');
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Appends the filters of a list query (`WHERE true` must precede).
+fn push_filters(
+    q: &mut QueryBuilder<'_, Postgres>,
+    query: &ListQuery,
+    scope: Scope,
+    today: NaiveDate,
+    search: Option<&str>,
+) {
+    if let Some(agency) = scope_agency(scope) {
+        q.push(" AND e.agency_id = ").push_bind(agency);
+    }
+    if let Some(agency) = query.agency_id {
+        q.push(" AND e.agency_id = ").push_bind(agency);
+    }
+    if let Some(step) = query.step {
+        q.push(" AND e.current_step = ").push_bind(step.as_str());
+    }
+    if let Some(status) = query.status {
+        q.push(" AND e.current_status = ")
+            .push_bind(status.as_str());
+    }
+    if let Some(text) = search {
+        // Both sides lowercased by Rust: case-insensitive, Thai included.
+        q.push(" AND e.name_fold LIKE ")
+            .push_bind(contains_pattern(&text.to_lowercase()))
+            .push(" ESCAPE '\\'");
+    }
+    match query.lifecycle {
+        None => {}
+        Some(Lifecycle::Onboarding) => {
+            q.push(" AND e.launch_on IS NULL");
+        }
+        Some(Lifecycle::Scheduled) => {
+            q.push(" AND e.launch_on > ").push_bind(today);
+        }
+        Some(Lifecycle::Live) => {
+            q.push(" AND e.launch_on <= ").push_bind(today);
+        }
+    }
+}
+
+pub(super) async fn list(
+    pool: &PgPool,
+    query: &ListQuery,
+    scope: Scope,
+    today: NaiveDate,
+) -> Result<Page<ListItem>> {
+    let (page, per_page) = query.paging();
+    let offset = (i64::from(page) - 1) * i64::from(per_page);
+    let search = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+
+    // The page is chosen on narrow columns first; only its rows are then joined (and only
+    // their state read for `updated_at`).
+    let mut q = QueryBuilder::<Postgres>::new("");
+    if search.is_some() {
+        // A search finds its matches once (through the trigram index) and both counts and
+        // sorts them, instead of walking the whole update-order index for a rare name.
+        q.push("WITH m AS MATERIALIZED (SELECT e.id, e.updated_at FROM eservices e WHERE true");
+        push_filters(&mut q, query, scope, today, search);
+        q.push("), p AS (SELECT id, updated_at FROM m");
+    } else {
+        q.push("WITH p AS (SELECT e.id, e.updated_at FROM eservices e WHERE true");
+        push_filters(&mut q, query, scope, today, search);
+    }
+    q.push(" ORDER BY updated_at DESC, id LIMIT ")
+        .push_bind(i64::from(per_page))
+        .push(" OFFSET ")
+        .push_bind(offset);
+    q.push(format!(
+        ") SELECT {ITEM_COLUMNS}, {} AS total \
+         FROM p JOIN eservices e ON e.id = p.id JOIN agencies a ON a.id = e.agency_id \
+         ORDER BY p.updated_at DESC, p.id",
+        if search.is_some() {
+            "(SELECT count(*) FROM m)"
+        } else {
+            "NULL::int8"
+        }
+    ));
+    let rows: Vec<ItemRow> = q.build_query_as().fetch_all(pool).await.map_err(db)?;
+
+    let total = match rows.first().and_then(|r| r.total) {
+        Some(n) => to_u64(n),
+        // Only agency, step and status filters: the dashboard counters know the total.
+        None if search.is_none() && query.lifecycle.is_none() => {
+            count_from_counters(pool, query, scope).await?
+        }
+        // A lifecycle filter, or a page past the end of a search.
+        None => {
+            let mut c =
+                QueryBuilder::<Postgres>::new("SELECT count(*) FROM eservices e WHERE true");
+            push_filters(&mut c, query, scope, today, search);
+            let n: i64 = c.build_query_scalar().fetch_one(pool).await.map_err(db)?;
+            to_u64(n)
+        }
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| r.item(today))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// The number of e-Services matching agency, step and status filters, from the counters.
+async fn count_from_counters(pool: &PgPool, query: &ListQuery, scope: Scope) -> Result<u64> {
+    let mut q = QueryBuilder::<Postgres>::new(
+        "SELECT coalesce(sum(n), 0)::int8 FROM ( \
+             SELECT agency_id, current_step, current_status, n FROM dashboard_status \
+             UNION ALL \
+             SELECT agency_id, current_step, current_status, n FROM dashboard_status_delta \
+         ) e WHERE true",
+    );
+    if let Some(agency) = scope_agency(scope) {
+        q.push(" AND e.agency_id = ").push_bind(agency);
+    }
+    if let Some(agency) = query.agency_id {
+        q.push(" AND e.agency_id = ").push_bind(agency);
+    }
+    if let Some(step) = query.step {
+        q.push(" AND e.current_step = ").push_bind(step.as_str());
+    }
+    if let Some(status) = query.status {
+        q.push(" AND e.current_status = ")
+            .push_bind(status.as_str());
+    }
+    let n: i64 = q.build_query_scalar().fetch_one(pool).await.map_err(db)?;
+    Ok(to_u64(n))
+}
+
+/// One dashboard bucket (all NULL when there is none) and the live count.
+#[derive(sqlx::FromRow)]
+struct BucketRow {
+    current_step: Option<String>,
+    current_status: Option<String>,
+    n: i64,
+    live: i64,
+}
+
+pub(super) async fn dashboard(pool: &PgPool, scope: Scope, today: NaiveDate) -> Result<Counts> {
+    // One statement, so the buckets and the launch count are of one snapshot.
+    let rows: Vec<BucketRow> = sqlx::query_as(
+        "WITH s AS ( \
+             SELECT current_step, current_status, complete, sum(n)::int8 AS n FROM ( \
+                 SELECT agency_id, current_step, current_status, complete, n \
+                 FROM dashboard_status \
+                 UNION ALL \
+                 SELECT agency_id, current_step, current_status, complete, n \
+                 FROM dashboard_status_delta) c \
+             WHERE $1::uuid IS NULL OR agency_id = $1 \
+             GROUP BY current_step, current_status, complete), \
+         l AS ( \
+             SELECT coalesce(sum(n), 0)::int8 AS live FROM ( \
+                 SELECT agency_id, launch_on, n FROM dashboard_launch \
+                 UNION ALL \
+                 SELECT agency_id, launch_on, n FROM dashboard_launch_delta) c \
+             WHERE ($1::uuid IS NULL OR agency_id = $1) AND launch_on <= $2) \
+         SELECT s.current_step, s.current_status, coalesce(s.n, 0) AS n, l.live \
+         FROM l LEFT JOIN s ON true",
+    )
+    .bind(scope_agency(scope))
+    .bind(today)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+
+    let mut c = Counts::default();
+    let mut complete = 0u64;
+    for row in rows {
+        c.launched = to_u64(row.live);
+        let (Some(step), Some(status)) = (row.current_step, row.current_status) else {
+            continue;
+        };
+        let n = to_u64(row.n);
+        let summary = Summary {
+            current_step: step.parse().map_err(|e| corrupt("counter step", e))?,
+            current_status: status.parse().map_err(|e| corrupt("counter status", e))?,
+            launch_on: None,
+        };
+        // The core's definitions of one e-Service of the bucket, times the bucket's size, so
+        // the cards cannot drift from `Counts::of`. A lone complete e-Service is 100 %.
+        let one = Counts::of([summary], today);
+        c.total += n * one.total;
+        c.pending_action += n * one.pending_action;
+        c.awaiting_review += n * one.awaiting_review;
+        c.testing_uat += n * one.testing_uat;
+        c.testing_preprod += n * one.testing_preprod;
+        complete += n * (one.approved_percent / 100);
+    }
+    // Live needs the launch dates, which the buckets do not have: counted apart.
+    c.not_launched = c.total.saturating_sub(c.launched);
+    c.approved_percent = Counts::percent(complete, c.total);
+    Ok(c)
+}
+
+pub(super) async fn review_queue(pool: &PgPool, limit: u32) -> Result<Vec<ListItem>> {
+    let rows: Vec<ItemRow> = sqlx::query_as(&format!(
+        "SELECT {ITEM_COLUMNS} FROM eservices e JOIN agencies a ON a.id = e.agency_id \
+         WHERE e.review_since IS NOT NULL ORDER BY e.review_since, e.id LIMIT $1"
+    ))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    // Under review means not yet confirmed: no launch date, so any day gives `onboarding`.
+    let today = onboard_core::schedule::today_in_bangkok(Utc::now());
+    rows.into_iter().map(|r| r.item(today)).collect()
+}
+
+pub(super) async fn launched(
+    pool: &PgPool,
+    scope: Scope,
+    today: NaiveDate,
+) -> Result<Vec<ListItem>> {
+    let rows: Vec<ItemRow> = sqlx::query_as(&format!(
+        "SELECT {ITEM_COLUMNS} FROM eservices e JOIN agencies a ON a.id = e.agency_id \
+         WHERE e.launch_on IS NOT NULL AND ($1::uuid IS NULL OR e.agency_id = $1) \
+         ORDER BY e.launch_on, e.id"
+    ))
+    .bind(scope_agency(scope))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.into_iter().map(|r| r.item(today)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_metacharacters_are_literal() {
+        assert_eq!(contains_pattern("ระบบ"), "%ระบบ%");
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}

@@ -1,0 +1,250 @@
+//! Notifications and the e-mail outbox (SPEC §8).
+
+use super::{corrupt, db, to_u64};
+use crate::{Notification, OutboxMessage, OutboxStatus, Result, StoreError};
+use chrono::{DateTime, Utc};
+use onboard_core::notify::{Notice, NoticeKind};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+fn kind_from(s: &str) -> Result<NoticeKind> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
+        .map_err(|e| corrupt("notice kind", e))
+}
+
+fn status_str(s: OutboxStatus) -> &'static str {
+    match s {
+        OutboxStatus::Pending => "pending",
+        OutboxStatus::Sending => "sending",
+        OutboxStatus::Sent => "sent",
+    }
+}
+
+fn status_from(s: &str) -> Result<OutboxStatus> {
+    match s {
+        "pending" => Ok(OutboxStatus::Pending),
+        "sending" => Ok(OutboxStatus::Sending),
+        "sent" => Ok(OutboxStatus::Sent),
+        other => Err(corrupt("outbox status", other)),
+    }
+}
+
+/// Queues one e-mail to an address without a portal notification (the welcome e-mail).
+pub(super) async fn queue_email(
+    conn: &mut PgConnection,
+    to: &str,
+    notice: &Notice,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (id, recipient, subject, body, kind, created_at, status, \
+             next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $6)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(to)
+    .bind(notice.subject())
+    .bind(notice.email_body())
+    .bind(notice.kind.as_str())
+    .bind(at)
+    .execute(conn)
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: Uuid,
+    recipient: Uuid,
+    at: DateTime<Utc>,
+    kind: String,
+    eservice_id: Option<Uuid>,
+    title_th: String,
+    title_en: String,
+    body_th: String,
+    body_en: String,
+    read_at: Option<DateTime<Utc>>,
+}
+
+pub(super) async fn notifications(
+    pool: &PgPool,
+    user: Uuid,
+    limit: u32,
+) -> Result<Vec<Notification>> {
+    let rows: Vec<NotificationRow> = sqlx::query_as(
+        "SELECT id, recipient, at, kind, eservice_id, title_th, title_en, body_th, body_en, \
+             read_at \
+         FROM notifications WHERE recipient = $1 ORDER BY at DESC, seq DESC LIMIT $2",
+    )
+    .bind(user)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Notification {
+                id: r.id,
+                recipient: r.recipient,
+                at: r.at,
+                kind: kind_from(&r.kind)?,
+                eservice_id: r.eservice_id,
+                title_th: r.title_th,
+                title_en: r.title_en,
+                body_th: r.body_th,
+                body_en: r.body_en,
+                read_at: r.read_at,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn mark_notification_read(
+    pool: &PgPool,
+    user: Uuid,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    // Reading twice keeps the first instant.
+    let done = sqlx::query(
+        "UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE id = $2 AND recipient = $1",
+    )
+    .bind(user)
+    .bind(id)
+    .bind(at)
+    .execute(pool)
+    .await
+    .map_err(db)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+const OUTBOX_COLUMNS: &str = "id, recipient, subject, body, kind, created_at, status, attempts, \
+     next_attempt_at, last_error, sent_at, seq";
+
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    id: Uuid,
+    recipient: String,
+    subject: String,
+    body: String,
+    kind: String,
+    created_at: DateTime<Utc>,
+    status: String,
+    attempts: i32,
+    next_attempt_at: DateTime<Utc>,
+    last_error: Option<String>,
+    sent_at: Option<DateTime<Utc>>,
+    seq: i64,
+}
+
+impl OutboxRow {
+    fn message(self) -> Result<OutboxMessage> {
+        Ok(OutboxMessage {
+            id: self.id,
+            to: self.recipient,
+            subject: self.subject,
+            body: self.body,
+            kind: kind_from(&self.kind)?,
+            created_at: self.created_at,
+            status: status_from(&self.status)?,
+            attempts: u32::try_from(to_u64(i64::from(self.attempts))).unwrap_or(u32::MAX),
+            next_attempt_at: self.next_attempt_at,
+            last_error: self.last_error,
+            sent_at: self.sent_at,
+        })
+    }
+}
+
+pub(super) async fn claim_outbox(
+    pool: &PgPool,
+    limit: u32,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+) -> Result<Vec<OutboxMessage>> {
+    // A `sending` row whose lease ran out (its worker died) is due again. SKIP LOCKED: a
+    // row another worker is claiming right now is left to it.
+    let mut rows: Vec<OutboxRow> = sqlx::query_as(&format!(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = $3 \
+         WHERE id IN ( \
+             SELECT id FROM outbox \
+             WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1 \
+             ORDER BY created_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED) \
+         RETURNING {OUTBOX_COLUMNS}"
+    ))
+    .bind(now)
+    .bind(i64::from(limit))
+    .bind(now + lease)
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.sort_by_key(|r| (r.created_at, r.seq));
+    rows.into_iter().map(OutboxRow::message).collect()
+}
+
+pub(super) async fn mark_sent(pool: &PgPool, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $2 WHERE id = $1 AND status <> 'sent'",
+    )
+    .bind(id)
+    .bind(at)
+    .execute(pool)
+    .await
+    .map_err(db)?;
+    // Already sent: nothing to do. Unknown: say so.
+    if done.rows_affected() == 0 && !exists(pool, id).await? {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(super) async fn mark_failed(
+    pool: &PgPool,
+    id: Uuid,
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> Result<()> {
+    // A late failure report never takes back a delivery.
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'pending', last_error = $2, next_attempt_at = $3 \
+         WHERE id = $1 AND status <> 'sent'",
+    )
+    .bind(id)
+    .bind(error)
+    .bind(retry_at)
+    .execute(pool)
+    .await
+    .map_err(db)?;
+    if done.rows_affected() == 0 && !exists(pool, id).await? {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+async fn exists(pool: &PgPool, id: Uuid) -> Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1)")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+        .map_err(db)
+}
+
+pub(super) async fn outbox(
+    pool: &PgPool,
+    status: Option<OutboxStatus>,
+    limit: u32,
+) -> Result<Vec<OutboxMessage>> {
+    let rows: Vec<OutboxRow> = sqlx::query_as(&format!(
+        "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE ($1::text IS NULL OR status = $1) \
+         ORDER BY created_at DESC, seq DESC LIMIT $2"
+    ))
+    .bind(status.map(status_str))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    rows.into_iter().map(OutboxRow::message).collect()
+}

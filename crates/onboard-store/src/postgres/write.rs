@@ -1,0 +1,266 @@
+//! Everything one accepted command writes, as one statement: the e-Service row, its events,
+//! the dashboard deltas, the agency names of an approved step 4, and one notification and
+//! one outbox e-mail per recipient of each notice. One round trip instead of one per table
+//! (commands are bound by round trips long before the disk).
+
+use super::eservices::Columns;
+use super::to_i64;
+use crate::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::notify::{notices, Audience};
+use onboard_core::reference::{Step, StepStatus};
+use onboard_core::workflow::{self, EService, Event};
+use sqlx::types::Json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+/// How the e-Service row is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Row {
+    /// A new e-Service.
+    Insert,
+    /// Over the row at this version (which the caller holds locked).
+    Update {
+        /// The version read.
+        read_version: u64,
+    },
+}
+
+const INSERT_ROW: &str = "INSERT INTO eservices (id, agency_id, name, name_fold, version, state, \
+         current_step, current_status, complete, launch_on, review_since, created_at, updated_at) \
+     VALUES ($1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+     RETURNING id, $2::int8 AS unused";
+
+const UPDATE_ROW: &str =
+    "UPDATE eservices SET name = $4, name_fold = $5, version = $6, state = $7, \
+         current_step = $8, current_status = $9, complete = $10, launch_on = $11, \
+         review_since = $12, updated_at = $14 \
+     WHERE id = $1 AND version = $2 AND agency_id = $3 \
+     RETURNING id, $13::timestamptz AS unused";
+
+/// The statement after the row CTE `u`; every insert joins `u`, so nothing is written when
+/// the row was not.
+const REST: &str = "\
+ev AS (INSERT INTO events (eservice_id, version, at, actor, kind, step, from_status, to_status, \
+           data) \
+       SELECT u.id, x.v, x.a, x.ac, x.k, x.s, x.f, x.t, x.d::jsonb \
+       FROM u, unnest($15::int8[], $16::timestamptz[], $17::uuid[], $18::text[], $19::text[], \
+                      $20::text[], $21::text[], $22::text[]) \
+               WITH ORDINALITY AS x(v, a, ac, k, s, f, t, d, o) \
+       ORDER BY x.o), \
+ds AS (INSERT INTO dashboard_status_delta (agency_id, current_step, current_status, complete, n) \
+       SELECT $3, x.s, x.st, x.c, x.n \
+       FROM u, unnest($23::text[], $24::text[], $25::bool[], $26::int8[]) AS x(s, st, c, n)), \
+dl AS (INSERT INTO dashboard_launch_delta (agency_id, launch_on, n) \
+       SELECT $3, x.d, x.n FROM u, unnest($27::date[], $28::int8[]) AS x(d, n)), \
+ag AS (UPDATE agencies SET name_th = $39, name_en = $40, ministry_th = $41, ministry_en = $42 \
+       FROM u WHERE agencies.id = $3 AND $39::text IS NOT NULL), \
+nt AS (SELECT x.* FROM u, unnest($29::text[], $30::uuid[], $31::text[], $32::timestamptz[], \
+                                 $33::text[], $34::text[], $35::text[], $36::text[], \
+                                 $37::text[], $38::text[]) \
+           WITH ORDINALITY AS x(aud, aud_id, kind, at, title_th, title_en, body_th, body_en, \
+                                subject, body, o)), \
+r AS MATERIALIZED ( \
+       SELECT nt.*, us.id AS uid, us.email FROM nt JOIN users us \
+           ON nt.aud = 'staff' AND us.role IN ('reviewer', 'admin') AND NOT us.disabled \
+       UNION ALL \
+       SELECT nt.*, us.id, us.email FROM nt JOIN users us \
+           ON nt.aud = 'agency' AND us.agency_id = nt.aud_id AND NOT us.disabled \
+       UNION ALL \
+       SELECT nt.*, us.id, us.email FROM nt JOIN users us \
+           ON nt.aud = 'user' AND us.id = nt.aud_id AND NOT us.disabled), \
+nn AS (INSERT INTO notifications (id, recipient, at, kind, eservice_id, title_th, title_en, \
+           body_th, body_en) \
+       SELECT gen_random_uuid(), r.uid, r.at, r.kind, $1, r.title_th, r.title_en, r.body_th, \
+           r.body_en \
+       FROM r ORDER BY r.o, r.uid), \
+oo AS (INSERT INTO outbox (id, recipient, subject, body, kind, created_at, status, \
+           next_attempt_at) \
+       SELECT gen_random_uuid(), r.email, r.subject, r.body, r.kind, r.at, 'pending', r.at \
+       FROM r ORDER BY r.o, r.uid) \
+SELECT count(*) FROM u";
+
+/// Writes `next` (reached from `old`, or new) with its `events` and everything they cause.
+pub(super) async fn write(
+    conn: &mut PgConnection,
+    row: Row,
+    old: Option<&EService>,
+    next: &EService,
+    events: &[Event],
+) -> Result<(), sqlx::Error> {
+    let cols = Columns::of(next);
+    let (sql, read_version) = match row {
+        Row::Insert => (INSERT_ROW, None),
+        Row::Update { read_version } => (UPDATE_ROW, Some(to_i64(read_version))),
+    };
+
+    let mut ev = EventArrays::default();
+    let mut nt = NoticeArrays::default();
+    let mut agency_names = None;
+    for event in events {
+        ev.push(event)
+            .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        for notice in notices(event, next) {
+            nt.push(&notice, event.at);
+        }
+        if let Some(names) = workflow::agency_update(next, event) {
+            // Approving step 4 makes the form's agency names official (SPEC §3).
+            agency_names = Some(names);
+        }
+    }
+    let (status_delta, launch_delta) = deltas(old, next);
+    let (mut d_steps, mut d_statuses, mut d_completes, mut d_ns) = (vec![], vec![], vec![], vec![]);
+    for ((step, status, complete), n) in status_delta {
+        d_steps.push(step);
+        d_statuses.push(status);
+        d_completes.push(complete);
+        d_ns.push(n);
+    }
+    let (l_days, l_ns): (Vec<NaiveDate>, Vec<i64>) = launch_delta.into_iter().unzip();
+
+    let written: i64 = sqlx::query_scalar(&format!("WITH u AS ({sql}), {REST}"))
+        .bind(next.id)
+        .bind(read_version)
+        .bind(next.agency_id)
+        .bind(&next.name)
+        .bind(next.name.to_lowercase())
+        .bind(to_i64(next.version))
+        .bind(Json(next))
+        .bind(cols.current_step)
+        .bind(cols.current_status)
+        .bind(cols.complete)
+        .bind(next.launch_on)
+        .bind(cols.review_since)
+        .bind(next.created_at)
+        .bind(next.updated_at)
+        .bind(&ev.versions)
+        .bind(&ev.ats)
+        .bind(&ev.actors)
+        .bind(&ev.kinds)
+        .bind(&ev.steps)
+        .bind(&ev.froms)
+        .bind(&ev.tos)
+        .bind(&ev.data)
+        .bind(&d_steps)
+        .bind(&d_statuses)
+        .bind(&d_completes)
+        .bind(&d_ns)
+        .bind(&l_days)
+        .bind(&l_ns)
+        .bind(&nt.audiences)
+        .bind(&nt.audience_ids)
+        .bind(&nt.kinds)
+        .bind(&nt.ats)
+        .bind(&nt.titles_th)
+        .bind(&nt.titles_en)
+        .bind(&nt.bodies_th)
+        .bind(&nt.bodies_en)
+        .bind(&nt.subjects)
+        .bind(&nt.bodies)
+        .bind(agency_names.as_ref().map(|n| n.name_th.as_str()))
+        .bind(agency_names.as_ref().map(|n| n.name_en.as_str()))
+        .bind(agency_names.as_ref().map(|n| n.ministry_th.as_str()))
+        .bind(agency_names.as_ref().map(|n| n.ministry_en.as_str()))
+        .fetch_one(conn)
+        .await?;
+    if written != 1 {
+        // Cannot happen while the row is locked; never write over a change we did not see.
+        return Err(sqlx::Error::Protocol(format!(
+            "e-Service {} changed under a row lock",
+            next.id
+        )));
+    }
+    Ok(())
+}
+
+/// A dashboard bucket (current step, current status, complete) and its change.
+type StatusDelta = ((&'static str, &'static str, bool), i64);
+
+/// The dashboard changes of going from `old` (`None`: new) to `new`: -1 on the old bucket and
+/// launch day, +1 on the new ones, nothing where they are equal.
+fn deltas(old: Option<&EService>, new: &EService) -> (Vec<StatusDelta>, Vec<(NaiveDate, i64)>) {
+    let before = old.map(|s| Columns::of(s).bucket());
+    let after = Columns::of(new).bucket();
+    let status = if before == Some(after) {
+        Vec::new()
+    } else {
+        before
+            .map(|b| (b, -1))
+            .into_iter()
+            .chain([(after, 1)])
+            .collect()
+    };
+    let launch_before = old.and_then(|s| s.launch_on);
+    let launch = if launch_before == new.launch_on {
+        Vec::new()
+    } else {
+        launch_before
+            .map(|d| (d, -1))
+            .into_iter()
+            .chain(new.launch_on.map(|d| (d, 1)))
+            .collect()
+    };
+    (status, launch)
+}
+
+/// Events as column arrays.
+#[derive(Default)]
+struct EventArrays {
+    versions: Vec<i64>,
+    ats: Vec<DateTime<Utc>>,
+    actors: Vec<Uuid>,
+    kinds: Vec<&'static str>,
+    steps: Vec<Option<&'static str>>,
+    froms: Vec<Option<&'static str>>,
+    tos: Vec<Option<&'static str>>,
+    data: Vec<String>,
+}
+
+impl EventArrays {
+    fn push(&mut self, e: &Event) -> Result<(), serde_json::Error> {
+        self.data.push(serde_json::to_string(e)?);
+        self.versions.push(to_i64(e.version));
+        self.ats.push(e.at);
+        self.actors.push(e.actor);
+        self.kinds.push(e.change.kind());
+        self.steps.push(e.step.map(Step::as_str));
+        self.froms.push(e.from_status.map(StepStatus::as_str));
+        self.tos.push(e.to_status.map(StepStatus::as_str));
+        Ok(())
+    }
+}
+
+/// Notices as column arrays; the audience is resolved to accounts in the statement.
+#[derive(Default)]
+struct NoticeArrays {
+    audiences: Vec<&'static str>,
+    audience_ids: Vec<Option<Uuid>>,
+    kinds: Vec<&'static str>,
+    ats: Vec<DateTime<Utc>>,
+    titles_th: Vec<String>,
+    titles_en: Vec<String>,
+    bodies_th: Vec<String>,
+    bodies_en: Vec<String>,
+    subjects: Vec<String>,
+    bodies: Vec<String>,
+}
+
+impl NoticeArrays {
+    fn push(&mut self, n: &onboard_core::notify::Notice, at: DateTime<Utc>) {
+        let (audience, id) = match n.audience {
+            Audience::Staff => ("staff", None),
+            Audience::Agency(a) => ("agency", Some(a)),
+            Audience::User(u) => ("user", Some(u)),
+        };
+        self.audiences.push(audience);
+        self.audience_ids.push(id);
+        self.kinds.push(n.kind.as_str());
+        self.ats.push(at);
+        self.subjects.push(n.subject());
+        self.bodies.push(n.email_body());
+        self.titles_th.push(n.title_th.clone());
+        self.titles_en.push(n.title_en.clone());
+        self.bodies_th.push(n.body_th.clone());
+        self.bodies_en.push(n.body_en.clone());
+    }
+}

@@ -1,0 +1,485 @@
+//! SQLite backend (rusqlite, bundled SQLite): the embedded default.
+//!
+//! One writer connection behind a mutex runs every write as a `BEGIN IMMEDIATE` transaction
+//! on a blocking thread; a small pool of reader connections serves queries concurrently
+//! (WAL lets readers run beside the writer). `BEGIN IMMEDIATE` also serializes writers of
+//! other processes sharing the file, so a command's read and write happen under one lock.
+//!
+//! The schema is documented in `migrations/sqlite/0001_init.sql`.
+
+mod accounts;
+mod codec;
+mod eservices;
+mod files;
+mod messages;
+mod migrate;
+
+use crate::{
+    Agency, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile, NewUser,
+    Notification, OutboxMessage, OutboxStatus, Page, Result, Scope, Session, Store, StoreError,
+    StoredEvent, User,
+};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::dashboard::Counts;
+use onboard_core::notify::Notice;
+use onboard_core::workflow::{Actor, Command, EService};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Reader connections kept open between queries; more are opened under load and closed
+/// when returned to a full pool.
+const IDLE_READERS: usize = 4;
+
+/// The `synchronous` pragma of the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Synchronous {
+    /// An acknowledged commit survives power loss (SPEC §12 default).
+    #[default]
+    Full,
+    /// Faster commits; in WAL mode a power loss may lose the last commits, never corrupt.
+    Normal,
+}
+
+impl Synchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        }
+    }
+}
+
+/// How to open an SQLite database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteOptions {
+    /// Durability of commits; `Full` by default.
+    pub synchronous: Synchronous,
+    /// How long a connection waits for a lock held by another connection or process.
+    pub busy_timeout: Duration,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            synchronous: Synchronous::Full,
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The SQLite store. Clones share the same connections; every method runs on a blocking
+/// thread.
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    options: SqliteOptions,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.inner.path)
+            .field("options", &self.inner.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A poisoned mutex only means another thread panicked while holding the connection; the
+/// connection itself is fine (an unfinished transaction was rolled back when it dropped).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl SqliteStore {
+    /// Opens (creating the parent directories and the file on first use) the database at
+    /// `path`. Run [`Store::migrate`] before using a new database.
+    pub fn open(path: &Path, options: SqliteOptions) -> Result<SqliteStore> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Backend(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let writer = connect(path, &options, false)?;
+        // WAL is a property of the file: set once by the writer, readers inherit it.
+        let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Backend(format!(
+                "cannot enable WAL (journal_mode is {mode})"
+            )));
+        }
+        Ok(SqliteStore {
+            inner: Arc::new(Inner {
+                path: path.to_owned(),
+                options,
+                writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    /// Opens `./onboard-data/onboard.db` with the default options.
+    pub fn open_default() -> Result<SqliteStore> {
+        SqliteStore::open(
+            Path::new("./onboard-data/onboard.db"),
+            SqliteOptions::default(),
+        )
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the writer connection, committing when
+    /// it returns `Ok` and rolling back otherwise.
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        blocking(move || {
+            let mut conn = lock(&inner.writer);
+            let tx = Transaction::new(&mut conn, TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Runs `f` in a read transaction (one consistent snapshot) on a reader connection.
+    async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        blocking(move || {
+            let mut conn = inner.reader()?;
+            let out = {
+                let tx = Transaction::new(&mut conn, TransactionBehavior::Deferred)?;
+                let out = f(&tx);
+                // Ending a read-only transaction: rollback and commit are equivalent.
+                tx.rollback()?;
+                out
+            };
+            inner.give_back(conn);
+            out
+        })
+        .await
+    }
+}
+
+impl Inner {
+    fn reader(&self) -> Result<Connection> {
+        match lock(&self.readers).pop() {
+            Some(conn) => Ok(conn),
+            None => connect(&self.path, &self.options, true),
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut idle = lock(&self.readers);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+    }
+}
+
+/// Opens one connection with the pragmas every connection needs.
+fn connect(path: &Path, options: &SqliteOptions, read_only: bool) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(options.busy_timeout)?;
+    conn.pragma_update(None, "synchronous", options.synchronous.pragma())?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    if read_only {
+        // A reader never writes; make a mistake fail loudly instead of bypassing the writer.
+        conn.pragma_update(None, "query_only", "ON")?;
+    }
+    Ok(conn)
+}
+
+/// Runs blocking database work off the async runtime.
+async fn blocking<T, F>(f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| StoreError::Backend(format!("database task failed: {e}")))?
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn migrate(&self) -> Result<()> {
+        self.write(|tx| migrate::apply(tx, Utc::now())).await
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.read(|tx| Ok(tx.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+            .await
+            .map(drop)
+    }
+
+    async fn create_agency(&self, agency: NewAgency) -> Result<Agency> {
+        self.write(move |tx| accounts::create_agency(tx, agency))
+            .await
+    }
+
+    async fn agency(&self, id: Uuid) -> Result<Option<Agency>> {
+        self.read(move |tx| accounts::agency(tx, id)).await
+    }
+
+    async fn agencies(&self) -> Result<Vec<Agency>> {
+        self.read(accounts::agencies).await
+    }
+
+    async fn create_user(&self, user: NewUser, welcome: Notice) -> Result<User> {
+        self.write(move |tx| accounts::create_user(tx, user, &welcome))
+            .await
+    }
+
+    async fn user(&self, id: Uuid) -> Result<Option<User>> {
+        self.read(move |tx| accounts::user(tx, id)).await
+    }
+
+    async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
+        let username = username.to_owned();
+        self.read(move |tx| accounts::user_by_username(tx, &username))
+            .await
+    }
+
+    async fn complete_first_login(
+        &self,
+        user: Uuid,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<User> {
+        let (username, hash) = (username.to_owned(), password_hash.to_owned());
+        self.write(move |tx| accounts::complete_first_login(tx, user, &username, &hash))
+            .await
+    }
+
+    async fn create_session(&self, session: Session) -> Result<()> {
+        self.write(move |tx| accounts::create_session(tx, &session))
+            .await
+    }
+
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, User)>> {
+        let token_hash = token_hash.to_owned();
+        self.read(move |tx| accounts::session(tx, &token_hash, now))
+            .await
+    }
+
+    async fn revoke_session(&self, token_hash: &str) -> Result<()> {
+        let token_hash = token_hash.to_owned();
+        self.write(move |tx| accounts::revoke_session(tx, &token_hash, Utc::now()))
+            .await
+    }
+
+    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> Result<()> {
+        let username = username.to_owned();
+        self.write(move |tx| accounts::record_login_failure(tx, &username, at))
+            .await
+    }
+
+    async fn login_failures_since(
+        &self,
+        username: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>> {
+        let username = username.to_owned();
+        self.read(move |tx| accounts::login_failures_since(tx, &username, since))
+            .await
+    }
+
+    async fn clear_login_failures(&self, username: &str) -> Result<()> {
+        let username = username.to_owned();
+        self.write(move |tx| accounts::clear_login_failures(tx, &username))
+            .await
+    }
+
+    async fn create_eservice(
+        &self,
+        actor: &Actor,
+        agency_id: Uuid,
+        name: &str,
+        services: &[String],
+        ctx: &CommandContext,
+    ) -> Result<EService> {
+        let (actor, name, services, ctx) =
+            (*actor, name.to_owned(), services.to_vec(), ctx.clone());
+        self.write(move |tx| eservices::create(tx, &actor, agency_id, &name, &services, &ctx))
+            .await
+    }
+
+    async fn eservice(&self, id: Uuid, scope: Scope) -> Result<Option<EService>> {
+        self.read(move |tx| eservices::get_one(tx, id, scope)).await
+    }
+
+    async fn execute(
+        &self,
+        id: Uuid,
+        actor: &Actor,
+        command: Command,
+        expected_version: Option<u64>,
+        ctx: &CommandContext,
+    ) -> Result<EService> {
+        let (actor, ctx) = (*actor, ctx.clone());
+        self.write(move |tx| eservices::execute(tx, id, &actor, command, expected_version, &ctx))
+            .await
+    }
+
+    async fn events(&self, id: Uuid) -> Result<Vec<StoredEvent>> {
+        self.read(move |tx| eservices::events(tx, id)).await
+    }
+
+    async fn list(
+        &self,
+        query: &ListQuery,
+        scope: Scope,
+        today: NaiveDate,
+    ) -> Result<Page<ListItem>> {
+        let query = query.clone();
+        self.read(move |tx| eservices::list(tx, &query, scope, today))
+            .await
+    }
+
+    async fn dashboard(&self, scope: Scope, today: NaiveDate) -> Result<Counts> {
+        self.read(move |tx| eservices::dashboard(tx, scope, today))
+            .await
+    }
+
+    async fn review_queue(&self, limit: u32) -> Result<Vec<ListItem>> {
+        self.read(move |tx| eservices::review_queue(tx, limit, Utc::now()))
+            .await
+    }
+
+    async fn launched(&self, scope: Scope, today: NaiveDate) -> Result<Vec<ListItem>> {
+        self.read(move |tx| eservices::launched(tx, scope, today))
+            .await
+    }
+
+    async fn notifications(&self, user: Uuid, limit: u32) -> Result<Vec<Notification>> {
+        self.read(move |tx| messages::notifications(tx, user, limit))
+            .await
+    }
+
+    async fn mark_notification_read(&self, user: Uuid, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+        self.write(move |tx| messages::mark_read(tx, user, id, at))
+            .await
+    }
+
+    async fn claim_outbox(
+        &self,
+        limit: u32,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Vec<OutboxMessage>> {
+        self.write(move |tx| messages::claim(tx, limit, now, lease))
+            .await
+    }
+
+    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+        self.write(move |tx| messages::mark_sent(tx, id, at)).await
+    }
+
+    async fn mark_failed(&self, id: Uuid, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
+        let error = error.to_owned();
+        self.write(move |tx| messages::mark_failed(tx, id, &error, retry_at))
+            .await
+    }
+
+    async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>> {
+        self.read(move |tx| messages::outbox(tx, status, limit))
+            .await
+    }
+
+    async fn put_file(&self, file: NewFile, content: &[u8]) -> Result<FileMeta> {
+        let content = content.to_vec();
+        self.write(move |tx| files::put(tx, file, &content)).await
+    }
+
+    async fn file(&self, id: Uuid) -> Result<Option<FileMeta>> {
+        self.read(move |tx| files::meta(tx, id)).await
+    }
+
+    async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
+        self.read(move |tx| files::content(tx, id)).await
+    }
+
+    async fn backup(&self, to: &Path) -> Result<()> {
+        let (inner, to) = (Arc::clone(&self.inner), to.to_owned());
+        blocking(move || {
+            // Backing up onto the live file would destroy it.
+            let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if same(&to, &inner.path) {
+                return Err(StoreError::Backend(
+                    "backup: the target is the live database".into(),
+                ));
+            }
+            let source = inner.reader()?;
+            let out = backup_to(&source, &to);
+            inner.give_back(source);
+            out
+        })
+        .await
+    }
+}
+
+/// Copies the whole database in one backup step: a single read snapshot, so the copy is
+/// consistent while writers go on (WAL readers do not block them).
+fn backup_to(source: &Connection, to: &Path) -> Result<()> {
+    use rusqlite::backup::{Backup, StepResult};
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let mut dest = Connection::open(to)?;
+    let backup = Backup::new(source, &mut dest)?;
+    let deadline = std::time::Instant::now() + BACKUP_PATIENCE;
+    // -1 copies every page in one step; retry while a lock is in the way.
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            _ if std::time::Instant::now() > deadline => {
+                return Err(StoreError::Backend(
+                    "backup: the database stayed busy".into(),
+                ))
+            }
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+/// How long a backup waits for locks before giving up.
+const BACKUP_PATIENCE: Duration = Duration::from_secs(30);

@@ -1,0 +1,273 @@
+//! Agencies, users, sessions and login throttling.
+
+use super::codec::{get, get_opt, is_unique_violation, opt, Text};
+use super::messages;
+use crate::{Agency, NewAgency, NewUser, Result, Session, StoreError, User};
+use chrono::{DateTime, Utc};
+use onboard_core::notify::Notice;
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use uuid::Uuid;
+
+/// Usernames are unique and looked up case-insensitively.
+pub(super) fn normalize(username: &str) -> String {
+    username.to_lowercase()
+}
+
+const AGENCY_COLUMNS: &str = "id, name_th, name_en, ministry_th, ministry_en";
+
+fn agency_row(r: &Row<'_>) -> rusqlite::Result<Agency> {
+    Ok(Agency {
+        id: get(r, 0)?,
+        name_th: r.get(1)?,
+        name_en: r.get(2)?,
+        ministry_th: r.get(3)?,
+        ministry_en: r.get(4)?,
+    })
+}
+
+pub(super) fn create_agency(tx: &Transaction<'_>, new: NewAgency) -> Result<Agency> {
+    let agency = Agency {
+        id: Uuid::now_v7(),
+        name_th: new.name_th,
+        name_en: new.name_en,
+        ministry_th: new.ministry_th,
+        ministry_en: new.ministry_en,
+    };
+    tx.execute(
+        "INSERT INTO agencies (id, name_th, name_en, ministry_th, ministry_en)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            agency.id.text(),
+            agency.name_th,
+            agency.name_en,
+            agency.ministry_th,
+            agency.ministry_en
+        ],
+    )?;
+    Ok(agency)
+}
+
+pub(super) fn agency(tx: &Transaction<'_>, id: Uuid) -> Result<Option<Agency>> {
+    Ok(tx
+        .query_row(
+            &format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = ?1"),
+            [id.text()],
+            agency_row,
+        )
+        .optional()?)
+}
+
+pub(super) fn agencies(tx: &Transaction<'_>) -> Result<Vec<Agency>> {
+    let mut stmt = tx.prepare(&format!(
+        "SELECT {AGENCY_COLUMNS} FROM agencies ORDER BY name_th, id"
+    ))?;
+    let rows = stmt.query_map([], agency_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+const USER_COLUMNS: &str = "id, username, email, display_name, role, agency_id, password_hash, \
+                            must_change_credentials, disabled, created_at";
+
+/// A user from [`USER_COLUMNS`] starting at column `at`.
+fn user_at(r: &Row<'_>, at: usize) -> rusqlite::Result<User> {
+    Ok(User {
+        id: get(r, at)?,
+        username: r.get(at + 1)?,
+        email: r.get(at + 2)?,
+        display_name: r.get(at + 3)?,
+        role: get(r, at + 4)?,
+        agency_id: get_opt(r, at + 5)?,
+        password_hash: r.get(at + 6)?,
+        must_change_credentials: r.get(at + 7)?,
+        disabled: r.get(at + 8)?,
+        created_at: get(r, at + 9)?,
+    })
+}
+
+pub(super) fn create_user(tx: &Transaction<'_>, new: NewUser, welcome: &Notice) -> Result<User> {
+    if let Some(agency_id) = new.agency_id {
+        if agency(tx, agency_id)?.is_none() {
+            return Err(StoreError::NotFound);
+        }
+    }
+    let user = User {
+        id: Uuid::now_v7(),
+        username: new.username,
+        email: new.email,
+        display_name: new.display_name,
+        role: new.role,
+        agency_id: new.agency_id,
+        password_hash: new.password_hash,
+        must_change_credentials: true,
+        disabled: false,
+        created_at: new.created_at,
+    };
+    let inserted = tx.execute(
+        &format!("INSERT INTO users ({USER_COLUMNS}, username_norm) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
+        params![
+            user.id.text(),
+            user.username,
+            user.email,
+            user.display_name,
+            user.role.text(),
+            opt(user.agency_id.as_ref()),
+            user.password_hash,
+            user.must_change_credentials,
+            user.disabled,
+            user.created_at.text(),
+            normalize(&user.username),
+        ],
+    );
+    match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(StoreError::Duplicate("username")),
+        other => other?,
+    };
+    // The initial credentials go by e-mail only, never into the portal's notifications.
+    messages::queue_email(
+        tx,
+        Some(user.id),
+        &user.email,
+        welcome,
+        None,
+        user.created_at,
+    )?;
+    Ok(user)
+}
+
+pub(super) fn user(tx: &Transaction<'_>, id: Uuid) -> Result<Option<User>> {
+    Ok(tx
+        .query_row(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+            [id.text()],
+            |r| user_at(r, 0),
+        )
+        .optional()?)
+}
+
+pub(super) fn user_by_username(tx: &Transaction<'_>, username: &str) -> Result<Option<User>> {
+    Ok(tx
+        .query_row(
+            &format!("SELECT {USER_COLUMNS} FROM users WHERE username_norm = ?1"),
+            [normalize(username)],
+            |r| user_at(r, 0),
+        )
+        .optional()?)
+}
+
+pub(super) fn complete_first_login(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    username: &str,
+    password_hash: &str,
+) -> Result<User> {
+    let updated = tx.execute(
+        "UPDATE users SET username = ?2, username_norm = ?3, password_hash = ?4,
+                          must_change_credentials = 0
+         WHERE id = ?1",
+        params![id.text(), username, normalize(username), password_hash],
+    );
+    match updated {
+        Err(e) if is_unique_violation(&e) => Err(StoreError::Duplicate("username")),
+        Err(e) => Err(e.into()),
+        Ok(0) => Err(StoreError::NotFound),
+        Ok(_) => user(tx, id)?.ok_or(StoreError::NotFound),
+    }
+}
+
+pub(super) fn create_session(tx: &Transaction<'_>, s: &Session) -> Result<()> {
+    let inserted = tx.execute(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            s.token_hash,
+            s.user_id.text(),
+            s.created_at.text(),
+            s.expires_at.text()
+        ],
+    );
+    match inserted {
+        Err(e) if is_unique_violation(&e) => Err(StoreError::Duplicate("session")),
+        // The user must exist (foreign key).
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+        {
+            Err(StoreError::NotFound)
+        }
+        other => other.map(drop).map_err(Into::into),
+    }
+}
+
+pub(super) fn session(
+    tx: &Transaction<'_>,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Session, User)>> {
+    let user_columns = USER_COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(tx
+        .query_row(
+            &format!(
+                "SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, {user_columns}
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2
+                   AND u.disabled = 0"
+            ),
+            params![token_hash, now.text()],
+            |r| {
+                let session = Session {
+                    token_hash: r.get(0)?,
+                    user_id: get(r, 1)?,
+                    created_at: get(r, 2)?,
+                    expires_at: get(r, 3)?,
+                };
+                Ok((session, user_at(r, 4)?))
+            },
+        )
+        .optional()?)
+}
+
+pub(super) fn revoke_session(
+    tx: &Transaction<'_>,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
+        params![token_hash, now.text()],
+    )?;
+    Ok(())
+}
+
+pub(super) fn record_login_failure(
+    tx: &Transaction<'_>,
+    username: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO login_failures (username_norm, at) VALUES (?1, ?2)",
+        params![normalize(username), at.text()],
+    )?;
+    Ok(())
+}
+
+pub(super) fn login_failures_since(
+    tx: &Transaction<'_>,
+    username: &str,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>> {
+    let mut stmt = tx.prepare(
+        "SELECT at FROM login_failures WHERE username_norm = ?1 AND at >= ?2 ORDER BY at, id",
+    )?;
+    let rows = stmt.query_map(params![normalize(username), since.text()], |r| get(r, 0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn clear_login_failures(tx: &Transaction<'_>, username: &str) -> Result<()> {
+    tx.execute(
+        "DELETE FROM login_failures WHERE username_norm = ?1",
+        [normalize(username)],
+    )?;
+    Ok(())
+}

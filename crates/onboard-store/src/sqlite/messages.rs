@@ -1,0 +1,237 @@
+//! Portal notifications and the e-mail outbox.
+
+use super::codec::{get, get_opt, get_u64, int, opt, Text};
+use crate::{Notification, OutboxMessage, OutboxStatus, Result, StoreError};
+use chrono::{DateTime, Utc};
+use onboard_core::notify::{Audience, Notice};
+use rusqlite::{params, Row, Transaction};
+use uuid::Uuid;
+
+/// The enabled accounts a notice is for, with their e-mail addresses.
+fn recipients(tx: &Transaction<'_>, audience: Audience) -> Result<Vec<(Uuid, String)>> {
+    let (sql, arg) = match audience {
+        Audience::Staff => (
+            "SELECT id, email FROM users
+             WHERE role IN ('reviewer', 'admin') AND disabled = 0 ORDER BY id",
+            None,
+        ),
+        Audience::Agency(a) => (
+            "SELECT id, email FROM users WHERE agency_id = ?1 AND disabled = 0 ORDER BY id",
+            Some(a),
+        ),
+        Audience::User(u) => (
+            "SELECT id, email FROM users WHERE id = ?1 AND disabled = 0",
+            Some(u),
+        ),
+    };
+    let mut stmt = tx.prepare_cached(sql)?;
+    let map = |r: &Row<'_>| Ok((get(r, 0)?, r.get(1)?));
+    let rows = match arg {
+        Some(id) => stmt
+            .query_map([id.text()], map)?
+            .collect::<rusqlite::Result<_>>(),
+        None => stmt.query_map([], map)?.collect::<rusqlite::Result<_>>(),
+    };
+    Ok(rows?)
+}
+
+/// Writes `notice` for every recipient of its audience: one portal notification and one
+/// outbox e-mail each.
+pub(super) fn notify(
+    tx: &Transaction<'_>,
+    notice: &Notice,
+    eservice_id: Option<Uuid>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    for (user, email) in recipients(tx, notice.audience)? {
+        tx.prepare_cached(
+            "INSERT INTO notifications
+                 (id, recipient, at, kind, eservice_id, title_th, title_en, body_th, body_en)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            Uuid::now_v7().text(),
+            user.text(),
+            at.text(),
+            notice.kind.text(),
+            opt(eservice_id.as_ref()),
+            notice.title_th,
+            notice.title_en,
+            notice.body_th,
+            notice.body_en,
+        ])?;
+        queue_email(tx, Some(user), &email, notice, eservice_id, at)?;
+    }
+    Ok(())
+}
+
+/// Writes one e-mail to the outbox, due immediately.
+pub(super) fn queue_email(
+    tx: &Transaction<'_>,
+    recipient: Option<Uuid>,
+    to: &str,
+    notice: &Notice,
+    eservice_id: Option<Uuid>,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO outbox (id, recipient, to_address, subject, body, kind, eservice_id,
+                             created_at, status, attempts, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', 0, ?8)",
+    )?
+    .execute(params![
+        Uuid::now_v7().text(),
+        opt(recipient.as_ref()),
+        to,
+        notice.subject(),
+        notice.email_body(),
+        notice.kind.text(),
+        opt(eservice_id.as_ref()),
+        at.text(),
+    ])?;
+    Ok(())
+}
+
+fn notification_row(r: &Row<'_>) -> rusqlite::Result<Notification> {
+    Ok(Notification {
+        id: get(r, 0)?,
+        recipient: get(r, 1)?,
+        at: get(r, 2)?,
+        kind: get(r, 3)?,
+        eservice_id: get_opt(r, 4)?,
+        title_th: r.get(5)?,
+        title_en: r.get(6)?,
+        body_th: r.get(7)?,
+        body_en: r.get(8)?,
+        read_at: get_opt(r, 9)?,
+    })
+}
+
+pub(super) fn notifications(
+    tx: &Transaction<'_>,
+    user: Uuid,
+    limit: u32,
+) -> Result<Vec<Notification>> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, recipient, at, kind, eservice_id, title_th, title_en, body_th, body_en, read_at
+         FROM notifications WHERE recipient = ?1 ORDER BY at DESC, seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![user.text(), limit], notification_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn mark_read(
+    tx: &Transaction<'_>,
+    user: Uuid,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    // Marking twice keeps the first instant.
+    let n = tx.execute(
+        "UPDATE notifications SET read_at = COALESCE(read_at, ?3) WHERE id = ?1 AND recipient = ?2",
+        params![id.text(), user.text(), at.text()],
+    )?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+const OUTBOX_COLUMNS: &str = "id, to_address, subject, body, kind, created_at, status, attempts, \
+                              next_attempt_at, last_error, sent_at";
+
+/// An outbox message from [`OUTBOX_COLUMNS`] starting at column `at`.
+fn outbox_row(r: &Row<'_>, at: usize) -> rusqlite::Result<OutboxMessage> {
+    Ok(OutboxMessage {
+        id: get(r, at)?,
+        to: r.get(at + 1)?,
+        subject: r.get(at + 2)?,
+        body: r.get(at + 3)?,
+        kind: get(r, at + 4)?,
+        created_at: get(r, at + 5)?,
+        status: get(r, at + 6)?,
+        attempts: u32::try_from(get_u64(r, at + 7)?).unwrap_or(u32::MAX),
+        next_attempt_at: get(r, at + 8)?,
+        last_error: r.get(at + 9)?,
+        sent_at: get_opt(r, at + 10)?,
+    })
+}
+
+pub(super) fn claim(
+    tx: &Transaction<'_>,
+    limit: u32,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+) -> Result<Vec<OutboxMessage>> {
+    let until = now
+        .checked_add_signed(lease)
+        .ok_or_else(|| StoreError::Backend("lease out of range".into()))?;
+    // Pending rows that are due, and claimed rows whose lease has run out. The whole
+    // statement runs under the write lock, so two workers never get the same row.
+    let mut stmt = tx.prepare_cached(&format!(
+        "UPDATE outbox SET status = 'sending', next_attempt_at = ?2, attempts = attempts + 1
+         WHERE seq IN (SELECT seq FROM outbox
+                       WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?1
+                       ORDER BY next_attempt_at, seq LIMIT ?3)
+         RETURNING seq, {OUTBOX_COLUMNS}"
+    ))?;
+    let rows = stmt.query_map(params![now.text(), until.text(), limit], |r| {
+        Ok((r.get::<_, i64>(0)?, outbox_row(r, 1)?))
+    })?;
+    let mut claimed = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    claimed.sort_by_key(|(seq, _)| *seq);
+    Ok(claimed.into_iter().map(|(_, m)| m).collect())
+}
+
+fn exists(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1)",
+        [id.text()],
+        |r| r.get(0),
+    )?)
+}
+
+pub(super) fn mark_sent(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    let n = tx.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?2 WHERE id = ?1 AND status <> 'sent'",
+        params![id.text(), at.text()],
+    )?;
+    // Already sent: nothing to do. Unknown: say so.
+    if n == 0 && !exists(tx, id)? {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(super) fn mark_failed(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    error: &str,
+    retry_at: DateTime<Utc>,
+) -> Result<()> {
+    // A late failure report never takes back a delivery.
+    let n = tx.execute(
+        "UPDATE outbox SET status = 'pending', last_error = ?2, next_attempt_at = ?3
+         WHERE id = ?1 AND status <> 'sent'",
+        params![id.text(), error, retry_at.text()],
+    )?;
+    if n == 0 && !exists(tx, id)? {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(super) fn outbox(
+    tx: &Transaction<'_>,
+    status: Option<OutboxStatus>,
+    limit: u32,
+) -> Result<Vec<OutboxMessage>> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE (?1 IS NULL OR status = ?1)
+         ORDER BY created_at DESC, seq DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![opt(status.as_ref()), int(u64::from(limit))?], |r| {
+        outbox_row(r, 0)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,62 @@
+//! Embedded, versioned migrations tracked in `schema_migrations`.
+
+use super::codec::Text;
+use crate::{Result, StoreError};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+/// Every migration, in order: (version, name, SQL). Never edit one that has shipped: add
+/// the next version.
+pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+)];
+
+/// Applies the migrations not yet recorded, in order, inside the caller's transaction;
+/// with all of them recorded it changes nothing.
+pub(super) fn apply(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )",
+    )?;
+    let newest = MIGRATIONS.last().map_or(0, |m| m.0);
+    for (version, name, sql) in MIGRATIONS {
+        let applied: Option<String> = tx
+            .query_row(
+                "SELECT name FROM schema_migrations WHERE version = ?1",
+                [version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match applied {
+            Some(n) if n == *name => continue,
+            Some(n) => {
+                return Err(StoreError::Backend(format!(
+                    "migration {version} is `{n}` in the database but `{name}` in this build"
+                )))
+            }
+            None => {}
+        }
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![version, name, now.text()],
+        )?;
+    }
+    // A database migrated by a newer build would be misread by this one.
+    let max: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+        [],
+        |r| r.get(0),
+    )?;
+    if max > newest {
+        return Err(StoreError::Backend(format!(
+            "the database schema (version {max}) is newer than this build (version {newest})"
+        )));
+    }
+    Ok(())
+}

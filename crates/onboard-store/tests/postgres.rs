@@ -1,0 +1,653 @@
+//! The conformance suite against the PostgreSQL backend, plus PostgreSQL-only checks
+//! (several processes on one database, outbox claims, counters, bulk import).
+//!
+//! Runs against `ONBOARD_TEST_POSTGRES_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`),
+//! each test in a fresh schema that is dropped afterwards. Without the variable every test
+//! prints a notice and returns, except under CI (`CI` set), where that is a failure.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod conformance;
+#[path = "support/walk.rs"]
+mod walk;
+
+use chrono::NaiveDate;
+use onboard_core::dashboard::{Counts, Summary};
+use onboard_core::file::OfflineFiles;
+use onboard_core::reference::{Role, Step, StepStatus};
+use onboard_core::schedule::{today_in_bangkok, ScheduleConfig};
+use onboard_core::workflow::{self, Actor, Command, CommandError, EService, Env, Event, Lifecycle};
+use onboard_store::postgres::{PgOptions, PgStore};
+use onboard_store::{ListQuery, Scope, Store, StoreError};
+use std::collections::HashSet;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The test database, or `None` (with a notice) when it is not configured outside CI.
+fn test_url() -> Option<String> {
+    match std::env::var("ONBOARD_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!(
+                "ONBOARD_TEST_POSTGRES_URL must be set under CI: PostgreSQL tests never skip there"
+            )
+        }
+        _ => {
+            eprintln!(
+                "NOTICE: ONBOARD_TEST_POSTGRES_URL is unset: this PostgreSQL test did NOT run"
+            );
+            None
+        }
+    }
+}
+
+fn new_schema() -> String {
+    format!("onboard_test_{}", Uuid::new_v4().simple())
+}
+
+/// A store in `schema`; the schema is dropped with the store when `owner`.
+async fn store_in(url: &str, schema: &str, owner: bool) -> PgStore {
+    let options = PgOptions {
+        max_connections: 4,
+        schema: Some(schema.to_owned()),
+        drop_schema_on_drop: owner,
+        ..PgOptions::default()
+    };
+    PgStore::connect_with(url, options).await.expect("connect")
+}
+
+/// A fresh, migrated store in its own schema (dropped with the store).
+async fn fresh_pg() -> Option<PgStore> {
+    let url = test_url()?;
+    let store = store_in(&url, &new_schema(), true).await;
+    store.migrate().await.expect("migrate");
+    Some(store)
+}
+
+async fn fresh() -> Option<Arc<dyn Store>> {
+    fresh_pg().await.map(|s| Arc::new(s) as Arc<dyn Store>)
+}
+
+conformance_suite!(fresh);
+
+fn today() -> NaiveDate {
+    today_in_bangkok(walk::now())
+}
+
+/// Runs the whole walk on a new e-Service; returns its final state.
+async fn walk_one(store: &PgStore, cast: &walk::Cast, p: &walk::Payloads, name: &str) -> EService {
+    let ctx = walk::ctx();
+    let mut s = store
+        .create_eservice(
+            &cast.officer,
+            cast.agency,
+            name,
+            &["งานบริการ 1".into()],
+            &ctx,
+        )
+        .await
+        .expect("create");
+    for (by, command) in walk::lifecycle(p) {
+        let actor = match by {
+            walk::By::Officer => &cast.officer,
+            walk::By::Reviewer => &cast.reviewer,
+        };
+        let what = format!("{command:?}");
+        s = store
+            .execute(s.id, actor, command, Some(s.version), &ctx)
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
+    }
+    s
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn full_lifecycle_with_uploaded_files() {
+    let Some(store) = fresh_pg().await else {
+        return;
+    };
+    let cast = walk::cast(&store, "walk").await;
+    let p = walk::payloads(&store, &cast.officer).await;
+    let s = walk_one(&store, &cast, &p, "ระบบแจ้งเตือนสิทธิสวัสดิการ").await;
+    assert!(s.is_complete());
+    assert_eq!(s.version, 16);
+    assert_eq!(s.launch_on, NaiveDate::from_ymd_opt(2027, 3, 9));
+    assert!(s.credentials.uat.is_some() && s.credentials.production.is_some());
+
+    // The log folds to the stored state.
+    let events = store.events(s.id).await.unwrap();
+    let log: Vec<Event> = events.iter().map(|e| e.event.clone()).collect();
+    assert_eq!(EService::from_events(&log).unwrap(), s);
+    assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
+
+    let counts = store.dashboard(Scope::All, today()).await.unwrap();
+    assert_eq!(counts, Counts::of([Summary::of(&s)], today()));
+    let list = store
+        .launched(Scope::Agency(cast.agency), today())
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].lifecycle, Lifecycle::Scheduled);
+
+    // The officer heard of every approval, change request and credential; staff of every
+    // submission and attempt and of the launch.
+    let mine = store
+        .notifications(cast.officer.user_id, 100)
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 6 + 1 + 2 + 1);
+    let staff = store
+        .notifications(cast.reviewer.user_id, 100)
+        .await
+        .unwrap();
+    assert_eq!(staff.len(), 4 + 3 + 1);
+    let mails = store.outbox(None, 1000).await.unwrap();
+    assert_eq!(mails.len(), 2 + mine.len() + staff.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn files_of_another_agency_are_missing() {
+    let Some(store) = fresh_pg().await else {
+        return;
+    };
+    let cast = walk::cast(&store, "a").await;
+    let other = walk::agency(&store, 2).await;
+    let stranger = walk::user(&store, Role::Agency, Some(other), "stranger").await;
+    let theirs = walk::payloads(&store, &stranger).await;
+    let s = store
+        .create_eservice(
+            &cast.officer,
+            cast.agency,
+            "ระบบ",
+            &["งาน".into()],
+            &walk::ctx(),
+        )
+        .await
+        .unwrap();
+    let submit = Command::Submit {
+        step: Step::Credential,
+        payload: Some(theirs.step1.clone()),
+    };
+    let err = store
+        .execute(s.id, &cast.officer, submit, None, &walk::ctx())
+        .await
+        .unwrap_err();
+    let StoreError::Command(CommandError::Invalid(report)) = err else {
+        panic!("{err:?}")
+    };
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(
+        json.contains("icon_file_id") && json.contains("file_missing"),
+        "{json}"
+    );
+    assert_eq!(store.eservice(s.id, Scope::All).await.unwrap().unwrap(), s);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn migrations_from_several_processes_at_once() {
+    let Some(url) = test_url() else { return };
+    let schema = new_schema();
+    let owner = store_in(&url, &schema, true).await;
+    let mut others = Vec::new();
+    for _ in 0..3 {
+        others.push(store_in(&url, &schema, false).await);
+    }
+    let runs = others.iter().map(|s| s.migrate()).chain([owner.migrate()]);
+    for result in futures_join(runs).await {
+        result.expect("concurrent migrate");
+    }
+    owner.migrate().await.expect("again");
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations")
+        .fetch_one(owner.pool())
+        .await
+        .unwrap();
+    let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres"))
+        .unwrap()
+        .count();
+    assert_eq!(usize::try_from(applied).unwrap(), files);
+}
+
+/// Awaits futures concurrently (each on its own task would need `'static`).
+async fn futures_join<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, slot) in pinned.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *slot = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter()
+        .map(|v| v.expect("polled to completion"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_processes_never_claim_one_email() {
+    let Some(url) = test_url() else { return };
+    let schema = new_schema();
+    let a = store_in(&url, &schema, true).await;
+    a.migrate().await.unwrap();
+    let b = store_in(&url, &schema, false).await;
+    let agency = walk::agency(&a, 1).await;
+    for i in 0..60 {
+        walk::user(&a, Role::Agency, Some(agency), &format!("user{i}")).await;
+    }
+    let lease = chrono::Duration::minutes(5);
+    let worker = |store: PgStore| async move {
+        let mut mine = Vec::new();
+        loop {
+            let batch = store.claim_outbox(7, walk::now(), lease).await.unwrap();
+            if batch.is_empty() {
+                return mine;
+            }
+            mine.extend(batch.into_iter().map(|m| m.id));
+        }
+    };
+    let (x, y) = tokio::join!(
+        tokio::spawn(worker(a.clone())),
+        tokio::spawn(worker(b.clone()))
+    );
+    let (x, y) = (x.unwrap(), y.unwrap());
+    let all: HashSet<Uuid> = x.iter().chain(&y).copied().collect();
+    assert_eq!(x.len() + y.len(), 60, "claimed twice or lost");
+    assert_eq!(all.len(), 60);
+    // The lease holds; once it runs out the e-mail is due again.
+    assert!(a
+        .claim_outbox(100, walk::now(), lease)
+        .await
+        .unwrap()
+        .is_empty());
+    let later = walk::now() + lease + chrono::Duration::seconds(1);
+    let again = b.claim_outbox(100, later, lease).await.unwrap();
+    assert_eq!(again.len(), 60);
+    assert!(again.iter().all(|m| m.attempts == 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_processes_apply_one_command() {
+    let Some(url) = test_url() else { return };
+    let schema = new_schema();
+    let a = store_in(&url, &schema, true).await;
+    a.migrate().await.unwrap();
+    let b = store_in(&url, &schema, false).await;
+    let cast = walk::cast(&a, "race").await;
+    let p = walk::payloads(&a, &cast.officer).await;
+    let ctx = walk::ctx();
+    let s = a
+        .create_eservice(&cast.officer, cast.agency, "ระบบแข่ง", &["งาน".into()], &ctx)
+        .await
+        .unwrap();
+    let submit = Command::Submit {
+        step: Step::Credential,
+        payload: Some(p.step1.clone()),
+    };
+    let s = a
+        .execute(s.id, &cast.officer, submit, None, &ctx)
+        .await
+        .unwrap();
+    // Eight approvals without If-Match from two "processes": one wins, seven see the step
+    // completed and are invalid transitions.
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+        let (reviewer, ctx) = (cast.reviewer, ctx.clone());
+        tasks.push(tokio::spawn(async move {
+            let approve = Command::Approve {
+                step: Step::Credential,
+                note: None,
+                credentials: None,
+            };
+            store.execute(s.id, &reviewer, approve, None, &ctx).await
+        }));
+    }
+    let mut won = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(next) => {
+                won += 1;
+                assert_eq!(next.version, s.version + 1);
+            }
+            Err(StoreError::Command(CommandError::InvalidTransition { .. })) => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(won, 1);
+    let events = a.events(s.id).await.unwrap();
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.event.change.kind() == "approved")
+            .count(),
+        1
+    );
+    let counts = b.dashboard(Scope::All, today()).await.unwrap();
+    let now = a.eservice(s.id, Scope::All).await.unwrap().unwrap();
+    assert_eq!(counts, Counts::of([Summary::of(&now)], today()));
+}
+
+/// e-Services at every point of the walk, made by commands.
+async fn spread(store: &PgStore, cast: &walk::Cast, p: &walk::Payloads) -> Vec<EService> {
+    let ctx = walk::ctx();
+    let walk = walk::lifecycle(p);
+    let mut out = Vec::new();
+    for stop in 0..=walk.len() {
+        let name = format!("บริการทดสอบ {stop} test_{stop}%");
+        let mut s = store
+            .create_eservice(&cast.officer, cast.agency, &name, &["งาน".into()], &ctx)
+            .await
+            .unwrap();
+        for (by, command) in walk.iter().take(stop).cloned() {
+            let actor = if by == walk::By::Officer {
+                &cast.officer
+            } else {
+                &cast.reviewer
+            };
+            s = store
+                .execute(s.id, actor, command, None, &ctx)
+                .await
+                .unwrap();
+        }
+        out.push(s);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn dashboard_counters_fold_without_drift() {
+    let Some(store) = fresh_pg().await else {
+        return;
+    };
+    let cast = walk::cast(&store, "dash").await;
+    let p = walk::payloads(&store, &cast.officer).await;
+    let other = walk::cast(&store, "dash2").await;
+    let q = walk::payloads(&store, &other.officer).await;
+    let mut all = spread(&store, &cast, &p).await;
+    let theirs = spread(&store, &other, &q).await;
+    all.extend(theirs.iter().cloned());
+    // Before the launch day, on it, and after.
+    for day in [today(), NaiveDate::from_ymd_opt(2027, 3, 9).unwrap()] {
+        for folded in [false, true] {
+            if folded {
+                assert!(store.fold_dashboard().await.unwrap());
+            }
+            let every = store.dashboard(Scope::All, day).await.unwrap();
+            assert_eq!(
+                every,
+                Counts::of(all.iter().map(Summary::of), day),
+                "{day} {folded}"
+            );
+            let one = store
+                .dashboard(Scope::Agency(other.agency), day)
+                .await
+                .unwrap();
+            assert_eq!(one, Counts::of(theirs.iter().map(Summary::of), day));
+            // Totals of unsearched lists come from the same counters.
+            let query = ListQuery {
+                status: Some(StepStatus::UnderReview),
+                ..ListQuery::default()
+            };
+            let page = store.list(&query, Scope::All, day).await.unwrap();
+            let expected = all
+                .iter()
+                .filter(|s| s.current_status() == StepStatus::UnderReview)
+                .count();
+            assert_eq!(page.total, u64::try_from(expected).unwrap());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn search_is_case_insensitive_thai_and_literal() {
+    let Some(store) = fresh_pg().await else {
+        return;
+    };
+    let cast = walk::cast(&store, "search").await;
+    let ctx = walk::ctx();
+    let names = [
+        "ระบบแจ้งเตือนสิทธิสวัสดิการ",
+        "ระบบจองคิว ABC",
+        "abc_def",
+        "abcXdef",
+        "ลด 50% ทันที",
+        "ลด 50 บาท",
+        r"path\to",
+    ];
+    for name in names {
+        store
+            .create_eservice(&cast.officer, cast.agency, name, &["งาน".into()], &ctx)
+            .await
+            .unwrap();
+    }
+    let search = |q: &str| {
+        let store = store.clone();
+        let query = ListQuery {
+            q: Some(q.to_owned()),
+            ..ListQuery::default()
+        };
+        async move {
+            let page = store.list(&query, Scope::All, today()).await.unwrap();
+            let mut found: Vec<String> = page.items.into_iter().map(|i| i.name).collect();
+            found.sort();
+            assert_eq!(usize::try_from(page.total).unwrap(), found.len());
+            found
+        }
+    };
+    assert_eq!(search("แจ้งเตือน").await, vec![names[0]]);
+    assert_eq!(search("ระบบ").await.len(), 2);
+    assert_eq!(search("abc").await.len(), 3);
+    assert_eq!(search("ABC_").await, vec!["abc_def"]);
+    assert_eq!(search("50%").await, vec!["ลด 50% ทันที"]);
+    assert_eq!(search(r"h\t").await, vec![r"path\to"]);
+    assert_eq!(search("  ").await.len(), names.len());
+    assert!(search("%%").await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bulk_import_is_queried_like_commands() {
+    let Some(store) = fresh_pg().await else {
+        return;
+    };
+    let cast = walk::cast(&store, "bulk").await;
+    // States and logs made by the core alone (files unchecked offline).
+    let (files, schedule, issuer) = (
+        OfflineFiles,
+        ScheduleConfig::default(),
+        workflow::FixedCredentials,
+    );
+    let env = Env {
+        now: walk::now(),
+        files: &files,
+        schedule: &schedule,
+        credentials: &issuer,
+    };
+    let fake = walk::Payloads {
+        step1: fixture_with_ids(1),
+        step2: fixture_with_ids(2),
+        step4: fixture_with_ids(4),
+        step5: fixture_with_ids(5),
+        step7: fixture_with_ids(7),
+        attempt: fixture_with_ids(3),
+    };
+    let steps = walk::lifecycle(&fake);
+    let mut made = Vec::new();
+    for i in 0..=steps.len() {
+        let (mut s, mut log) = workflow::create(
+            &cast.officer,
+            Uuid::now_v7(),
+            cast.agency,
+            &format!("นำเข้า {i}"),
+            &["งาน".into()],
+            &env,
+        )
+        .unwrap();
+        for (by, command) in steps.iter().take(i).cloned() {
+            let actor: &Actor = if by == walk::By::Officer {
+                &cast.officer
+            } else {
+                &cast.reviewer
+            };
+            let (next, events) = workflow::execute(&s, actor, command, None, &env).unwrap();
+            s = next;
+            log.extend(events);
+        }
+        made.push((s, log));
+    }
+    store.bulk_import(&made).await.unwrap();
+    let states: Vec<EService> = made.iter().map(|(s, _)| s.clone()).collect();
+    let counts = store.dashboard(Scope::All, today()).await.unwrap();
+    assert_eq!(counts, Counts::of(states.iter().map(Summary::of), today()));
+    for (s, log) in &made {
+        assert_eq!(
+            store.eservice(s.id, Scope::All).await.unwrap().as_ref(),
+            Some(s)
+        );
+        let stored: Vec<Event> = store
+            .events(s.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.event)
+            .collect();
+        assert_eq!(&stored, log);
+    }
+    let page = store
+        .list(
+            &ListQuery {
+                q: Some("นำเข้า".into()),
+                per_page: 5,
+                page: 2,
+                ..ListQuery::default()
+            },
+            Scope::All,
+            today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (page.total, page.items.len()),
+        (u64::try_from(made.len()).unwrap(), 5)
+    );
+    // Commands continue from imported states.
+    let first = &made[0].0;
+    let submit = Command::UpdateServices {
+        services: vec!["งานใหม่".into()],
+    };
+    let next = store
+        .execute(first.id, &cast.officer, submit, Some(1), &walk::ctx())
+        .await
+        .unwrap();
+    assert_eq!(next.version, 2);
+}
+
+/// A fixture payload (offline: the file ids stay as written).
+fn fixture_with_ids(step: u8) -> serde_json::Value {
+    let text = match step {
+        1 => include_str!("../../onboard-core/tests/fixtures/step1-valid.json"),
+        2 => include_str!("../../onboard-core/tests/fixtures/step2-valid.json"),
+        4 => include_str!("../../onboard-core/tests/fixtures/step4-valid.json"),
+        5 => include_str!("../../onboard-core/tests/fixtures/step5-valid.json"),
+        7 => include_str!("../../onboard-core/tests/fixtures/step7-valid.json"),
+        _ => include_str!("../../onboard-core/tests/fixtures/attempt-valid.json"),
+    };
+    serde_json::from_str(text).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nul_characters_are_a_bad_request() {
+    let Some(store) = fresh_pg().await else {
+        return;
+    };
+    let cast = walk::cast(&store, "nul").await;
+    let err = store
+        .create_eservice(
+            &cast.officer,
+            cast.agency,
+            "a\0b",
+            &["งาน".into()],
+            &walk::ctx(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Command(CommandError::Malformed(_))),
+        "{err:?}"
+    );
+    let s = store
+        .create_eservice(
+            &cast.officer,
+            cast.agency,
+            "ok",
+            &["งาน".into()],
+            &walk::ctx(),
+        )
+        .await
+        .unwrap();
+    let draft = Command::SaveDraft {
+        step: Step::Credential,
+        payload: serde_json::json!({"short_description": "x\u{0}y"}),
+    };
+    let err = store
+        .execute(s.id, &cast.officer, draft, None, &walk::ctx())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Command(CommandError::Malformed(_))),
+        "{err:?}"
+    );
+    assert_eq!(
+        store
+            .eservice(s.id, Scope::All)
+            .await
+            .unwrap()
+            .unwrap()
+            .version,
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn temporary_schema_is_dropped_with_the_store() {
+    let Some(url) = test_url() else { return };
+    let schema = new_schema();
+    let store = store_in(&url, &schema, true).await;
+    store.migrate().await.unwrap();
+    let watcher = PgStore::connect(&url).await.unwrap();
+    let exists = || {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
+        )
+        .bind(schema.clone())
+        .fetch_one(watcher.pool())
+    };
+    assert!(exists().await.unwrap());
+    let clone = store.clone();
+    drop(store);
+    assert!(exists().await.unwrap(), "a clone still uses it");
+    drop(clone);
+    assert!(!exists().await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn backup_points_to_pg_dump() {
+    let Some(store) = fresh_pg().await else {
+        return;
+    };
+    let err = store
+        .backup(std::path::Path::new("/tmp/x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Unsupported(m) if m.contains("pg_dump")));
+}
