@@ -1,0 +1,369 @@
+//! Agencies and user accounts (admins; reviewers may list agencies).
+
+use crate::auth::{blocking, Caller};
+use crate::extract::Json;
+use crate::problem::{ApiError, ApiResult};
+use crate::views::{AgencyView, UserView};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use onboard_core::account::{check_password, Username};
+use onboard_core::fields::{text, Email};
+use onboard_core::notify::account_created;
+use onboard_core::reference::Role;
+use onboard_core::validation::{Code, Path, Report};
+use onboard_core::workflow::AgencyNames;
+use onboard_store::password::{hash_password, initial_password};
+use onboard_store::{NewAgency, NewUser, Store, StoreError};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Every agency, by Thai name.
+#[utoipa::path(
+    get, path = "/api/v1/agencies", tag = "admin",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Agencies", body = Vec<AgencyView>))
+)]
+pub async fn list_agencies(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<AgencyView>>> {
+    caller.require_staff("list agencies")?;
+    let agencies = state.store.agencies().await?;
+    Ok(Json(agencies.into_iter().map(Into::into).collect()))
+}
+
+/// `POST /agencies` body.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewAgencyRequest {
+    /// Thai name.
+    #[serde(default)]
+    pub name_th: String,
+    /// English name.
+    #[serde(default)]
+    pub name_en: String,
+    /// Ministry (สังกัด/กระทรวง), Thai.
+    #[serde(default)]
+    pub ministry_th: String,
+    /// Ministry, English.
+    #[serde(default)]
+    pub ministry_en: String,
+}
+
+/// Creates an agency (admins).
+#[utoipa::path(
+    post, path = "/api/v1/agencies", tag = "admin",
+    request_body = NewAgencyRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = AgencyView),
+        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_agency(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<NewAgencyRequest>,
+) -> ApiResult<(StatusCode, Json<AgencyView>)> {
+    caller.require_admin("create agencies")?;
+    let names = AgencyNames::parse(
+        &body.name_th,
+        &body.name_en,
+        &body.ministry_th,
+        &body.ministry_en,
+    )
+    .map_err(ApiError::Validation)?;
+    let agency = state
+        .store
+        .create_agency(NewAgency {
+            name_th: names.name_th,
+            name_en: names.name_en,
+            ministry_th: names.ministry_th,
+            ministry_en: names.ministry_en,
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(agency.into())))
+}
+
+/// `POST /users` body. The role is read as text so that an unknown one is a field problem
+/// (422) like the others.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewUserBody {
+    /// E-mail address (the welcome e-mail with the initial credentials goes there).
+    #[serde(default)]
+    pub email: String,
+    /// Name shown in the portal.
+    #[serde(default)]
+    pub display_name: String,
+    /// `agency`, `reviewer` or `admin`.
+    #[serde(default)]
+    #[schema(schema_with = crate::views::role_schema)]
+    pub role: String,
+    /// The agency (required for, and only for, the agency role).
+    #[serde(default)]
+    pub agency_id: Option<Uuid>,
+}
+
+/// A new account, as `POST /users` and `onboard user create` ask for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUserRequest {
+    /// E-mail address (the welcome e-mail with the initial credentials goes there).
+    pub email: String,
+    /// Name shown in the portal.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// The agency (required for, and only for, the agency role).
+    pub agency_id: Option<Uuid>,
+}
+
+/// The created account and its initial credentials (shown once; also e-mailed).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreatedUser {
+    /// The account (`must_change_credentials` is true).
+    pub user: UserView,
+    /// The generated username.
+    pub initial_username: String,
+    /// The generated password.
+    pub initial_password: String,
+}
+
+/// Longest display name, in characters.
+const MAX_DISPLAY_NAME: usize = 200;
+/// Tries at a free generated username before giving up.
+const USERNAME_TRIES: usize = 8;
+
+/// A username made from the e-mail's local part and four random digits, e.g.
+/// `somchai.k4821`; always valid by [`Username::parse`].
+fn generated_username(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or_default();
+    let mut base: String = local
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .map(|c| c.to_ascii_lowercase())
+        .take(24)
+        .collect();
+    base = base.trim_matches('.').to_owned();
+    if base.chars().count() < 3 {
+        base = format!("user{base}");
+    }
+    let digits: u32 = rand::thread_rng().gen_range(0..10_000);
+    let name = format!("{base}{digits:04}");
+    match Username::parse(&name) {
+        Ok(u) => u.as_str().to_owned(),
+        Err(_) => format!("user{digits:04}"),
+    }
+}
+
+/// Reads the role of a `POST /users` body into `report`.
+fn parse_role(report: &mut Report, raw: &str) -> Option<Role> {
+    let field = Path::root().key("role");
+    match raw.trim() {
+        "" => {
+            report.add(&field, Code::Required);
+            None
+        }
+        raw => raw
+            .parse::<Role>()
+            .map_err(|_| report.add(&field, Code::NotAllowed))
+            .ok(),
+    }
+}
+
+/// Checks the new account's fields (all problems at once); `role` is `None` when the body's
+/// role was already reported.
+fn check_new_user(
+    mut report: Report,
+    email: &str,
+    display_name: &str,
+    role: Option<Role>,
+    agency_id: Option<Uuid>,
+) -> Result<(String, String, Role), Report> {
+    let email = report.check(&Path::root().key("email"), Email::parse(email));
+    let display_name = report.check(
+        &Path::root().key("display_name"),
+        text(display_name, MAX_DISPLAY_NAME),
+    );
+    match (role, agency_id) {
+        (Some(Role::Agency), None) => report.add(&Path::root().key("agency_id"), Code::Required),
+        (Some(Role::Reviewer | Role::Admin), Some(_)) => {
+            report.add(&Path::root().key("agency_id"), Code::NotAllowed);
+        }
+        _ => {}
+    }
+    // Keep the order of the form: email, display name, role, agency.
+    report.errors.sort_by_key(|i| {
+        ["email", "display_name", "role", "agency_id"]
+            .iter()
+            .position(|f| *f == i.field)
+            .unwrap_or(usize::MAX)
+    });
+    match (email, display_name, role, report.is_valid()) {
+        (Some(e), Some(d), Some(r), true) => Ok((e.as_str().to_owned(), d, r)),
+        _ => Err(report),
+    }
+}
+
+/// Creates an account with a generated username and a random password, and queues the
+/// welcome e-mail with them in the same transaction (SPEC §2, manual §1). The one
+/// implementation behind `POST /users` and `onboard user create`.
+///
+/// Authorization is the caller's: the HTTP handler requires an admin; the CLI has the
+/// database itself. `portal_url` goes into the e-mail; `now` is the creation time.
+pub async fn create_user(
+    store: &dyn Store,
+    request: NewUserRequest,
+    portal_url: &str,
+    now: DateTime<Utc>,
+) -> Result<CreatedUser, ApiError> {
+    let checked = check_new_user(
+        Report::new(),
+        &request.email,
+        &request.display_name,
+        Some(request.role),
+        request.agency_id,
+    );
+    create_checked(store, checked, request.agency_id, portal_url, now).await
+}
+
+async fn create_checked(
+    store: &dyn Store,
+    checked: Result<(String, String, Role), Report>,
+    agency_id: Option<Uuid>,
+    portal_url: &str,
+    now: DateTime<Utc>,
+) -> Result<CreatedUser, ApiError> {
+    let (email, display_name, role) = checked.map_err(ApiError::Validation)?;
+    for _ in 0..USERNAME_TRIES {
+        let username = generated_username(&email);
+        let password = loop {
+            let p = initial_password();
+            if check_password(&p, &username).is_ok() {
+                break p;
+            }
+        };
+        let to_hash = password.clone();
+        let password_hash = blocking(move || hash_password(&to_hash)).await??;
+        // The store sends the welcome notice to the new account's own address, so the
+        // audience id (not known before the insert) does not matter.
+        let welcome = account_created(Uuid::nil(), &display_name, &username, &password, portal_url);
+        let new = NewUser {
+            username: username.clone(),
+            email: email.clone(),
+            display_name: display_name.clone(),
+            role,
+            agency_id,
+            password_hash,
+            created_at: now,
+        };
+        match store.create_user(new, welcome).await {
+            Ok(user) => {
+                tracing::info!(user = %user.id, role = %role, "user created");
+                return Ok(CreatedUser {
+                    user: UserView::from(&user),
+                    initial_username: username,
+                    initial_password: password,
+                });
+            }
+            Err(StoreError::Duplicate(_)) => continue,
+            Err(StoreError::NotFound) => return Err(ApiError::not_found("agency")),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Conflict(
+        "could not find a free username; try again".into(),
+    ))
+}
+
+/// Creates a user account (admins). The initial credentials are in the answer and in the
+/// welcome e-mail.
+#[utoipa::path(
+    post, path = "/api/v1/users", tag = "admin",
+    request_body = NewUserBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = CreatedUser),
+        (status = 404, description = "`not_found`: no such agency", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn post_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<NewUserBody>,
+) -> ApiResult<(StatusCode, Json<CreatedUser>)> {
+    caller.require_admin("create user accounts")?;
+    let mut report = Report::new();
+    let role = parse_role(&mut report, &body.role);
+    let checked = check_new_user(
+        report,
+        &body.email,
+        &body.display_name,
+        role,
+        body.agency_id,
+    );
+    let created = create_checked(
+        state.store.as_ref(),
+        checked,
+        body.agency_id,
+        &state.config.portal_url,
+        state.now(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_usernames_are_valid() {
+        for email in [
+            "somchai.k@m-society.go.th",
+            "a@b.c",
+            "..@x.y",
+            "สมชาย@x.th",
+            "very.long.local.part.with.many.characters@x.th",
+            "",
+        ] {
+            let u = generated_username(email);
+            assert!(Username::parse(&u).is_ok(), "{email} -> {u}");
+        }
+        assert!(generated_username("Somchai.K@x.th").starts_with("somchai.k"));
+    }
+
+    #[test]
+    fn new_user_rules() {
+        let ok = check_new_user(
+            Report::new(),
+            "a@dga.or.th",
+            "Admin",
+            Some(Role::Admin),
+            None,
+        );
+        assert!(ok.is_ok());
+        let mut report = Report::new();
+        let role = parse_role(&mut report, "boss");
+        assert_eq!(role, None);
+        let fields: Vec<String> = check_new_user(report, "nope", " ", role, None)
+            .unwrap_err()
+            .errors
+            .into_iter()
+            .map(|i| i.field)
+            .collect();
+        assert_eq!(fields, ["email", "display_name", "role"]);
+        let fields: Vec<String> =
+            check_new_user(Report::new(), "a@b.go.th", "A", Some(Role::Agency), None)
+                .unwrap_err()
+                .errors
+                .into_iter()
+                .map(|i| i.field)
+                .collect();
+        assert_eq!(fields, ["agency_id"]);
+    }
+}

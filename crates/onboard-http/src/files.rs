@@ -1,0 +1,250 @@
+//! Uploads and downloads (SPEC §9). The type comes from the content only; the client's
+//! file name is sanitized and kept for display.
+
+use crate::auth::Caller;
+use crate::extract::{Json, Path, Query};
+use crate::problem::{ApiError, ApiResult};
+use crate::views::FileView;
+use crate::AppState;
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use onboard_core::file::{image_dimensions, sanitize_name, sniff, FilePurpose};
+use onboard_core::validation::Code;
+use onboard_store::NewFile;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// Query of `POST /files`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadParams {
+    /// `icon`, `screenshot`, `test_result` or `assignment_letter`: decides the accepted
+    /// types and the size limit.
+    pub purpose: Option<String>,
+}
+
+/// Multipart form of `POST /files` (schema only).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+}
+
+fn multipart_error(e: MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge("the request body is too large".into())
+    } else {
+        ApiError::BadRequest(format!("malformed multipart body: {}", e.body_text()))
+    }
+}
+
+fn too_large(purpose: FilePurpose) -> ApiError {
+    ApiError::PayloadTooLarge(format!(
+        "a {} file may be at most {} bytes",
+        purpose.as_str(),
+        purpose.max_size()
+    ))
+}
+
+/// Reads the `file` field, refusing it as soon as it grows past `limit` bytes (the rest of
+/// the body is never read).
+async fn read_file_field(
+    multipart: &mut Multipart,
+    purpose: FilePurpose,
+) -> ApiResult<Option<(String, Vec<u8>)>> {
+    let limit = usize::try_from(purpose.max_size()).unwrap_or(usize::MAX);
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = sanitize_name(field.file_name().unwrap_or_default());
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            if bytes.len().saturating_add(chunk.len()) > limit {
+                return Err(too_large(purpose));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(Some((name, bytes)));
+    }
+    Ok(None)
+}
+
+/// Uploads a file for later reference by id. The type is sniffed from the content and
+/// must suit `purpose`; the size limit is the purpose's.
+#[utoipa::path(
+    post, path = "/api/v1/files", tag = "files",
+    params(UploadParams),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Stored", body = FileView),
+        (status = 413, description = "`payload_too_large`: over the purpose's limit", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: `file_type` or `required` on `file`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<UploadParams>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult<(StatusCode, Json<FileView>)> {
+    let purpose: FilePurpose = match params.purpose.as_deref().map(str::trim) {
+        None | Some("") => {
+            return Err(ApiError::BadRequest(
+                "query parameter `purpose` is required (icon, screenshot, test_result, assignment_letter)".into(),
+            ))
+        }
+        Some(raw) => raw
+            .parse()
+            .map_err(|_| ApiError::BadRequest(format!("unknown file purpose `{raw}`")))?,
+    };
+    let mut multipart = multipart.map_err(|r| {
+        ApiError::BadRequest(format!(
+            "a multipart/form-data body is required: {}",
+            r.body_text()
+        ))
+    })?;
+    let (name, bytes) = read_file_field(&mut multipart, purpose)
+        .await?
+        .ok_or_else(|| ApiError::invalid("file", Code::Required))?;
+    let media_type = sniff(&bytes)
+        .filter(|m| purpose.accepts(*m))
+        .ok_or_else(|| ApiError::invalid("file", Code::FileType))?;
+    let dimensions = if media_type.is_image() {
+        image_dimensions(&bytes)
+    } else {
+        None
+    };
+    let user = &caller.0;
+    let meta = state
+        .store
+        .put_file(
+            NewFile {
+                name,
+                media_type,
+                dimensions,
+                uploaded_by: user.id,
+                agency_id: user.agency_id,
+                uploaded_at: state.now(),
+            },
+            &bytes,
+        )
+        .await?;
+    tracing::info!(file = %meta.id, size = meta.size, purpose = purpose.as_str(), "file uploaded");
+    Ok((
+        StatusCode::CREATED,
+        Json(FileView {
+            id: meta.id,
+            name: meta.name,
+            media_type: meta.media_type,
+            size: meta.size,
+            sha256: meta.sha256,
+        }),
+    ))
+}
+
+/// RFC 5987 `attr-char`: everything else is percent-encoded.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266/5987).
+pub(crate) fn content_disposition(name: &str) -> String {
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, ATTR_CHAR)
+    )
+}
+
+/// Downloads a file: the uploader's agency, reviewers and admins (404 for others).
+#[utoipa::path(
+    get, path = "/api/v1/files/{id}", tag = "files",
+    params(("id" = Uuid, Path, description = "file id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The bytes, with the stored media type", content_type = "application/octet-stream", body = Vec<u8>))
+)]
+pub async fn download(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Response> {
+    let user = &caller.0;
+    let meta = state
+        .store
+        .file(id)
+        .await?
+        .filter(|m| {
+            user.role.is_staff() || (m.agency_id.is_some() && m.agency_id == user.agency_id)
+        })
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    let content = state
+        .store
+        .file_content(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    let disposition = HeaderValue::from_str(&content_disposition(&meta.name))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(meta.media_type.mime()),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        content,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thai_names_are_rfc5987_encoded() {
+        assert_eq!(
+            content_disposition("ผล.pdf"),
+            "attachment; filename=\"__.pdf\"; filename*=UTF-8''%E0%B8%9C%E0%B8%A5.pdf"
+        );
+        assert_eq!(
+            content_disposition("a \"b\".pdf"),
+            "attachment; filename=\"a _b_.pdf\"; filename*=UTF-8''a%20%22b%22.pdf"
+        );
+    }
+}

@@ -1,0 +1,203 @@
+//! # onboard-http
+//!
+//! The JSON API of onboard (SPEC §10) as an axum [`Router`]: authentication and roles,
+//! the seven-step workflow, uploads, the dashboard and an OpenAPI 3.1 document.
+//!
+//! The layer is thin: requests are parsed here, every rule is decided by `onboard-core`
+//! (through the `onboard-store` transaction), and answers and errors are translated back.
+//! Every failure is `application/problem+json` ([`ApiError`]).
+//!
+//! | module | what it serves |
+//! | --- | --- |
+//! | `auth` | login, logout, first login, `GET /me`, the caller extractors |
+//! | `admin` | agencies and user accounts ([`create_user`] is shared with the CLI) |
+//! | `eservices` | list, create, detail, services, events, review queue, launched |
+//! | `steps` | drafts, submissions, withdrawals, test attempts, reviews |
+//! | `portal` | dashboard, notifications, release dates, reference data |
+//! | `files` | uploads (streamed, size-checked, content-sniffed) and downloads |
+//! | `ops` | `/healthz`, request logging, timeouts, panics, unknown routes |
+//! | `openapi` | the `/openapi.json` document |
+//!
+//! ## Decisions where the SPEC is silent
+//!
+//! - Problem `type` is `urn:onboard:problem:<code>`, `title` the HTTP reason phrase. Codes
+//!   beyond the SPEC table: `conflict` (409, a unique value is taken, e.g. a generated
+//!   username; the first login's username answers 422 `duplicate` on `username` instead),
+//!   `method_not_allowed` (405), `request_timeout` (408), `internal` (500, details only in
+//!   the log) and `unavailable` (503, `/healthz`).
+//! - `per_page` above 100 or 0, and `page` 0, are 400 `bad_request` (not clamped).
+//! - JSON bodies: at most 2 MiB (413 beyond); the content type is not checked (bearer tokens,
+//!   no cookies: nothing to forge). Wrong types are 400; missing members of the server's own
+//!   bodies default to empty so that core reports them (422 `required`). An empty body on
+//!   `approve`, `request-changes` and attempts is `{}`; on `submit` it submits the draft.
+//! - Every request: at most 20 MiB + 64 KiB, refused from `Content-Length` before reading;
+//!   uploads are also cut at their purpose's limit while streaming (413).
+//! - `POST /auth/first-login` after the first login is 409 `invalid_transition`. The login
+//!   answer also carries `expires_at`.
+//! - `GET .../attempts` of a step without attempts is 404. Attempts carry `file_name` (SPEC
+//!   §3) looked up from the stored file.
+//! - Files uploaded by staff (no agency) can be downloaded by staff only.
+//! - `GET /review-queue` returns at most 1,000 e-Services; `GET /notifications` the 100
+//!   newest. `GET /schedule/release-date` without `desired` uses the submit date.
+//! - `If-Match` takes `"7"`, `7`, `W/"7"` or `*` (any version), also on `PUT .../services`.
+//!
+//! ```no_run
+//! # async fn run(state: onboard_http::AppState) -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
+//! onboard_http::serve(listener, state, onboard_http::shutdown_signal()).await
+//! # }
+//! ```
+
+mod admin;
+mod auth;
+mod eservices;
+mod extract;
+mod files;
+mod openapi;
+mod ops;
+mod portal;
+mod problem;
+mod routes;
+mod steps;
+mod views;
+
+pub use admin::{create_user, CreatedUser, NewUserRequest};
+pub use openapi::document as openapi_document;
+pub use problem::{ApiError, Problem};
+pub use routes::routes;
+pub use views::UserView;
+
+use axum::Router;
+use chrono::{DateTime, Utc};
+use onboard_core::schedule::ScheduleConfig;
+use onboard_core::workflow::CredentialIssuer;
+use onboard_store::{CommandContext, Store};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpConfig {
+    /// How long a login session lasts (default 8 hours).
+    pub session_ttl: Duration,
+    /// Longest time one request may take before it is answered 408 (default 30 s).
+    pub request_timeout: Duration,
+    /// The portal address written in the welcome e-mail of new accounts.
+    pub portal_url: String,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            session_ttl: Duration::from_secs(8 * 3600),
+            request_timeout: Duration::from_secs(30),
+            portal_url: "http://127.0.0.1:8080/".to_owned(),
+        }
+    }
+}
+
+/// The clock of the server; tests fix it.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Everything a request handler needs. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The storage backend.
+    pub store: Arc<dyn Store>,
+    /// Closed release dates and the launch deadline.
+    pub schedule: Arc<ScheduleConfig>,
+    /// Generates credentials when a reviewer supplies none (steps 1 and 4).
+    pub credentials: Arc<dyn CredentialIssuer + Send + Sync>,
+    /// The current instant.
+    pub clock: Clock,
+    /// Settings.
+    pub config: HttpConfig,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("schedule", &self.schedule)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// A state with the system clock, CSPRNG credentials, the default schedule and
+    /// default settings.
+    pub fn new(store: Arc<dyn Store>) -> AppState {
+        AppState {
+            store,
+            schedule: Arc::new(ScheduleConfig::default()),
+            credentials: Arc::new(onboard_store::password::OsCredentials),
+            clock: Arc::new(Utc::now),
+            config: HttpConfig::default(),
+        }
+    }
+
+    /// The current instant by [`AppState::clock`].
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// The context of a command applied now.
+    pub(crate) fn command_context(&self) -> CommandContext {
+        CommandContext {
+            now: self.now(),
+            schedule: self.schedule.clone(),
+            credentials: self.credentials.clone(),
+        }
+    }
+}
+
+/// The whole API: `/api/v1/...`, `/healthz` and `/openapi.json`, with logging, timeouts,
+/// the body limit, panic recovery and problem-JSON answers for unknown routes and methods.
+///
+/// The router has no prefix of its own beyond those paths, so another axum application can
+/// `nest` or `merge` it.
+pub fn router(state: AppState) -> Router {
+    ops::layered(routes::build(), state)
+}
+
+/// Serves the API on `listener` until `shutdown` completes; requests in flight are
+/// finished first (graceful shutdown).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on SIGTERM or Ctrl-C (SIGINT), for [`serve`]'s graceful shutdown.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}

@@ -1,0 +1,320 @@
+//! Errors as `application/problem+json` (RFC 9457) with the SPEC §10 codes.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use onboard_core::validation::{Code, Issue, Path, Report};
+use onboard_core::workflow::CommandError;
+use onboard_store::StoreError;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The media type of every error answer.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Problem {
+    /// `urn:onboard:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short summary of the problem kind.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong in this request.
+    pub detail: String,
+    /// The SPEC §10 code, e.g. `validation_failed`.
+    pub code: String,
+    /// Every field problem (`validation_failed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<crate::views::IssueView>>)]
+    pub errors: Option<Vec<Issue>>,
+    /// Advice that did not block (`validation_failed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<crate::views::IssueView>>)]
+    pub warnings: Option<Vec<Issue>>,
+}
+
+/// Why a request failed; each variant is one SPEC §10 status and code.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400 `bad_request`: malformed JSON, wrong types, unknown slugs, bad ids or headers.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401 `unauthenticated`: no token, or an unknown, expired or revoked one.
+    #[error("a valid bearer token is required")]
+    Unauthenticated,
+    /// 401 `invalid_credentials`: wrong username or password (the same for both).
+    #[error("the username or password is not correct")]
+    InvalidCredentials,
+    /// 403 `forbidden`: the caller's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 403 `credentials_change_required`: the first login is not done.
+    #[error("choose a new username and password first (POST /api/v1/auth/first-login)")]
+    CredentialsChangeRequired,
+    /// 404 `not_found`: no such thing, or not the caller's.
+    #[error("{0}")]
+    NotFound(String),
+    /// 405 `method_not_allowed`.
+    #[error("this method is not allowed on this path")]
+    MethodNotAllowed,
+    /// 408 `request_timeout`: the request took longer than the server allows.
+    #[error("the request took too long")]
+    Timeout,
+    /// 409 `invalid_transition`: not allowed in the current state.
+    #[error("{0}")]
+    InvalidTransition(String),
+    /// 409 `conflict`: a unique value is taken (the store's `Duplicate`).
+    #[error("{0}")]
+    Conflict(String),
+    /// 412 `version_conflict`: `If-Match` is not the current version.
+    #[error("version conflict: expected {expected}, current {current}")]
+    VersionConflict {
+        /// What the caller sent.
+        expected: u64,
+        /// The current version.
+        current: u64,
+    },
+    /// 413 `payload_too_large`.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// 422 `validation_failed` with every field problem.
+    #[error("validation failed: {}", summary(.0))]
+    Validation(Report),
+    /// 429 `too_many_attempts`, with `Retry-After` in seconds.
+    #[error("too many failed logins; try again in {retry_after} s")]
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// 500 `internal`: logged; the body says nothing more.
+    #[error("internal error")]
+    Internal(String),
+    /// 503 `unavailable`: the database does not answer.
+    #[error("the service is unavailable")]
+    Unavailable,
+}
+
+impl ApiError {
+    /// A 404 for something the caller cannot see.
+    pub fn not_found(what: &str) -> Self {
+        ApiError::NotFound(format!("no such {what}, or not yours"))
+    }
+
+    /// A 403 for a role that may not do `what`.
+    pub fn forbidden(what: &str) -> Self {
+        ApiError::Forbidden(format!("your role may not {what}"))
+    }
+
+    /// A 422 with one issue on `field`.
+    pub fn invalid(field: &str, code: Code) -> Self {
+        let mut report = Report::new();
+        report.add(&Path::root().key(field), code);
+        ApiError::Validation(report)
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) | ApiError::CredentialsChangeRequired => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::InvalidTransition(_) | ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::VersionConflict { .. } => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The SPEC §10 code (plus `conflict`, `method_not_allowed`, `request_timeout`,
+    /// `internal` and `unavailable`, which the SPEC table does not name).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::InvalidCredentials => "invalid_credentials",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::CredentialsChangeRequired => "credentials_change_required",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Timeout => "request_timeout",
+            ApiError::InvalidTransition(_) => "invalid_transition",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::VersionConflict { .. } => "version_conflict",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
+            ApiError::Validation(_) => "validation_failed",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::Internal(_) => "internal",
+            ApiError::Unavailable => "unavailable",
+        }
+    }
+
+    /// The problem body of this error.
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        let (errors, warnings) = match self {
+            ApiError::Validation(report) => {
+                (Some(report.errors.clone()), Some(report.warnings.clone()))
+            }
+            _ => (None, None),
+        };
+        let detail = match self {
+            ApiError::Validation(r) => format!("{} field problem(s)", r.errors.len()),
+            other => other.to_string(),
+        };
+        Problem {
+            type_: format!("urn:onboard:problem:{}", self.code()),
+            title: title(status),
+            status: status.as_u16(),
+            detail,
+            code: self.code().to_owned(),
+            errors,
+            warnings,
+        }
+    }
+}
+
+/// `field (code), ...` of a report's errors, for messages outside a problem body.
+fn summary(report: &Report) -> String {
+    report
+        .errors
+        .iter()
+        .map(|i| format!("{} ({})", i.field, i.code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The reason phrase of a status, as the problem title.
+fn title(status: StatusCode) -> String {
+    status.canonical_reason().unwrap_or("Error").to_owned()
+}
+
+/// A problem answer for a bare status (used for answers produced outside the handlers:
+/// unknown methods, body limits, timeouts).
+pub(crate) fn for_status(status: StatusCode) -> ApiError {
+    match status {
+        StatusCode::BAD_REQUEST => ApiError::BadRequest("the request is malformed".into()),
+        StatusCode::UNAUTHORIZED => ApiError::Unauthenticated,
+        StatusCode::FORBIDDEN => ApiError::Forbidden("not allowed".into()),
+        StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+        StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::PayloadTooLarge("the request body is too large".into())
+        }
+        StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ApiError::BadRequest("unsupported content type".into())
+        }
+        _ if status.is_client_error() => ApiError::BadRequest(title(status).to_lowercase()),
+        _ => ApiError::Internal(format!("status {status}")),
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(message) = &self {
+            // The body stays generic; the cause goes to the log only.
+            tracing::error!(error = %message, "internal error");
+        }
+        let status = self.status();
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if let ApiError::TooManyAttempts { retry_after } = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}
+
+impl From<CommandError> for ApiError {
+    fn from(e: CommandError) -> Self {
+        // Core decides the code and status; the variant only carries the words.
+        let message = e.to_string();
+        match e {
+            CommandError::Invalid(report) => ApiError::Validation(report),
+            CommandError::VersionConflict { expected, current } => {
+                ApiError::VersionConflict { expected, current }
+            }
+            CommandError::NotFound => {
+                ApiError::NotFound("no such e-Service or attempt, or not yours".into())
+            }
+            other => match other.http_status() {
+                400 => ApiError::BadRequest(message),
+                403 => ApiError::Forbidden(message),
+                404 => ApiError::NotFound(message),
+                409 => ApiError::InvalidTransition(message),
+                _ => ApiError::Internal(format!("unmapped command error: {message}")),
+            },
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Command(c) => c.into(),
+            StoreError::NotFound => ApiError::not_found("record"),
+            StoreError::Duplicate(what) => ApiError::Conflict(format!("{what} already exists")),
+            StoreError::Unsupported(what) => {
+                ApiError::Internal(format!("not supported by this backend: {what}"))
+            }
+            StoreError::Backend(message) => ApiError::Internal(message),
+        }
+    }
+}
+
+/// Result of handlers.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use onboard_core::reference::{Step, StepStatus};
+
+    #[test]
+    fn command_errors_keep_core_codes_and_statuses() {
+        let cases = [
+            CommandError::NotFound,
+            CommandError::Forbidden {
+                role: onboard_core::reference::Role::Reviewer,
+                command: "submit",
+            },
+            CommandError::InvalidTransition {
+                command: "approve",
+                step: Step::Credential,
+                status: StepStatus::InProgress,
+            },
+            CommandError::VersionConflict {
+                expected: 1,
+                current: 2,
+            },
+            CommandError::Malformed("x".into()),
+            CommandError::Invalid(Report::new()),
+        ];
+        for e in cases {
+            let (code, status) = (e.code(), e.http_status());
+            let api = ApiError::from(e);
+            assert_eq!(api.code(), code);
+            assert_eq!(api.status().as_u16(), status);
+        }
+    }
+
+    #[test]
+    fn backend_errors_do_not_leak() {
+        let api = ApiError::from(StoreError::Backend("secret table xyz".into()));
+        let problem = api.problem();
+        assert_eq!(problem.status, 500);
+        assert!(!problem.detail.contains("xyz"));
+    }
+}

@@ -1,0 +1,417 @@
+//! The step commands of SPEC §4 (drafts, submissions, withdrawals, test attempts,
+//! reviews). Each one is a `Command` for core, run by the store as one transaction.
+
+use crate::auth::Caller;
+use crate::eservices::{detail_response, visible};
+use crate::extract::{IfMatch, Json, OptionalJson, Path};
+use crate::problem::{ApiError, ApiResult};
+use crate::views::{AttemptView, DetailView};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use onboard_core::reference::Step;
+use onboard_core::workflow::{Command, EService, SuppliedCredentials};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Runs `command` and answers with the new detail.
+pub(crate) async fn run(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    if_match: IfMatch,
+    command: Command,
+) -> ApiResult<Response> {
+    let svc = execute(state, caller, id, if_match, command).await?;
+    detail_response(state, &caller.0, &svc, StatusCode::OK).await
+}
+
+async fn execute(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    if_match: IfMatch,
+    command: Command,
+) -> ApiResult<EService> {
+    let name = command.name();
+    let svc = state
+        .store
+        .execute(
+            id,
+            &caller.0.actor(),
+            command,
+            if_match.0,
+            &state.command_context(),
+        )
+        .await
+        .map_err(|e| match e {
+            onboard_store::StoreError::NotFound => ApiError::not_found("e-Service"),
+            other => other.into(),
+        })?;
+    tracing::info!(eservice = %id, command = name, version = svc.version, "command applied");
+    Ok(svc)
+}
+
+/// Saves a draft (well-typed, maybe incomplete) of a form step.
+#[utoipa::path(
+    put, path = "/api/v1/eservices/{id}/steps/{step}/draft", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("step" = String, Path, description = "step slug: credential, uat-setup, platform-request, preprod-setup or launch"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body(content = Object, description = "the step's form, maybe incomplete"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Detail", body = DetailView),
+        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn save_draft(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, step)): Path<(Uuid, Step)>,
+    if_match: IfMatch,
+    Json(payload): Json<Value>,
+) -> ApiResult<Response> {
+    run(
+        &state,
+        &caller,
+        id,
+        if_match,
+        Command::SaveDraft { step, payload },
+    )
+    .await
+}
+
+/// Submits a form step (1, 2, 4, 5; step 7 confirms the launch). An empty body submits
+/// the saved draft.
+#[utoipa::path(
+    post, path = "/api/v1/eservices/{id}/steps/{step}/submit", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("step" = String, Path, description = "step slug"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body(content = Option<Object>, description = "the step's form; empty to submit the saved draft"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Detail", body = DetailView),
+        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` with every field problem", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, step)): Path<(Uuid, Step)>,
+    if_match: IfMatch,
+    OptionalJson(payload): OptionalJson<Value>,
+) -> ApiResult<Response> {
+    run(
+        &state,
+        &caller,
+        id,
+        if_match,
+        Command::Submit { step, payload },
+    )
+    .await
+}
+
+/// Takes back a submission under review.
+#[utoipa::path(
+    post, path = "/api/v1/eservices/{id}/steps/{step}/withdraw", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("step" = String, Path, description = "step slug"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Detail", body = DetailView),
+        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, step)): Path<(Uuid, Step)>,
+    if_match: IfMatch,
+) -> ApiResult<Response> {
+    run(&state, &caller, id, if_match, Command::Withdraw { step }).await
+}
+
+/// `POST .../approve` body.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ApproveRequest {
+    /// Optional note to the agency.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Credentials to record instead of generated ones (steps 1 and 4).
+    #[serde(default)]
+    #[schema(value_type = Option<SuppliedCredentialsSchema>)]
+    pub credentials: Option<SuppliedCredentials>,
+}
+
+/// Credentials a reviewer supplies.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[allow(dead_code)] // Schema only: the body is read into core's `SuppliedCredentials`.
+pub struct SuppliedCredentialsSchema {
+    /// Application id.
+    pub app_id: String,
+    /// Consumer key.
+    pub consumer_key: String,
+    /// Consumer secret.
+    pub consumer_secret: String,
+}
+
+/// Approves a step under review (reviewers and admins): the next step opens; steps 1 and
+/// 4 issue credentials; steps 3 and 6 pass the pending attempt.
+#[utoipa::path(
+    post, path = "/api/v1/eservices/{id}/steps/{step}/approve", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("step" = String, Path, description = "step slug"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body(content = Option<ApproveRequest>, description = "optional; empty is `{}`"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Detail", body = DetailView),
+        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn approve(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, step)): Path<(Uuid, Step)>,
+    if_match: IfMatch,
+    OptionalJson(body): OptionalJson<ApproveRequest>,
+) -> ApiResult<Response> {
+    let body = body.unwrap_or_default();
+    let command = Command::Approve {
+        step,
+        note: body.note,
+        credentials: body.credentials,
+    };
+    run(&state, &caller, id, if_match, command).await
+}
+
+/// `POST .../request-changes` body.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct RequestChangesRequest {
+    /// Why; required, at most 2000 characters.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Sends a step under review back to the agency with a reason (reviewers and admins);
+/// steps 3 and 6 fail the pending attempt.
+#[utoipa::path(
+    post, path = "/api/v1/eservices/{id}/steps/{step}/request-changes", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("step" = String, Path, description = "step slug"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body = RequestChangesRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Detail", body = DetailView),
+        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: reason missing or too long", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn request_changes(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, step)): Path<(Uuid, Step)>,
+    if_match: IfMatch,
+    OptionalJson(body): OptionalJson<RequestChangesRequest>,
+) -> ApiResult<Response> {
+    let reason = body.unwrap_or_default().reason;
+    run(
+        &state,
+        &caller,
+        id,
+        if_match,
+        Command::RequestChanges { step, reason },
+    )
+    .await
+}
+
+/// `{details, file_id}` of a test attempt (schema only; the body goes to core as JSON).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct AttemptRequest {
+    /// What was tested; required, at most 5000 characters.
+    pub details: String,
+    /// An uploaded test-result file (`purpose=test_result`).
+    pub file_id: String,
+}
+
+async fn file_names(state: &AppState, svc: &EService, step: Step) -> HashMap<String, String> {
+    let mut names = HashMap::new();
+    for a in &svc.step(step).attempts {
+        if let Ok(id) = a.file_id.parse::<Uuid>() {
+            if let Ok(Some(meta)) = state.store.file(id).await {
+                names.insert(a.file_id.clone(), meta.name);
+            }
+        }
+    }
+    names
+}
+
+fn not_a_test_step(step: Step) -> ApiError {
+    ApiError::NotFound(format!(
+        "step {step} has no test attempts (only uat-test and preprod-test)"
+    ))
+}
+
+/// The test attempts of step 3 or 6, oldest first.
+#[utoipa::path(
+    get, path = "/api/v1/eservices/{id}/steps/{step}/attempts", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("step" = String, Path, description = "uat-test or preprod-test")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Attempts", body = Vec<AttemptView>))
+)]
+pub async fn list_attempts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, step)): Path<(Uuid, Step)>,
+) -> ApiResult<Json<Vec<AttemptView>>> {
+    let svc = visible(&state, &caller.0, id).await?;
+    if !step.is_test() {
+        return Err(not_a_test_step(step));
+    }
+    let names = file_names(&state, &svc, step).await;
+    Ok(Json(
+        svc.step(step)
+            .attempts
+            .iter()
+            .map(|a| AttemptView::of(a, &names))
+            .collect(),
+    ))
+}
+
+/// The attempt `number` of `step` in `svc`, as shown.
+async fn attempt_answer(
+    state: &AppState,
+    svc: &EService,
+    step: Step,
+    number: Option<u32>,
+    status: StatusCode,
+) -> ApiResult<Response> {
+    let attempts = &svc.step(step).attempts;
+    let attempt = match number {
+        Some(n) => attempts.iter().find(|a| a.number == n),
+        None => attempts.last(),
+    }
+    .ok_or_else(|| ApiError::Internal("the attempt just written is missing".into()))?;
+    let names = file_names(state, svc, step).await;
+    Ok((status, Json(AttemptView::of(attempt, &names))).into_response())
+}
+
+fn attempt_input(body: Option<Value>) -> Value {
+    // No body: an empty form, so core reports every required field (422).
+    body.unwrap_or_else(|| Value::Object(serde_json::Map::new()))
+}
+
+/// Adds a test attempt to step 3 or 6; the step goes under review.
+#[utoipa::path(
+    post, path = "/api/v1/eservices/{id}/steps/{step}/attempts", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("step" = String, Path, description = "uat-test or preprod-test"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body = AttemptRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The new attempt", body = AttemptView),
+        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn add_attempt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, step)): Path<(Uuid, Step)>,
+    if_match: IfMatch,
+    OptionalJson(body): OptionalJson<Value>,
+) -> ApiResult<Response> {
+    let input = attempt_input(body);
+    let svc = execute(
+        &state,
+        &caller,
+        id,
+        if_match,
+        Command::AddAttempt { step, input },
+    )
+    .await?;
+    attempt_answer(&state, &svc, step, None, StatusCode::CREATED).await
+}
+
+/// Edits the latest attempt while it is pending.
+#[utoipa::path(
+    put, path = "/api/v1/eservices/{id}/steps/{step}/attempts/{number}", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("step" = String, Path, description = "uat-test or preprod-test"),
+        ("number" = u32, Path, description = "attempt number"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body = AttemptRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The attempt", body = AttemptView),
+        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn edit_attempt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, step, number)): Path<(Uuid, Step, u32)>,
+    if_match: IfMatch,
+    OptionalJson(body): OptionalJson<Value>,
+) -> ApiResult<Response> {
+    let input = attempt_input(body);
+    let command = Command::EditAttempt {
+        step,
+        number,
+        input,
+    };
+    let svc = execute(&state, &caller, id, if_match, command).await?;
+    attempt_answer(&state, &svc, step, Some(number), StatusCode::OK).await
+}
+
+/// Deletes the latest attempt while it is pending; the step returns to its status before.
+#[utoipa::path(
+    delete, path = "/api/v1/eservices/{id}/steps/{step}/attempts/{number}", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("step" = String, Path, description = "uat-test or preprod-test"),
+        ("number" = u32, Path, description = "attempt number"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_attempt(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, step, number)): Path<(Uuid, Step, u32)>,
+    if_match: IfMatch,
+) -> ApiResult<StatusCode> {
+    execute(
+        &state,
+        &caller,
+        id,
+        if_match,
+        Command::DeleteAttempt { step, number },
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,593 @@
+//! The JSON shapes of answers (SPEC §10), with their OpenAPI schemas. Personal data is
+//! masked here according to who is looking.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::file::MediaType;
+use onboard_core::notify::NoticeKind;
+use onboard_core::privacy::mask_citizen_ids;
+use onboard_core::reference::{Category, Environment, Role, Step, StepStatus};
+use onboard_core::workflow::{AttemptStatus, Credentials, EService, Lifecycle, TestAttempt};
+use onboard_store::{Agency, ListItem, Notification, Page, StoredEvent, User};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::Object;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A string schema listing `values`.
+fn string_enum<'a>(values: impl IntoIterator<Item = &'a str>, description: &str) -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .enum_values(Some(values.into_iter().map(str::to_owned)))
+        .description(Some(description))
+        .build()
+}
+
+/// Schema of a step slug.
+pub(crate) fn step_schema() -> Object {
+    string_enum(Step::ALL.iter().map(|s| s.as_str()), "step slug (SPEC §4)")
+}
+/// Schema of a step status.
+pub(crate) fn status_schema() -> Object {
+    string_enum(StepStatus::ALL.iter().map(|s| s.as_str()), "step status")
+}
+/// Schema of a category.
+pub(crate) fn category_schema() -> Object {
+    string_enum(
+        Category::ALL.iter().map(|s| s.as_str()),
+        "e-Service category",
+    )
+}
+/// Schema of a role.
+pub(crate) fn role_schema() -> Object {
+    string_enum(Role::ALL.iter().map(|s| s.as_str()), "user role")
+}
+/// Schema of a lifecycle.
+pub(crate) fn lifecycle_schema() -> Object {
+    string_enum(
+        Lifecycle::ALL.iter().map(|s| s.as_str()),
+        "e-Service lifecycle",
+    )
+}
+/// Schema of an attempt status.
+pub(crate) fn attempt_status_schema() -> Object {
+    string_enum(["pending", "passed", "failed"], "test attempt result")
+}
+/// Schema of a notification kind.
+pub(crate) fn notice_kind_schema() -> Object {
+    string_enum(
+        [
+            NoticeKind::Submitted,
+            NoticeKind::Approved,
+            NoticeKind::ChangesRequested,
+            NoticeKind::CredentialsIssued,
+            NoticeKind::LaunchScheduled,
+            NoticeKind::AccountCreated,
+        ]
+        .into_iter()
+        .map(NoticeKind::as_str),
+        "notification kind",
+    )
+}
+/// Schema of a media type.
+pub(crate) fn media_type_schema() -> Object {
+    string_enum(
+        MediaType::ALL.iter().map(|m| m.mime()),
+        "media type sniffed from the content",
+    )
+}
+
+/// A user account as shown to clients (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UserView {
+    /// Identifier.
+    pub id: Uuid,
+    /// Login name.
+    pub username: String,
+    /// E-mail address.
+    pub email: String,
+    /// Name shown in the portal.
+    pub display_name: String,
+    /// `agency`, `reviewer` or `admin`.
+    #[schema(schema_with = role_schema)]
+    pub role: Role,
+    /// The agency (agency role only).
+    pub agency_id: Option<Uuid>,
+    /// The first login (new username and password) is still to be done.
+    pub must_change_credentials: bool,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            id: u.id,
+            username: u.username.clone(),
+            email: u.email.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            agency_id: u.agency_id,
+            must_change_credentials: u.must_change_credentials,
+            disabled: u.disabled,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// An agency and its ministry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AgencyView {
+    /// Identifier.
+    pub id: Uuid,
+    /// Thai name.
+    pub name_th: String,
+    /// English name.
+    pub name_en: String,
+    /// Ministry (สังกัด/กระทรวง), Thai.
+    pub ministry_th: String,
+    /// Ministry, English.
+    pub ministry_en: String,
+}
+
+impl From<Agency> for AgencyView {
+    fn from(a: Agency) -> Self {
+        AgencyView {
+            id: a.id,
+            name_th: a.name_th,
+            name_en: a.name_en,
+            ministry_th: a.ministry_th,
+            ministry_en: a.ministry_en,
+        }
+    }
+}
+
+/// One validation problem (SPEC §5).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct IssueView {
+    /// Path of the field, e.g. `testers[1].citizen_id`.
+    pub field: String,
+    /// `required`, `too_long`, `invalid_checksum`, ... (or a warning code).
+    pub code: String,
+    /// Message in Thai.
+    pub message_th: String,
+    /// Message in English.
+    pub message_en: String,
+}
+
+/// One set of platform credentials. The secret is shown to the owning agency only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CredentialView {
+    /// Application id.
+    pub app_id: String,
+    /// Consumer key.
+    pub consumer_key: String,
+    /// Consumer secret (owning agency only; absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumer_secret: Option<String>,
+    /// When they were issued.
+    pub issued_at: DateTime<Utc>,
+}
+
+impl CredentialView {
+    fn of(c: &Credentials, with_secret: bool) -> Self {
+        CredentialView {
+            app_id: c.app_id.clone(),
+            consumer_key: c.consumer_key.clone(),
+            consumer_secret: with_secret.then(|| c.consumer_secret.clone()),
+            issued_at: c.issued_at,
+        }
+    }
+}
+
+/// Credentials of both environments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CredentialsView {
+    /// Issued when step 1 is approved.
+    pub uat: Option<CredentialView>,
+    /// Issued when step 4 is approved.
+    pub production: Option<CredentialView>,
+}
+
+/// One test attempt of step 3 or 6.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AttemptView {
+    /// 1, 2, ... per step.
+    pub number: u32,
+    /// What was tested.
+    pub details: String,
+    /// The test-result file.
+    pub file_id: String,
+    /// The file's display name, when the file is known.
+    pub file_name: Option<String>,
+    /// When the attempt was added.
+    pub added_at: DateTime<Utc>,
+    /// `pending`, `passed` or `failed`.
+    #[schema(schema_with = attempt_status_schema)]
+    pub status: AttemptStatus,
+    /// The reviewer's note.
+    pub review_note: Option<String>,
+}
+
+impl AttemptView {
+    /// The view of `a`, with the file names known so far.
+    pub fn of(a: &TestAttempt, file_names: &HashMap<String, String>) -> Self {
+        AttemptView {
+            number: a.number,
+            details: a.details.clone(),
+            file_id: a.file_id.clone(),
+            file_name: file_names.get(&a.file_id).cloned(),
+            added_at: a.added_at,
+            status: a.status,
+            review_note: a.review_note.clone(),
+        }
+    }
+}
+
+/// One of the seven steps of an e-Service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct StepView {
+    /// 1 to 7.
+    pub number: u8,
+    /// The step's slug.
+    #[schema(schema_with = step_schema)]
+    pub step: Step,
+    /// Thai title, as in the manual.
+    pub title_th: String,
+    /// English title.
+    pub title_en: String,
+    /// Status.
+    #[schema(schema_with = status_schema)]
+    pub status: StepStatus,
+    /// Last saved draft (citizen IDs masked except for the owning agency).
+    #[schema(value_type = Option<Object>)]
+    pub draft: Option<Value>,
+    /// The latest submission (citizen IDs masked except for the owning agency).
+    #[schema(value_type = Option<Object>)]
+    pub submission: Option<Value>,
+    /// When it was submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// When it was last reviewed.
+    pub reviewed_at: Option<DateTime<Utc>>,
+    /// The approval note or the reason for changes.
+    pub review_note: Option<String>,
+    /// Test attempts (steps 3 and 6 only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<Vec<AttemptView>>,
+}
+
+/// The e-Service detail of SPEC §10.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DetailView {
+    /// Identifier (UUID v7).
+    pub id: Uuid,
+    /// Owning agency.
+    pub agency_id: Uuid,
+    /// The agency's Thai name.
+    pub agency_name_th: String,
+    /// Name.
+    pub name: String,
+    /// Its งานบริการ.
+    pub services: Vec<String>,
+    /// Category.
+    #[schema(schema_with = category_schema)]
+    pub category: Category,
+    /// 1 at creation, +1 per accepted command; the `ETag`.
+    pub version: u64,
+    /// `onboarding`, `scheduled` or `live` (today, Asia/Bangkok).
+    #[schema(schema_with = lifecycle_schema)]
+    pub lifecycle: Lifecycle,
+    /// The release Tuesday, once step 7 is confirmed.
+    pub launch_on: Option<NaiveDate>,
+    /// The first step not completed (step 7 when all are).
+    #[schema(schema_with = step_schema)]
+    pub current_step: Step,
+    /// The seven steps.
+    pub steps: Vec<StepView>,
+    /// Credentials (the secret for the owning agency only).
+    pub credentials: CredentialsView,
+}
+
+/// Who is looking at an e-Service: its own agency sees everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    /// The caller is an officer of the owning agency.
+    pub owner: bool,
+}
+
+impl Viewer {
+    /// `user` looking at an e-Service of `agency_id`.
+    pub fn of(user: &User, agency_id: Uuid) -> Viewer {
+        Viewer {
+            owner: user.role == Role::Agency && user.agency_id == Some(agency_id),
+        }
+    }
+}
+
+/// A payload as shown: citizen IDs masked unless the viewer owns the e-Service.
+fn shown(payload: &Option<Value>, viewer: Viewer) -> Option<Value> {
+    payload.as_ref().map(|v| {
+        let mut v = v.clone();
+        if !viewer.owner {
+            mask_citizen_ids(&mut v);
+        }
+        v
+    })
+}
+
+impl DetailView {
+    /// The detail of `svc` for `viewer`, on `today` (Asia/Bangkok).
+    pub fn build(
+        svc: &EService,
+        agency_name_th: String,
+        viewer: Viewer,
+        today: NaiveDate,
+        file_names: &HashMap<String, String>,
+    ) -> DetailView {
+        let steps = svc
+            .steps
+            .iter()
+            .map(|s| StepView {
+                number: s.step.number(),
+                step: s.step,
+                title_th: s.step.title_th().to_owned(),
+                title_en: s.step.title_en().to_owned(),
+                status: s.status,
+                draft: shown(&s.draft, viewer),
+                submission: shown(&s.submission, viewer),
+                submitted_at: s.submitted_at,
+                reviewed_at: s.reviewed_at,
+                review_note: s.review_note.clone(),
+                attempts: s.step.is_test().then(|| {
+                    s.attempts
+                        .iter()
+                        .map(|a| AttemptView::of(a, file_names))
+                        .collect()
+                }),
+            })
+            .collect();
+        let credential = |env: Environment| {
+            let c = match env {
+                Environment::Uat => svc.credentials.uat.as_ref(),
+                Environment::Production => svc.credentials.production.as_ref(),
+            };
+            c.map(|c| CredentialView::of(c, viewer.owner))
+        };
+        DetailView {
+            id: svc.id,
+            agency_id: svc.agency_id,
+            agency_name_th,
+            name: svc.name.clone(),
+            services: svc.services.clone(),
+            category: svc.category,
+            version: svc.version,
+            lifecycle: svc.lifecycle(today),
+            launch_on: svc.launch_on,
+            current_step: svc.current_step(),
+            steps,
+            credentials: CredentialsView {
+                uat: credential(Environment::Uat),
+                production: credential(Environment::Production),
+            },
+        }
+    }
+}
+
+/// One row of the e-Service list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ListItemView {
+    /// e-Service id.
+    pub id: Uuid,
+    /// Name.
+    pub name: String,
+    /// Agency.
+    pub agency_id: Uuid,
+    /// Agency's Thai name.
+    pub agency_name_th: String,
+    /// Ministry's Thai name.
+    pub ministry_th: String,
+    /// Current step.
+    #[schema(schema_with = step_schema)]
+    pub current_step: Step,
+    /// Its status.
+    #[schema(schema_with = status_schema)]
+    pub current_status: StepStatus,
+    /// Lifecycle today.
+    #[schema(schema_with = lifecycle_schema)]
+    pub lifecycle: Lifecycle,
+    /// Release date, once confirmed.
+    pub launch_on: Option<NaiveDate>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ListItem> for ListItemView {
+    fn from(i: ListItem) -> Self {
+        ListItemView {
+            id: i.id,
+            name: i.name,
+            agency_id: i.agency_id,
+            agency_name_th: i.agency_name_th,
+            ministry_th: i.ministry_th,
+            current_step: i.current_step,
+            current_status: i.current_status,
+            lifecycle: i.lifecycle,
+            launch_on: i.launch_on,
+            updated_at: i.updated_at,
+        }
+    }
+}
+
+/// A page of the e-Service list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PageView {
+    /// This page's rows.
+    pub items: Vec<ListItemView>,
+    /// Rows over all pages.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+}
+
+impl From<Page<ListItem>> for PageView {
+    fn from(p: Page<ListItem>) -> Self {
+        PageView {
+            items: p.items.into_iter().map(Into::into).collect(),
+            total: p.total,
+            page: p.page,
+            per_page: p.per_page,
+        }
+    }
+}
+
+/// A portal notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct NotificationView {
+    /// Identifier.
+    pub id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What it is about.
+    #[schema(schema_with = notice_kind_schema)]
+    pub kind: NoticeKind,
+    /// The e-Service concerned.
+    pub eservice_id: Option<Uuid>,
+    /// Title, Thai.
+    pub title_th: String,
+    /// Title, English.
+    pub title_en: String,
+    /// Body, Thai.
+    pub body_th: String,
+    /// Body, English.
+    pub body_en: String,
+    /// When it was marked read.
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<Notification> for NotificationView {
+    fn from(n: Notification) -> Self {
+        NotificationView {
+            id: n.id,
+            at: n.at,
+            kind: n.kind,
+            eservice_id: n.eservice_id,
+            title_th: n.title_th,
+            title_en: n.title_en,
+            body_th: n.body_th,
+            body_en: n.body_en,
+            read_at: n.read_at,
+        }
+    }
+}
+
+/// One entry of the audit log (citizen IDs masked, consumer secrets removed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    /// Position in the global log.
+    pub seq: i64,
+    /// The e-Service.
+    pub eservice_id: Uuid,
+    /// The e-Service's version after the command.
+    pub version: u64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The user who acted.
+    pub actor: Uuid,
+    /// `created`, `submitted`, `approved`, ...
+    pub kind: String,
+    /// The step concerned.
+    #[schema(value_type = Option<String>)]
+    pub step: Option<Step>,
+    /// Status before.
+    #[schema(value_type = Option<String>)]
+    pub from_status: Option<StepStatus>,
+    /// Status after.
+    #[schema(value_type = Option<String>)]
+    pub to_status: Option<StepStatus>,
+    /// What changed.
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<Value>,
+}
+
+/// Masks citizen IDs and removes consumer secrets anywhere in `value`.
+pub fn scrub(value: &mut Value) {
+    mask_citizen_ids(value);
+    remove_secrets(value);
+}
+
+fn remove_secrets(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("consumer_secret");
+            map.values_mut().for_each(remove_secrets);
+        }
+        Value::Array(items) => items.iter_mut().for_each(remove_secrets),
+        _ => {}
+    }
+}
+
+impl From<&StoredEvent> for EventView {
+    fn from(e: &StoredEvent) -> Self {
+        let ev = &e.event;
+        // The change serializes as {"kind": ..., "data": ...} (data absent for unit kinds).
+        let mut data = serde_json::to_value(&ev.change)
+            .ok()
+            .and_then(|mut v| v.get_mut("data").map(Value::take));
+        if let Some(d) = data.as_mut() {
+            scrub(d);
+        }
+        EventView {
+            seq: e.seq,
+            eservice_id: ev.eservice_id,
+            version: ev.version,
+            at: ev.at,
+            actor: ev.actor,
+            kind: ev.change.kind().to_owned(),
+            step: ev.step,
+            from_status: ev.from_status,
+            to_status: ev.to_status,
+            data,
+        }
+    }
+}
+
+/// An uploaded file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FileView {
+    /// Identifier, to reference in payloads.
+    pub id: Uuid,
+    /// Sanitized original name (display only).
+    pub name: String,
+    /// Type decided from the content.
+    #[schema(schema_with = media_type_schema)]
+    pub media_type: MediaType,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_masks_ids_and_drops_secrets() {
+        let mut v = serde_json::json!({
+            "environment": "uat",
+            "credentials": {"app_id": "a", "consumer_key": "k", "consumer_secret": "s"},
+            "testers": [{"citizen_id": "1101700230708"}]
+        });
+        scrub(&mut v);
+        assert!(v["credentials"].get("consumer_secret").is_none());
+        assert_eq!(v["credentials"]["consumer_key"], "k");
+        assert_eq!(v["testers"][0]["citizen_id"], "1-1017-xxxxx-xx-8");
+    }
+}
