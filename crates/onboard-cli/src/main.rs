@@ -3,7 +3,10 @@
 //! Exit codes: 0 success (or valid), 1 invalid input value, 2 unreadable or malformed input
 //! or a usage error.
 
+mod admin;
+mod demo;
 mod offline;
+mod wiring;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
@@ -11,7 +14,11 @@ use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "onboard", version, about = "Track government e-Services through the seven onboarding steps of ทางรัฐ")]
+#[command(
+    name = "onboard",
+    version,
+    about = "Track government e-Services through the seven onboarding steps of ทางรัฐ"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Commands,
@@ -19,6 +26,41 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Commands {
+    /// Serve the JSON API (default: SQLite under ./onboard-data, created on first start).
+    Serve {
+        #[command(flatten)]
+        server: admin::ServerArgs,
+    },
+    /// Seed a demo database (agencies, users of every role, e-Services at every step), print
+    /// the logins and serve it.
+    Demo {
+        #[command(flatten)]
+        server: admin::ServerArgs,
+        /// Seed and print the logins, then exit.
+        #[arg(long)]
+        seed_only: bool,
+        /// Print the logins as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply the database migrations (also done by serve).
+    Migrate {
+        #[command(flatten)]
+        db: wiring::DbArgs,
+        /// Print {"migrated": true} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage agencies.
+    Agency {
+        #[command(subcommand)]
+        command: admin::AgencyCommand,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: admin::UserCommand,
+    },
     /// Validate a step payload (JSON) offline; prints {"valid", "errors", "warnings"}.
     Validate {
         /// The step: 1-7 or its slug (credential, uat-setup, uat-test, platform-request,
@@ -87,6 +129,15 @@ impl Outcome {
         }
     }
 
+    /// Success with nothing more to print.
+    pub fn done() -> Outcome {
+        Outcome {
+            stdout: String::new(),
+            stderr: String::new(),
+            success: true,
+        }
+    }
+
     /// One line of text on stdout.
     pub fn text(line: String, success: bool) -> Outcome {
         Outcome {
@@ -102,19 +153,40 @@ impl Outcome {
 pub enum Failure {
     /// Unreadable or malformed input, or a bad argument.
     Input(String),
+    /// The database refused or failed.
+    Store(onboard_store::StoreError),
+    /// The server could not start or stopped with an error.
+    Server(std::io::Error),
 }
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Input(m) => f.write_str(m),
+            Failure::Store(e) => write!(f, "{e}"),
+            Failure::Server(e) => write!(f, "server: {e}"),
         }
     }
 }
 
 fn run(cli: Cli) -> Result<Outcome, Failure> {
     let now = Utc::now();
+    let runtime = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(Failure::Server)
+    };
     match cli.command {
+        Commands::Serve { server } => runtime()?.block_on(admin::serve(server, None)),
+        Commands::Demo {
+            server,
+            seed_only,
+            json,
+        } => runtime()?.block_on(admin::demo(server, seed_only, json)),
+        Commands::Migrate { db, json } => runtime()?.block_on(admin::migrate(db, json)),
+        Commands::Agency { command } => runtime()?.block_on(admin::agency(command)),
+        Commands::User { command } => runtime()?.block_on(admin::user(command)),
         Commands::Validate {
             step,
             file,
@@ -134,6 +206,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    admin::init_logging();
     match run(cli) {
         Ok(outcome) => {
             // A closed pipe (e.g. `| head`) is not an error worth a panic.

@@ -110,17 +110,27 @@ impl CheckKind {
 }
 
 /// `onboard schedule --submitted-at T --desired D [--closed ...]`.
-pub fn release(submitted_at: &str, desired: &str, closed: Option<&str>) -> Result<Outcome, Failure> {
+pub fn release(
+    submitted_at: &str,
+    desired: &str,
+    closed: Option<&str>,
+) -> Result<Outcome, Failure> {
     let t = DateTime::parse_from_rfc3339(submitted_at)
-        .map_err(|e| Failure::Input(format!("--submitted-at `{submitted_at}` is not RFC 3339: {e}")))?
+        .map_err(|e| {
+            Failure::Input(format!(
+                "--submitted-at `{submitted_at}` is not RFC 3339: {e}"
+            ))
+        })?
         .to_utc();
     let desired = parse_date("--desired", desired)?;
     let closed = match closed {
-        Some(list) => ClosedDates::parse_list(list).map_err(|e| Failure::Input(format!("--closed: {e}")))?,
+        Some(list) => {
+            ClosedDates::parse_list(list).map_err(|e| Failure::Input(format!("--closed: {e}")))?
+        }
         None => ClosedDates::new(),
     };
-    let release = schedule::try_launch_on(t, desired, &closed)
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let release =
+        schedule::try_launch_on(t, desired, &closed).map_err(|e| Failure::Input(e.to_string()))?;
     let doc = serde_json::to_value(&release).map_err(|e| Failure::Input(e.to_string()))?;
     Ok(Outcome::json(doc, true))
 }
@@ -137,7 +147,10 @@ fn parse_step(raw: &str) -> Result<Step, Failure> {
         .or_else(|| raw.parse::<u8>().ok().and_then(Step::from_number))
         .ok_or_else(|| {
             let slugs: Vec<&str> = Step::ALL.iter().map(|s| s.as_str()).collect();
-            Failure::Input(format!("unknown step `{raw}`; use 1-7 or one of {}", slugs.join(", ")))
+            Failure::Input(format!(
+                "unknown step `{raw}`; use 1-7 or one of {}",
+                slugs.join(", ")
+            ))
         })
 }
 
@@ -149,8 +162,10 @@ fn read_input(file: Option<&str>) -> Result<String, Failure> {
             .read_to_string(&mut text)
             .map_err(|e| Failure::Input(format!("cannot read standard input: {e}")))?,
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| Failure::Input(format!("cannot read {path}: {e}")))?;
-            text = String::from_utf8(bytes).map_err(|_| Failure::Input(format!("{path} is not UTF-8 text")))?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| Failure::Input(format!("cannot read {path}: {e}")))?;
+            text = String::from_utf8(bytes)
+                .map_err(|_| Failure::Input(format!("{path} is not UTF-8 text")))?;
             0
         }
     };

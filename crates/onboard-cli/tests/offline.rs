@@ -1,10 +1,14 @@
 //! The offline commands run as a user runs them: the real binary, its stdout, stderr and
 //! exit code.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../onboard-core/tests/fixtures");
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../onboard-core/tests/fixtures"
+);
 
 struct Run {
     code: i32,
@@ -21,7 +25,9 @@ fn onboard(args: &[&str], stdin: Option<&str>) -> Run {
         .spawn()
         .expect("spawn onboard");
     let mut input = child.stdin.take().expect("stdin");
-    input.write_all(stdin.unwrap_or("").as_bytes()).expect("write stdin");
+    input
+        .write_all(stdin.unwrap_or("").as_bytes())
+        .expect("write stdin");
     drop(input);
     let out = child.wait_with_output().expect("wait");
     Run {
@@ -37,7 +43,16 @@ fn fixture(name: &str) -> String {
 
 #[test]
 fn validate_accepts_the_full_step_4_form() {
-    let run = onboard(&["validate", "platform-request", &fixture("step4-valid.json"), "--today", "2026-11-25"], None);
+    let run = onboard(
+        &[
+            "validate",
+            "platform-request",
+            &fixture("step4-valid.json"),
+            "--today",
+            "2026-11-25",
+        ],
+        None,
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(doc["valid"], true);
@@ -46,8 +61,15 @@ fn validate_accepts_the_full_step_4_form() {
 
 #[test]
 fn validate_lists_every_error_in_thai_and_english() {
-    for (step, file) in [("1", "step1-invalid.json"), ("uat-setup", "step2-invalid.json"), ("platform-request", "step4-invalid.json")] {
-        let run = onboard(&["validate", step, &fixture(file), "--today", "2026-11-25"], None);
+    for (step, file) in [
+        ("1", "step1-invalid.json"),
+        ("uat-setup", "step2-invalid.json"),
+        ("platform-request", "step4-invalid.json"),
+    ] {
+        let run = onboard(
+            &["validate", step, &fixture(file), "--today", "2026-11-25"],
+            None,
+        );
         assert_eq!(run.code, 1, "{file}: {}", run.stderr);
         insta::assert_snapshot!(format!("validate_{file}"), run.stdout);
     }
@@ -55,7 +77,10 @@ fn validate_lists_every_error_in_thai_and_english() {
 
 #[test]
 fn validate_reads_standard_input() {
-    let run = onboard(&["validate", "launch", "-", "--today", "2026-11-25"], Some(r#"{"desired_date": "2026-11-24"}"#));
+    let run = onboard(
+        &["validate", "launch", "-", "--today", "2026-11-25"],
+        Some(r#"{"desired_date": "2026-11-24"}"#),
+    );
     assert_eq!(run.code, 1);
     insta::assert_snapshot!(run.stdout);
 }
@@ -64,18 +89,37 @@ fn validate_reads_standard_input() {
 fn malformed_input_exits_2_with_a_clear_message() {
     let cases: [(&[&str], Option<&str>); 6] = [
         (&["validate", "credential"], Some("{not json")),
-        (&["validate", "credential"], Some(r#"{"short_description": 42}"#)),
+        (
+            &["validate", "credential"],
+            Some(r#"{"short_description": 42}"#),
+        ),
         (&["validate", "credential"], Some("[1, 2]")),
         (&["validate", "step-eight"], Some("{}")),
-        (&["validate", "credential", "/nonexistent/payload.json"], None),
-        (&["schedule", "--submitted-at", "yesterday", "--desired", "2026-11-23"], None),
+        (
+            &["validate", "credential", "/nonexistent/payload.json"],
+            None,
+        ),
+        (
+            &[
+                "schedule",
+                "--submitted-at",
+                "yesterday",
+                "--desired",
+                "2026-11-23",
+            ],
+            None,
+        ),
     ];
     let mut messages = Vec::new();
     for (args, stdin) in cases {
         let run = onboard(args, stdin);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "{args:?} printed {}", run.stdout);
-        assert!(run.stderr.starts_with("onboard: "), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with("onboard: "),
+            "{args:?}: {}",
+            run.stderr
+        );
         messages.push(run.stderr);
     }
     insta::assert_snapshot!(messages.join(""));
@@ -92,7 +136,12 @@ fn check_prints_the_normalized_value() {
     ];
     for (kind, value, expected) in cases {
         let run = onboard(&["check", kind, value], None);
-        assert_eq!((run.code, run.stdout.trim()), (0, expected), "{kind} {value}: {}", run.stderr);
+        assert_eq!(
+            (run.code, run.stdout.trim()),
+            (0, expected),
+            "{kind} {value}: {}",
+            run.stderr
+        );
     }
 }
 
@@ -108,7 +157,11 @@ fn check_rejects_the_manuals_sample_values() {
     for (kind, value, code) in cases {
         let run = onboard(&["check", kind, value], None);
         assert_eq!(run.code, 1, "{kind} {value}");
-        assert!(run.stderr.starts_with(code), "{kind} {value}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with(code),
+            "{kind} {value}: {}",
+            run.stderr
+        );
     }
     let run = onboard(&["check", "citizen-id", "1111111111111", "--json"], None);
     assert_eq!(run.code, 1);
@@ -118,13 +171,38 @@ fn check_rejects_the_manuals_sample_values() {
 #[test]
 fn schedule_follows_every_row_of_the_spec_table() {
     let rows = [
-        ("2026-11-23T11:59:59+07:00", "2026-11-23", None, "2026-11-24"),
-        ("2026-11-23T12:00:00+07:00", "2026-11-23", None, "2026-12-01"),
+        (
+            "2026-11-23T11:59:59+07:00",
+            "2026-11-23",
+            None,
+            "2026-11-24",
+        ),
+        (
+            "2026-11-23T12:00:00+07:00",
+            "2026-11-23",
+            None,
+            "2026-12-01",
+        ),
         ("2026-11-23T04:59:59Z", "2026-11-23", None, "2026-11-24"),
         ("2026-11-23T05:00:00Z", "2026-11-23", None, "2026-12-01"),
-        ("2026-11-24T09:00:00+07:00", "2026-11-24", None, "2026-12-01"),
-        ("2026-11-25T10:00:00+07:00", "2026-12-10", None, "2026-12-15"),
-        ("2026-11-25T10:00:00+07:00", "2026-12-10", Some("2026-12-15"), "2026-12-22"),
+        (
+            "2026-11-24T09:00:00+07:00",
+            "2026-11-24",
+            None,
+            "2026-12-01",
+        ),
+        (
+            "2026-11-25T10:00:00+07:00",
+            "2026-12-10",
+            None,
+            "2026-12-15",
+        ),
+        (
+            "2026-11-25T10:00:00+07:00",
+            "2026-12-10",
+            Some("2026-12-15"),
+            "2026-12-22",
+        ),
     ];
     for (at, desired, closed, expected) in rows {
         let mut args = vec!["schedule", "--submitted-at", at, "--desired", desired];
@@ -136,6 +214,18 @@ fn schedule_follows_every_row_of_the_spec_table() {
         let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
         assert_eq!(doc["launch_on"], expected, "{at} {desired} {closed:?}");
     }
-    let run = onboard(&["schedule", "--submitted-at", "2026-11-25T10:00:00+07:00", "--desired", "2026-12-10", "--closed", "2026-12-15", "--json"], None);
+    let run = onboard(
+        &[
+            "schedule",
+            "--submitted-at",
+            "2026-11-25T10:00:00+07:00",
+            "--desired",
+            "2026-12-10",
+            "--closed",
+            "2026-12-15",
+            "--json",
+        ],
+        None,
+    );
     insta::assert_snapshot!(run.stdout);
 }

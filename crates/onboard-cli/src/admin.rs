@@ -1,0 +1,308 @@
+//! The commands that need a database: `serve`, `demo`, `migrate`, `agency`, `user`.
+
+use crate::wiring::{DbArgs, ScheduleArgs};
+use crate::{demo, Failure, Outcome};
+use chrono::Utc;
+use clap::{Args, Subcommand};
+use onboard_core::reference::Role;
+use onboard_core::workflow::AgencyNames;
+use onboard_http::{AppState, HttpConfig};
+use onboard_store::password::OsCredentials;
+use onboard_store::{NewAgency, Store};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// Options of `serve` and `demo`.
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ONBOARD_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Public URL of the portal, used in e-mails.
+    #[arg(
+        long,
+        env = "ONBOARD_PORTAL_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub portal_url: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+}
+
+/// Logs go to stderr; `RUST_LOG` filters them (default `info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+fn state(args: &ServerArgs, store: Arc<dyn Store>) -> AppState {
+    AppState {
+        store,
+        schedule: Arc::new(args.schedule.config()),
+        credentials: Arc::new(OsCredentials),
+        clock: Arc::new(Utc::now),
+        config: HttpConfig {
+            portal_url: args.portal_url.clone(),
+            ..HttpConfig::default()
+        },
+    }
+}
+
+/// `onboard serve`; `store` is given when `demo` already opened it.
+pub async fn serve(args: ServerArgs, store: Option<Arc<dyn Store>>) -> Result<Outcome, Failure> {
+    let store = match store {
+        Some(s) => s,
+        None => args.db.open().await?,
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(Failure::Server)?;
+    let addr = listener.local_addr().map_err(Failure::Server)?;
+    tracing::info!(%addr, "onboard is serving the API at http://{addr}/api/v1 (OpenAPI: /openapi.json)");
+    onboard_http::serve(
+        listener,
+        state(&args, store),
+        onboard_http::shutdown_signal(),
+    )
+    .await
+    .map_err(Failure::Server)?;
+    Ok(Outcome::text("onboard stopped".into(), true))
+}
+
+/// `onboard demo`.
+pub async fn demo(args: ServerArgs, seed_only: bool, as_json: bool) -> Result<Outcome, Failure> {
+    let store = args.db.open().await?;
+    let quiet = as_json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let progress = |what: &str| {
+        if !quiet {
+            eprintln!("  seeding {what}");
+        }
+    };
+    let logins = demo::seed(store.as_ref(), Utc::now(), &progress)
+        .await
+        .map_err(Failure::Store)?;
+    let printed = if as_json {
+        let doc = json!({"logins": logins, "url": format!("http://{}", args.addr)});
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    } else {
+        let mut text = format!("onboard demo: http://{}/api/v1\n\n", args.addr);
+        text.push_str(&format!(
+            "{:<10} {:<16} {:<12} agency\n",
+            "role", "username", "password"
+        ));
+        for l in &logins {
+            let note = if l.first_login_pending {
+                " (first login pending)"
+            } else {
+                ""
+            };
+            text.push_str(&format!(
+                "{:<10} {:<16} {:<12} {}{note}\n",
+                l.role.as_str(),
+                l.username,
+                l.password,
+                l.agency.as_deref().unwrap_or("-")
+            ));
+        }
+        text.push_str("\nLog in: curl -s -X POST -H 'content-type: application/json' \\\n");
+        text.push_str(&format!(
+            "  -d '{{\"username\":\"reviewer\",\"password\":\"{}\"}}' http://{}/api/v1/auth/login\n",
+            demo::DEMO_PASSWORD,
+            args.addr
+        ));
+        text
+    };
+    println!("{printed}");
+    if seed_only {
+        return Ok(Outcome::done());
+    }
+    serve(args, Some(store)).await
+}
+
+/// `onboard migrate`.
+pub async fn migrate(db: DbArgs, as_json: bool) -> Result<Outcome, Failure> {
+    db.open().await?;
+    Ok(if as_json {
+        Outcome::json(json!({"migrated": true}), true)
+    } else {
+        Outcome::text("migrations applied".into(), true)
+    })
+}
+
+/// `onboard agency ...`.
+#[derive(Debug, Subcommand)]
+pub enum AgencyCommand {
+    /// Create an agency; prints it.
+    Create {
+        /// Thai name (ชื่อหน่วยงาน).
+        #[arg(long)]
+        name_th: String,
+        /// English name.
+        #[arg(long)]
+        name_en: String,
+        /// Ministry or parent body, Thai (สังกัด/กระทรวง).
+        #[arg(long)]
+        ministry_th: String,
+        /// Ministry or parent body, English.
+        #[arg(long)]
+        ministry_en: String,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print the agency as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List agencies.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs an agency command.
+pub async fn agency(command: AgencyCommand) -> Result<Outcome, Failure> {
+    match command {
+        AgencyCommand::Create {
+            name_th,
+            name_en,
+            ministry_th,
+            ministry_en,
+            db,
+            json: as_json,
+        } => {
+            let names = AgencyNames::parse(&name_th, &name_en, &ministry_th, &ministry_en)
+                .map_err(|r| Failure::Input(issues_text(&r.errors)))?;
+            let store = db.open().await?;
+            let agency = store
+                .create_agency(NewAgency {
+                    name_th: names.name_th,
+                    name_en: names.name_en,
+                    ministry_th: names.ministry_th,
+                    ministry_en: names.ministry_en,
+                })
+                .await
+                .map_err(Failure::Store)?;
+            Ok(if as_json {
+                Outcome::json(json!(agency), true)
+            } else {
+                Outcome::text(
+                    format!("{}  {} ({})", agency.id, agency.name_th, agency.ministry_th),
+                    true,
+                )
+            })
+        }
+        AgencyCommand::List { db, json: as_json } => {
+            let agencies = db.open().await?.agencies().await.map_err(Failure::Store)?;
+            Ok(if as_json {
+                Outcome::json(json!(agencies), true)
+            } else {
+                let lines: Vec<String> = agencies
+                    .iter()
+                    .map(|a| format!("{}  {} ({})", a.id, a.name_th, a.ministry_th))
+                    .collect();
+                Outcome::text(lines.join("\n"), true)
+            })
+        }
+    }
+}
+
+/// `onboard user ...`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; prints the initial username and password (also e-mailed).
+    Create {
+        /// admin, reviewer or agency.
+        #[arg(long)]
+        role: Role,
+        /// E-mail address.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the portal.
+        #[arg(long)]
+        display_name: String,
+        /// Agency id (agency role only).
+        #[arg(long)]
+        agency: Option<Uuid>,
+        /// Public URL of the portal, for the welcome e-mail.
+        #[arg(
+            long,
+            env = "ONBOARD_PORTAL_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        portal_url: String,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print {"user", "initial_username", "initial_password"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a user command.
+pub async fn user(command: UserCommand) -> Result<Outcome, Failure> {
+    match command {
+        UserCommand::Create {
+            role,
+            email,
+            display_name,
+            agency,
+            portal_url,
+            db,
+            json: as_json,
+        } => {
+            let store = db.open().await?;
+            let request = onboard_http::NewUserRequest {
+                email,
+                display_name,
+                role,
+                agency_id: agency,
+            };
+            let created =
+                onboard_http::create_user(store.as_ref(), request, &portal_url, Utc::now())
+                    .await
+                    .map_err(|e| Failure::Input(e.to_string()))?;
+            Ok(if as_json {
+                Outcome::json(
+                    json!({"user": created.user, "initial_username": created.initial_username, "initial_password": created.initial_password}),
+                    true,
+                )
+            } else {
+                Outcome::text(
+                    format!(
+                        "created {} {}\nusername: {}\npassword: {}",
+                        created.user.role.as_str(),
+                        created.user.id,
+                        created.initial_username,
+                        created.initial_password
+                    ),
+                    true,
+                )
+            })
+        }
+    }
+}
+
+fn issues_text(issues: &[onboard_core::validation::Issue]) -> String {
+    issues
+        .iter()
+        .map(|i| {
+            format!(
+                "{}: {} ({} / {})",
+                i.field, i.code, i.message_th, i.message_en
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
