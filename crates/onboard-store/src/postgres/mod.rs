@@ -4,7 +4,9 @@
 //!
 //! - A command is one transaction: the e-Service row is locked (`SELECT ... FOR UPDATE`), the
 //!   core decides, and the new state, its events, the notifications, the outbox e-mails and
-//!   the dashboard counter changes are written before the commit.
+//!   the dashboard counter changes are written before the commit, by one statement (data-
+//!   modifying CTEs: one round trip instead of one per table). Creating an e-Service is that
+//!   one statement alone.
 //! - The dashboard never scans e-Services: counts come from counters keyed by
 //!   (agency, current step, current status, complete) and (agency, launch date). Commands
 //!   append their changes to insert-only delta tables, so concurrent commands never queue on
