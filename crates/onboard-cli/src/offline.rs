@@ -131,7 +131,7 @@ pub fn release(
     };
     let release =
         schedule::try_launch_on(t, desired, &closed).map_err(|e| Failure::Input(e.to_string()))?;
-    let doc = serde_json::to_value(&release).map_err(|e| Failure::Input(e.to_string()))?;
+    let doc = serde_json::to_value(release).map_err(|e| Failure::Input(e.to_string()))?;
     Ok(Outcome::json(doc, true))
 }
 

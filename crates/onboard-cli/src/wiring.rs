@@ -112,7 +112,7 @@ impl ScheduleArgs {
     pub fn config(&self) -> ScheduleConfig {
         ScheduleConfig {
             closed: self.closed_dates.clone(),
-            launch_deadline: self.launch_deadline.clone(),
+            launch_deadline: self.launch_deadline,
         }
     }
 }

@@ -117,20 +117,33 @@ pub trait Store: Send + Sync {
     async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
     /// Finishes the first login: new username and password hash, flag cleared.
     /// `Duplicate("username")` if another account has the username (case-insensitively).
-    async fn complete_first_login(&self, user: Uuid, username: &str, password_hash: &str) -> Result<User>;
+    async fn complete_first_login(
+        &self,
+        user: Uuid,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<User>;
 
     // --- sessions and throttling ---
 
     /// Stores a session (token hash only).
     async fn create_session(&self, session: Session) -> Result<()>;
     /// The unexpired, unrevoked session with this token hash, and its enabled user.
-    async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<(Session, User)>>;
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(Session, User)>>;
     /// Revokes a session (logout). Revoking twice is fine.
     async fn revoke_session(&self, token_hash: &str) -> Result<()>;
     /// Records a failed login for a (normalized) username.
     async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> Result<()>;
     /// Failed logins for the username at or after `since`, oldest first.
-    async fn login_failures_since(&self, username: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>>;
+    async fn login_failures_since(
+        &self,
+        username: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>>;
     /// Forgets the failures of a username (after a successful login).
     async fn clear_login_failures(&self, username: &str) -> Result<()>;
 
@@ -162,7 +175,12 @@ pub trait Store: Send + Sync {
     /// The event log of one e-Service, oldest first.
     async fn events(&self, id: Uuid) -> Result<Vec<StoredEvent>>;
     /// A page of e-Services matching the query within the scope, newest change first.
-    async fn list(&self, query: &ListQuery, scope: Scope, today: NaiveDate) -> Result<Page<ListItem>>;
+    async fn list(
+        &self,
+        query: &ListQuery,
+        scope: Scope,
+        today: NaiveDate,
+    ) -> Result<Page<ListItem>>;
     /// The dashboard counts of SPEC §7, computed in the database (never by loading every
     /// e-Service).
     async fn dashboard(&self, scope: Scope, today: NaiveDate) -> Result<Counts>;
@@ -179,7 +197,12 @@ pub trait Store: Send + Sync {
     async fn mark_notification_read(&self, user: Uuid, id: Uuid, at: DateTime<Utc>) -> Result<()>;
     /// Claims up to `limit` pending e-mails due at `now` for `lease` (they become
     /// `sending`); two workers never claim the same e-mail while a lease holds.
-    async fn claim_outbox(&self, limit: u32, now: DateTime<Utc>, lease: chrono::Duration) -> Result<Vec<OutboxMessage>>;
+    async fn claim_outbox(
+        &self,
+        limit: u32,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Vec<OutboxMessage>>;
     /// Marks a claimed e-mail delivered.
     async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()>;
     /// Returns a claimed e-mail to `pending`, not to be retried before `retry_at`.

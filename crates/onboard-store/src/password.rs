@@ -24,7 +24,11 @@ pub fn hash_password(password: &str) -> Result<String, crate::StoreError> {
 /// Whether `password` matches the stored PHC hash. A malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -64,7 +68,10 @@ pub fn initial_password() -> String {
     loop {
         let p = random_string(16);
         let has = |f: fn(&char) -> bool| p.chars().any(|c| f(&c));
-        if has(char::is_ascii_uppercase) && has(char::is_ascii_lowercase) && has(char::is_ascii_digit) {
+        if has(char::is_ascii_uppercase)
+            && has(char::is_ascii_lowercase)
+            && has(char::is_ascii_digit)
+        {
             return p;
         }
     }
