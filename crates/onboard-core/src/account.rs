@@ -490,3 +490,152 @@ pub mod throttle {
         }
     }
 }
+
+/// Longest display name of an account, in characters.
+pub const MAX_DISPLAY_NAME: usize = 200;
+
+/// The checked fields of a new account (SPEC §2, §3): an admin gives the e-mail, display
+/// name, role and, for agency users only, the agency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    /// Where the initial credentials are sent.
+    pub email: crate::fields::Email,
+    /// Name shown in the portal.
+    pub display_name: String,
+    /// Role.
+    pub role: crate::reference::Role,
+    /// The agency, present exactly for the agency role.
+    pub agency_id: Option<uuid::Uuid>,
+}
+
+impl NewAccount {
+    /// Checks every field at once (paths `email`, `display_name`, `role`, `agency_id`):
+    /// the role must be `admin`, `reviewer` or `agency`; an agency user needs an agency
+    /// and staff must not have one.
+    ///
+    /// ```
+    /// use onboard_core::account::NewAccount;
+    /// let err = NewAccount::parse("saraban@dga.or.th", "สมศรี", "agency", None).unwrap_err();
+    /// assert_eq!(err.errors[0].field, "agency_id");
+    /// ```
+    pub fn parse(
+        email: &str,
+        display_name: &str,
+        role: &str,
+        agency_id: Option<uuid::Uuid>,
+    ) -> Result<NewAccount, Report> {
+        use crate::reference::Role;
+        let mut report = Report::new();
+        let email = report.check(
+            &Path::root().key("email"),
+            crate::fields::Email::parse(email),
+        );
+        let display_name = report.check(
+            &Path::root().key("display_name"),
+            crate::fields::text(display_name, MAX_DISPLAY_NAME),
+        );
+        let role_path = Path::root().key("role");
+        let role = match role.trim() {
+            "" => {
+                report.add(&role_path, Code::Required);
+                None
+            }
+            raw => raw
+                .parse::<Role>()
+                .map_err(|_| report.add(&role_path, Code::NotAllowed))
+                .ok(),
+        };
+        match (role, agency_id) {
+            (Some(Role::Agency), None) => {
+                report.add(&Path::root().key("agency_id"), Code::Required)
+            }
+            (Some(Role::Reviewer | Role::Admin), Some(_)) => {
+                report.add(&Path::root().key("agency_id"), Code::NotAllowed)
+            }
+            _ => {}
+        }
+        match (email, display_name, role, report.is_valid()) {
+            (Some(email), Some(display_name), Some(role), true) => Ok(NewAccount {
+                email,
+                display_name,
+                role,
+                agency_id,
+            }),
+            _ => Err(report),
+        }
+    }
+}
+
+/// A generated initial username: the e-mail's local part (only `a-z 0-9 _ .`, at most 24
+/// characters, `user` prefixed when shorter than 3) and a 4-digit `suffix` the caller draws
+/// at random, e.g. `somchai.k4821`. Always a valid [`Username`].
+///
+/// ```
+/// use onboard_core::account::{suggest_username, Username};
+/// assert_eq!(suggest_username("Somchai.K@dga.or.th", 4821), "somchai.k4821");
+/// assert!(Username::parse(&suggest_username("ก@x.th", 7)).is_ok());
+/// ```
+pub fn suggest_username(email: &str, suffix: u16) -> String {
+    let local = email.split('@').next().unwrap_or_default();
+    let base: String = local
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .map(|c| c.to_ascii_lowercase())
+        .take(24)
+        .collect();
+    let base = base.trim_matches('.');
+    let name = if base.chars().count() < 3 {
+        format!("user{base}{:04}", suffix % 10_000)
+    } else {
+        format!("{base}{:04}", suffix % 10_000)
+    };
+    match Username::parse(&name) {
+        Ok(u) => u.as_str().to_owned(),
+        Err(_) => format!("user{:04}", suffix % 10_000),
+    }
+}
+
+#[cfg(test)]
+mod new_account_tests {
+    use super::*;
+    use crate::reference::Role;
+
+    #[test]
+    fn every_problem_at_once_and_role_agency_pairing() {
+        let err = NewAccount::parse("nope", " ", "boss", None).unwrap_err();
+        let fields: Vec<_> = err
+            .errors
+            .iter()
+            .map(|i| (i.field.as_str(), i.code))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("email", Code::InvalidFormat),
+                ("display_name", Code::Required),
+                ("role", Code::NotAllowed)
+            ]
+        );
+        let agency = uuid::Uuid::from_u128(1);
+        let err = NewAccount::parse("a@dga.or.th", "A", "reviewer", Some(agency)).unwrap_err();
+        assert_eq!(err.errors[0].code, Code::NotAllowed);
+        let ok = NewAccount::parse("a@rd.go.th", "A", "agency", Some(agency)).unwrap();
+        assert_eq!((ok.role, ok.agency_id), (Role::Agency, Some(agency)));
+    }
+
+    #[test]
+    fn suggested_usernames_are_always_valid() {
+        for email in [
+            "a@b.th",
+            "..@x",
+            "สมชาย@x.th",
+            "very.long.local.part.of.an.address@x.th",
+            "_x_@y",
+        ] {
+            for suffix in [0, 7, 9999, 65535] {
+                let u = suggest_username(email, suffix);
+                assert!(Username::parse(&u).is_ok(), "{email} {suffix} -> {u}");
+            }
+        }
+    }
+}

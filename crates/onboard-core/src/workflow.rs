@@ -472,6 +472,7 @@ pub fn decide(
                 Change::Submitted {
                     submission: valid.payload.to_json(),
                     consented_by,
+                    warnings: valid.warnings,
                 },
             );
             if let Some(desired) = desired {

@@ -594,3 +594,97 @@ fn approving_step_4_updates_the_agency_names() {
             .trim()
     );
 }
+
+#[test]
+fn warnings_never_block_and_stay_with_the_submission() {
+    let parts = EnvParts::new();
+    let env = parts.env();
+    let (state, _) = new_service(&env);
+    let mut form = valid_payload(Step::Credential);
+    form["icon_concept"] = "-".into();
+    let mut cmds = vec![Command::Submit {
+        step: Step::Credential,
+        payload: Some(form),
+    }];
+    cmds.push(Command::Approve {
+        step: Step::Credential,
+        note: None,
+        credentials: None,
+    });
+    let mut state = state;
+    for cmd in cmds {
+        let actor = if cmd.is_review() {
+            reviewer()
+        } else {
+            officer()
+        };
+        state = workflow::execute(&state, &actor, cmd, None, &env)
+            .unwrap()
+            .0;
+    }
+    let mut form = valid_payload(Step::UatSetup);
+    form["testers"][0]["email"] = "tester@gmail.com".into();
+    let submit = Command::Submit {
+        step: Step::UatSetup,
+        payload: Some(form),
+    };
+    let (state, _) = workflow::execute(&state, &officer(), submit, None, &env).unwrap();
+    let step = state.step(Step::UatSetup);
+    assert_eq!(step.status, StepStatus::UnderReview);
+    // Testers' addresses are not agency-issued: no warning for them.
+    assert!(step.warnings.is_empty(), "{:?}", step.warnings);
+
+    let mut form = valid_payload(Step::PlatformRequest);
+    form["requester"]["assignee"]["email"] = "somchai@Gmail.com".into();
+    let mut state = state;
+    for (actor, cmd) in [
+        (
+            reviewer(),
+            Command::Approve {
+                step: Step::UatSetup,
+                note: None,
+                credentials: None,
+            },
+        ),
+        (
+            officer(),
+            Command::AddAttempt {
+                step: Step::UatTest,
+                input: attempt_input(true),
+            },
+        ),
+        (
+            reviewer(),
+            Command::Approve {
+                step: Step::UatTest,
+                note: None,
+                credentials: None,
+            },
+        ),
+        (
+            officer(),
+            Command::Submit {
+                step: Step::PlatformRequest,
+                payload: Some(form),
+            },
+        ),
+    ] {
+        state = workflow::execute(&state, &actor, cmd, None, &env)
+            .unwrap()
+            .0;
+    }
+    let step = state.step(Step::PlatformRequest);
+    assert_eq!(step.status, StepStatus::UnderReview);
+    let codes: Vec<(&str, onboard_core::validation::Code)> = step
+        .warnings
+        .iter()
+        .map(|w| (w.field.as_str(), w.code))
+        .collect();
+    assert_eq!(
+        codes,
+        [(
+            "requester.assignee.email",
+            onboard_core::validation::Code::FreeEmailDomain
+        )]
+    );
+}

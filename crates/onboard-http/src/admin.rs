@@ -8,11 +8,9 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use onboard_core::account::{check_password, Username};
-use onboard_core::fields::{text, Email};
+use onboard_core::account::{check_password, suggest_username, NewAccount};
 use onboard_core::notify::account_created;
 use onboard_core::reference::Role;
-use onboard_core::validation::{Code, Path, Report};
 use onboard_core::workflow::AgencyNames;
 use onboard_store::password::{hash_password, initial_password};
 use onboard_store::{NewAgency, NewUser, Store, StoreError};
@@ -131,81 +129,8 @@ pub struct CreatedUser {
     pub initial_password: String,
 }
 
-/// Longest display name, in characters.
-const MAX_DISPLAY_NAME: usize = 200;
 /// Tries at a free generated username before giving up.
 const USERNAME_TRIES: usize = 8;
-
-/// A username made from the e-mail's local part and four random digits, e.g.
-/// `somchai.k4821`; always valid by [`Username::parse`].
-fn generated_username(email: &str) -> String {
-    let local = email.split('@').next().unwrap_or_default();
-    let mut base: String = local
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
-        .map(|c| c.to_ascii_lowercase())
-        .take(24)
-        .collect();
-    base = base.trim_matches('.').to_owned();
-    if base.chars().count() < 3 {
-        base = format!("user{base}");
-    }
-    let digits: u32 = rand::thread_rng().gen_range(0..10_000);
-    let name = format!("{base}{digits:04}");
-    match Username::parse(&name) {
-        Ok(u) => u.as_str().to_owned(),
-        Err(_) => format!("user{digits:04}"),
-    }
-}
-
-/// Reads the role of a `POST /users` body into `report`.
-fn parse_role(report: &mut Report, raw: &str) -> Option<Role> {
-    let field = Path::root().key("role");
-    match raw.trim() {
-        "" => {
-            report.add(&field, Code::Required);
-            None
-        }
-        raw => raw
-            .parse::<Role>()
-            .map_err(|_| report.add(&field, Code::NotAllowed))
-            .ok(),
-    }
-}
-
-/// Checks the new account's fields (all problems at once); `role` is `None` when the body's
-/// role was already reported.
-fn check_new_user(
-    mut report: Report,
-    email: &str,
-    display_name: &str,
-    role: Option<Role>,
-    agency_id: Option<Uuid>,
-) -> Result<(String, String, Role), Report> {
-    let email = report.check(&Path::root().key("email"), Email::parse(email));
-    let display_name = report.check(
-        &Path::root().key("display_name"),
-        text(display_name, MAX_DISPLAY_NAME),
-    );
-    match (role, agency_id) {
-        (Some(Role::Agency), None) => report.add(&Path::root().key("agency_id"), Code::Required),
-        (Some(Role::Reviewer | Role::Admin), Some(_)) => {
-            report.add(&Path::root().key("agency_id"), Code::NotAllowed);
-        }
-        _ => {}
-    }
-    // Keep the order of the form: email, display name, role, agency.
-    report.errors.sort_by_key(|i| {
-        ["email", "display_name", "role", "agency_id"]
-            .iter()
-            .position(|f| *f == i.field)
-            .unwrap_or(usize::MAX)
-    });
-    match (email, display_name, role, report.is_valid()) {
-        (Some(e), Some(d), Some(r), true) => Ok((e.as_str().to_owned(), d, r)),
-        _ => Err(report),
-    }
-}
 
 /// Creates an account with a generated username and a random password, and queues the
 /// welcome e-mail with them in the same transaction (SPEC §2, manual §1). The one
@@ -219,26 +144,31 @@ pub async fn create_user(
     portal_url: &str,
     now: DateTime<Utc>,
 ) -> Result<CreatedUser, ApiError> {
-    let checked = check_new_user(
-        Report::new(),
+    let account = NewAccount::parse(
         &request.email,
         &request.display_name,
-        Some(request.role),
+        request.role.as_str(),
         request.agency_id,
-    );
-    create_checked(store, checked, request.agency_id, portal_url, now).await
+    )
+    .map_err(ApiError::Validation)?;
+    create_account(store, account, portal_url, now).await
 }
 
-async fn create_checked(
+async fn create_account(
     store: &dyn Store,
-    checked: Result<(String, String, Role), Report>,
-    agency_id: Option<Uuid>,
+    account: NewAccount,
     portal_url: &str,
     now: DateTime<Utc>,
 ) -> Result<CreatedUser, ApiError> {
-    let (email, display_name, role) = checked.map_err(ApiError::Validation)?;
+    let NewAccount {
+        email,
+        display_name,
+        role,
+        agency_id,
+    } = account;
+    let email = email.as_str().to_owned();
     for _ in 0..USERNAME_TRIES {
-        let username = generated_username(&email);
+        let username = suggest_username(&email, rand::thread_rng().gen_range(0..10_000));
         let password = loop {
             let p = initial_password();
             if check_password(&p, &username).is_ok() {
@@ -296,74 +226,14 @@ pub async fn post_user(
     Json(body): Json<NewUserBody>,
 ) -> ApiResult<(StatusCode, Json<CreatedUser>)> {
     caller.require_admin("create user accounts")?;
-    let mut report = Report::new();
-    let role = parse_role(&mut report, &body.role);
-    let checked = check_new_user(
-        report,
-        &body.email,
-        &body.display_name,
-        role,
-        body.agency_id,
-    );
-    let created = create_checked(
+    let account = NewAccount::parse(&body.email, &body.display_name, &body.role, body.agency_id)
+        .map_err(ApiError::Validation)?;
+    let created = create_account(
         state.store.as_ref(),
-        checked,
-        body.agency_id,
+        account,
         &state.config.portal_url,
         state.now(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(created)))
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generated_usernames_are_valid() {
-        for email in [
-            "somchai.k@m-society.go.th",
-            "a@b.c",
-            "..@x.y",
-            "สมชาย@x.th",
-            "very.long.local.part.with.many.characters@x.th",
-            "",
-        ] {
-            let u = generated_username(email);
-            assert!(Username::parse(&u).is_ok(), "{email} -> {u}");
-        }
-        assert!(generated_username("Somchai.K@x.th").starts_with("somchai.k"));
-    }
-
-    #[test]
-    fn new_user_rules() {
-        let ok = check_new_user(
-            Report::new(),
-            "a@dga.or.th",
-            "Admin",
-            Some(Role::Admin),
-            None,
-        );
-        assert!(ok.is_ok());
-        let mut report = Report::new();
-        let role = parse_role(&mut report, "boss");
-        assert_eq!(role, None);
-        let fields: Vec<String> = check_new_user(report, "nope", " ", role, None)
-            .unwrap_err()
-            .errors
-            .into_iter()
-            .map(|i| i.field)
-            .collect();
-        assert_eq!(fields, ["email", "display_name", "role"]);
-        let fields: Vec<String> =
-            check_new_user(Report::new(), "a@b.go.th", "A", Some(Role::Agency), None)
-                .unwrap_err()
-                .errors
-                .into_iter()
-                .map(|i| i.field)
-                .collect();
-        assert_eq!(fields, ["agency_id"]);
-    }
 }

@@ -255,6 +255,9 @@ pub struct StepView {
     pub reviewed_at: Option<DateTime<Utc>>,
     /// The approval note or the reason for changes.
     pub review_note: Option<String>,
+    /// Warnings of the latest submission (never blocking), e.g. `free_email_domain`.
+    #[schema(value_type = Vec<IssueView>)]
+    pub warnings: Vec<onboard_core::validation::Issue>,
     /// Test attempts (steps 3 and 6 only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attempts: Option<Vec<AttemptView>>,
@@ -342,6 +345,7 @@ impl DetailView {
                 submitted_at: s.submitted_at,
                 reviewed_at: s.reviewed_at,
                 review_note: s.review_note.clone(),
+                warnings: s.warnings.clone(),
                 attempts: s.step.is_test().then(|| {
                     s.attempts
                         .iter()

@@ -3,6 +3,7 @@
 
 use super::state::{Credentials, TestAttempt};
 use crate::reference::{Category, Environment, Step, StepStatus};
+use crate::validation::Issue;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -60,6 +61,9 @@ pub enum Change {
         /// For step 4: who gave the three consents, and when.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         consented_by: Option<Uuid>,
+        /// Advice found while validating (never blocking), kept for the reviewer.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<Issue>,
     },
     /// A test attempt was added (steps 3 and 6).
     AttemptAdded {

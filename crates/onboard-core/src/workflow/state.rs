@@ -2,6 +2,7 @@
 
 use super::event::{Change, Event};
 use crate::reference::{Category, Environment, Step, StepStatus};
+use crate::validation::Issue;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -58,6 +59,9 @@ pub struct StepState {
     pub attempts: Vec<TestAttempt>,
     /// The status to return to on withdraw or attempt deletion.
     pub reopen_status: Option<StepStatus>,
+    /// Warnings of the latest submission (e.g. `free_email_domain`); they never block.
+    #[serde(default)]
+    pub warnings: Vec<Issue>,
 }
 
 impl StepState {
@@ -74,6 +78,7 @@ impl StepState {
             review_note: None,
             attempts: Vec::new(),
             reopen_status: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -294,8 +299,13 @@ impl EService {
         match &event.change {
             Change::Created { .. } | Change::ServicesUpdated { .. } => {}
             Change::DraftSaved { draft } => s.draft = Some(draft.clone()),
-            Change::Submitted { submission, .. } => {
+            Change::Submitted {
+                submission,
+                warnings,
+                ..
+            } => {
                 s.submission = Some(submission.clone());
+                s.warnings = warnings.clone();
                 s.submitted_at = Some(event.at);
                 s.submitted_by = Some(event.actor);
                 s.reopen_status = event.from_status;
