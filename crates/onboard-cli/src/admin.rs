@@ -31,6 +31,14 @@ pub struct ServerArgs {
     pub db: DbArgs,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
+    /// SMTP server that delivers the outbox e-mails: `smtp://host:25`,
+    /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://user:pass@host:465`. Without
+    /// it e-mails stay in the outbox (`onboard outbox`).
+    #[arg(long, env = "ONBOARD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of the e-mails, `addr@host` or `Name <addr@host>`; required with --smtp-url.
+    #[arg(long, env = "ONBOARD_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 /// Logs go to stderr; `RUST_LOG` filters them (default `info`).
@@ -63,33 +71,58 @@ pub async fn serve(args: ServerArgs, store: Option<Arc<dyn Store>>) -> Result<Ou
         Some(s) => s,
         None => args.db.open().await?,
     };
+    let mailer = smtp_mailer(&args)?;
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(Failure::Server)?;
     let addr = listener.local_addr().map_err(Failure::Server)?;
     tracing::info!(%addr, "onboard is serving the API at http://{addr}/api/v1 (OpenAPI: /openapi.json)");
-    onboard_http::serve(
+    let mail = mailer.map(|m| {
+        let config = onboard_mail::WorkerConfig::default();
+        onboard_mail::Worker::new(store.clone(), Arc::new(m), config).spawn()
+    });
+    let served = onboard_http::serve(
         listener,
         state(&args, store),
         onboard_http::shutdown_signal(),
     )
-    .await
-    .map_err(Failure::Server)?;
+    .await;
+    if let Some(worker) = mail {
+        worker.stop().await;
+    }
+    served.map_err(Failure::Server)?;
     Ok(Outcome::text("onboard stopped".into(), true))
+}
+
+/// The mailer of the delivery worker that runs beside the server when `--smtp-url` is given.
+fn smtp_mailer(args: &ServerArgs) -> Result<Option<onboard_mail::SmtpMailer>, Failure> {
+    let Some(url) = args.smtp_url.as_deref().filter(|u| !u.is_empty()) else {
+        tracing::info!("no --smtp-url: e-mails stay in the outbox (`onboard outbox`)");
+        return Ok(None);
+    };
+    let from = args
+        .mail_from
+        .as_deref()
+        .filter(|f| !f.is_empty())
+        .ok_or_else(|| Failure::Input("--smtp-url needs --mail-from (ONBOARD_MAIL_FROM)".into()))?;
+    let mailer =
+        onboard_mail::SmtpMailer::from_url(url, from).map_err(|e| Failure::Input(e.to_string()))?;
+    tracing::info!(from = %mailer.from_address(), "delivering e-mails through SMTP");
+    Ok(Some(mailer))
 }
 
 /// `onboard demo`.
 pub async fn demo(args: ServerArgs, seed_only: bool, as_json: bool) -> Result<Outcome, Failure> {
     let store = args.db.open().await?;
-    let quiet = as_json || !std::io::IsTerminal::is_terminal(&std::io::stderr());
+    // A bar on a terminal (stderr), nothing otherwise.
+    let bar = crate::progress::bar(demo::SEED_STEPS, "seeding");
     let progress = |what: &str| {
-        if !quiet {
-            eprintln!("  seeding {what}");
-        }
+        bar.set_message(what.to_owned());
+        bar.inc(1);
     };
-    let logins = demo::seed(store.as_ref(), Utc::now(), &progress)
-        .await
-        .map_err(Failure::Store)?;
+    let seeded = demo::seed(store.as_ref(), Utc::now(), &progress).await;
+    bar.finish_and_clear();
+    let logins = seeded.map_err(Failure::Store)?;
     let printed = if as_json {
         let doc = json!({"logins": logins, "url": format!("http://{}", args.addr)});
         serde_json::to_string_pretty(&doc).unwrap_or_default()

@@ -177,8 +177,10 @@ fn sample(step: Step) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
-/// The files an agency's demo forms refer to.
+/// What an agency's demo forms refer to: its own names and its uploaded files.
 struct Files {
+    /// The agency's row of [`AGENCIES`], whose names go into the step-4 form.
+    agency: (&'static str, &'static str, &'static str, &'static str, &'static str),
     icon: Uuid,
     screenshot: Uuid,
     letter: Uuid,
@@ -187,6 +189,7 @@ struct Files {
 
 async fn upload(
     store: &dyn Store,
+    agency: (&'static str, &'static str, &'static str, &'static str, &'static str),
     officer: &Actor,
     at: DateTime<Utc>,
 ) -> Result<Files, StoreError> {
@@ -220,6 +223,7 @@ async fn upload(
         ids.push(meta.id);
     }
     Ok(Files {
+        agency,
         icon: ids[0],
         screenshot: ids[1],
         letter: ids[2],
@@ -238,6 +242,15 @@ fn form(step: Step, files: &Files, today: NaiveDate) -> Value {
         }
         Step::PlatformRequest => {
             v["requester"]["assignment_letter_file_id"] = json!(files.letter);
+            // Approving step 4 makes these names official: keep each agency's own.
+            let (slug, name_th, name_en, ministry_th, ministry_en) = files.agency;
+            let agency = &mut v["requester"]["agency"];
+            agency["name_th"] = json!(name_th);
+            agency["name_en"] = json!(name_en);
+            agency["abbr_th"] = json!(slug.to_uppercase());
+            agency["abbr_en"] = json!(slug.to_uppercase());
+            agency["parent_th"] = json!(ministry_th);
+            agency["parent_en"] = json!(ministry_en);
             v["service"]["intended_launch_date"] = json!(date(60));
         }
         Step::PreprodSetup => {
@@ -266,6 +279,10 @@ fn submit(step: Step, files: &Files, today: NaiveDate) -> Command {
         }
     }
 }
+
+/// How many times [`seed`] calls its `progress` callback on an empty store (agencies, users,
+/// then one per e-Service), for a progress bar.
+pub const SEED_STEPS: u64 = 2 + SERVICES.len() as u64;
 
 /// Seeds the demo data into an empty store and returns the logins. A store that already
 /// has agencies is left as it is (the logins are the same every time).
@@ -362,8 +379,8 @@ pub async fn seed(
         credentials: Arc::new(OsCredentials),
     };
     let mut files = Vec::new();
-    for (i, _) in AGENCIES.iter().enumerate() {
-        files.push(upload(store, &officer_of(i), now).await?);
+    for (i, agency) in AGENCIES.iter().enumerate() {
+        files.push(upload(store, *agency, &officer_of(i), now).await?);
     }
 
     for (agency, name, services, stop) in SERVICES {

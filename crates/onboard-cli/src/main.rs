@@ -1,11 +1,18 @@
 //! `onboard`: the command-line tool of onboard (SPEC §11).
 //!
-//! Exit codes: 0 success (or valid), 1 invalid input value, 2 unreadable or malformed input
-//! or a usage error.
+//! Exit codes: 0 success (or valid), 1 invalid input value, not found or a command the
+//! workflow rejects, 2 unreadable or malformed input (or database) or a usage error.
 
 mod admin;
+mod backup;
 mod demo;
+mod eservice;
 mod offline;
+mod operator;
+mod outbox;
+mod progress;
+mod report;
+mod review;
 mod wiring;
 
 use chrono::Utc;
@@ -61,6 +68,23 @@ enum Commands {
         #[command(subcommand)]
         command: admin::UserCommand,
     },
+    /// List e-Services or show one with its seven steps (staff view).
+    Eservice {
+        #[command(subcommand)]
+        command: eservice::EserviceCommand,
+    },
+    /// Approve a submitted step or send it back, as a named reviewer or admin account.
+    Review {
+        #[command(subcommand)]
+        command: review::ReviewCommand,
+    },
+    /// List the e-mails of the outbox (pending, being sent, sent), newest first.
+    Outbox(outbox::OutboxArgs),
+    /// One row per e-Service (agency, ministry, step, status, days in step, launch date) as
+    /// CSV for Excel or JSON.
+    Report(report::ReportArgs),
+    /// Write a consistent copy of the live SQLite database (PostgreSQL: use pg_dump).
+    Backup(backup::BackupArgs),
     /// Validate a step payload (JSON) offline; prints {"valid", "errors", "warnings"}.
     Validate {
         /// The step: 1-7 or its slug (credential, uat-setup, uat-test, platform-request,
@@ -187,6 +211,11 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Commands::Migrate { db, json } => runtime()?.block_on(admin::migrate(db, json)),
         Commands::Agency { command } => runtime()?.block_on(admin::agency(command)),
         Commands::User { command } => runtime()?.block_on(admin::user(command)),
+        Commands::Eservice { command } => runtime()?.block_on(eservice::run(command)),
+        Commands::Review { command } => runtime()?.block_on(review::run(command)),
+        Commands::Outbox(args) => runtime()?.block_on(outbox::run(args)),
+        Commands::Report(args) => runtime()?.block_on(report::run(args)),
+        Commands::Backup(args) => runtime()?.block_on(backup::run(args)),
         Commands::Validate {
             step,
             file,
