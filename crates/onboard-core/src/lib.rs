@@ -7,11 +7,11 @@
 //!
 //! | module | what it holds |
 //! | --- | --- |
-//! | [`reference`] | steps, statuses, categories, roles with Thai and English labels |
+//! | [`reference`](mod@reference) | steps, statuses, categories, roles with Thai and English labels |
 //! | [`validation`] | the answer of a validation: field paths, codes, Thai/English messages |
 //! | [`fields`] | parsed field types (`CitizenId`, `MobileNumber`, `HttpsUrl`, ...) |
 //! | [`account`] | username and password rules of the first login |
-//! | [`file`] | media types decided from content, upload purposes and limits |
+//! | [`file`](mod@file) | media types decided from content, upload purposes and limits |
 //! | [`payload`] | the forms of the seven steps and their validation |
 //! | [`schedule`] | the Tuesday release train, launch deadlines, Thai dates |
 //! | [`workflow`] | the state machine: commands, events, `apply`, `fold` |

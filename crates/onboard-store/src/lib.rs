@@ -7,6 +7,20 @@
 //! A command is one transaction (SPEC §12): [`Store::execute`] reads the e-Service, lets
 //! `onboard_core::workflow` decide, and writes the new state, its events, the notifications
 //! and the outbox e-mails together, or nothing.
+//!
+//! ```
+//! use onboard_store::{sqlite::{SqliteOptions, SqliteStore}, NewAgency, Store};
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! let dir = tempfile::tempdir().unwrap();
+//! let store = SqliteStore::open(&dir.path().join("onboard.db"), SqliteOptions::default()).unwrap();
+//! store.migrate().await.unwrap();
+//! let agency = store.create_agency(NewAgency {
+//!     name_th: "กรมสรรพากร".into(), name_en: "The Revenue Department".into(),
+//!     ministry_th: "กระทรวงการคลัง".into(), ministry_en: "Ministry of Finance".into(),
+//! }).await.unwrap();
+//! assert_eq!(store.agencies().await.unwrap(), vec![agency]);
+//! # });
+//! ```
 
 pub mod model;
 pub mod password;

@@ -41,6 +41,13 @@ pub fn new_token() -> String {
 }
 
 /// SHA-256 of a token, hex: what the sessions table stores.
+///
+/// ```
+/// use onboard_store::password::{new_token, token_hash};
+/// let token = new_token();
+/// assert_eq!(token_hash(&token).len(), 64);
+/// assert_ne!(token_hash(&token), token_hash(&new_token()));
+/// ```
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
