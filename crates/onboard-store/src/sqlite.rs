@@ -1,7 +1,9 @@
 //! SQLite backend (rusqlite, bundled SQLite): the embedded default.
 //!
-//! One writer connection behind a mutex runs every write as a `BEGIN IMMEDIATE` transaction
-//! on a blocking thread; a small pool of reader connections serves queries concurrently
+//! One writer connection behind a mutex runs writes as `BEGIN IMMEDIATE` transactions on a
+//! blocking thread, with group commit: writes that queue up while a commit is being made
+//! durable run together in the next transaction, each inside its own savepoint, and each is
+//! acknowledged only after that transaction commits (one fsync for the batch); a small pool of reader connections serves queries concurrently
 //! (WAL lets readers run beside the writer). `BEGIN IMMEDIATE` also serializes writers of
 //! other processes sharing the file, so a command's read and write happen under one lock.
 //!
@@ -82,8 +84,18 @@ struct Inner {
     path: PathBuf,
     options: SqliteOptions,
     writer: Mutex<Connection>,
+    /// Writes waiting for the writer connection (group commit).
+    pending: Mutex<Vec<WriteJob>>,
     readers: Mutex<Vec<Connection>>,
 }
+
+/// Runs once the batch's transaction has ended: `None` if it committed, else why not.
+type Completion = Box<dyn FnOnce(Option<&str>) + Send>;
+/// One queued write: runs inside the batch transaction and returns how to report it.
+type WriteJob = Box<dyn FnOnce(&Transaction<'_>) -> Completion + Send>;
+
+/// Most writes committed together; bounds the latency a batch adds to its first write.
+const MAX_BATCH: usize = 64;
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -122,6 +134,7 @@ impl SqliteStore {
                 path: path.to_owned(),
                 options,
                 writer: Mutex::new(writer),
+                pending: Mutex::new(Vec::new()),
                 readers: Mutex::new(Vec::new()),
             }),
         })
@@ -140,22 +153,49 @@ impl SqliteStore {
         &self.inner.path
     }
 
-    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the writer connection, committing when
-    /// it returns `Ok` and rolling back otherwise.
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction on the writer connection, inside its own
+    /// savepoint: `Ok` is answered only after the transaction committed; `Err` rolls back
+    /// `f`'s writes and nothing else. Writes queued meanwhile share the transaction (group
+    /// commit), so concurrent writers share one fsync instead of waiting for one each.
     async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
+        let (done, answer) = tokio::sync::oneshot::channel::<Result<T>>();
+        let job: WriteJob = Box::new(move |tx: &Transaction<'_>| {
+            let result = in_savepoint(tx, f);
+            Box::new(move |commit_error: Option<&str>| {
+                let out = match (result, commit_error) {
+                    (Ok(_), Some(e)) => Err(StoreError::Backend(format!("commit failed: {e}"))),
+                    (result, _) => result,
+                };
+                // The caller may have gone away (cancelled request); the write stands.
+                let _ = done.send(out);
+            }) as Completion
+        });
+        lock(&self.inner.pending).push(job);
         let inner = Arc::clone(&self.inner);
+        // Whoever holds the writer runs everything queued so far, this job included unless
+        // an earlier holder already did.
         blocking(move || {
             let mut conn = lock(&inner.writer);
-            let tx = Transaction::new(&mut conn, TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
+            loop {
+                let batch: Vec<WriteJob> = {
+                    let mut pending = lock(&inner.pending);
+                    let n = pending.len().min(MAX_BATCH);
+                    pending.drain(..n).collect()
+                };
+                if batch.is_empty() {
+                    return Ok(());
+                }
+                run_batch(&mut conn, batch);
+            }
         })
-        .await
+        .await?;
+        answer
+            .await
+            .map_err(|_| StoreError::Backend("the write was dropped before it ran".into()))?
     }
 
     /// Runs `f` in a read transaction (one consistent snapshot) on a reader connection.
@@ -194,6 +234,41 @@ impl Inner {
         if idle.len() < IDLE_READERS {
             idle.push(conn);
         }
+    }
+}
+
+/// Runs `f` inside a savepoint of `tx`, undoing exactly its writes when it fails.
+fn in_savepoint<T>(
+    tx: &Transaction<'_>,
+    f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    tx.execute_batch("SAVEPOINT write_job")?;
+    match f(tx) {
+        Ok(v) => {
+            tx.execute_batch("RELEASE write_job")?;
+            Ok(v)
+        }
+        Err(e) => {
+            tx.execute_batch("ROLLBACK TO write_job; RELEASE write_job")?;
+            Err(e)
+        }
+    }
+}
+
+/// One transaction for a batch of writes; each learns the outcome after the commit.
+fn run_batch(conn: &mut Connection, batch: Vec<WriteJob>) {
+    let tx = match Transaction::new(conn, TransactionBehavior::Immediate) {
+        Ok(tx) => tx,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot begin a write transaction");
+            // Dropping the jobs answers their callers with an error; nothing was written.
+            return;
+        }
+    };
+    let completions: Vec<Completion> = batch.into_iter().map(|job| job(&tx)).collect();
+    let outcome = tx.commit().err().map(|e| e.to_string());
+    for complete in completions {
+        complete(outcome.as_deref());
     }
 }
 

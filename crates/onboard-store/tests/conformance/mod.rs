@@ -58,6 +58,7 @@ macro_rules! conformance_suite {
             rejected_command_writes_nothing,
             version_race_with_if_match,
             concurrent_commands_without_if_match_serialize,
+            concurrent_rejections_do_not_touch_accepted_commands,
             events_fold_to_stored_state,
             dashboard_matches_core,
             list_filters_search_and_paging,
@@ -2546,4 +2547,52 @@ pub async fn backup_or_unsupported(store: Arc<dyn Store>) {
             .version,
         21
     );
+}
+
+/// Accepted and rejected commands racing on many e-Services: every accepted one lands whole,
+/// every rejected one writes nothing, whichever transaction (or batch) they shared.
+pub async fn concurrent_rejections_do_not_touch_accepted_commands(store: Arc<dyn Store>) {
+    let world = Arc::new(World::new(store).await);
+    let mut ids = Vec::new();
+    for i in 0..8 {
+        ids.push(world.eservice(&format!("ระบบที่ {i}")).await.id);
+    }
+    let mut tasks = Vec::new();
+    for (i, id) in ids.iter().copied().enumerate() {
+        for good in [true, false] {
+            let world = Arc::clone(&world);
+            tasks.push(tokio::spawn(async move {
+                let command = if good {
+                    Command::SaveDraft {
+                        step: Step::Credential,
+                        payload: serde_json::json!({"short_description": format!("ร่าง {i}")}),
+                    }
+                } else {
+                    // Step 1 is in progress: nothing to withdraw.
+                    Command::Withdraw {
+                        step: Step::Credential,
+                    }
+                };
+                let result = world
+                    .store
+                    .execute(id, &world.officer.actor(), command, None, &ctx())
+                    .await;
+                (good, result.map(|s| s.version).map_err(|e| code(&e)))
+            }));
+        }
+    }
+    for task in tasks {
+        let (good, result) = task.await.unwrap();
+        if good {
+            assert_eq!(result, Ok(2));
+        } else {
+            assert_eq!(result, Err("invalid_transition"));
+        }
+    }
+    for id in ids {
+        let tally = world.tally(id).await;
+        assert_eq!((tally.version, tally.events), (2, 2), "{id}");
+        let stored = world.store.eservice(id, Scope::All).await.unwrap().unwrap();
+        assert!(stored.step(Step::Credential).draft.is_some());
+    }
 }
