@@ -19,7 +19,8 @@ impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     }
 }
 
-/// A JSON body that may be empty (absent): `None` for an empty or blank body.
+/// A JSON body that may be absent: `None` for an empty or blank body, and for the JSON
+/// `null` (which the OpenAPI document offers as the explicit form of "no body").
 #[derive(Debug, Clone)]
 pub struct OptionalJson<T>(pub Option<T>);
 
@@ -80,7 +81,7 @@ where
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(None));
         }
-        parse_json(&bytes).map(|v| OptionalJson(Some(v)))
+        parse_json::<Option<T>>(&bytes).map(OptionalJson)
     }
 }
 
@@ -193,5 +194,24 @@ mod tests {
         assert!(e.to_string().contains("services[0]"), "{e}");
         assert!(parse_json::<Body>(br#"{"services": []} x"#).is_err());
         assert!(parse_json::<serde_json::Value>(b"{").is_err());
+    }
+
+    #[tokio::test]
+    async fn optional_json_reads_null_as_no_body() {
+        use axum::extract::FromRequest;
+        #[derive(serde::Deserialize, Debug, Default)]
+        #[allow(dead_code)]
+        struct Body {
+            note: Option<String>,
+        }
+        for (raw, absent) in [("", true), (" \n", true), ("null", true), ("{}", false)] {
+            let request = axum::http::Request::builder()
+                .body(axum::body::Body::from(raw))
+                .unwrap();
+            let OptionalJson(body) = OptionalJson::<Body>::from_request(request, &())
+                .await
+                .unwrap();
+            assert_eq!(body.is_none(), absent, "{raw:?}");
+        }
     }
 }

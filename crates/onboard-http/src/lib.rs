@@ -161,16 +161,84 @@ pub fn router(state: AppState) -> Router {
     ops::layered(routes::build(), state)
 }
 
-/// Serves the API on `listener` until `shutdown` completes; requests in flight are
-/// finished first (graceful shutdown).
+/// Serves the API (HTTP/1.1) on `listener` until `shutdown` completes; requests in flight
+/// are finished first (graceful shutdown).
+///
+/// A client must send a request's headers within [`HttpConfig::request_timeout`] or the
+/// connection is closed (a slow-headers client cannot hold a connection open); the whole
+/// request, body included, is answered 408 after the same time (see [`router`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
+    let header_timeout = state.config.request_timeout;
+    let app = router(state);
+    // Dropping `stop` tells the connections to finish; `done` completes when all have.
+    let (stop, stopping) = tokio::sync::watch::channel(());
+    let (done, finished) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    accept_failed(&e).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut stopping = stopping.clone();
+        let finished = finished.clone();
+        tokio::spawn(async move {
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            let mut connection =
+                std::pin::pin!(builder.serve_connection(TokioIo::new(stream), service));
+            let mut asked = false;
+            loop {
+                tokio::select! {
+                    result = connection.as_mut() => {
+                        if let Err(e) = result {
+                            tracing::debug!(error = %e, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    _ = stopping.changed(), if !asked => {
+                        asked = true;
+                        connection.as_mut().graceful_shutdown();
+                    }
+                }
+            }
+            drop(finished);
+        });
+    }
+    drop(listener);
+    drop(stop);
+    drop(finished);
+    done.closed().await;
+    Ok(())
+}
+
+/// After a failed `accept`: connection-level errors are the client's; others (too many
+/// open files, ...) are logged and retried after a pause so the loop does not spin.
+async fn accept_failed(e: &std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(error = %e, "accept failed");
+    tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
 /// Completes on SIGTERM or Ctrl-C (SIGINT), for [`serve`]'s graceful shutdown.

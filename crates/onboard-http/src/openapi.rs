@@ -5,9 +5,16 @@ use crate::views;
 use crate::{admin, auth, eservices, files, ops, portal, steps};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use onboard_core::file::{FilePurpose, MediaType};
+use onboard_core::reference::{Step, StepStatus};
+use onboard_core::workflow::Lifecycle;
 use std::sync::OnceLock;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
+use utoipa::openapi::schema::{
+    AnyOfBuilder, ArrayItems, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
@@ -32,7 +39,7 @@ use utoipa::{Modify, OpenApi};
         ops::healthz, serve_document,
     ),
     components(schemas(Problem, views::IssueView)),
-    modifiers(&Security, &CommonErrors),
+    modifiers(&Security, &CommonErrors, &PreciseParameters),
     tags(
         (name = "auth", description = "Login, first login (manual §1), logout"),
         (name = "admin", description = "Agencies and user accounts"),
@@ -127,6 +134,158 @@ impl Modify for CommonErrors {
     }
 }
 
+/// Narrows the parameters that the handlers read as text (to answer a wrong value with a
+/// clear 400) to the values the server accepts: step slugs, statuses, lifecycles and file
+/// purposes as enums (from core, so they cannot drift), UUIDs, page numbers, dates and the
+/// `If-Match` forms. A client, or a fuzzer, that follows the document then only sends
+/// requests the server can accept.
+struct PreciseParameters;
+
+fn one_of(values: impl IntoIterator<Item = &'static str>) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+}
+
+fn formatted(format: KnownFormat) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .format(Some(SchemaFormat::KnownFormat(format)))
+}
+
+fn integer(min: u64, max: u64) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(min))
+        .maximum(Some(max))
+}
+
+/// The hyphenated form of a UUID (JSON Schema formats are annotations only, so fuzzers and
+/// validators may ignore `format: uuid`).
+const UUID_PATTERN: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+/// `schema`, or the empty string: the handlers read an empty query value as an absent one.
+fn or_empty(schema: ObjectBuilder) -> Schema {
+    AnyOfBuilder::new()
+        .item(schema)
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([""])),
+        )
+        .into()
+}
+
+fn precise(p: &mut Parameter) {
+    let query = matches!(p.parameter_in, ParameterIn::Query);
+    let schema = match (&p.parameter_in, p.name.as_str()) {
+        (ParameterIn::Path | ParameterIn::Query, "step") => {
+            one_of(Step::ALL.iter().map(|s| s.as_str()))
+        }
+        (ParameterIn::Query, "status") => one_of(StepStatus::ALL.iter().map(|s| s.as_str())),
+        (ParameterIn::Query, "lifecycle") => one_of(Lifecycle::ALL.map(Lifecycle::as_str)),
+        (ParameterIn::Query, "agency_id") => {
+            formatted(KnownFormat::Uuid).pattern(Some(UUID_PATTERN))
+        }
+        (ParameterIn::Query, "page") => integer(1, u64::from(u32::MAX)),
+        (ParameterIn::Query, "per_page") => integer(1, u64::from(onboard_store::MAX_PER_PAGE)),
+        (ParameterIn::Query, "purpose") => {
+            p.required = Required::True;
+            p.schema = Some(RefOr::T(
+                one_of(FilePurpose::ALL.map(FilePurpose::as_str)).into(),
+            ));
+            return;
+        }
+        (ParameterIn::Query, "submitted_at") => formatted(KnownFormat::DateTime),
+        (ParameterIn::Query, "desired") => formatted(KnownFormat::Date),
+        (ParameterIn::Header, "If-Match") => ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r#"^(\*|(W/)?"[0-9]{1,19}"|[0-9]{1,19})$"#)),
+        _ => return,
+    };
+    p.schema = Some(RefOr::T(if query {
+        or_empty(schema)
+    } else {
+        schema.into()
+    }));
+}
+
+/// Adds [`UUID_PATTERN`] to every `format: uuid` string inside `schema`.
+fn pattern_uuids(schema: &mut RefOr<Schema>) {
+    let RefOr::T(schema) = schema else {
+        return;
+    };
+    match schema {
+        Schema::Object(o) => {
+            if matches!(
+                &o.format,
+                Some(SchemaFormat::KnownFormat(KnownFormat::Uuid))
+            ) {
+                o.pattern.get_or_insert_with(|| UUID_PATTERN.to_owned());
+            }
+            o.properties.values_mut().for_each(pattern_uuids);
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                pattern_uuids(items);
+            }
+        }
+        Schema::OneOf(c) => c.items.iter_mut().for_each(pattern_uuids),
+        Schema::AllOf(c) => c.items.iter_mut().for_each(pattern_uuids),
+        Schema::AnyOf(c) => c.items.iter_mut().for_each(pattern_uuids),
+        _ => {}
+    }
+}
+
+impl Modify for PreciseParameters {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for p in op.parameters.iter_mut().flatten() {
+                    precise(p);
+                    if let Some(schema) = p.schema.as_mut() {
+                        pattern_uuids(schema);
+                    }
+                }
+            }
+            // A download answers with the stored media type.
+            if path == "/api/v1/files/{id}" {
+                let ok = item
+                    .get
+                    .as_mut()
+                    .and_then(|op| op.responses.responses.get_mut("200"));
+                if let Some(RefOr::T(ok)) = ok {
+                    ok.content = MediaType::ALL
+                        .iter()
+                        .map(|m| {
+                            let bytes = ObjectBuilder::new()
+                                .schema_type(Type::String)
+                                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)));
+                            (
+                                m.mime().to_owned(),
+                                ContentBuilder::new().schema(Some(bytes)).build(),
+                            )
+                        })
+                        .collect();
+                }
+            }
+        }
+        if let Some(components) = openapi.components.as_mut() {
+            components.schemas.values_mut().for_each(pattern_uuids);
+        }
+    }
+}
+
 /// The OpenAPI 3.1 document of the whole API.
 pub fn document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
@@ -157,6 +316,49 @@ pub async fn serve_document() -> Response {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_say_exactly_what_the_server_accepts() {
+        let doc = serde_json::to_value(document()).unwrap();
+        let param = |path: &str, method: &str, name: &str| {
+            doc["paths"][path][method]["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == name)
+                .unwrap_or_else(|| panic!("{method} {path} {name}"))
+                .clone()
+        };
+        let step = param("/api/v1/eservices/{id}/steps/{step}/submit", "post", "step");
+        assert_eq!(step["schema"]["enum"].as_array().unwrap().len(), 7);
+        let if_match = param(
+            "/api/v1/eservices/{id}/steps/{step}/submit",
+            "post",
+            "If-Match",
+        );
+        assert_eq!(if_match["schema"]["type"], "string");
+        assert!(if_match["schema"]["pattern"].is_string());
+        let id = param("/api/v1/eservices/{id}", "get", "id");
+        assert_eq!(id["schema"]["pattern"], UUID_PATTERN);
+        // Optional query values may be empty (read as absent).
+        let per_page = param("/api/v1/eservices", "get", "per_page");
+        assert_eq!(per_page["schema"]["anyOf"][0]["maximum"], 100);
+        assert_eq!(
+            per_page["schema"]["anyOf"][1]["enum"],
+            serde_json::json!([""])
+        );
+        let purpose = param("/api/v1/files", "post", "purpose");
+        assert_eq!(purpose["required"], true);
+        assert_eq!(purpose["schema"]["enum"].as_array().unwrap().len(), 4);
+        // Downloads answer with the stored media type.
+        let content = &doc["paths"]["/api/v1/files/{id}"]["get"]["responses"]["200"]["content"];
+        for m in MediaType::ALL {
+            assert!(content[m.mime()].is_object(), "{}", m.mime());
+        }
+        // UUIDs in request bodies carry the pattern too.
+        let create = &doc["components"]["schemas"]["CreateRequest"]["properties"]["agency_id"];
+        assert_eq!(create["pattern"], UUID_PATTERN);
+    }
 
     #[test]
     fn every_route_is_documented() {

@@ -118,6 +118,12 @@ async fn full_lifecycle_with_uploaded_files() {
     let log: Vec<Event> = events.iter().map(|e| e.event.clone()).collect();
     assert_eq!(EService::from_events(&log).unwrap(), s);
     assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
+    // The database itself refuses to rewrite history.
+    for sql in ["UPDATE events SET kind = 'x'", "DELETE FROM events"] {
+        let refused = sqlx::query(sql).execute(store.pool()).await;
+        assert!(refused.is_err(), "{sql} was allowed");
+    }
+    assert_eq!(store.events(s.id).await.unwrap().len(), events.len());
 
     let counts = store.dashboard(Scope::All, today()).await.unwrap();
     assert_eq!(counts, Counts::of([Summary::of(&s)], today()));

@@ -382,6 +382,13 @@ pub(super) fn list(
     scope: Scope,
     today: NaiveDate,
 ) -> Result<Page<ListItem>> {
+    // FTS5 cannot parse a phrase holding NUL, and LIKE would stop at it (matching too much):
+    // refused as the client's fault, as PostgreSQL refuses it.
+    if query.q.as_deref().is_some_and(|q| q.contains('\0')) {
+        return Err(StoreError::Command(workflow::CommandError::Malformed(
+            "text may not contain NUL characters".to_owned(),
+        )));
+    }
     let (page, per_page) = query.paging();
     let offset = i64::from(page - 1) * i64::from(per_page);
     let empty = |total: i64| Page {
