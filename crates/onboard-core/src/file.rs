@@ -370,19 +370,37 @@ pub fn sanitize_name(raw: &str) -> String {
         .filter(|&c| !c.is_control() && !is_bidi_control(c))
         .collect();
     let name = cleaned.trim();
-    if name.chars().all(|c| c == '.') {
+    let cut = if name.len() <= MAX_NAME_BYTES {
+        name.to_owned()
+    } else {
+        // Keep `.pdf` visible when a long name is cut.
+        match name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() && (1..=16).contains(&ext.len()) => {
+                let stem = truncate_bytes(stem, MAX_NAME_BYTES - ext.len() - 1);
+                format!("{}.{ext}", stem.trim_end())
+            }
+            _ => truncate_bytes(name, MAX_NAME_BYTES).trim_end().to_owned(),
+        }
+    };
+    // Checked on the final name: cutting may leave only dots (or nothing).
+    if cut.chars().all(|c| c == '.') {
         return "file".to_owned();
     }
-    if name.len() <= MAX_NAME_BYTES {
-        return name.to_owned();
-    }
-    // Keep `.pdf` visible when a long name is cut.
-    match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && (1..=16).contains(&ext.len()) => {
-            let stem = truncate_bytes(stem, MAX_NAME_BYTES - ext.len() - 1);
-            format!("{}.{ext}", stem.trim_end())
-        }
-        _ => truncate_bytes(name, MAX_NAME_BYTES).trim_end().to_owned(),
+    cut
+}
+
+#[cfg(test)]
+mod sanitize_regressions {
+    use super::*;
+
+    /// Found by fuzzing: cutting a long name could leave only dots.
+    #[test]
+    fn a_cut_name_is_never_only_dots() {
+        let long_dots = ".".repeat(300) + &"x".repeat(20);
+        assert_eq!(sanitize_name(&long_dots), "file");
+        let dots_then_spaces = format!("..{}x", " ".repeat(300));
+        assert_eq!(sanitize_name(&dots_then_spaces), "file");
+        assert_eq!(sanitize_name("report.pdf"), "report.pdf");
     }
 }
 
