@@ -33,7 +33,16 @@ pub struct Login {
     pub first_login_pending: bool,
 }
 
-const AGENCIES: [(&str, &str, &str, &str, &str); 5] = [
+/// (slug, Thai name, English name, Thai ministry, English ministry)
+type AgencyRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+);
+
+const AGENCIES: [AgencyRow; 5] = [
     (
         "dopa",
         "กรมการปกครอง",
@@ -180,7 +189,7 @@ fn sample(step: Step) -> Value {
 /// What an agency's demo forms refer to: its own names and its uploaded files.
 struct Files {
     /// The agency's row of [`AGENCIES`], whose names go into the step-4 form.
-    agency: (&'static str, &'static str, &'static str, &'static str, &'static str),
+    agency: AgencyRow,
     icon: Uuid,
     screenshot: Uuid,
     letter: Uuid,
@@ -189,7 +198,7 @@ struct Files {
 
 async fn upload(
     store: &dyn Store,
-    agency: (&'static str, &'static str, &'static str, &'static str, &'static str),
+    agency: AgencyRow,
     officer: &Actor,
     at: DateTime<Utc>,
 ) -> Result<Files, StoreError> {
