@@ -146,6 +146,7 @@ async fn logs_of_a_full_walk_carry_no_secrets() {
         log.contains("path=/api/v1/eservices/{id}/steps/{step}/approve"),
         "the walk was logged"
     );
+    assert!(log.contains("status=200"), "the status is logged");
     for s in &secrets {
         assert!(
             !log.contains(s.as_str()),
