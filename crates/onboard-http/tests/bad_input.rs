@@ -62,15 +62,7 @@ async fn bad_input_answers_its_code_and_changes_nothing() {
     let seed = server.seed().await;
     let officer = seed.officer_a.token.as_str();
     let reviewer = seed.reviewer.token.as_str();
-    let r = server
-        .json(
-            Method::POST,
-            "/api/v1/eservices",
-            officer,
-            &json!({"name": "ระบบทดสอบ", "services": ["งานหนึ่ง"]}),
-        )
-        .await;
-    let id = r.expect(201)["id"].as_str().unwrap().to_owned();
+    let id = server.create_eservice(officer, "ระบบทดสอบ", "งานหนึ่ง").await;
     let base = format!("/api/v1/eservices/{id}");
     server
         .json(

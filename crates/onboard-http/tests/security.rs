@@ -24,7 +24,6 @@ use onboard_store::sqlite::{SqliteOptions, SqliteStore};
 use onboard_store::Store;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use reqwest::{Method, StatusCode};
-use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -289,15 +288,7 @@ async fn search_is_literal(server: &Server) {
     let seed = server.seed().await;
     let officer = seed.officer_a.token.as_str();
     for name in NAMES {
-        server
-            .json(
-                Method::POST,
-                "/api/v1/eservices",
-                officer,
-                &json!({"name": name, "services": ["งาน"]}),
-            )
-            .await
-            .expect(201);
+        server.create_eservice(officer, name, "งาน").await;
     }
     let only = |i: usize| vec![NAMES[i].to_owned()];
     let cases: Vec<(&str, Vec<String>)> = vec![

@@ -16,15 +16,9 @@ async fn representative_answers() {
     let seed = server.seed().await;
     let officer = seed.officer_a.token.as_str();
     let reviewer = seed.reviewer.token.as_str();
-    let r = server
-        .json(
-            Method::POST,
-            "/api/v1/eservices",
-            officer,
-            &json!({"name": "ระบบแจ้งเตือนสิทธิสวัสดิการ", "services": ["ขอรับเบี้ยยังชีพผู้สูงอายุ"]}),
-        )
+    let id = server
+        .create_eservice(officer, "ระบบแจ้งเตือนสิทธิสวัสดิการ", "ขอรับเบี้ยยังชีพผู้สูงอายุ")
         .await;
-    let id = r.expect(201)["id"].as_str().unwrap().to_owned();
     let base = format!("/api/v1/eservices/{id}");
 
     // A 422 with every field problem of the core's invalid step 1 fixture.

@@ -169,6 +169,15 @@ impl Server {
             .await
     }
 
+    /// Creates an e-Service with one งานบริการ as `token`'s agency; its id.
+    pub async fn create_eservice(&self, token: &str, name: &str, service: &str) -> String {
+        let body = serde_json::json!({"name": name, "services": [service]});
+        let r = self
+            .json(Method::POST, "/api/v1/eservices", token, &body)
+            .await;
+        r.expect(201)["id"].as_str().unwrap().to_owned()
+    }
+
     /// POST without a body.
     pub async fn post_empty(&self, path: &str, token: &str) -> Reply {
         self.send(self.req(Method::POST, path, Some(token))).await
