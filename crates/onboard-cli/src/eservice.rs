@@ -9,7 +9,7 @@ use crate::wiring::DbArgs;
 use crate::{Failure, Outcome};
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
-use onboard_core::privacy::mask_citizen_ids;
+use onboard_core::privacy::redact;
 use onboard_core::reference::{Step, StepStatus};
 use onboard_core::schedule::{thai_date, today_in_bangkok};
 use onboard_core::workflow::{AttemptStatus, EService, Lifecycle};
@@ -166,22 +166,7 @@ pub async fn show(
 /// secrets removed, plus the agency's names and the derived current step and lifecycle.
 pub fn detail_json(svc: &EService, agency: Option<&Agency>, today: NaiveDate) -> Value {
     let mut doc = serde_json::to_value(svc).unwrap_or(Value::Null);
-    if let Some(steps) = doc.get_mut("steps").and_then(Value::as_array_mut) {
-        for step in steps {
-            for key in ["draft", "submission"] {
-                if let Some(payload) = step.get_mut(key) {
-                    mask_citizen_ids(payload);
-                }
-            }
-        }
-    }
-    if let Some(credentials) = doc.get_mut("credentials").and_then(Value::as_object_mut) {
-        for set in credentials.values_mut() {
-            if let Some(set) = set.as_object_mut() {
-                set.remove("consumer_secret");
-            }
-        }
-    }
+    redact(&mut doc);
     if let Some(obj) = doc.as_object_mut() {
         obj.insert(
             "agency_name_th".into(),

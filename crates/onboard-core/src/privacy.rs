@@ -28,6 +28,30 @@ pub fn mask_citizen_ids(value: &mut Value) {
     }
 }
 
+/// What anyone but the owning agency may see of stored data: citizen IDs masked and every
+/// `consumer_secret` removed, anywhere inside `value` (events, states, reports).
+///
+/// ```
+/// let mut v = serde_json::json!({"uat": {"app_id": "a", "consumer_secret": "s"}});
+/// onboard_core::privacy::redact(&mut v);
+/// assert!(v["uat"].get("consumer_secret").is_none());
+/// ```
+pub fn redact(value: &mut Value) {
+    mask_citizen_ids(value);
+    remove_secrets(value);
+}
+
+fn remove_secrets(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("consumer_secret");
+            map.values_mut().for_each(remove_secrets);
+        }
+        Value::Array(items) => items.iter_mut().for_each(remove_secrets),
+        _ => {}
+    }
+}
+
 fn mask(raw: &str) -> String {
     CitizenId::parse(raw).map_or_else(|_| "x".repeat(13), |id| id.masked())
 }
@@ -53,5 +77,18 @@ mod tests {
         // Only members named citizen_id are personal data by shape; free text is the
         // author's responsibility.
         assert_eq!(v["note"], "1101700230708");
+    }
+
+    #[test]
+    fn redact_masks_ids_and_drops_secrets() {
+        let mut v = serde_json::json!({
+            "environment": "uat",
+            "credentials": {"app_id": "a", "consumer_key": "k", "consumer_secret": "s"},
+            "testers": [{"citizen_id": "1101700230708"}]
+        });
+        redact(&mut v);
+        assert!(v["credentials"].get("consumer_secret").is_none());
+        assert_eq!(v["credentials"]["consumer_key"], "k");
+        assert_eq!(v["testers"][0]["citizen_id"], "1-1017-xxxxx-xx-8");
     }
 }

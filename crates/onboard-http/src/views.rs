@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::file::MediaType;
 use onboard_core::notify::NoticeKind;
-use onboard_core::privacy::mask_citizen_ids;
+use onboard_core::privacy::{mask_citizen_ids, redact};
 use onboard_core::reference::{Category, Environment, Role, Step, StepStatus};
 use onboard_core::workflow::{AttemptStatus, Credentials, EService, Lifecycle, TestAttempt};
 use onboard_store::{Agency, ListItem, Notification, Page, StoredEvent, User};
@@ -519,23 +519,6 @@ pub struct EventView {
     pub data: Option<Value>,
 }
 
-/// Masks citizen IDs and removes consumer secrets anywhere in `value`.
-pub fn scrub(value: &mut Value) {
-    mask_citizen_ids(value);
-    remove_secrets(value);
-}
-
-fn remove_secrets(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.remove("consumer_secret");
-            map.values_mut().for_each(remove_secrets);
-        }
-        Value::Array(items) => items.iter_mut().for_each(remove_secrets),
-        _ => {}
-    }
-}
-
 impl From<&StoredEvent> for EventView {
     fn from(e: &StoredEvent) -> Self {
         let ev = &e.event;
@@ -544,7 +527,7 @@ impl From<&StoredEvent> for EventView {
             .ok()
             .and_then(|mut v| v.get_mut("data").map(Value::take));
         if let Some(d) = data.as_mut() {
-            scrub(d);
+            redact(d);
         }
         EventView {
             seq: e.seq,
@@ -575,23 +558,4 @@ pub struct FileView {
     pub size: u64,
     /// SHA-256 of the content, hex.
     pub sha256: String,
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scrub_masks_ids_and_drops_secrets() {
-        let mut v = serde_json::json!({
-            "environment": "uat",
-            "credentials": {"app_id": "a", "consumer_key": "k", "consumer_secret": "s"},
-            "testers": [{"citizen_id": "1101700230708"}]
-        });
-        scrub(&mut v);
-        assert!(v["credentials"].get("consumer_secret").is_none());
-        assert_eq!(v["credentials"]["consumer_key"], "k");
-        assert_eq!(v["testers"][0]["citizen_id"], "1-1017-xxxxx-xx-8");
-    }
 }
