@@ -115,9 +115,10 @@ enum Commands {
     },
     /// Compute the release Tuesday for a launch request; prints {launch_on, earliest_release, cutoff}.
     Schedule {
-        /// When the request is submitted (RFC 3339, e.g. 2026-11-23T11:59:59+07:00).
+        /// When the request is submitted (RFC 3339, e.g. 2026-11-23T11:59:59+07:00);
+        /// now when left out.
         #[arg(long)]
-        submitted_at: String,
+        submitted_at: Option<String>,
         /// The desired launch date (YYYY-MM-DD).
         #[arg(long)]
         desired: String,
@@ -229,7 +230,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             desired,
             closed,
             json: _,
-        } => offline::release(&submitted_at, &desired, closed.as_deref()),
+        } => offline::release(submitted_at.as_deref(), &desired, closed.as_deref(), now),
     }
 }
 

@@ -3,12 +3,12 @@
 
 use crate::{Failure, Outcome};
 use chrono::{DateTime, NaiveDate, Utc};
-use onboard_core::fields::{CitizenId, Email, JuristicId, MobileNumber, Postcode};
+use onboard_core::fields::{self, CitizenId, Email, Field, JuristicId, MobileNumber, Postcode};
 use onboard_core::file::OfflineFiles;
 use onboard_core::payload::{self, PayloadError};
 use onboard_core::reference::Step;
 use onboard_core::schedule::{self, ClosedDates, LaunchDeadline};
-use onboard_core::validation::{FieldError, Issue, Path, Report};
+use onboard_core::validation::{Code, Issue, Path, Report};
 use serde_json::json;
 use std::io::Read;
 
@@ -55,31 +55,42 @@ pub fn validate(
     Ok(Outcome::json(doc, valid))
 }
 
-/// `onboard check KIND VALUE`: the normalized value, or the error code.
+/// `onboard check KIND VALUE`: the normalized value, or the error with the same message a
+/// form shows for that field.
 pub fn check(kind: CheckKind, value: &str, as_json: bool) -> Outcome {
-    let parsed: Result<String, FieldError> = match kind {
-        CheckKind::CitizenId => CitizenId::parse(value).map(|v| v.as_str().to_owned()),
-        CheckKind::JuristicId => JuristicId::parse(value).map(|v| v.as_str().to_owned()),
-        CheckKind::Mobile => MobileNumber::parse(value).map(|v| v.as_str().to_owned()),
-        CheckKind::Email => Email::parse(value).map(|v| v.as_str().to_owned()),
-        CheckKind::Postcode => Postcode::parse(value).map(|v| v.as_str().to_owned()),
+    let path = Path::root().key(kind.field());
+    let parsed = match kind {
+        CheckKind::CitizenId => normalized::<CitizenId>(&path, value),
+        CheckKind::JuristicId => normalized::<JuristicId>(&path, value),
+        CheckKind::Mobile => normalized::<MobileNumber>(&path, value),
+        CheckKind::Email => normalized::<Email>(&path, value),
+        CheckKind::Postcode => normalized::<Postcode>(&path, value),
     };
     match (parsed, as_json) {
         (Ok(v), false) => Outcome::text(v, true),
         (Ok(v), true) => Outcome::json(json!({"valid": true, "value": v}), true),
-        (Err(e), false) => {
-            let issue = Issue::new(&Path::root().key(kind.field()), e);
-            Outcome {
-                stdout: String::new(),
-                stderr: format!("{}: {} / {}\n", e.code, issue.message_th, issue.message_en),
-                success: false,
-            }
-        }
-        (Err(e), true) => {
-            let issue = Issue::new(&Path::root().key(kind.field()), e);
-            Outcome::json(json!({"valid": false, "error": issue}), false)
-        }
+        (Err(issue), false) => refused(&issue),
+        (Err(issue), true) => Outcome::json(json!({"valid": false, "error": issue}), false),
     }
+}
+
+/// An invalid value (exit 1): its code and messages on stderr.
+fn refused(issue: &Issue) -> Outcome {
+    Outcome {
+        stdout: String::new(),
+        stderr: format!(
+            "{}: {} / {}\n",
+            issue.code, issue.message_th, issue.message_en
+        ),
+        success: false,
+    }
+}
+
+/// The normalized text of a field of type `T`, or its issue.
+fn normalized<T: Field + AsRef<str>>(path: &Path, value: &str) -> Result<String, Issue> {
+    T::parse_field(value)
+        .map(|v| v.as_ref().to_owned())
+        .map_err(|e| fields::issue::<T>(path, e))
 }
 
 /// What `onboard check` checks.
@@ -109,20 +120,31 @@ impl CheckKind {
     }
 }
 
-/// `onboard schedule --submitted-at T --desired D [--closed ...]`.
+/// `onboard schedule [--submitted-at T] --desired D [--closed ...]`.
 pub fn release(
-    submitted_at: &str,
+    submitted_at: Option<&str>,
     desired: &str,
     closed: Option<&str>,
+    now: DateTime<Utc>,
 ) -> Result<Outcome, Failure> {
-    let t = DateTime::parse_from_rfc3339(submitted_at)
-        .map_err(|e| {
-            Failure::Input(format!(
-                "--submitted-at `{submitted_at}` is not RFC 3339: {e}"
-            ))
-        })?
-        .to_utc();
-    let desired = parse_date("--desired", desired)?;
+    let t = match submitted_at {
+        Some(raw) => DateTime::parse_from_rfc3339(raw)
+            .map_err(|e| Failure::Input(format!("--submitted-at `{raw}` is not RFC 3339: {e}")))?
+            .to_utc(),
+        None => now,
+    };
+    // The rule of step 7 (SPEC §5 "date"), with the submit instant's day as today: a
+    // Buddhist-era year or a date out of range is an invalid answer (exit 1), not bad input.
+    let today = schedule::today_in_bangkok(t);
+    let desired = match fields::planned_date(&Path::root().key("desired"), desired, today) {
+        Ok(date) => date,
+        Err(issue) if issue.code == Code::InvalidFormat => {
+            return Err(Failure::Input(format!(
+                "--desired `{desired}` is not a date (YYYY-MM-DD)"
+            )))
+        }
+        Err(issue) => return Ok(refused(&issue)),
+    };
     let closed = match closed {
         Some(list) => {
             ClosedDates::parse_list(list).map_err(|e| Failure::Input(format!("--closed: {e}")))?

@@ -171,6 +171,56 @@ fn check_rejects_the_manuals_sample_values() {
 }
 
 #[test]
+fn check_says_what_a_form_says_for_the_same_value() {
+    let run = onboard(&["check", "mobile", "08123456789"], None);
+    assert_eq!(run.code, 1);
+    let form = r#"{"testers": [{"phone": "08123456789"}]}"#;
+    let validated = onboard(&["validate", "uat-setup", "-"], Some(form));
+    let doc: serde_json::Value = serde_json::from_str(&validated.stdout).unwrap();
+    let issue = doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["field"] == "testers[0].phone")
+        .unwrap();
+    let message = issue["message_th"].as_str().unwrap();
+    assert!(message.contains("10 หลัก"), "{message}");
+    assert!(run.stderr.contains(message), "{}", run.stderr);
+}
+
+#[test]
+fn schedule_refuses_a_buddhist_era_year() {
+    for args in [
+        &["schedule", "--desired", "2569-02-27"][..],
+        &[
+            "schedule",
+            "--submitted-at",
+            "2026-11-25T10:00:00+07:00",
+            "--desired",
+            "2569-12-04",
+        ],
+    ] {
+        let run = onboard(args, None);
+        assert_eq!(run.code, 1, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty());
+        assert!(run.stderr.starts_with("out_of_range"), "{}", run.stderr);
+        assert!(run.stderr.contains("พุทธศักราช"), "{}", run.stderr);
+    }
+    // More than two years ahead is refused as step 7 refuses it.
+    let run = onboard(
+        &[
+            "schedule",
+            "--submitted-at",
+            "2026-11-25T10:00:00+07:00",
+            "--desired",
+            "2028-11-26",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}
+
+#[test]
 fn schedule_follows_every_row_of_the_spec_table() {
     let rows = [
         (

@@ -44,6 +44,25 @@ impl Username {
     }
 }
 
+crate::fields::field_messages!(Username, Username::parse, {
+    TooShort => (
+        "ชื่อผู้ใช้ต้องมีความยาว 3 ถึง 32 ตัวอักษร",
+        "A username has 3 to 32 characters",
+    ),
+    TooLong => (
+        "ชื่อผู้ใช้ต้องมีความยาว 3 ถึง 32 ตัวอักษร",
+        "A username has 3 to 32 characters",
+    ),
+    InvalidFormat => (
+        "ชื่อผู้ใช้ใช้ได้เฉพาะ a-z, A-Z, 0-9, _ และ . เท่านั้น (ไม่มีช่องว่างหรือภาษาไทย)",
+        "A username may only hold a-z, A-Z, 0-9, _ and . (no spaces or Thai letters)",
+    ),
+    Duplicate => (
+        "มีผู้ใช้ชื่อนี้แล้ว กรุณาเลือกชื่อผู้ใช้อื่น",
+        "This username is taken; choose another",
+    ),
+});
+
 /// Every broken username rule, in order (length and character set are separate ticks).
 fn username_errors(s: &str) -> Vec<FieldError> {
     if s.is_empty() {
@@ -104,25 +123,25 @@ const PASSWORD: &str = "password";
 /// Field path of the confirmation.
 const CONFIRMATION: &str = "password_confirmation";
 
-/// A required character class: its test, and the Thai (manual §1 tick) and English labels.
+/// A required character class: its test, and what the password needs, in Thai and English.
 type CharacterClass = (fn(&char) -> bool, &'static str, &'static str);
 
 /// The three character classes a password needs, in the manual's order.
 const CHARACTER_CLASSES: [CharacterClass; 3] = [
     (
         char::is_ascii_uppercase,
-        "มีตัวอักษรพิมพ์ใหญ่ (A-Z)",
-        "At least one upper-case letter (A-Z)",
+        "รหัสผ่านต้องมีตัวอักษรพิมพ์ใหญ่ (A-Z) อย่างน้อย 1 ตัว",
+        "The password needs at least one upper-case letter (A-Z)",
     ),
     (
         char::is_ascii_lowercase,
-        "มีตัวอักษรพิมพ์เล็ก (a-z)",
-        "At least one lower-case letter (a-z)",
+        "รหัสผ่านต้องมีตัวอักษรพิมพ์เล็ก (a-z) อย่างน้อย 1 ตัว",
+        "The password needs at least one lower-case letter (a-z)",
     ),
     (
         char::is_ascii_digit,
-        "มีตัวเลข (0-9)",
-        "At least one digit (0-9)",
+        "รหัสผ่านต้องมีตัวเลข (0-9) อย่างน้อย 1 ตัว",
+        "The password needs at least one digit (0-9)",
     ),
 ];
 
@@ -139,16 +158,16 @@ fn password_rules(report: &mut Report, field: &Path, password: &str, username: &
         report.push(Issue::with_messages(
             field,
             Code::TooShort,
-            "อย่างน้อย 8 ตัวอักษร",
-            "At least 8 characters",
+            "รหัสผ่านต้องมีความยาวอย่างน้อย 8 ตัวอักษร",
+            "The password needs at least 8 characters",
         ));
     }
     if len > Password::MAX_CHARS {
         report.push(Issue::with_messages(
             field,
             Code::TooLong,
-            "ไม่เกิน 128 ตัวอักษร",
-            "At most 128 characters",
+            "รหัสผ่านต้องมีความยาวไม่เกิน 128 ตัวอักษร",
+            "The password may have at most 128 characters",
         ));
     }
     for (has, th, en) in CHARACTER_CLASSES {
@@ -161,8 +180,8 @@ fn password_rules(report: &mut Report, field: &Path, password: &str, username: &
         report.push(Issue::with_messages(
             field,
             Code::NotAllowed,
-            "ต้องไม่มีชื่อผู้ใช้อยู่ในรหัสผ่าน",
-            "Must not contain the username",
+            "รหัสผ่านต้องไม่มีชื่อผู้ใช้อยู่ในนั้น",
+            "The password must not contain the username",
         ));
     }
     report.errors.len() == before
@@ -207,7 +226,7 @@ pub fn check_first_login(
 
     let username_field = Path::root().key(USERNAME);
     for e in username_errors(username.trim()) {
-        report.add(&username_field, e);
+        report.push(crate::fields::issue::<Username>(&username_field, e));
     }
 
     let password_field = Path::root().key(PASSWORD);
@@ -216,16 +235,26 @@ pub fn check_first_login(
         report.push(Issue::with_messages(
             &password_field,
             Code::NotAllowed,
-            "ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน",
-            "Must differ from the current password",
+            "รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน",
+            "The new password must differ from the current one",
         ));
     }
 
     let confirmation_field = Path::root().key(CONFIRMATION);
     if confirmation.is_empty() {
-        report.add(&confirmation_field, Code::Required);
+        report.push(Issue::with_messages(
+            &confirmation_field,
+            Code::Required,
+            "กรุณากรอกรหัสผ่านอีกครั้งเพื่อยืนยัน",
+            "Type the password again to confirm it",
+        ));
     } else if confirmation != password {
-        report.add(&confirmation_field, Code::Mismatch);
+        report.push(Issue::with_messages(
+            &confirmation_field,
+            Code::Mismatch,
+            "รหัสผ่านที่ยืนยันไม่ตรงกับรหัสผ่านใหม่",
+            "The confirmation does not match the new password",
+        ));
     }
 
     if !report.is_valid() {
@@ -361,18 +390,28 @@ mod tests {
     }
 
     #[test]
-    fn class_messages_are_the_manuals_ticks() {
+    fn password_messages_say_what_is_needed() {
         let r = check_first_login("somchai", "!!!!", "!!!!", |_| false).unwrap_err();
         let th: Vec<&str> = r.errors.iter().map(|i| i.message_th.as_str()).collect();
         assert_eq!(
             th,
             [
-                "อย่างน้อย 8 ตัวอักษร",
-                "มีตัวอักษรพิมพ์ใหญ่ (A-Z)",
-                "มีตัวอักษรพิมพ์เล็ก (a-z)",
-                "มีตัวเลข (0-9)"
+                "รหัสผ่านต้องมีความยาวอย่างน้อย 8 ตัวอักษร",
+                "รหัสผ่านต้องมีตัวอักษรพิมพ์ใหญ่ (A-Z) อย่างน้อย 1 ตัว",
+                "รหัสผ่านต้องมีตัวอักษรพิมพ์เล็ก (a-z) อย่างน้อย 1 ตัว",
+                "รหัสผ่านต้องมีตัวเลข (0-9) อย่างน้อย 1 ตัว"
             ]
         );
+    }
+
+    #[test]
+    fn username_messages_name_the_allowed_characters() {
+        let r = check_first_login("สมชาย k", "Tangrat2027", "Tangrat2027", |_| false).unwrap_err();
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!(r.errors[0].code, Code::InvalidFormat);
+        assert!(r.errors[0].message_th.contains("a-z, A-Z, 0-9, _ และ ."));
+        let r = check_first_login("ab", "Tangrat2027", "Tangrat2027", |_| false).unwrap_err();
+        assert!(r.errors[0].message_th.contains("3 ถึง 32 ตัวอักษร"));
     }
 
     #[test]
@@ -530,7 +569,7 @@ impl NewAccount {
             &Path::root().key("email"),
             crate::fields::Email::parse(email),
         );
-        let display_name = report.check(
+        let display_name = report.check_text(
             &Path::root().key("display_name"),
             crate::fields::text(display_name, MAX_DISPLAY_NAME),
         );

@@ -25,8 +25,8 @@
 //! assert_eq!(office.extension(), Some("89"));
 //! ```
 
-use crate::validation::{Code, FieldError};
-use chrono::NaiveDate;
+use crate::validation::{Code, FieldError, Issue, Path};
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -698,8 +698,26 @@ impl Postcode {
     }
 }
 
-/// A required free text of at most `max_chars` Unicode scalar values (what the manual's
-/// "0/140" counter counts), trimmed.
+/// Whether `c` is a control character that no text may hold. Line breaks and tabs are
+/// allowed in long text only ([`long_text`]); everything else of Unicode's `Cc` class (NUL,
+/// escape, DEL, the C1 block) is refused everywhere, so both store backends hold the same
+/// text (PostgreSQL refuses NUL outright).
+pub fn is_forbidden_control(c: char, multiline: bool) -> bool {
+    c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t'))
+}
+
+fn free_text(raw: &str, max_chars: usize, multiline: bool) -> Result<String, FieldError> {
+    let s = required(raw)?;
+    if s.chars().any(|c| is_forbidden_control(c, multiline)) {
+        return Err(invalid());
+    }
+    at_most(s, max_chars)?;
+    Ok(s.to_owned())
+}
+
+/// A required single-line text of at most `max_chars` Unicode scalar values (what the
+/// manual's "0/140" counter counts), trimmed. Control characters, line breaks included, are
+/// `invalid_format`.
 ///
 /// ```
 /// use onboard_core::fields::text;
@@ -707,11 +725,37 @@ impl Postcode {
 /// assert_eq!(text("  สวัสดี ", 6).unwrap(), "สวัสดี");
 /// assert_eq!(text("สวัสดี", 5), Err(FieldError::with_limit(Code::TooLong, 5)));
 /// assert_eq!(text(" \n", 5), Err(FieldError::new(Code::Required)));
+/// assert_eq!(text("a\nb", 5), Err(FieldError::new(Code::InvalidFormat)));
 /// ```
 pub fn text(raw: &str, max_chars: usize) -> Result<String, FieldError> {
-    let s = required(raw)?;
-    at_most(s, max_chars)?;
-    Ok(s.to_owned())
+    free_text(raw, max_chars, false)
+}
+
+/// A required text of several lines (descriptions, notes, reasons): like [`text`], but line
+/// breaks and tabs are kept.
+///
+/// ```
+/// use onboard_core::fields::long_text;
+/// use onboard_core::validation::{Code, FieldError};
+/// assert_eq!(long_text("บรรทัด 1\n\tบรรทัด 2", 100).unwrap(), "บรรทัด 1\n\tบรรทัด 2");
+/// assert_eq!(long_text("a\u{0}b", 100), Err(FieldError::new(Code::InvalidFormat)));
+/// ```
+pub fn long_text(raw: &str, max_chars: usize) -> Result<String, FieldError> {
+    free_text(raw, max_chars, true)
+}
+
+/// The issue of a free text ([`text`], [`long_text`]) that failed with `error` at `path`.
+pub fn text_issue(path: &Path, error: FieldError) -> Issue {
+    match error.code {
+        Code::InvalidFormat => Issue::with_messages(
+            path,
+            error.code,
+            "ข้อความมีอักขระควบคุมหรือการขึ้นบรรทัดใหม่ซึ่งใช้ในช่องนี้ไม่ได้ กรุณาพิมพ์ใหม่",
+            "The text holds a control character or a line break, which this field cannot \
+             take; type it again",
+        ),
+        _ => Issue::new(path, error),
+    }
 }
 
 /// A date in exactly the ISO form `YYYY-MM-DD` (trimmed); anything else, including an
@@ -734,6 +778,184 @@ pub fn date(raw: &str) -> Result<NaiveDate, FieldError> {
     // y <= 9999 always fits an i32.
     NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(invalid)
 }
+
+/// Years from this one on are taken as Buddhist-era years typed by mistake (2400 B.E. is
+/// 1857 C.E.; no date planned today lies that far ahead).
+pub const BUDDHIST_ERA_FROM: i32 = 2400;
+/// The difference between the Buddhist and the Gregorian year.
+pub const BUDDHIST_ERA_OFFSET: i32 = 543;
+/// How far ahead a planned date may lie: two years from today.
+pub const PLANNED_DATE_MONTHS: u32 = 24;
+
+/// A date a user plans (steps 1, 4 and 7, SPEC §5 "date"): ISO form, Gregorian, not before
+/// `today` and at most two years after it. A Buddhist-era year gets `out_of_range` with a
+/// message that names the mistake and the Gregorian year.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use onboard_core::fields::planned_date;
+/// use onboard_core::validation::{Code, Path};
+/// let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+/// let at = Path::root().key("desired_date");
+/// assert!(planned_date(&at, "2026-12-04", today).is_ok());
+/// let issue = planned_date(&at, "2569-12-04", today).unwrap_err();
+/// assert_eq!(issue.code, Code::OutOfRange);
+/// assert!(issue.message_th.contains("2026"));
+/// assert_eq!(planned_date(&at, "2028-11-28", today).unwrap_err().code, Code::OutOfRange);
+/// ```
+pub fn planned_date(path: &Path, raw: &str, today: NaiveDate) -> Result<NaiveDate, Issue> {
+    use crate::schedule::thai_date;
+    let date = date(raw).map_err(|e| issue::<NaiveDate>(path, e))?;
+    let year = date.year();
+    if year >= BUDDHIST_ERA_FROM {
+        let gregorian = year - BUDDHIST_ERA_OFFSET;
+        return Err(Issue::with_messages(
+            path,
+            Code::OutOfRange,
+            format!(
+                "ปี {year} เป็นปีพุทธศักราช กรุณากรอกปีคริสต์ศักราช ({gregorian}) เช่น {}",
+                with_year(date, gregorian)
+            ),
+            format!(
+                "{year} looks like a Buddhist-era year; use the Gregorian year ({gregorian}), \
+                 such as {}",
+                with_year(date, gregorian)
+            ),
+        ));
+    }
+    if date < today {
+        return Err(Issue::with_messages(
+            path,
+            Code::OutOfRange,
+            format!("วันที่ต้องไม่ก่อนวันนี้ ({})", thai_date(today)),
+            format!("The date must not be before today ({today})"),
+        ));
+    }
+    let last = today
+        .checked_add_months(chrono::Months::new(PLANNED_DATE_MONTHS))
+        .unwrap_or(NaiveDate::MAX);
+    if date > last {
+        return Err(Issue::with_messages(
+            path,
+            Code::OutOfRange,
+            format!("วันที่ต้องอยู่ภายใน 2 ปีนับจากวันนี้ (ไม่เกิน {})", thai_date(last)),
+            format!("The date must lie within 2 years from today (at most {last})"),
+        ));
+    }
+    Ok(date)
+}
+
+/// `date` in the ISO form with another year (29 February falls back to the 28th).
+fn with_year(date: NaiveDate, year: i32) -> String {
+    date.with_year(year)
+        .or_else(|| NaiveDate::from_ymd_opt(year, date.month(), 28))
+        .map_or_else(|| year.to_string(), |d| d.to_string())
+}
+
+// ---------------------------------------------------------------------------------------
+// Messages
+
+/// A field type whose errors deserve messages of their own where the generic message of the
+/// code would leave the user guessing what is expected. Every front end (the API, the
+/// portal, `onboard check`) reports a field through [`issue`], so one rule has one message.
+pub trait Field: Sized {
+    /// Parses the raw text.
+    fn parse_field(raw: &str) -> Result<Self, FieldError>;
+    /// The Thai and English message of `code` for this field, if it has its own.
+    fn message(code: Code) -> Option<(&'static str, &'static str)>;
+}
+
+/// The issue of a field of type `T` that failed with `error` at `path`: the field's own
+/// message where it has one, the code's generic message otherwise.
+pub fn issue<T: Field>(path: &Path, error: FieldError) -> Issue {
+    match T::message(error.code) {
+        Some((th, en)) => Issue::with_messages(path, error.code, th, en),
+        None => Issue::new(path, error),
+    }
+}
+
+macro_rules! field_messages {
+    ($ty:ty, $parse:path, { $($code:ident => ($th:literal, $en:literal $(,)?),)* }) => {
+        impl $crate::fields::Field for $ty {
+            fn parse_field(raw: &str) -> Result<Self, FieldError> {
+                $parse(raw)
+            }
+            fn message(code: Code) -> Option<(&'static str, &'static str)> {
+                match code {
+                    $(Code::$code => Some(($th, $en)),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use field_messages;
+
+field_messages!(CitizenId, CitizenId::parse, {
+    InvalidFormat => (
+        "เลขบัตรประชาชนต้องเป็นตัวเลข 13 หลัก และหลักแรกไม่ใช่ 0 หรือ 9",
+        "A citizen ID has 13 digits and does not start with 0 or 9",
+    ),
+    InvalidChecksum => (
+        "เลขบัตรประชาชนไม่ถูกต้อง (หลักสุดท้ายไม่ตรงกับหลักตรวจสอบ)",
+        "This citizen ID is not valid (its last digit does not match the check digit)",
+    ),
+});
+field_messages!(JuristicId, JuristicId::parse, {
+    InvalidFormat => (
+        "เลขนิติบุคคลต้องเป็นตัวเลข 13 หลัก ขึ้นต้นด้วย 0",
+        "A juristic person ID has 13 digits and starts with 0",
+    ),
+    InvalidChecksum => (
+        "เลขนิติบุคคลไม่ถูกต้อง (หลักสุดท้ายไม่ตรงกับหลักตรวจสอบ)",
+        "This juristic person ID is not valid (its last digit does not match the check digit)",
+    ),
+});
+field_messages!(MobileNumber, MobileNumber::parse, {
+    InvalidFormat => (
+        "เบอร์โทรศัพท์มือถือต้องเป็นตัวเลข 10 หลัก ขึ้นต้นด้วย 06, 08 หรือ 09",
+        "A mobile number has 10 digits and starts with 06, 08 or 09",
+    ),
+});
+field_messages!(OfficePhone, OfficePhone::parse, {
+    InvalidFormat => (
+        "กรุณาระบุเบอร์โทรพื้นฐาน 9 หลักหรือเบอร์มือถือ 10 หลัก ตามด้วยเบอร์ต่อได้ เช่น 02 123 4567 ต่อ 12",
+        "Give a 9-digit landline or a 10-digit mobile number, optionally with an extension \
+         such as 02 123 4567 ext 12",
+    ),
+});
+field_messages!(ContactPhone, ContactPhone::parse, {
+    InvalidFormat => (
+        "กรุณาระบุเบอร์สายด่วน 4 หลัก เบอร์โทรพื้นฐาน หรือเบอร์มือถือ",
+        "Give a 4-digit hotline, a landline or a mobile number",
+    ),
+});
+field_messages!(Email, Email::parse, {
+    InvalidFormat => (
+        "รูปแบบอีเมลไม่ถูกต้อง กรุณาระบุในรูปแบบ name@example.go.th",
+        "This is not a valid e-mail address; use the form name@example.go.th",
+    ),
+    TooLong => ("อีเมลต้องมีความยาวไม่เกิน 254 ตัวอักษร", "An e-mail address has at most 254 characters"),
+});
+field_messages!(Domain, Domain::parse, {
+    InvalidFormat => (
+        "ระบุเฉพาะชื่อโดเมน เช่น example.go.th (ไม่มี https://, path หรือ port)",
+        "Give the host name only, such as example.go.th (no https://, path or port)",
+    ),
+});
+field_messages!(Postcode, Postcode::parse, {
+    InvalidFormat => ("รหัสไปรษณีย์ต้องเป็นตัวเลข 5 หลัก", "A postcode has 5 digits"),
+    OutOfRange => (
+        "รหัสไปรษณีย์ต้องขึ้นต้นด้วย 10 ถึง 96",
+        "A postcode starts with 10 to 96",
+    ),
+});
+field_messages!(NaiveDate, date, {
+    InvalidFormat => (
+        "วันที่ต้องอยู่ในรูปแบบ ปปปป-ดด-วว (ปี ค.ศ.) เช่น 2027-03-02",
+        "Use the date form YYYY-MM-DD, such as 2027-03-02",
+    ),
+});
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

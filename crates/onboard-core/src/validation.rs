@@ -91,17 +91,19 @@ impl Code {
     fn messages(self, limit: Option<usize>) -> (String, String) {
         let (th, en) = match (self, limit) {
             (Code::Required, _) => ("กรุณากรอกข้อมูล", "This field is required"),
+            // Limits of lists have messages of their own (`payload::check::count`); a bare
+            // limit is one of characters.
             (Code::TooShort, Some(n)) => {
                 return (
-                    format!("ต้องมีอย่างน้อย {n} รายการหรือตัวอักษร"),
-                    format!("Must have at least {n} items or characters"),
+                    format!("ต้องมีความยาวอย่างน้อย {n} ตัวอักษร"),
+                    format!("At least {n} characters"),
                 )
             }
             (Code::TooShort, None) => ("ข้อมูลสั้นเกินไป", "Too short"),
             (Code::TooLong, Some(n)) => {
                 return (
-                    format!("ต้องไม่เกิน {n} รายการหรือตัวอักษร"),
-                    format!("Must have at most {n} items or characters"),
+                    format!("ความยาวต้องไม่เกิน {n} ตัวอักษร"),
+                    format!("At most {n} characters"),
                 )
             }
             (Code::TooLong, None) => ("ข้อมูลยาวเกินไป", "Too long"),
@@ -279,6 +281,17 @@ impl Report {
     /// Records a field error (or warning) at `field` with the generic messages.
     pub fn add(&mut self, field: &Path, error: impl Into<FieldError>) {
         self.push(Issue::new(field, error));
+    }
+
+    /// Keeps the value of a free text ([`crate::fields::text`]), or records its error.
+    pub fn check_text(
+        &mut self,
+        field: &Path,
+        parsed: Result<String, FieldError>,
+    ) -> Option<String> {
+        parsed
+            .map_err(|e| self.push(crate::fields::text_issue(field, e)))
+            .ok()
     }
 
     /// Keeps the value of a field parse, or records its error and returns `None`.

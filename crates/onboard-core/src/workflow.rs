@@ -372,7 +372,7 @@ pub fn create(
         }
     }
     let mut report = Report::new();
-    let name = report.check(
+    let name = report.check_text(
         &Path::root().key("name"),
         crate::fields::text(name, MAX_NAME),
     );
@@ -633,9 +633,13 @@ fn review_text(
 ) -> Result<Option<String>, CommandError> {
     match raw.map(str::trim) {
         None | Some("") if !required => Ok(None),
-        raw => crate::fields::text(raw.unwrap_or(""), MAX_REVIEW_TEXT)
+        raw => crate::fields::long_text(raw.unwrap_or(""), MAX_REVIEW_TEXT)
             .map(Some)
-            .map_err(|e| single_issue(field, e)),
+            .map_err(|e| {
+                let mut report = Report::new();
+                report.push(crate::fields::text_issue(&Path::root().key(field), e));
+                CommandError::Invalid(report)
+            }),
     }
 }
 
@@ -646,7 +650,7 @@ fn supplied_credentials(
     let mut report = Report::new();
     let base = Path::root().key("credentials");
     let mut field = |name: &str, value: &str| {
-        report.check(
+        report.check_text(
             &base.key(name),
             crate::fields::text(value, MAX_CREDENTIAL_LEN),
         )
@@ -779,7 +783,7 @@ impl AgencyNames {
     ) -> Result<AgencyNames, Report> {
         let mut report = Report::new();
         let mut field = |name: &str, raw: &str| {
-            report.check(
+            report.check_text(
                 &Path::root().key(name),
                 crate::fields::text(raw, MAX_AGENCY_NAME),
             )

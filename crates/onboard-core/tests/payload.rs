@@ -650,16 +650,276 @@ fn websites_must_be_https() {
             &with(Step::PlatformRequest, "/requester/agency/website", absent),
         );
     }
+}
+
+#[test]
+fn a_bare_website_host_is_taken_as_https() {
     let json = with(
         Step::PlatformRequest,
-        "/service/access_url",
-        json!("welfare.navy.mi.th"),
+        "/requester/agency/website",
+        json!(" www.navy.mi.th "),
+    );
+    let stored = ok(Step::PlatformRequest, &json).payload.to_json();
+    assert_eq!(
+        stored["requester"]["agency"]["website"],
+        json!("https://www.navy.mi.th")
+    );
+    let json = with(
+        Step::PlatformRequest,
+        "/requester/agency/website",
+        json!("www navy"),
     );
     only_error(
         Step::PlatformRequest,
         &json,
-        "service.access_url",
+        "requester.agency.website",
         Code::InvalidFormat,
+    );
+}
+
+#[test]
+fn access_url_is_a_url_or_a_description_of_the_channels() {
+    let described = "แอปพลิเคชันทางรัฐ เมนูสวัสดิการ และเว็บไซต์ welfare.navy.mi.th";
+    for accepted in [json!("welfare.navy.mi.th"), json!(described)] {
+        let json = with(
+            Step::PlatformRequest,
+            "/service/access_url",
+            accepted.clone(),
+        );
+        let stored = ok(Step::PlatformRequest, &json).payload.to_json();
+        assert_eq!(stored["service"]["access_url"], accepted);
+    }
+    // Text that starts like a URL must be one.
+    for url_like in ["http://welfare.navy.mi.th", "HTTPS://", "https:/welfare"] {
+        let json = with(
+            Step::PlatformRequest,
+            "/service/access_url",
+            json!(url_like),
+        );
+        only_error(
+            Step::PlatformRequest,
+            &json,
+            "service.access_url",
+            Code::InvalidFormat,
+        );
+    }
+    let json = with(Step::PlatformRequest, "/service/access_url", json!("แอป"));
+    only_error(
+        Step::PlatformRequest,
+        &json,
+        "service.access_url",
+        Code::TooShort,
+    );
+    let json = with(Step::PlatformRequest, "/service/access_url", long(1_001));
+    only_error(
+        Step::PlatformRequest,
+        &json,
+        "service.access_url",
+        Code::TooLong,
+    );
+}
+
+#[test]
+fn step4_oidc_needs_no_landing_page_but_steps_2_and_5_do() {
+    let oidc = json!({
+        "type": "oidc", "domain": "navy.mi.th",
+        "login_callback_urls": ["https://welfare.navy.mi.th/auth/callback"],
+        "logout_callback_urls": ["https://welfare.navy.mi.th/auth/logout"],
+    });
+    ok(
+        Step::PlatformRequest,
+        &with(
+            Step::PlatformRequest,
+            "/service/profile_access",
+            oidc.clone(),
+        ),
+    );
+    let json = with(Step::PreprodSetup, "/profile_access", oidc.clone());
+    only_error(
+        Step::PreprodSetup,
+        &json,
+        "profile_access.landing_page_url",
+        Code::Required,
+    );
+    // Given, it must still be on the domain.
+    let mut off_domain = oidc;
+    off_domain["landing_page_url"] = json!("https://example.com/x");
+    let json = with(Step::PlatformRequest, "/service/profile_access", off_domain);
+    only_error(
+        Step::PlatformRequest,
+        &json,
+        "service.profile_access.landing_page_url",
+        Code::NotAllowed,
+    );
+}
+
+#[test]
+fn a_person_may_give_a_contact_phone() {
+    let json = with(
+        Step::PlatformRequest,
+        "/requester/assignee/contact_phone",
+        json!("02-475-4500 ต่อ 7"),
+    );
+    let stored = ok(Step::PlatformRequest, &json).payload.to_json();
+    assert_eq!(
+        stored["requester"]["assignee"]["contact_phone"],
+        json!("024754500 ต่อ 7")
+    );
+    let json = with(
+        Step::PlatformRequest,
+        "/requester/assignee/contact_phone",
+        json!("1234"),
+    );
+    only_error(
+        Step::PlatformRequest,
+        &json,
+        "requester.assignee.contact_phone",
+        Code::InvalidFormat,
+    );
+}
+
+#[test]
+fn other_personal_data_needs_its_description_in_step_1_only() {
+    let mut json = valid(Step::Credential);
+    set(
+        &mut json,
+        "/personal_data",
+        json!({"required": true, "fields": ["first_name", "other"]}),
+    );
+    only_error(
+        Step::Credential,
+        &json,
+        "personal_data.other_text",
+        Code::Required,
+    );
+    set(
+        &mut json,
+        "/personal_data",
+        json!({"required": true, "fields": ["other"], "other_text": "เลขที่ใบอนุญาตขับขี่"}),
+    );
+    let stored = ok(Step::Credential, &json).payload.to_json();
+    assert_eq!(
+        stored["personal_data"]["other_text"],
+        json!("เลขที่ใบอนุญาตขับขี่")
+    );
+    set(
+        &mut json,
+        "/personal_data",
+        json!({"required": true, "fields": ["email"], "other_text": "x"}),
+    );
+    only_error(
+        Step::Credential,
+        &json,
+        "personal_data.other_text",
+        Code::NotAllowed,
+    );
+    set(
+        &mut json,
+        "/personal_data",
+        json!({"required": true, "fields": ["other"], "other_text": long(501)}),
+    );
+    only_error(
+        Step::Credential,
+        &json,
+        "personal_data.other_text",
+        Code::TooLong,
+    );
+    let json = with(
+        Step::PlatformRequest,
+        "/service/personal_data_fields",
+        json!(["first_name", "other"]),
+    );
+    only_error(
+        Step::PlatformRequest,
+        &json,
+        "service.personal_data_fields[1]",
+        Code::NotAllowed,
+    );
+}
+
+#[test]
+fn a_buddhist_era_year_is_out_of_range_and_names_the_gregorian_year() {
+    for (step, pointer, field) in [
+        (
+            Step::Credential,
+            "/planned_launch_date",
+            "planned_launch_date",
+        ),
+        (
+            Step::PlatformRequest,
+            "/service/intended_launch_date",
+            "service.intended_launch_date",
+        ),
+        (Step::Launch, "/desired_date", "desired_date"),
+    ] {
+        let json = with(step, pointer, json!("2569-12-04"));
+        only_error(step, &json, field, Code::OutOfRange);
+        let issue = &report(step, &json).errors[0];
+        assert!(
+            issue.message_th.contains("พุทธศักราช") && issue.message_th.contains("2026-12-04"),
+            "{}",
+            issue.message_th
+        );
+        assert!(issue.message_en.contains("2026"), "{}", issue.message_en);
+    }
+}
+
+#[test]
+fn planned_dates_lie_within_two_years() {
+    // today() is 2026-11-25: 2028-11-25 is the last day allowed.
+    ok(
+        Step::Launch,
+        &with(Step::Launch, "/desired_date", json!("2028-11-25")),
+    );
+    for step_date in ["2028-11-26", "3112-12-05"] {
+        let json = with(Step::Launch, "/desired_date", json!(step_date));
+        only_error(Step::Launch, &json, "desired_date", Code::OutOfRange);
+    }
+    let json = with(
+        Step::PlatformRequest,
+        "/service/intended_launch_date",
+        json!("2028-11-26"),
+    );
+    only_error(
+        Step::PlatformRequest,
+        &json,
+        "service.intended_launch_date",
+        Code::OutOfRange,
+    );
+}
+
+#[test]
+fn control_characters_are_refused_line_breaks_only_in_long_text() {
+    // A NUL is malformed anywhere, even in a draft, so no backend stores it.
+    let json = with(Step::Credential, "/short_description", json!("a\u{0}b"));
+    assert!(matches!(
+        validate(Step::Credential, &json, &ctx()),
+        Err(PayloadError::Malformed(_))
+    ));
+    assert!(check_draft(Step::Credential, &json!({"full_description": "x\u{1b}[2J"})).is_err());
+    // A line break is fine in a description, not in a name.
+    let json = with(
+        Step::Credential,
+        "/full_description",
+        json!("บรรทัดแรก\n\tบรรทัดสอง"),
+    );
+    ok(Step::Credential, &json);
+    let json = with(
+        Step::PlatformRequest,
+        "/service/name",
+        json!("ระบบ\nสวัสดิการ"),
+    );
+    only_error(
+        Step::PlatformRequest,
+        &json,
+        "service.name",
+        Code::InvalidFormat,
+    );
+    let issue = &report(Step::PlatformRequest, &json).errors[0];
+    assert!(
+        issue.message_th.contains("ขึ้นบรรทัดใหม่"),
+        "{}",
+        issue.message_th
     );
 }
 
@@ -816,10 +1076,34 @@ fn a_tester_uses_ios_or_android() {
         Step::UatSetup,
         &with(Step::UatSetup, "/testers/0/os", json!("IOS")),
     );
+    // Thai readers see the labels of the form, English readers the JSON names too.
     assert!(
-        r.errors[0].message_en.contains("ios, android"),
+        r.errors[0]
+            .message_th
+            .contains("กรุณาเลือกจาก: \"iOS\", \"Android\""),
+        "{}",
+        r.errors[0].message_th
+    );
+    assert!(
+        r.errors[0]
+            .message_en
+            .contains("ios (iOS), android (Android)"),
         "{}",
         r.errors[0].message_en
+    );
+    let r = report(
+        Step::Credential,
+        &with(
+            Step::Credential,
+            "/identity_verification",
+            json!("passport"),
+        ),
+    );
+    assert!(
+        r.errors[0].message_th.contains("ยืนยันตัวตนด้วยบัตรประชาชน")
+            && !r.errors[0].message_th.contains("id_card"),
+        "{}",
+        r.errors[0].message_th
     );
 }
 

@@ -270,7 +270,10 @@ pub async fn first_login(
         .map_err(|e| match e {
             StoreError::Duplicate(_) => {
                 let mut report = Report::new();
-                report.add(&Path::root().key("username"), Code::Duplicate);
+                report.push(onboard_core::fields::issue::<Username>(
+                    &Path::root().key("username"),
+                    Code::Duplicate.into(),
+                ));
                 ApiError::Validation(report)
             }
             other => other.into(),

@@ -32,7 +32,7 @@ pub(crate) fn validate(
     ctx: &Context<'_>,
 ) -> Option<AttemptInput> {
     let root = Path::root();
-    let details = check::text(
+    let details = check::long_text(
         r,
         &root.key("details"),
         &raw.details,

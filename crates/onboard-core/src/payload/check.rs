@@ -9,11 +9,8 @@
 use super::choice::Choice;
 use super::limits;
 use super::Context;
-use crate::fields::{
-    self, CitizenId, ContactPhone, Domain, Email, HttpsUrl, MobileNumber, OfficePhone, Postcode,
-};
+use crate::fields::{self, Email, Field, HttpsUrl};
 use crate::file::{check_file, FileFacts, FilePurpose};
-use crate::schedule::thai_date;
 use crate::validation::{Code, FieldError, Issue, Path, Report};
 use chrono::NaiveDate;
 use std::collections::hash_map::{Entry, HashMap};
@@ -29,81 +26,6 @@ pub(crate) fn is_filled(raw: &Option<String>) -> bool {
     !raw_str(raw).trim().is_empty()
 }
 
-/// A field type of [`crate::fields`] with the messages its errors deserve where the generic
-/// message of the code would leave the user guessing what is expected.
-pub(crate) trait Field: Sized {
-    fn parse(raw: &str) -> Result<Self, FieldError>;
-    fn message(code: Code) -> Option<(&'static str, &'static str)>;
-}
-
-macro_rules! field {
-    ($ty:ty, $parse:path, { $($code:ident => ($th:literal, $en:literal $(,)?),)* }) => {
-        impl Field for $ty {
-            fn parse(raw: &str) -> Result<Self, FieldError> {
-                $parse(raw)
-            }
-            fn message(code: Code) -> Option<(&'static str, &'static str)> {
-                match code {
-                    $(Code::$code => Some(($th, $en)),)*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-field!(CitizenId, CitizenId::parse, {
-    InvalidFormat => (
-        "เลขบัตรประชาชนต้องเป็นตัวเลข 13 หลัก และหลักแรกไม่ใช่ 0 หรือ 9",
-        "A citizen ID has 13 digits and does not start with 0 or 9",
-    ),
-    InvalidChecksum => (
-        "เลขบัตรประชาชนไม่ถูกต้อง (หลักสุดท้ายไม่ตรงกับหลักตรวจสอบ)",
-        "This citizen ID is not valid (its last digit does not match the check digit)",
-    ),
-});
-field!(MobileNumber, MobileNumber::parse, {
-    InvalidFormat => (
-        "เบอร์โทรศัพท์มือถือต้องเป็นตัวเลข 10 หลัก ขึ้นต้นด้วย 06, 08 หรือ 09",
-        "A mobile number has 10 digits and starts with 06, 08 or 09",
-    ),
-});
-field!(OfficePhone, OfficePhone::parse, {
-    InvalidFormat => (
-        "กรุณาระบุเบอร์โทรพื้นฐาน 9 หลักหรือเบอร์มือถือ 10 หลัก ตามด้วยเบอร์ต่อได้ เช่น 02 123 4567 ต่อ 12",
-        "Give a 9-digit landline or a 10-digit mobile number, optionally with an extension \
-         such as 02 123 4567 ext 12",
-    ),
-});
-field!(ContactPhone, ContactPhone::parse, {
-    InvalidFormat => (
-        "กรุณาระบุเบอร์สายด่วน 4 หลัก เบอร์โทรพื้นฐาน หรือเบอร์มือถือ",
-        "Give a 4-digit hotline, a landline or a mobile number",
-    ),
-});
-field!(Email, Email::parse, {
-    InvalidFormat => ("รูปแบบอีเมลไม่ถูกต้อง", "This is not a valid e-mail address"),
-});
-field!(Domain, Domain::parse, {
-    InvalidFormat => (
-        "ระบุเฉพาะชื่อโดเมน เช่น example.go.th (ไม่มี https://, path หรือ port)",
-        "Give the host name only, such as example.go.th (no https://, path or port)",
-    ),
-});
-field!(Postcode, Postcode::parse, {
-    InvalidFormat => ("รหัสไปรษณีย์ต้องเป็นตัวเลข 5 หลัก", "A postcode has 5 digits"),
-    OutOfRange => (
-        "รหัสไปรษณีย์ต้องขึ้นต้นด้วย 10 ถึง 96",
-        "A postcode starts with 10 to 96",
-    ),
-});
-field!(NaiveDate, fields::date, {
-    InvalidFormat => (
-        "วันที่ต้องอยู่ในรูปแบบ ปปปป-ดด-วว (ปี ค.ศ.) เช่น 2027-03-02",
-        "Use the date form YYYY-MM-DD, such as 2027-03-02",
-    ),
-});
-
 /// Records `error` at `path`, with `specific` messages when there are some.
 pub(crate) fn fail(r: &mut Report, path: &Path, error: FieldError, specific: Option<(&str, &str)>) {
     match specific {
@@ -114,10 +36,10 @@ pub(crate) fn fail(r: &mut Report, path: &Path, error: FieldError, specific: Opt
 
 /// A required field of type `T` (the parsers answer `required` for blank input).
 pub(crate) fn required<T: Field>(r: &mut Report, path: &Path, raw: &Option<String>) -> Option<T> {
-    match T::parse(raw_str(raw)) {
+    match T::parse_field(raw_str(raw)) {
         Ok(value) => Some(value),
         Err(e) => {
-            fail(r, path, e, T::message(e.code));
+            r.push(fields::issue::<T>(path, e));
             None
         }
     }
@@ -168,46 +90,28 @@ pub(crate) fn required_url(
     url(r, path, raw_str(raw), urls)
 }
 
-/// An optional URL: absent or blank is `Some(None)`.
-pub(crate) fn optional_url(
-    r: &mut Report,
-    path: &Path,
-    raw: &Option<String>,
-    urls: Urls,
-) -> Option<Option<HttpsUrl>> {
-    if is_filled(raw) {
-        required_url(r, path, raw, urls).map(Some)
-    } else {
-        Some(None)
-    }
-}
-
-/// Required text: trimmed, not blank, at most `max` characters.
+/// Required single-line text: trimmed, not blank, at most `max` characters, no control
+/// characters.
 pub(crate) fn text(
     r: &mut Report,
     path: &Path,
     raw: &Option<String>,
     max: usize,
 ) -> Option<String> {
-    match fields::text(raw_str(raw), max) {
-        Ok(text) => Some(text),
-        Err(e) if e.code == Code::TooLong => {
-            r.push(Issue::with_messages(
-                path,
-                Code::TooLong,
-                format!("ความยาวต้องไม่เกิน {max} ตัวอักษร"),
-                format!("At most {max} characters"),
-            ));
-            None
-        }
-        Err(e) => {
-            r.add(path, e);
-            None
-        }
-    }
+    r.check_text(path, fields::text(raw_str(raw), max))
 }
 
-/// Optional text: trimmed, at most `max` characters; blank is absent.
+/// Required text of several lines: like [`text`], but line breaks and tabs are kept.
+pub(crate) fn long_text(
+    r: &mut Report,
+    path: &Path,
+    raw: &Option<String>,
+    max: usize,
+) -> Option<String> {
+    r.check_text(path, fields::long_text(raw_str(raw), max))
+}
+
+/// Optional single-line text: trimmed, at most `max` characters; blank is absent.
 pub(crate) fn optional_text(
     r: &mut Report,
     path: &Path,
@@ -216,6 +120,20 @@ pub(crate) fn optional_text(
 ) -> Option<Option<String>> {
     if is_filled(raw) {
         text(r, path, raw, max).map(Some)
+    } else {
+        Some(None)
+    }
+}
+
+/// Optional text of several lines; blank is absent.
+pub(crate) fn optional_long_text(
+    r: &mut Report,
+    path: &Path,
+    raw: &Option<String>,
+    max: usize,
+) -> Option<Option<String>> {
+    if is_filled(raw) {
+        long_text(r, path, raw, max).map(Some)
     } else {
         Some(None)
     }
@@ -260,14 +178,25 @@ pub(crate) fn choice<T: Choice>(r: &mut Report, path: &Path, raw: &Option<String
     }
     let value = T::from_name(name);
     if value.is_none() {
-        let names = T::names().join(", ");
+        // Thai readers get the labels the form shows (quoted: some hold commas); English
+        // readers also get the JSON names an API client must send.
+        let th = T::all()
+            .iter()
+            .map(|v| format!("\"{}\"", v.label().0))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let en = T::all()
+            .iter()
+            .map(|v| format!("{} ({})", v.name(), v.label().1))
+            .collect::<Vec<_>>()
+            .join(", ");
         // Echo a bounded prefix only: the value may be arbitrarily long.
         let name: String = name.chars().take(40).collect();
         r.push(Issue::with_messages(
             path,
             Code::NotAllowed,
-            format!("ค่า \"{name}\" ไม่อยู่ในรายการที่เลือกได้ ({names})"),
-            format!("\"{name}\" is not one of the allowed values ({names})"),
+            format!("\"{name}\" ไม่ใช่ตัวเลือกที่มีให้ กรุณาเลือกจาก: {th}"),
+            format!("\"{name}\" is not one of the options; choose from: {en}"),
         ));
     }
     value
@@ -356,24 +285,21 @@ pub(crate) fn forbid(r: &mut Report, path: &Path, filled: bool, th: &str, en: &s
     !filled
 }
 
-/// A required date that may not lie before `today`.
-pub(crate) fn date_from(
+/// A required date the user plans: not before `today`, within two years, Gregorian
+/// ([`fields::planned_date`]).
+pub(crate) fn planned_date(
     r: &mut Report,
     path: &Path,
     raw: &Option<String>,
     today: NaiveDate,
 ) -> Option<NaiveDate> {
-    let date = required::<NaiveDate>(r, path, raw)?;
-    if date < today {
-        r.push(Issue::with_messages(
-            path,
-            Code::OutOfRange,
-            format!("วันที่ต้องไม่ก่อนวันนี้ ({})", thai_date(today)),
-            format!("The date must not be before today ({today})"),
-        ));
-        return None;
+    match fields::planned_date(path, raw_str(raw), today) {
+        Ok(date) => Some(date),
+        Err(issue) => {
+            r.push(issue);
+            None
+        }
     }
-    Some(date)
 }
 
 /// An agency-issued e-mail address: warns `free_email_domain` on free mail providers.
@@ -477,6 +403,7 @@ pub(crate) fn icon(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::{CitizenId, MobileNumber};
     use crate::payload::Os;
 
     fn at(name: &str) -> Path {

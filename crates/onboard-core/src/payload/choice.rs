@@ -57,8 +57,14 @@ macro_rules! choice {
             fn from_name(name: &str) -> Option<Self> {
                 $name::parse(name)
             }
-            fn names() -> Vec<&'static str> {
-                $name::ALL.iter().map(|v| v.as_str()).collect()
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn label(self) -> (&'static str, &'static str) {
+                (self.title_th(), self.title_en())
             }
         }
     };
@@ -67,16 +73,26 @@ macro_rules! choice {
 pub(crate) use choice;
 
 /// What the shared checks need of an enumerated answer.
-pub(crate) trait Choice: Sized + Copy + Eq {
+pub(crate) trait Choice: Sized + Copy + Eq + 'static {
     fn from_name(name: &str) -> Option<Self>;
-    fn names() -> Vec<&'static str>;
+    fn all() -> &'static [Self];
+    /// The JSON name.
+    fn name(self) -> &'static str;
+    /// The Thai and English labels the form shows.
+    fn label(self) -> (&'static str, &'static str);
 }
 
 impl Choice for crate::reference::Category {
     fn from_name(name: &str) -> Option<Self> {
         name.parse().ok()
     }
-    fn names() -> Vec<&'static str> {
-        Self::ALL.iter().map(|c| c.as_str()).collect()
+    fn all() -> &'static [Self] {
+        Self::ALL
+    }
+    fn name(self) -> &'static str {
+        self.as_str()
+    }
+    fn label(self) -> (&'static str, &'static str) {
+        (self.title_th(), self.title_en())
     }
 }

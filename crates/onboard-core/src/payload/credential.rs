@@ -32,6 +32,7 @@ raw_form! {
     struct RawPersonalData {
         required: bool,
         fields: Vec<String>,
+        other_text: String,
     }
 }
 
@@ -51,6 +52,8 @@ choice! {
         Mobile = "mobile", "เบอร์โทรศัพท์มือถือ", "Mobile number";
         /// อีเมล.
         Email = "email", "อีเมล", "E-mail";
+        /// หรือข้อมูลเฉพาะอื่นๆ (step 1 only), described in `other_text`.
+        Other = "other", "ข้อมูลเฉพาะอื่นๆ", "Other specific data";
     }
 }
 
@@ -88,6 +91,10 @@ pub struct PersonalData {
     pub required: bool,
     /// Which data: at least one when `required`, none otherwise.
     pub fields: Vec<PersonalDataField>,
+    /// What the "other" data is (at most 500 characters): present exactly when `fields`
+    /// lists `other`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_text: Option<String>,
 }
 
 /// Step 1: the request for UAT credentials.
@@ -128,7 +135,7 @@ pub(crate) fn validate(
         &raw.short_description,
         limits::SHORT_DESCRIPTION_MAX,
     );
-    let full_description = check::text(
+    let full_description = check::long_text(
         r,
         &root.key("full_description"),
         &raw.full_description,
@@ -178,7 +185,7 @@ fn icon_and_concept(
     }
     let icon = check::icon(r, &icon_path, &raw.icon_file_id, ctx).map(Some);
     let concept = if check::is_filled(&raw.icon_concept) {
-        check::optional_text(
+        check::optional_long_text(
             r,
             &concept_path,
             &raw.icon_concept,
@@ -204,7 +211,7 @@ fn planned_launch_date(
     ctx: &Context<'_>,
 ) -> Option<NaiveDate> {
     let path = Path::root().key("planned_launch_date");
-    let date = check::date_from(r, &path, raw, ctx.today)?;
+    let date = check::planned_date(r, &path, raw, ctx.today)?;
     let deadline = ctx.launch_deadline;
     if date > deadline {
         r.push(Issue::with_messages(
@@ -257,9 +264,34 @@ fn personal_data(
         ),
         true => true,
     };
+    let other_path = path.key("other_text");
+    let wants_other = raw.fields.as_deref().is_some_and(|f| {
+        f.iter()
+            .any(|v| v.trim() == PersonalDataField::Other.as_str())
+    });
+    let other_text = if wants_other {
+        check::long_text(
+            r,
+            &other_path,
+            &raw.other_text,
+            limits::PERSONAL_DATA_OTHER_MAX,
+        )
+        .map(Some)
+    } else {
+        check::forbid(
+            r,
+            &other_path,
+            check::is_filled(&raw.other_text),
+            "ระบุรายละเอียดได้เมื่อเลือก \"ข้อมูลเฉพาะอื่นๆ\" เท่านั้น",
+            "Only given when \"other specific data\" is chosen",
+        )
+        .then_some(None)
+    };
     let fields = fields?;
+    let other_text = other_text?;
     consistent.then_some(PersonalData {
         required: required?,
         fields,
+        other_text,
     })
 }

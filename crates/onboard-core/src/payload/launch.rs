@@ -32,8 +32,9 @@ pub(crate) fn validate(
     ctx: &Context<'_>,
 ) -> Option<LaunchRequest> {
     let root = Path::root();
-    let desired_date = check::date_from(r, &root.key("desired_date"), &raw.desired_date, ctx.today);
-    let note = check::optional_text(r, &root.key("note"), &raw.note, limits::LAUNCH_NOTE_MAX);
+    let desired_date =
+        check::planned_date(r, &root.key("desired_date"), &raw.desired_date, ctx.today);
+    let note = check::optional_long_text(r, &root.key("note"), &raw.note, limits::LAUNCH_NOTE_MAX);
     Some(LaunchRequest {
         desired_date: desired_date?,
         note: note?,

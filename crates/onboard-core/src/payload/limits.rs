@@ -18,6 +18,12 @@ pub const FULL_DESCRIPTION_MAX: usize = 100_000;
 pub const ICON_CONCEPT_MAX: usize = 2_000;
 /// Step 4 service description (รายละเอียดของบริการ).
 pub const SERVICE_DESCRIPTION_MAX: usize = 10_000;
+/// Step 4 access channels given as a description instead of a URL (SPEC: 5 to 1,000).
+pub const ACCESS_DESCRIPTION_MIN: usize = 5;
+/// See [`ACCESS_DESCRIPTION_MIN`].
+pub const ACCESS_DESCRIPTION_MAX: usize = 1_000;
+/// Step 1 "other" personal data, described (หรือข้อมูลเฉพาะอื่นๆ; SPEC: at most 500).
+pub const PERSONAL_DATA_OTHER_MAX: usize = 500;
 /// Uploaded file ids: opaque, but bounded.
 pub const FILE_ID_MAX: usize = 200;
 /// Steps 3 and 6 attempt details (SPEC: 5,000).

@@ -19,6 +19,7 @@ raw_form! {
         office_phone: String,
         mobile: String,
         email: String,
+        contact_phone: String,
     }
 }
 
@@ -34,8 +35,8 @@ raw_form! {
     }
 }
 
-/// An officer of the agency (ผู้ได้รับมอบหมาย, ผู้ติดต่อประสานงาน, ผู้ประสานงาน). Every field is
-/// required, as the manual's form marks them.
+/// An officer of the agency (ผู้ได้รับมอบหมาย, ผู้ติดต่อประสานงาน, ผู้ประสานงาน). Every field but
+/// `contact_phone` is required, as the manual's form marks them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Person {
     /// ชื่อ - นามสกุล, at most 200 characters.
@@ -52,6 +53,9 @@ pub struct Person {
     pub mobile: MobileNumber,
     /// อีเมล (ที่ออกโดยหน่วยงานของท่าน): a free provider is warned about, not refused.
     pub email: Email,
+    /// เบอร์ติดต่อ (optional): another number to reach the person, office phone rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<OfficePhone>,
 }
 
 choice! {
@@ -98,6 +102,11 @@ pub(crate) fn person(r: &mut Report, path: &Path, raw: Option<&RawPerson>) -> Op
         check::required::<OfficePhone>(r, &path.key("office_phone"), &raw.office_phone);
     let mobile = check::required::<MobileNumber>(r, &path.key("mobile"), &raw.mobile);
     let email = check::agency_email(r, &path.key("email"), &raw.email);
+    let contact_phone = if check::is_filled(&raw.contact_phone) {
+        check::required::<OfficePhone>(r, &path.key("contact_phone"), &raw.contact_phone).map(Some)
+    } else {
+        Some(None)
+    };
     Some(Person {
         full_name: full_name?,
         citizen_id: citizen_id?,
@@ -106,6 +115,7 @@ pub(crate) fn person(r: &mut Report, path: &Path, raw: Option<&RawPerson>) -> Op
         office_phone: office_phone?,
         mobile: mobile?,
         email: email?,
+        contact_phone: contact_phone?,
     })
 }
 

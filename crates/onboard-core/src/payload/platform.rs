@@ -13,7 +13,7 @@ use super::raw::raw_form;
 use super::Context;
 use crate::fields::{ContactPhone, Email, HttpsUrl, Postcode};
 use crate::file::FilePurpose;
-use crate::validation::{Path, Report};
+use crate::validation::{Code, Issue, Path, Report};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -309,6 +309,18 @@ pub enum ProblemContact {
     },
 }
 
+/// How users reach the service (URL หรือ รายละเอียดช่องทางการเข้าถึงทั้งหมด): one URL, or a
+/// description of every channel when there is no single address. Stored as a JSON string
+/// either way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AccessChannel {
+    /// An https URL.
+    Url(HttpsUrl),
+    /// A description of the access channels, 5 to 1,000 characters.
+    Description(String),
+}
+
 /// Part 2: the service to put on the platform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceDetails {
@@ -320,8 +332,8 @@ pub struct ServiceDetails {
     pub name: String,
     /// รายละเอียดของบริการ.
     pub description: String,
-    /// URL ในการเข้าถึงงานบริการ.
-    pub access_url: HttpsUrl,
+    /// URL หรือ รายละเอียดช่องทางการเข้าถึงทั้งหมด.
+    pub access_url: AccessChannel,
     /// Personal data read from the app.
     pub personal_data_fields: Vec<PersonalDataField>,
     /// Juristic-person data read (empty for `individual`).
@@ -412,7 +424,7 @@ fn agency(r: &mut Report, path: &Path, raw: Option<&RawAgency>) -> Option<Agency
     let parent_th = name(r, "parent_th", &raw.parent_th, limits::NAME_MAX);
     let parent_en = name(r, "parent_en", &raw.parent_en, limits::NAME_MAX);
     let address = address(r, &path.key("address"), raw.address.as_ref());
-    let website = check::optional_url(r, &path.key("website"), &raw.website, Urls::Https);
+    let website = website(r, &path.key("website"), &raw.website);
     let agency_type = check::choice::<AgencyType>(r, &path.key("agency_type"), &raw.agency_type);
     let other_path = path.key("agency_type_other");
     let agency_type_other = match agency_type {
@@ -585,21 +597,21 @@ fn service(
     let raw = raw.unwrap_or(&empty);
     let target_group =
         check::choice::<TargetGroup>(r, &path.key("target_group"), &raw.target_group);
-    let intended_launch_date = check::date_from(
+    let intended_launch_date = check::planned_date(
         r,
         &path.key("intended_launch_date"),
         &raw.intended_launch_date,
         ctx.today,
     );
     let name = check::text(r, &path.key("name"), &raw.name, limits::NAME_MAX);
-    let description = check::text(
+    let description = check::long_text(
         r,
         &path.key("description"),
         &raw.description,
         limits::SERVICE_DESCRIPTION_MAX,
     );
-    let access_url = check::required_url(r, &path.key("access_url"), &raw.access_url, Urls::Https);
-    let personal_data_fields = check::choices::<PersonalDataField>(
+    let access_url = access_url(r, &path.key("access_url"), &raw.access_url);
+    let personal_data_fields = platform_personal_data(
         r,
         &path.key("personal_data_fields"),
         &raw.personal_data_fields,
@@ -632,6 +644,7 @@ fn service(
         &path.key("profile_access"),
         raw.profile_access.as_ref(),
         Urls::Https,
+        profile::OidcLanding::Optional,
     );
     Some(ServiceDetails {
         target_group: target_group?,
@@ -650,6 +663,50 @@ fn service(
     })
 }
 
+/// The agency's optional website: a bare host such as `www.navy.mi.th`, as people write it,
+/// is taken as `https://www.navy.mi.th`.
+fn website(r: &mut Report, path: &Path, raw: &Option<String>) -> Option<Option<HttpsUrl>> {
+    let text = check::raw_str(raw).trim();
+    if text.is_empty() {
+        return Some(None);
+    }
+    let full = if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("https://{text}")
+    };
+    check::url(r, path, &full, Urls::Https).map(Some)
+}
+
+/// A URL, or a description of the access channels; text that starts with `http` is taken
+/// for a URL and must be a valid one (a mistyped address should not pass as a description).
+fn access_url(r: &mut Report, path: &Path, raw: &Option<String>) -> Option<AccessChannel> {
+    let text = check::raw_str(raw).trim();
+    if text
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("http"))
+    {
+        return check::url(r, path, text, Urls::Https).map(AccessChannel::Url);
+    }
+    let description = check::long_text(r, path, raw, limits::ACCESS_DESCRIPTION_MAX)?;
+    if description.chars().count() < limits::ACCESS_DESCRIPTION_MIN {
+        r.push(Issue::with_messages(
+            path,
+            Code::TooShort,
+            format!(
+                "กรุณาระบุ URL ที่ขึ้นต้นด้วย https:// หรืออธิบายช่องทางการเข้าถึงทั้งหมดอย่างน้อย {} ตัวอักษร",
+                limits::ACCESS_DESCRIPTION_MIN
+            ),
+            format!(
+                "Give a URL starting with https://, or describe every access channel in at least {} characters",
+                limits::ACCESS_DESCRIPTION_MIN
+            ),
+        ));
+        return None;
+    }
+    Some(AccessChannel::Description(description))
+}
+
 /// `none` only when no personal data is read; any personal data needs a real level.
 fn identity_level(r: &mut Report, path: &Path, raw: &RawService) -> Option<IdentityLevel> {
     let level = check::choice::<IdentityLevel>(r, path, &raw.identity_level)?;
@@ -665,6 +722,27 @@ fn identity_level(r: &mut Report, path: &Path, raw: &RawService) -> Option<Ident
         "The service reads personal data, so it needs an identity level (ID card, or ID card and face)",
     );
     ok.then_some(level)
+}
+
+/// Step 4 offers the six kinds of personal data of the manual's form, without step 1's
+/// "other" (which has no text box here).
+fn platform_personal_data(
+    r: &mut Report,
+    path: &Path,
+    raw: &Option<Vec<String>>,
+) -> Option<Vec<PersonalDataField>> {
+    let fields = check::choices::<PersonalDataField>(r, path, raw)?;
+    let mut ok = true;
+    for (i, field) in fields.iter().enumerate() {
+        ok &= check::forbid(
+            r,
+            &path.index(i),
+            *field == PersonalDataField::Other,
+            "ขั้นตอนนี้ไม่มีตัวเลือก \"ข้อมูลเฉพาะอื่นๆ\" กรุณาเลือกจากข้อมูลที่แสดงในแบบฟอร์ม",
+            "\"other\" is not offered here; choose from the data the form lists",
+        );
+    }
+    ok.then_some(fields)
 }
 
 /// Step 4 offers GPS, camera and microphone only; saving files is the download feature.

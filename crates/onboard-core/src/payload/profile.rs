@@ -43,8 +43,10 @@ pub enum ProfileAccess {
     Oidc {
         /// The OIDC domain: a host name only.
         domain: Domain,
-        /// Landing Page URL, on the domain.
-        landing_page_url: HttpsUrl,
+        /// Landing Page URL, on the domain. Optional in step 4, where the manual asks OIDC
+        /// only for the domain and the callbacks.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        landing_page_url: Option<HttpsUrl>,
         /// Login callback URLs (1 to 20), on the domain, no fragment, no duplicates.
         login_callback_urls: Vec<HttpsUrl>,
         /// Logout callback URLs (1 to 20), on the domain, no fragment, no duplicates.
@@ -61,15 +63,24 @@ impl ProfileAccess {
         }
     }
 
-    /// The landing page URL (both kinds have one).
-    pub fn landing_page_url(&self) -> &HttpsUrl {
+    /// The landing page URL, when one was given (always for mToken).
+    pub fn landing_page_url(&self) -> Option<&HttpsUrl> {
         match self {
-            ProfileAccess::Mtoken { landing_page_url }
-            | ProfileAccess::Oidc {
+            ProfileAccess::Mtoken { landing_page_url } => Some(landing_page_url),
+            ProfileAccess::Oidc {
                 landing_page_url, ..
-            } => landing_page_url,
+            } => landing_page_url.as_ref(),
         }
     }
+}
+
+/// Whether an OIDC profile access must name its landing page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OidcLanding {
+    /// Steps 2 and 5 (manual §4, §7 ask for it).
+    Required,
+    /// Step 4 (manual §6 asks OIDC only for Domain, Callback and Logout Callback).
+    Optional,
 }
 
 /// Checks a profile access; a missing object is checked as an empty one.
@@ -78,12 +89,21 @@ pub(crate) fn profile_access(
     path: &Path,
     raw: Option<&RawProfileAccess>,
     urls: Urls,
+    oidc_landing: OidcLanding,
 ) -> Option<ProfileAccess> {
     let empty = RawProfileAccess::default();
     let raw = raw.unwrap_or(&empty);
     let kind = check::choice::<ProfileAccessType>(r, &path.key("type"), &raw.kind);
     let landing_path = path.key("landing_page_url");
-    let landing = check::required_url(r, &landing_path, &raw.landing_page_url, urls);
+    let landing_optional = kind == Some(ProfileAccessType::Oidc)
+        && oidc_landing == OidcLanding::Optional
+        && !check::is_filled(&raw.landing_page_url);
+    // `None`: an error was recorded; `Some(None)`: left out where that is allowed.
+    let landing = if landing_optional {
+        Some(None)
+    } else {
+        check::required_url(r, &landing_path, &raw.landing_page_url, urls).map(Some)
+    };
     match kind? {
         ProfileAccessType::Mtoken => {
             let mut ok = true;
@@ -100,13 +120,13 @@ pub(crate) fn profile_access(
                     "Only used with OIDC; leave it empty for mToken",
                 );
             }
-            let landing_page_url = landing?;
+            let landing_page_url = landing??;
             ok.then_some(ProfileAccess::Mtoken { landing_page_url })
         }
         ProfileAccessType::Oidc => {
             let domain = check::required::<Domain>(r, &path.key("domain"), &raw.domain);
             let mut ok = true;
-            if let (Some(domain), Some(url)) = (&domain, &landing) {
+            if let (Some(domain), Some(Some(url))) = (&domain, &landing) {
                 ok &= on_domain(r, &landing_path, domain, url);
             }
             let login = callbacks(

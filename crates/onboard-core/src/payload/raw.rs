@@ -55,9 +55,23 @@ fn wrong_type(value: &Value, path: &Path, expected: &str) -> Malformed {
 }
 
 impl FromJson for String {
+    /// Control characters other than line breaks and tabs are malformed even in a draft, so
+    /// that no backend stores what another would refuse.
     fn from_json(value: &Value, path: &Path) -> Result<Self, Malformed> {
         match value {
-            Value::String(s) => Ok(s.clone()),
+            Value::String(s) => match s
+                .chars()
+                .find(|c| crate::fields::is_forbidden_control(*c, true))
+            {
+                Some(c) => Err(Malformed {
+                    path: path.clone(),
+                    message: format!(
+                        "control character U+{:04X} is not allowed in text",
+                        u32::from(c)
+                    ),
+                }),
+                None => Ok(s.clone()),
+            },
             other => Err(wrong_type(other, path, "a string")),
         }
     }
@@ -206,5 +220,10 @@ mod tests {
         assert_eq!(e.path.as_str(), "inner.off");
         let e = read::<RawThing>(&json!([1])).unwrap_err();
         assert_eq!(e.to_string(), "expected an object, found an array");
+        let e = read::<RawThing>(&json!({"flags": ["ok\n\t", "a\u{0}b"]})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`flags[1]`: control character U+0000 is not allowed in text"
+        );
     }
 }

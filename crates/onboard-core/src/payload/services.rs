@@ -3,7 +3,7 @@
 
 use super::limits;
 use crate::fields;
-use crate::validation::{Code, FieldError, Issue, Path, Report};
+use crate::validation::{Code, Issue, Path, Report};
 use std::collections::HashSet;
 
 /// Checks and normalizes the names of the งานบริการ of an e-Service: at least 1 and at most
@@ -27,11 +27,8 @@ pub fn validate_services(names: &[String]) -> Result<Vec<String>, Report> {
             "กรุณาระบุงานบริการอย่างน้อย 1 รายการ",
             "List at least 1 service",
         ));
-    } else if names.len() > limits::SERVICES_MAX {
-        r.add(
-            &path,
-            FieldError::with_limit(Code::TooLong, limits::SERVICES_MAX),
-        );
+    } else {
+        super::check::count(&mut r, &path, names.len(), 1, limits::SERVICES_MAX);
     }
     let mut seen = HashSet::new();
     let mut clean = Vec::with_capacity(names.len());
@@ -49,7 +46,7 @@ pub fn validate_services(names: &[String]) -> Result<Vec<String>, Report> {
                 }
                 clean.push(name);
             }
-            Err(e) => r.add(&at, e),
+            Err(e) => r.push(fields::text_issue(&at, e)),
         }
     }
     if r.is_valid() {

@@ -5,7 +5,7 @@ use super::check;
 use super::check::Urls;
 use super::limits;
 use super::person::{self, RawTester, Tester};
-use super::profile::{self, ProfileAccess, RawProfileAccess};
+use super::profile::{self, OidcLanding, ProfileAccess, RawProfileAccess};
 use super::raw::raw_form;
 use super::Context;
 use crate::file::FilePurpose;
@@ -63,6 +63,7 @@ pub(crate) fn validate_uat(r: &mut Report, raw: &RawSetupForm) -> Option<SetupFo
         &root.key("profile_access"),
         raw.profile_access.as_ref(),
         Urls::Uat,
+        OidcLanding::Required,
     );
     let testers = person::testers(r, &root.key("testers"), &raw.testers);
     Some(SetupForm {
@@ -85,6 +86,7 @@ pub(crate) fn validate_preprod(
         &root.key("profile_access"),
         raw.profile_access.as_ref(),
         Urls::Https,
+        OidcLanding::Required,
     );
     let testers = person::testers(r, &root.key("testers"), &raw.testers);
     Some(PreprodSetupForm {

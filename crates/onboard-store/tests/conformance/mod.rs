@@ -56,6 +56,7 @@ macro_rules! conformance_suite {
             seven_step_walk,
             foreign_agency_file_is_missing,
             rejected_command_writes_nothing,
+            control_characters_are_refused_alike,
             version_race_with_if_match,
             concurrent_commands_without_if_match_serialize,
             concurrent_rejections_do_not_touch_accepted_commands,
@@ -1369,6 +1370,81 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
         )
         .await;
     assert_eq!(err_code(r), "not_found");
+}
+
+/// Text with NUL or another control character is refused by core before any backend sees
+/// it (PostgreSQL would refuse a NUL, SQLite would store it): both answer the same, and
+/// nothing is written. Line breaks stay allowed in long text.
+pub async fn control_characters_are_refused_alike(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    for name in ["ระบบ\u{0}จองคิว", "ระบบ\u{7}จองคิว", "ระบบ\nจองคิว"]
+    {
+        let r = store
+            .create_eservice(
+                &w.officer.actor(),
+                w.agency.id,
+                name,
+                &["ขอรับเงินอุดหนุน".to_owned()],
+                &ctx(),
+            )
+            .await;
+        assert_eq!(err_code(r), "validation_failed", "{name:?}");
+    }
+    let page = store
+        .list(&ListQuery::default(), Scope::All, today())
+        .await
+        .unwrap();
+    assert_eq!(page.total, 0, "a refused e-Service was stored");
+
+    let svc = w.eservice("ระบบจองคิว").await;
+    let before = w.tally(svc.id).await;
+    let cases: Vec<(Command, &str)> = vec![
+        (
+            Command::SaveDraft {
+                step: Step::Credential,
+                payload: json!({"short_description": "จอง\u{0}คิว"}),
+            },
+            "bad_request",
+        ),
+        (
+            Command::SaveDraft {
+                step: Step::Credential,
+                payload: json!({"full_description": "\u{1b}[31m"}),
+            },
+            "bad_request",
+        ),
+        (
+            Command::UpdateServices {
+                services: vec!["ขอรับ\u{0}เงิน".into()],
+            },
+            "validation_failed",
+        ),
+    ];
+    for (command, expected) in cases {
+        let name = command.name();
+        let r = store
+            .execute(svc.id, &w.officer.actor(), command, None, &ctx())
+            .await;
+        assert_eq!(err_code(r), expected, "{name}");
+        assert_eq!(w.tally(svc.id).await, before, "{name} wrote something");
+    }
+    let saved = store
+        .execute(
+            svc.id,
+            &w.officer.actor(),
+            Command::SaveDraft {
+                step: Step::Credential,
+                payload: json!({"full_description": "บรรทัดแรก\n\tบรรทัดสอง"}),
+            },
+            None,
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        saved.steps[0].draft.as_ref().unwrap()["full_description"],
+        json!("บรรทัดแรก\n\tบรรทัดสอง")
+    );
 }
 
 /// Eight tasks race with `If-Match`: every version has exactly one winner, the others get
