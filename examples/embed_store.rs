@@ -122,6 +122,7 @@ async fn main() -> Result<(), Error> {
                 step: Step::Credential,
                 note: Some("ผ่าน".into()),
                 credentials: None,
+                update_agency: false,
             },
         ),
         (
@@ -156,6 +157,7 @@ async fn main() -> Result<(), Error> {
         step: Step::UatTest,
         note: None,
         credentials: None,
+        update_agency: false,
     };
     match store
         .execute(pension.id, &reviewer, early, None, &ctx)

@@ -52,6 +52,7 @@ fn main() -> Result<(), CommandError> {
         files: &files,
         schedule: &schedule,
         credentials: &issuer,
+        agency: None,
     };
     let name = "ระบบแจ้งเตือนสิทธิสวัสดิการ";
     let (mut svc, _) = workflow::create(
@@ -108,6 +109,7 @@ fn main() -> Result<(), CommandError> {
                     step,
                     note: None,
                     credentials: None,
+                    update_agency: false,
                 },
                 None,
                 &env,

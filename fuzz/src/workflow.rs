@@ -77,6 +77,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         files: &files,
         schedule: &schedule,
         credentials: &FixedCredentials,
+        agency: None,
     };
 
     let creator = actor(if u.ratio(1, 8)? {
@@ -231,6 +232,7 @@ fn op(u: &mut Unstructured<'_>, state: &EService) -> Result<Op> {
             who,
             Command::Approve {
                 step,
+                update_agency: u.arbitrary()?,
                 note: u.arbitrary()?,
                 credentials: if u.arbitrary()? {
                     Some(SuppliedCredentials {
@@ -290,6 +292,7 @@ fn advance(state: &EService) -> (Who, Command) {
                 step,
                 note: None,
                 credentials: None,
+                update_agency: false,
             },
         ),
         (_, true) => (
@@ -483,12 +486,11 @@ fn check_history(state: &EService, log: &[Event]) {
         assert_eq!(last_warnings.unwrap_or_default(), s.warnings);
         assert!(s.warnings.iter().all(|w| w.code.is_warning()));
     }
-    // Approving step 4 names the agency, from the stored form.
-    for (i, e) in log.iter().enumerate() {
-        let after = EService::from_events(&log[..=i]).ok();
-        let update = after.as_ref().and_then(|s| agency_update(s, e));
-        let approves_4 =
-            e.step == Some(Step::PlatformRequest) && matches!(e.change, Change::Approved { .. });
-        assert_eq!(update.is_some(), approves_4);
+    // The agency record changes only with a step-4 approval, in the same command.
+    for e in log.iter().filter(|e| agency_update(e).is_some()) {
+        assert_eq!(e.step, Some(Step::PlatformRequest));
+        assert!(log.iter().any(|a| a.version == e.version
+            && a.step == Some(Step::PlatformRequest)
+            && matches!(a.change, Change::Approved { .. })));
     }
 }

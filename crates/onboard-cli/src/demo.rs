@@ -421,6 +421,7 @@ pub async fn seed(
                     step,
                     note: Some("ผ่านการตรวจสอบ".into()),
                     credentials: None,
+                    update_agency: false,
                 };
                 svc = store.execute(svc.id, &reviewer, approve, None, &c).await?;
             }

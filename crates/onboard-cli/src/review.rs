@@ -32,6 +32,9 @@ pub enum ReviewCommand {
         /// A note for the agency.
         #[arg(long)]
         note: Option<String>,
+        /// Step 4 only: also make the form's agency names the agency record's.
+        #[arg(long)]
+        update_agency: bool,
         #[command(flatten)]
         schedule: ScheduleArgs,
         #[command(flatten)]
@@ -71,6 +74,7 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
             step,
             as_user,
             note,
+            update_agency,
             schedule,
             db,
             json,
@@ -85,6 +89,7 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
                 step,
                 note,
                 credentials: None,
+                update_agency,
             },
         ),
         ReviewCommand::RequestChanges {

@@ -41,6 +41,7 @@ fn bench(c: &mut Criterion) {
         files: &files,
         schedule: &config,
         credentials: &issuer,
+        agency: None,
     };
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let ctx = Context {
@@ -84,6 +85,7 @@ fn bench(c: &mut Criterion) {
                     step,
                     note: None,
                     credentials: None,
+                    update_agency: false,
                 },
             ));
         }

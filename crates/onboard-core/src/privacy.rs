@@ -1,9 +1,62 @@
-//! Personal data in what is shown (SPEC §13, Thailand's PDPA): citizen IDs are masked
-//! everywhere except on the detail view of the person's own agency, and in every event,
-//! list, report and log line.
+//! Personal data in what is shown (SPEC §5, §13, Thailand's PDPA): citizen IDs are shown in
+//! full only on the e-Service detail, to the owning agency and to DGA staff
+//! ([`DetailAccess`]); they are masked in every event, list, report, notification, e-mail and
+//! log line.
 
 use crate::fields::CitizenId;
+use crate::reference::Role;
 use serde_json::Value;
+use uuid::Uuid;
+
+/// What one caller may see of an e-Service's detail (SPEC §5, §10). Full citizen IDs go to
+/// the owning agency and to DGA staff, who need testers' IDs to grant them access to the
+/// ทางรัฐ UAT and Pre-Production apps; the consumer secret only to the owning agency, which
+/// puts it in its own server. Everywhere else (lists, reports, events, notifications,
+/// e-mails, logs) IDs are masked whoever looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DetailAccess {
+    /// The caller is an officer of the owning agency.
+    pub owner: bool,
+    /// Citizen IDs are shown in full.
+    pub full_citizen_ids: bool,
+    /// Credentials are shown at all (app id and consumer key).
+    pub credentials: bool,
+    /// The consumer secret is shown.
+    pub consumer_secret: bool,
+}
+
+impl DetailAccess {
+    /// A caller of `role` (of `caller_agency`, for agency officers) looking at an e-Service of
+    /// `owner_agency`.
+    ///
+    /// ```
+    /// use onboard_core::privacy::DetailAccess;
+    /// use onboard_core::reference::Role;
+    /// let agency = uuid::Uuid::nil();
+    /// let reviewer = DetailAccess::of(Role::Reviewer, None, agency);
+    /// assert!(reviewer.full_citizen_ids && reviewer.credentials && !reviewer.consumer_secret);
+    /// assert!(DetailAccess::of(Role::Agency, Some(agency), agency).consumer_secret);
+    /// ```
+    pub fn of(role: Role, caller_agency: Option<Uuid>, owner_agency: Uuid) -> DetailAccess {
+        let owner = role == Role::Agency && caller_agency == Some(owner_agency);
+        let staff = role.is_staff();
+        DetailAccess {
+            owner,
+            full_citizen_ids: owner || staff,
+            credentials: owner || staff,
+            consumer_secret: owner,
+        }
+    }
+
+    /// A stored form as this caller may see it.
+    pub fn form(self, payload: &Value) -> Value {
+        let mut shown = payload.clone();
+        if !self.full_citizen_ids {
+            mask_citizen_ids(&mut shown);
+        }
+        shown
+    }
+}
 
 /// Masks every `citizen_id` member anywhere inside `value` (`1-2345-xxxxx-xx-1`).
 /// Values that are not valid IDs (a draft may hold anything) are replaced whole.

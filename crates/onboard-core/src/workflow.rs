@@ -21,6 +21,7 @@
 //!     files: &files,
 //!     schedule: &schedule,
 //!     credentials: &issuer,
+//!     agency: None,
 //! };
 //! let (svc, events) = workflow::create(
 //!     &officer, Uuid::from_u128(3), agency, "ระบบแจ้งเตือนสิทธิ", &["ขอรับสวัสดิการ".into()], &env,
@@ -156,6 +157,9 @@ pub enum Command {
         note: Option<String>,
         /// Credentials to record instead of generated ones (steps 1 and 4).
         credentials: Option<SuppliedCredentials>,
+        /// Step 4 only: also make the form's agency names the agency record's. Without it
+        /// the record stays as it is, whatever the form says (SPEC §3).
+        update_agency: bool,
     },
     /// Send a step under review back to the agency.
     RequestChanges {
@@ -195,6 +199,18 @@ impl Command {
             | Command::Approve { step, .. }
             | Command::RequestChanges { step, .. } => Some(*step),
         }
+    }
+
+    /// Whether deciding the command needs the agency record's names ([`Env::agency`]): only
+    /// an approval that may update the agency record reads them.
+    pub fn reads_agency(&self) -> bool {
+        matches!(
+            self,
+            Command::Approve {
+                update_agency: true,
+                ..
+            }
+        )
     }
 
     /// The file ids the command's payload references, so a store can look them up (and
@@ -260,6 +276,9 @@ pub struct Env<'a> {
     pub schedule: &'a ScheduleConfig,
     /// Makes credentials on approval of steps 1 and 4.
     pub credentials: &'a dyn CredentialIssuer,
+    /// The agency record's names, when the command may change them (see
+    /// [`Command::reads_agency`]); recorded as the old names of an agency update.
+    pub agency: Option<&'a AgencyNames>,
 }
 
 /// Why a command was rejected. Each variant maps to one SPEC §10 error code.
@@ -313,6 +332,33 @@ impl CommandError {
             CommandError::VersionConflict { .. } => "version_conflict",
             CommandError::Malformed(_) => "bad_request",
             CommandError::Invalid(_) => "validation_failed",
+        }
+    }
+
+    /// What went wrong, in Thai an officer can act on (SPEC §10 `detail_th`).
+    pub fn detail_th(&self) -> String {
+        match self {
+            CommandError::NotFound => {
+                "ไม่พบ e-Service หรือรายการทดสอบนี้ หรือข้อมูลนี้ไม่ได้อยู่ในหน่วยงานของคุณ".to_owned()
+            }
+            CommandError::Forbidden { role, .. } => {
+                format!("บัญชีประเภท \"{}\" ไม่มีสิทธิ์ทำรายการนี้", role.title_th())
+            }
+            CommandError::InvalidTransition { step, status, .. } => format!(
+                "ขั้นตอน \"{}\" อยู่ในสถานะ \"{}\" จึงทำรายการนี้ไม่ได้ กรุณาโหลดหน้าใหม่เพื่อดูสถานะล่าสุด",
+                step.title_th(),
+                status.title_th()
+            ),
+            CommandError::VersionConflict { .. } => "ข้อมูลนี้ถูกแก้ไขไปแล้วระหว่างที่คุณทำรายการ \
+                 กรุณาโหลดหน้าใหม่เพื่อดูข้อมูลล่าสุดแล้วทำรายการอีกครั้ง"
+                .to_owned(),
+            CommandError::Malformed(m) => {
+                format!("ข้อมูลที่ส่งมามีรูปแบบไม่ถูกต้อง กรุณาตรวจสอบแล้วส่งใหม่ ({m})")
+            }
+            CommandError::Invalid(report) => format!(
+                "ข้อมูลยังไม่ถูกต้อง {} รายการ กรุณาแก้ไขตามข้อความที่แสดงในแต่ละช่อง",
+                report.errors.len()
+            ),
         }
     }
 
@@ -543,10 +589,14 @@ pub fn decide(
             step,
             note,
             credentials,
+            update_agency,
         } => {
             let s = state.step(step);
             if s.status != StepStatus::UnderReview {
                 return Err(invalid("approve", s));
+            }
+            if update_agency && step != Step::PlatformRequest {
+                return Err(single_issue("update_agency", Code::NotAllowed));
             }
             let note = review_text(note.as_deref(), "note", false)?;
             let issued = match (step.issues_credentials(), credentials) {
@@ -574,6 +624,14 @@ pub fn decide(
             }
             if let Some(category) = category.filter(|c| *c != state.category) {
                 out.push(Some(step), None, Change::CategoryChanged { category });
+            }
+            let agency = update_agency
+                .then(|| form_agency_names(s))
+                .flatten()
+                .filter(|names| Some(names) != env.agency);
+            if let Some(names) = agency {
+                let previous = env.agency.cloned();
+                out.push(Some(step), None, Change::AgencyUpdated { previous, names });
             }
         }
         Command::RequestChanges { step, reason } => {
@@ -808,15 +866,10 @@ impl AgencyNames {
     }
 }
 
-/// The agency names that `event` makes official: approving step 4 updates the agency
-/// record from the form's part 1 (SPEC §3). `state` is the state after the event.
-pub fn agency_update(state: &EService, event: &Event) -> Option<AgencyNames> {
-    if event.step != Some(Step::PlatformRequest) || !matches!(event.change, Change::Approved { .. })
-    {
-        return None;
-    }
-    let submission = state.step(Step::PlatformRequest).submission.clone()?;
-    let form: payload::PlatformRequest = serde_json::from_value(submission).ok()?;
+/// The agency names of the step-4 form under review or approved (part 1), as the agency
+/// record would hold them.
+fn form_agency_names(s: &StepState) -> Option<AgencyNames> {
+    let form: payload::PlatformRequest = serde_json::from_value(s.submission.clone()?).ok()?;
     let agency = form.requester.agency;
     Some(AgencyNames {
         name_th: agency.name_th,
@@ -824,4 +877,71 @@ pub fn agency_update(state: &EService, event: &Event) -> Option<AgencyNames> {
         ministry_th: agency.parent_th,
         ministry_en: agency.parent_en,
     })
+}
+
+/// The agency names that `event` makes official: an [`Change::AgencyUpdated`] of a step-4
+/// approval with `update_agency` (SPEC §3).
+pub fn agency_update(event: &Event) -> Option<&AgencyNames> {
+    match &event.change {
+        Change::AgencyUpdated { names, .. } => Some(names),
+        _ => None,
+    }
+}
+
+/// One name where the step-4 form differs from the agency record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyDifference {
+    /// `name_th`, `name_en`, `ministry_th` or `ministry_en`.
+    pub field: &'static str,
+    /// What the field is called on the form, in Thai.
+    pub label_th: &'static str,
+    /// What the agency record holds.
+    pub record: String,
+    /// What the form says.
+    pub form: String,
+}
+
+/// Where the submitted step-4 form of `state` differs from the agency record `agency`, for
+/// the reviewer to decide whether to approve with `update_agency`. `None` when step 4 has no
+/// submission.
+pub fn agency_differences(state: &EService, agency: &AgencyNames) -> Option<Vec<AgencyDifference>> {
+    let form = form_agency_names(state.step(Step::PlatformRequest))?;
+    let pairs = [
+        (
+            "name_th",
+            "ชื่อหน่วยงาน (ภาษาไทย)",
+            &agency.name_th,
+            form.name_th,
+        ),
+        (
+            "name_en",
+            "ชื่อหน่วยงาน (ภาษาอังกฤษ)",
+            &agency.name_en,
+            form.name_en,
+        ),
+        (
+            "ministry_th",
+            "อยู่ภายใต้สังกัด (ภาษาไทย)",
+            &agency.ministry_th,
+            form.ministry_th,
+        ),
+        (
+            "ministry_en",
+            "อยู่ภายใต้สังกัด (ภาษาอังกฤษ)",
+            &agency.ministry_en,
+            form.ministry_en,
+        ),
+    ];
+    Some(
+        pairs
+            .into_iter()
+            .filter(|(_, _, record, form)| *record != form)
+            .map(|(field, label_th, record, form)| AgencyDifference {
+                field,
+                label_th,
+                record: record.clone(),
+                form,
+            })
+            .collect(),
+    )
 }

@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::workflow::{
-    self, AttemptStatus, Change, Command, CommandError, EService, Event, SuppliedCredentials,
+    self, AttemptStatus, Change, Command, CommandError, EService, Env, Event, SuppliedCredentials,
 };
 use proptest::prelude::*;
 
@@ -164,6 +164,7 @@ fn command(op: &Op, state: &EService) -> Command {
         Kind::Withdraw => Command::Withdraw { step },
         Kind::Approve { supplied, note } => Command::Approve {
             step,
+            update_agency: supplied && note,
             note: note.then(|| "ผ่าน / OK".to_owned()),
             credentials: supplied.then(|| SuppliedCredentials {
                 app_id: "app-1".into(),
@@ -190,6 +191,7 @@ fn advance(state: &EService) -> Command {
             step,
             note: None,
             credentials: None,
+            update_agency: false,
         },
         (_, true) => Command::AddAttempt {
             step,
@@ -400,6 +402,7 @@ fn a_happy_walk_reaches_live_on_the_right_tuesday() {
                     step,
                     note: None,
                     credentials: None,
+                    update_agency: false,
                 },
             );
         }
@@ -453,6 +456,7 @@ fn errors_map_to_spec_codes() {
         step: Step::Credential,
         note: None,
         credentials: None,
+        update_agency: false,
     };
     let cases: Vec<(workflow::Actor, Command, Option<u64>, &str, u16)> = vec![
         (other_officer(), approve.clone(), None, "not_found", 404),
@@ -540,11 +544,10 @@ fn random_sequences_reach_every_step() {
 }
 
 #[test]
-fn approving_step_4_updates_the_agency_names() {
+fn approving_step_4_updates_the_agency_only_when_asked() {
     let parts = EnvParts::new();
     let env = parts.env();
     let (mut state, _) = new_service(&env);
-    let mut last = Vec::new();
     for &step in &Step::ALL[..4] {
         let submit = if step.is_test() {
             Command::AddAttempt {
@@ -560,38 +563,63 @@ fn approving_step_4_updates_the_agency_names() {
         state = workflow::execute(&state, &officer(), submit, None, &env)
             .unwrap()
             .0;
-        let approve = Command::Approve {
+        if step == Step::PlatformRequest {
+            break;
+        }
+        let approve = |update_agency| Command::Approve {
             step,
             note: None,
             credentials: None,
+            update_agency,
         };
-        let (next, events) = workflow::execute(&state, &reviewer(), approve, None, &env).unwrap();
-        let updates: Vec<_> = events
-            .iter()
-            .filter_map(|e| workflow::agency_update(&next, e))
-            .collect();
-        assert_eq!(
-            updates.len(),
-            usize::from(step == Step::PlatformRequest),
-            "{step}"
-        );
-        last = updates;
-        state = next;
+        // `update_agency` belongs to step 4 only.
+        let e = workflow::execute(&state, &reviewer(), approve(true), None, &env).unwrap_err();
+        assert_eq!(e.code(), "validation_failed", "{step}");
+        state = workflow::execute(&state, &reviewer(), approve(false), None, &env)
+            .unwrap()
+            .0;
     }
-    let form = valid_payload(Step::PlatformRequest);
+    let record = workflow::AgencyNames {
+        name_th: "กรมการปกครอง".into(),
+        name_en: "Department of Provincial Administration".into(),
+        ministry_th: "กระทรวงมหาดไทย".into(),
+        ministry_en: "Ministry of Interior".into(),
+    };
+    let differences = workflow::agency_differences(&state, &record).unwrap();
+    let fields: Vec<&str> = differences.iter().map(|d| d.field).collect();
+    assert_eq!(fields, ["name_th", "name_en", "ministry_th", "ministry_en"]);
+    assert_eq!(differences[0].form, "กองทัพเรือ");
+    let env = Env {
+        agency: Some(&record),
+        ..parts.env()
+    };
+    let approve = |update_agency| Command::Approve {
+        step: Step::PlatformRequest,
+        note: None,
+        credentials: None,
+        update_agency,
+    };
+    // Without the flag the agency record is left alone, whatever the form says.
+    let (_, events) = workflow::execute(&state, &reviewer(), approve(false), None, &env).unwrap();
+    assert!(events.iter().all(|e| workflow::agency_update(e).is_none()));
+    // With it, one event records the old and the new names.
+    let (next, events) = workflow::execute(&state, &reviewer(), approve(true), None, &env).unwrap();
+    let updates: Vec<&Event> = events
+        .iter()
+        .filter(|e| workflow::agency_update(e).is_some())
+        .collect();
+    assert_eq!(updates.len(), 1);
+    match &updates[0].change {
+        Change::AgencyUpdated { previous, names } => {
+            assert_eq!(previous.as_ref(), Some(&record));
+            assert_eq!(names.name_th, "กองทัพเรือ");
+            assert_eq!(names.ministry_en, "Ministry of Defence");
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(
-        last[0].name_th,
-        form["requester"]["agency"]["name_th"]
-            .as_str()
-            .unwrap()
-            .trim()
-    );
-    assert_eq!(
-        last[0].ministry_en,
-        form["requester"]["agency"]["parent_en"]
-            .as_str()
-            .unwrap()
-            .trim()
+        next.step(Step::PlatformRequest).status,
+        StepStatus::Completed
     );
 }
 
@@ -610,6 +638,7 @@ fn warnings_never_block_and_stay_with_the_submission() {
         step: Step::Credential,
         note: None,
         credentials: None,
+        update_agency: false,
     });
     let mut state = state;
     for cmd in cmds {
@@ -644,6 +673,7 @@ fn warnings_never_block_and_stay_with_the_submission() {
                 step: Step::UatSetup,
                 note: None,
                 credentials: None,
+                update_agency: false,
             },
         ),
         (
@@ -659,6 +689,7 @@ fn warnings_never_block_and_stay_with_the_submission() {
                 step: Step::UatTest,
                 note: None,
                 credentials: None,
+                update_agency: false,
             },
         ),
         (

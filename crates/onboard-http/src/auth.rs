@@ -246,9 +246,10 @@ pub async fn first_login(
 ) -> ApiResult<Json<UserResponse>> {
     let user = caller.user;
     if !user.must_change_credentials {
-        return Err(ApiError::InvalidTransition(
-            "the first login is already done".into(),
-        ));
+        return Err(ApiError::InvalidTransition {
+            detail: "the first login is already done".into(),
+            detail_th: "คุณตั้งชื่อผู้ใช้และรหัสผ่านใหม่ไปแล้ว ใช้ชื่อผู้ใช้และรหัสผ่านใหม่ในการเข้าสู่ระบบ".into(),
+        });
     }
     let current = user.password_hash.clone();
     let checked = blocking(move || {

@@ -4,12 +4,13 @@
 use crate::auth::Caller;
 use crate::extract::{IfMatch, Json, OptionalJson, Path, Query};
 use crate::problem::{ApiError, ApiResult};
-use crate::views::{DetailView, EventView, ListItemView, PageView, Viewer};
+use crate::views::{DetailView, EventView, ListItemView, PageView};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use onboard_core::privacy::DetailAccess;
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::today_in_bangkok;
 use onboard_core::validation::Code;
@@ -73,7 +74,7 @@ pub(crate) async fn detail_view(
     Ok(DetailView::build(
         svc,
         agency_name,
-        Viewer::of(user, svc.agency_id),
+        DetailAccess::of(user.role, user.agency_id, svc.agency_id),
         today(state),
         &files,
     ))

@@ -27,7 +27,7 @@ pub struct OptionalJson<T>(pub Option<T>);
 async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge("the request body is too large".into())
+            ApiError::PayloadTooLarge(None)
         } else {
             ApiError::BadRequest(format!("cannot read the request body: {rejection}"))
         }

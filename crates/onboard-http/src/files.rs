@@ -38,18 +38,14 @@ pub struct UploadForm {
 
 fn multipart_error(e: MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::PayloadTooLarge("the request body is too large".into())
+        ApiError::PayloadTooLarge(None)
     } else {
         ApiError::BadRequest(format!("malformed multipart body: {}", e.body_text()))
     }
 }
 
 fn too_large(purpose: FilePurpose) -> ApiError {
-    ApiError::PayloadTooLarge(format!(
-        "a {} file may be at most {} bytes",
-        purpose.as_str(),
-        purpose.max_size()
-    ))
+    ApiError::PayloadTooLarge(Some(purpose))
 }
 
 /// Reads the `file` field, refusing it as soon as it grows past `limit` bytes (the rest of

@@ -10,7 +10,7 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use onboard_core::reference::{Category, Step};
+use onboard_core::reference::{Category, Step, StepStatus};
 use onboard_core::schedule::{today_in_bangkok, try_launch_on};
 use onboard_store::{Scope, StoreError};
 use serde::{Deserialize, Serialize};
@@ -145,7 +145,10 @@ pub struct ReleaseView {
     get, path = "/api/v1/schedule/release-date", tag = "portal",
     params(ReleaseParams),
     security(("bearer" = [])),
-    responses((status = 200, description = "Release", body = ReleaseView))
+    responses(
+        (status = 200, description = "Release", body = ReleaseView),
+        (status = 422, description = "`validation_failed`: `desired` is not a date within two years (a Buddhist-era year is named)", body = crate::Problem, content_type = "application/problem+json"),
+    )
 )]
 pub async fn release_date(
     State(state): State<AppState>,
@@ -158,10 +161,21 @@ pub async fn release_date(
             .map_err(|e| ApiError::BadRequest(format!("`submitted_at` is not RFC 3339: {e}")))?
             .to_utc(),
     };
+    let today = today_in_bangkok(submitted_at);
     let desired = match params.desired.as_deref().map(str::trim) {
-        None | Some("") => today_in_bangkok(submitted_at),
-        Some(raw) => onboard_core::fields::date(raw)
-            .map_err(|_| ApiError::BadRequest("`desired` must be a date YYYY-MM-DD".into()))?,
+        None | Some("") => today,
+        // Step 7's rule: a Buddhist-era year or a date out of range gets its Thai message.
+        Some(raw) => {
+            let at = onboard_core::validation::Path::root().key("desired");
+            onboard_core::fields::planned_date(&at, raw, today).map_err(|issue| {
+                if issue.code == onboard_core::validation::Code::InvalidFormat {
+                    return ApiError::BadRequest("`desired` must be a date YYYY-MM-DD".into());
+                }
+                let mut report = onboard_core::validation::Report::new();
+                report.push(issue);
+                ApiError::Validation(report)
+            })?
+        }
     };
     let release = try_launch_on(submitted_at, desired, &state.schedule.closed)
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
@@ -235,6 +249,37 @@ pub async fn steps(_caller: Caller) -> Json<Vec<StepLabel>> {
                 title_th: s.title_th().to_owned(),
                 title_en: s.title_en().to_owned(),
                 is_test: s.is_test(),
+            })
+            .collect(),
+    )
+}
+
+/// One step status with its labels, as the portal's tags show it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatusLabel {
+    /// JSON value.
+    #[schema(schema_with = crate::views::status_schema)]
+    pub status: StepStatus,
+    /// Thai label, as in the manual.
+    pub title_th: String,
+    /// English label.
+    pub title_en: String,
+}
+
+/// The five step statuses (SPEC §4), in the order a step passes through them.
+#[utoipa::path(
+    get, path = "/api/v1/reference/statuses", tag = "portal",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Step statuses", body = Vec<StatusLabel>))
+)]
+pub async fn statuses(_caller: Caller) -> Json<Vec<StatusLabel>> {
+    Json(
+        StepStatus::ALL
+            .iter()
+            .map(|s| StatusLabel {
+                status: *s,
+                title_th: s.title_th().to_owned(),
+                title_en: s.title_en().to_owned(),
             })
             .collect(),
     )

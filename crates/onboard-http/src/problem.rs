@@ -2,6 +2,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use onboard_core::file::FilePurpose;
 use onboard_core::validation::{Code, Issue, Path, Report};
 use onboard_core::workflow::CommandError;
 use onboard_store::StoreError;
@@ -23,6 +24,8 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong in this request.
     pub detail: String,
+    /// The same in Thai, worded for an officer (the portal shows it).
+    pub detail_th: String,
     /// The SPEC §10 code, e.g. `validation_failed`.
     pub code: String,
     /// Every field problem (`validation_failed`).
@@ -63,8 +66,13 @@ pub enum ApiError {
     #[error("the request took too long")]
     Timeout,
     /// 409 `invalid_transition`: not allowed in the current state.
-    #[error("{0}")]
-    InvalidTransition(String),
+    #[error("{detail}")]
+    InvalidTransition {
+        /// In English.
+        detail: String,
+        /// In Thai.
+        detail_th: String,
+    },
     /// 409 `conflict`: a unique value is taken (the store's `Duplicate`).
     #[error("{0}")]
     Conflict(String),
@@ -76,9 +84,9 @@ pub enum ApiError {
         /// The current version.
         current: u64,
     },
-    /// 413 `payload_too_large`.
-    #[error("{0}")]
-    PayloadTooLarge(String),
+    /// 413 `payload_too_large`: the body, or an uploaded file of this purpose, is too large.
+    #[error("{}", too_large_en(*.0))]
+    PayloadTooLarge(Option<FilePurpose>),
     /// 422 `validation_failed` with every field problem.
     #[error("validation failed: {}", summary(.0))]
     Validation(Report),
@@ -123,7 +131,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Timeout => StatusCode::REQUEST_TIMEOUT,
-            ApiError::InvalidTransition(_) | ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::InvalidTransition { .. } | ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::VersionConflict { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -145,7 +153,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Timeout => "request_timeout",
-            ApiError::InvalidTransition(_) => "invalid_transition",
+            ApiError::InvalidTransition { .. } => "invalid_transition",
             ApiError::Conflict(_) => "conflict",
             ApiError::VersionConflict { .. } => "version_conflict",
             ApiError::PayloadTooLarge(_) => "payload_too_large",
@@ -153,6 +161,45 @@ impl ApiError {
             ApiError::TooManyAttempts { .. } => "too_many_attempts",
             ApiError::Internal(_) => "internal",
             ApiError::Unavailable => "unavailable",
+        }
+    }
+
+    /// What went wrong, in Thai an officer can act on.
+    pub fn detail_th(&self) -> String {
+        match self {
+            ApiError::BadRequest(en) => {
+                format!("คำขอมีรูปแบบไม่ถูกต้อง กรุณาตรวจสอบข้อมูลแล้วส่งใหม่ ({en})")
+            }
+            ApiError::Unauthenticated => {
+                "กรุณาเข้าสู่ระบบ (ไม่พบการเข้าสู่ระบบ หรือหมดเวลาการใช้งานแล้ว)".to_owned()
+            }
+            ApiError::InvalidCredentials => {
+                "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง กรุณาตรวจสอบแล้วลองใหม่อีกครั้ง".to_owned()
+            }
+            ApiError::Forbidden(_) => "บัญชีของคุณไม่มีสิทธิ์ทำรายการนี้".to_owned(),
+            ApiError::CredentialsChangeRequired => {
+                "กรุณาตั้งชื่อผู้ใช้และรหัสผ่านใหม่ก่อนเริ่มใช้งาน (การเข้าสู่ระบบครั้งแรก)".to_owned()
+            }
+            ApiError::NotFound(_) => "ไม่พบข้อมูลที่ต้องการ หรือข้อมูลนี้ไม่ได้อยู่ในหน่วยงานของคุณ".to_owned(),
+            ApiError::MethodNotAllowed => "ไม่รองรับการทำรายการแบบนี้ที่ที่อยู่นี้".to_owned(),
+            ApiError::Timeout => "การทำรายการใช้เวลานานเกินไป กรุณาลองใหม่อีกครั้ง".to_owned(),
+            ApiError::InvalidTransition { detail_th, .. } => detail_th.clone(),
+            ApiError::Conflict(_) => "ข้อมูลนี้มีอยู่ในระบบแล้ว กรุณาใช้ค่าอื่น".to_owned(),
+            ApiError::VersionConflict { .. } => CommandError::VersionConflict {
+                expected: 0,
+                current: 0,
+            }
+            .detail_th(),
+            ApiError::PayloadTooLarge(purpose) => too_large_th(*purpose),
+            ApiError::Validation(report) => CommandError::Invalid(report.clone()).detail_th(),
+            ApiError::TooManyAttempts { retry_after } => format!(
+                "เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป กรุณารอประมาณ {} นาทีแล้วลองใหม่",
+                retry_after.div_ceil(60).max(1)
+            ),
+            ApiError::Internal(_) => {
+                "ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง หากยังพบปัญหาโปรดติดต่อ สพร.".to_owned()
+            }
+            ApiError::Unavailable => "ระบบไม่พร้อมให้บริการชั่วคราว กรุณาลองใหม่ภายหลัง".to_owned(),
         }
     }
 
@@ -174,9 +221,41 @@ impl ApiError {
             title: title(status),
             status: status.as_u16(),
             detail,
+            detail_th: self.detail_th(),
             code: self.code().to_owned(),
             errors,
             warnings,
+        }
+    }
+}
+
+/// Sizes in whole MiB, as the upload buttons state them.
+fn max_mib(purpose: FilePurpose) -> u64 {
+    purpose.max_size() / (1024 * 1024)
+}
+
+fn too_large_en(purpose: Option<FilePurpose>) -> String {
+    match purpose {
+        None => "the request body is too large".to_owned(),
+        Some(p) => format!(
+            "a file for `{}` may be at most {} MiB",
+            p.as_str(),
+            max_mib(p)
+        ),
+    }
+}
+
+fn too_large_th(purpose: Option<FilePurpose>) -> String {
+    match purpose {
+        None => "ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด".to_owned(),
+        Some(p) => {
+            let what = match p {
+                FilePurpose::Icon => "ไฟล์ไอคอน",
+                FilePurpose::Screenshot => "ไฟล์ภาพหน้าจอ",
+                FilePurpose::TestResult => "ไฟล์ผลการทดสอบ",
+                FilePurpose::AssignmentLetter => "ไฟล์หนังสือมอบหมาย",
+            };
+            format!("{what}ต้องมีขนาดไม่เกิน {} MB", max_mib(p))
         }
     }
 }
@@ -206,9 +285,7 @@ pub(crate) fn for_status(status: StatusCode) -> ApiError {
         StatusCode::NOT_FOUND => ApiError::NotFound("no such resource".into()),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
         StatusCode::REQUEST_TIMEOUT => ApiError::Timeout,
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::PayloadTooLarge("the request body is too large".into())
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(None),
         StatusCode::SERVICE_UNAVAILABLE => ApiError::Unavailable,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             ApiError::BadRequest("unsupported content type".into())
@@ -240,6 +317,7 @@ impl From<CommandError> for ApiError {
     fn from(e: CommandError) -> Self {
         // Core decides the code and status; the variant only carries the words.
         let message = e.to_string();
+        let detail_th = e.detail_th();
         match e {
             CommandError::Invalid(report) => ApiError::Validation(report),
             CommandError::VersionConflict { expected, current } => {
@@ -252,7 +330,10 @@ impl From<CommandError> for ApiError {
                 400 => ApiError::BadRequest(message),
                 403 => ApiError::Forbidden(message),
                 404 => ApiError::NotFound(message),
-                409 => ApiError::InvalidTransition(message),
+                409 => ApiError::InvalidTransition {
+                    detail: message,
+                    detail_th,
+                },
                 _ => ApiError::Internal(format!("unmapped command error: {message}")),
             },
         }
@@ -308,6 +389,46 @@ mod tests {
             assert_eq!(api.code(), code);
             assert_eq!(api.status().as_u16(), status);
         }
+    }
+
+    #[test]
+    fn too_large_files_are_named_in_thai_with_their_limit() {
+        let p = ApiError::PayloadTooLarge(Some(FilePurpose::Icon)).problem();
+        assert_eq!(p.detail_th, "ไฟล์ไอคอนต้องมีขนาดไม่เกิน 2 MB");
+        assert_eq!(p.detail, "a file for `icon` may be at most 2 MiB");
+        let p = ApiError::PayloadTooLarge(Some(FilePurpose::TestResult)).problem();
+        assert_eq!(p.detail_th, "ไฟล์ผลการทดสอบต้องมีขนาดไม่เกิน 20 MB");
+    }
+
+    #[test]
+    fn every_problem_has_thai_detail() {
+        let thai = |s: &str| s.chars().any(|c| ('\u{0E01}'..='\u{0E5B}').contains(&c));
+        for e in [
+            ApiError::BadRequest("x".into()),
+            ApiError::Unauthenticated,
+            ApiError::InvalidCredentials,
+            ApiError::Forbidden("x".into()),
+            ApiError::CredentialsChangeRequired,
+            ApiError::NotFound("x".into()),
+            ApiError::MethodNotAllowed,
+            ApiError::Timeout,
+            ApiError::Conflict("x".into()),
+            ApiError::VersionConflict {
+                expected: 1,
+                current: 2,
+            },
+            ApiError::PayloadTooLarge(None),
+            ApiError::Validation(Report::new()),
+            ApiError::TooManyAttempts { retry_after: 61 },
+            ApiError::Internal("x".into()),
+            ApiError::Unavailable,
+        ] {
+            let p = e.problem();
+            assert!(thai(&p.detail_th), "{}: {}", p.code, p.detail_th);
+        }
+        assert!(ApiError::TooManyAttempts { retry_after: 61 }
+            .detail_th()
+            .contains("2 นาที"));
     }
 
     #[test]

@@ -93,6 +93,10 @@ fn table() -> Vec<Route> {
             "/api/v1/eservices/{id}/steps/{step}/request-changes",
             steps::request_changes,
         ),
+        get(
+            "/api/v1/eservices/{id}/steps/platform-request/agency-diff",
+            steps::agency_diff,
+        ),
         get("/api/v1/eservices/{id}/events", eservices::events),
         get("/api/v1/review-queue", eservices::review_queue),
         get("/api/v1/dashboard", portal::dashboard),
@@ -102,6 +106,7 @@ fn table() -> Vec<Route> {
         get("/api/v1/schedule/release-date", portal::release_date),
         get("/api/v1/reference/categories", portal::categories),
         get("/api/v1/reference/steps", portal::steps),
+        get("/api/v1/reference/statuses", portal::statuses),
         Route {
             // Uploads bound their own size while streaming (per purpose); the global
             // request limit still applies.

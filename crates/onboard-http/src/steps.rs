@@ -11,8 +11,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use onboard_core::reference::Step;
-use onboard_core::workflow::{Command, EService, SuppliedCredentials};
-use serde::Deserialize;
+use onboard_core::workflow::{self, Command, EService, SuppliedCredentials};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use utoipa::ToSchema;
@@ -152,6 +152,10 @@ pub struct ApproveRequest {
     #[serde(default)]
     #[schema(value_type = Option<SuppliedCredentialsSchema>)]
     pub credentials: Option<SuppliedCredentials>,
+    /// Step 4 only: also make the form's agency names the agency record's (see
+    /// `GET .../steps/platform-request/agency-diff`). Without it the record is left alone.
+    #[serde(default)]
+    pub update_agency: bool,
 }
 
 /// Credentials a reviewer supplies.
@@ -194,8 +198,61 @@ pub async fn approve(
         step,
         note: body.note,
         credentials: body.credentials,
+        update_agency: body.update_agency,
     };
     run(&state, &caller, id, if_match, command).await
+}
+
+/// Where the submitted step-4 form differs from the agency record: what approving with
+/// `update_agency: true` would change (reviewers and admins).
+#[utoipa::path(
+    get, path = "/api/v1/eservices/{id}/steps/platform-request/agency-diff", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The names that differ (empty when none do)", body = Vec<AgencyDifferenceView>),
+        (status = 403, description = "`forbidden`: agency officers", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such e-Service, or step 4 not submitted", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn agency_diff(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<Vec<AgencyDifferenceView>>> {
+    caller.require_staff("compare step 4 with the agency record")?;
+    let svc = visible(&state, &caller.0, id).await?;
+    let agency = state
+        .store
+        .agency(svc.agency_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("agency"))?;
+    let differences = workflow::agency_differences(&svc, &agency.names())
+        .ok_or_else(|| ApiError::not_found("step-4 submission"))?;
+    Ok(Json(
+        differences
+            .into_iter()
+            .map(|d| AgencyDifferenceView {
+                field: d.field.to_owned(),
+                label_th: d.label_th.to_owned(),
+                record: d.record,
+                form: d.form,
+            })
+            .collect(),
+    ))
+}
+
+/// One agency name where the step-4 form differs from the agency record.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AgencyDifferenceView {
+    /// `name_th`, `name_en`, `ministry_th` or `ministry_en`.
+    pub field: String,
+    /// The field's Thai label on the form.
+    pub label_th: String,
+    /// What the agency record holds now.
+    pub record: String,
+    /// What the form says.
+    pub form: String,
 }
 
 /// `POST .../request-changes` body.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::file::MediaType;
 use onboard_core::notify::NoticeKind;
-use onboard_core::privacy::{mask_citizen_ids, redact};
+use onboard_core::privacy::{redact, DetailAccess};
 use onboard_core::reference::{Category, Environment, Role, Step, StepStatus};
 use onboard_core::workflow::{AttemptStatus, Credentials, EService, Lifecycle, TestAttempt};
 use onboard_store::{Agency, ListItem, Notification, Page, StoredEvent, User};
@@ -243,10 +243,14 @@ pub struct StepView {
     /// Status.
     #[schema(schema_with = status_schema)]
     pub status: StepStatus,
-    /// Last saved draft (citizen IDs masked except for the owning agency).
+    /// The status in Thai, as the manual's tags show it.
+    pub status_th: String,
+    /// The status in English.
+    pub status_en: String,
+    /// Last saved draft (citizen IDs in full for the owning agency and staff only).
     #[schema(value_type = Option<Object>)]
     pub draft: Option<Value>,
-    /// The latest submission (citizen IDs masked except for the owning agency).
+    /// The latest submission (citizen IDs in full for the owning agency and staff only).
     #[schema(value_type = Option<Object>)]
     pub submission: Option<Value>,
     /// When it was submitted.
@@ -289,37 +293,14 @@ pub struct DetailView {
     /// The first step not completed (step 7 when all are).
     #[schema(schema_with = step_schema)]
     pub current_step: Step,
+    /// The current step's Thai title.
+    pub current_step_th: String,
+    /// The current step's English title.
+    pub current_step_en: String,
     /// The seven steps.
     pub steps: Vec<StepView>,
     /// Credentials (the secret for the owning agency only).
     pub credentials: CredentialsView,
-}
-
-/// Who is looking at an e-Service: its own agency sees everything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Viewer {
-    /// The caller is an officer of the owning agency.
-    pub owner: bool,
-}
-
-impl Viewer {
-    /// `user` looking at an e-Service of `agency_id`.
-    pub fn of(user: &User, agency_id: Uuid) -> Viewer {
-        Viewer {
-            owner: user.role == Role::Agency && user.agency_id == Some(agency_id),
-        }
-    }
-}
-
-/// A payload as shown: citizen IDs masked unless the viewer owns the e-Service.
-fn shown(payload: &Option<Value>, viewer: Viewer) -> Option<Value> {
-    payload.as_ref().map(|v| {
-        let mut v = v.clone();
-        if !viewer.owner {
-            mask_citizen_ids(&mut v);
-        }
-        v
-    })
 }
 
 impl DetailView {
@@ -327,7 +308,7 @@ impl DetailView {
     pub fn build(
         svc: &EService,
         agency_name_th: String,
-        viewer: Viewer,
+        access: DetailAccess,
         today: NaiveDate,
         file_names: &HashMap<String, String>,
     ) -> DetailView {
@@ -340,8 +321,10 @@ impl DetailView {
                 title_th: s.step.title_th().to_owned(),
                 title_en: s.step.title_en().to_owned(),
                 status: s.status,
-                draft: shown(&s.draft, viewer),
-                submission: shown(&s.submission, viewer),
+                status_th: s.status.title_th().to_owned(),
+                status_en: s.status.title_en().to_owned(),
+                draft: s.draft.as_ref().map(|d| access.form(d)),
+                submission: s.submission.as_ref().map(|d| access.form(d)),
                 submitted_at: s.submitted_at,
                 reviewed_at: s.reviewed_at,
                 review_note: s.review_note.clone(),
@@ -359,7 +342,8 @@ impl DetailView {
                 Environment::Uat => svc.credentials.uat.as_ref(),
                 Environment::Production => svc.credentials.production.as_ref(),
             };
-            c.map(|c| CredentialView::of(c, viewer.owner))
+            c.filter(|_| access.credentials)
+                .map(|c| CredentialView::of(c, access.consumer_secret))
         };
         DetailView {
             id: svc.id,
@@ -372,6 +356,8 @@ impl DetailView {
             lifecycle: svc.lifecycle(today),
             launch_on: svc.launch_on,
             current_step: svc.current_step(),
+            current_step_th: svc.current_step().title_th().to_owned(),
+            current_step_en: svc.current_step().title_en().to_owned(),
             steps,
             credentials: CredentialsView {
                 uat: credential(Environment::Uat),
@@ -397,9 +383,17 @@ pub struct ListItemView {
     /// Current step.
     #[schema(schema_with = step_schema)]
     pub current_step: Step,
+    /// The current step's Thai title.
+    pub current_step_th: String,
+    /// The current step's English title.
+    pub current_step_en: String,
     /// Its status.
     #[schema(schema_with = status_schema)]
     pub current_status: StepStatus,
+    /// The status in Thai.
+    pub status_th: String,
+    /// The status in English.
+    pub status_en: String,
     /// Lifecycle today.
     #[schema(schema_with = lifecycle_schema)]
     pub lifecycle: Lifecycle,
@@ -418,7 +412,11 @@ impl From<ListItem> for ListItemView {
             agency_name_th: i.agency_name_th,
             ministry_th: i.ministry_th,
             current_step: i.current_step,
+            current_step_th: i.current_step.title_th().to_owned(),
+            current_step_en: i.current_step.title_en().to_owned(),
             current_status: i.current_status,
+            status_th: i.current_status.title_th().to_owned(),
+            status_en: i.current_status.title_en().to_owned(),
             lifecycle: i.lifecycle,
             launch_on: i.launch_on,
             updated_at: i.updated_at,
@@ -508,12 +506,20 @@ pub struct EventView {
     /// The step concerned.
     #[schema(value_type = Option<String>)]
     pub step: Option<Step>,
+    /// The step's Thai title.
+    pub step_th: Option<String>,
+    /// The step's English title.
+    pub step_en: Option<String>,
     /// Status before.
     #[schema(value_type = Option<String>)]
     pub from_status: Option<StepStatus>,
     /// Status after.
     #[schema(value_type = Option<String>)]
     pub to_status: Option<StepStatus>,
+    /// The status after, in Thai.
+    pub status_th: Option<String>,
+    /// The status after, in English.
+    pub status_en: Option<String>,
     /// What changed.
     #[schema(value_type = Option<Object>)]
     pub data: Option<Value>,
@@ -537,8 +543,12 @@ impl From<&StoredEvent> for EventView {
             actor: ev.actor,
             kind: ev.change.kind().to_owned(),
             step: ev.step,
+            step_th: ev.step.map(|s| s.title_th().to_owned()),
+            step_en: ev.step.map(|s| s.title_en().to_owned()),
             from_status: ev.from_status,
             to_status: ev.to_status,
+            status_th: ev.to_status.map(|s| s.title_th().to_owned()),
+            status_en: ev.to_status.map(|s| s.title_en().to_owned()),
             data,
         }
     }

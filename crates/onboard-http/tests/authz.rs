@@ -342,6 +342,22 @@ fn rows() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/api/v1/eservices/{id}/steps/platform-request/agency-diff",
+            S::Open,
+            |i, _, _| {
+                (
+                    path(
+                        "/api/v1/eservices/{id}/steps/platform-request/agency-diff",
+                        i,
+                    ),
+                    Body::Empty,
+                )
+            },
+            // Staff only; an e-Service whose step 4 is not submitted has nothing to compare.
+            [401, 403, 403, 404, 404, 403],
+        ),
+        row(
+            M::GET,
             "/api/v1/review-queue",
             S::None,
             |_, _, _| ("/api/v1/review-queue".into(), Body::Empty),
@@ -404,6 +420,13 @@ fn rows() -> Vec<Row> {
             "/api/v1/reference/steps",
             S::None,
             |_, _, _| ("/api/v1/reference/steps".into(), Body::Empty),
+            ok_for_all,
+        ),
+        row(
+            M::GET,
+            "/api/v1/reference/statuses",
+            S::None,
+            |_, _, _| ("/api/v1/reference/statuses".into(), Body::Empty),
             ok_for_all,
         ),
         row(
@@ -519,6 +542,7 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
         step,
         note: None,
         credentials: None,
+        update_agency: false,
     };
     run(reviewer, approve(Step::Credential)).await;
     if stage == Stage::Notified {

@@ -547,3 +547,103 @@ async fn admins_create_users_with_generated_credentials() {
     r.expect_problem(404, "not_found");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn problems_and_labels_speak_thai() {
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let officer = seed.officer_a.token.as_str();
+    // 401 without a token, and for a wrong password.
+    let r = server
+        .send(server.req(Method::GET, "/api/v1/me", None))
+        .await;
+    assert!(r.expect_problem(401, "unauthenticated")["detail_th"]
+        .as_str()
+        .unwrap()
+        .contains("เข้าสู่ระบบ"));
+    let r = server
+        .send(
+            server
+                .req(Method::POST, "/api/v1/auth/login", None)
+                .json(&json!({"username": seed.officer_a.username, "password": "Wrong-1234"})),
+        )
+        .await;
+    assert!(r.expect_problem(401, "invalid_credentials")["detail_th"]
+        .as_str()
+        .unwrap()
+        .contains("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"));
+    // 409 names the step and its status in Thai.
+    let id = server.create_eservice(officer, "ระบบทดสอบ", "งานหนึ่ง").await;
+    let r = server
+        .post_empty(
+            &format!("/api/v1/eservices/{id}/steps/credential/withdraw"),
+            officer,
+        )
+        .await;
+    let p = r.expect_problem(409, "invalid_transition");
+    assert!(
+        p["detail_th"].as_str().unwrap().contains("ขอ Credential")
+            && p["detail_th"].as_str().unwrap().contains("กำลังดำเนินการ"),
+        "{p}"
+    );
+    // A Buddhist-era year is named, with the Gregorian year.
+    let r = server
+        .get("/api/v1/schedule/release-date?desired=2569-12-04", officer)
+        .await;
+    let p = r.expect_problem(422, "validation_failed");
+    assert!(p["errors"][0]["message_th"]
+        .as_str()
+        .unwrap()
+        .contains("2026"));
+    // Statuses come with their labels everywhere.
+    let statuses = server.get("/api/v1/reference/statuses", officer).await;
+    let labels: Vec<(&str, &str)> = statuses
+        .expect(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["status"].as_str().unwrap(),
+                s["title_th"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("locked", "ยังไม่ถึงขั้นตอนนี้"),
+            ("in_progress", "กำลังดำเนินการ"),
+            ("under_review", "กำลังตรวจสอบ"),
+            ("changes_requested", "ต้องแก้ไข"),
+            ("completed", "เสร็จสิ้น"),
+        ]
+    );
+    let d = server
+        .get(&format!("/api/v1/eservices/{id}"), officer)
+        .await;
+    let d = d.expect(200);
+    assert_eq!(d["steps"][0]["status_th"], "กำลังดำเนินการ");
+    assert_eq!(d["steps"][1]["status_en"], "Not yet reached");
+    assert_eq!(d["current_step_th"], "ขอ Credential");
+    let list = server.get("/api/v1/eservices", officer).await;
+    let item = &list.expect(200)["items"][0];
+    assert_eq!(
+        (item["current_step_th"].as_str(), item["status_th"].as_str()),
+        (Some("ขอ Credential"), Some("กำลังดำเนินการ"))
+    );
+    server
+        .json(
+            Method::PUT,
+            &format!("/api/v1/eservices/{id}/steps/credential/draft"),
+            officer,
+            &json!({"category": "in_development"}),
+        )
+        .await
+        .expect(200);
+    let events = server
+        .get(&format!("/api/v1/eservices/{id}/events"), officer)
+        .await;
+    assert_eq!(events.expect(200)[1]["step_th"], "ขอ Credential");
+    server.stop().await;
+}

@@ -480,6 +480,7 @@ fn templates(officer: &Actor, reviewer: &Actor) -> Vec<(EService, Vec<Event>)> {
         files: &files,
         schedule: &schedule,
         credentials: &issuer,
+        agency: None,
     };
     let fixture = |text: &str| serde_json::from_str(text).expect("fixture");
     let payloads = walk::Payloads {

@@ -23,6 +23,18 @@ pub struct Agency {
     pub ministry_en: String,
 }
 
+impl Agency {
+    /// The four names, as core compares them with a step-4 form.
+    pub fn names(&self) -> onboard_core::workflow::AgencyNames {
+        onboard_core::workflow::AgencyNames {
+            name_th: self.name_th.clone(),
+            name_en: self.name_en.clone(),
+            ministry_th: self.ministry_th.clone(),
+            ministry_en: self.ministry_en.clone(),
+        }
+    }
+}
+
 /// A user account. The password hash is Argon2id in PHC string form.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {

@@ -315,6 +315,7 @@ async fn racing_processes_apply_one_command() {
                 step: Step::Credential,
                 note: None,
                 credentials: None,
+                update_agency: false,
             };
             store.execute(s.id, &reviewer, approve, None, &ctx).await
         }));
@@ -478,6 +479,7 @@ async fn bulk_import_is_queried_like_commands() {
         files: &files,
         schedule: &schedule,
         credentials: &issuer,
+        agency: None,
     };
     let fake = walk::Payloads {
         step1: fixture_with_ids(1),
@@ -569,59 +571,6 @@ fn fixture_with_ids(step: u8) -> serde_json::Value {
         _ => include_str!("../../onboard-core/tests/fixtures/attempt-valid.json"),
     };
     serde_json::from_str(text).unwrap()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn nul_characters_are_a_bad_request() {
-    let Some(store) = fresh_pg().await else {
-        return;
-    };
-    let cast = walk::cast(&store, "nul").await;
-    let err = store
-        .create_eservice(
-            &cast.officer,
-            cast.agency,
-            "a\0b",
-            &["งาน".into()],
-            &walk::ctx(),
-        )
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Command(CommandError::Malformed(_))),
-        "{err:?}"
-    );
-    let s = store
-        .create_eservice(
-            &cast.officer,
-            cast.agency,
-            "ok",
-            &["งาน".into()],
-            &walk::ctx(),
-        )
-        .await
-        .unwrap();
-    let draft = Command::SaveDraft {
-        step: Step::Credential,
-        payload: serde_json::json!({"short_description": "x\u{0}y"}),
-    };
-    let err = store
-        .execute(s.id, &cast.officer, draft, None, &walk::ctx())
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, StoreError::Command(CommandError::Malformed(_))),
-        "{err:?}"
-    );
-    assert_eq!(
-        store
-            .eservice(s.id, Scope::All)
-            .await
-            .unwrap()
-            .unwrap()
-            .version,
-        1
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

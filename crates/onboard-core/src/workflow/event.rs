@@ -108,6 +108,14 @@ pub enum Change {
         /// The new category.
         category: Category,
     },
+    /// Approving step 4 with `update_agency` made the form's agency names the agency
+    /// record's (SPEC §3): the old and the new names.
+    AgencyUpdated {
+        /// The record before, when it was known.
+        previous: Option<crate::workflow::AgencyNames>,
+        /// The names from the approved form.
+        names: crate::workflow::AgencyNames,
+    },
     /// Step 7 was confirmed and the launch was put on the release train.
     LaunchScheduled {
         /// The date the agency asked for.
@@ -133,6 +141,7 @@ impl Change {
             Change::ChangesRequested { .. } => "changes_requested",
             Change::CredentialsIssued { .. } => "credentials_issued",
             Change::CategoryChanged { .. } => "category_changed",
+            Change::AgencyUpdated { .. } => "agency_updated",
             Change::LaunchScheduled { .. } => "launch_scheduled",
         }
     }

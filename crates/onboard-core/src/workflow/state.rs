@@ -361,6 +361,8 @@ impl EService {
                 Environment::Production => self.credentials.production = Some(credentials.clone()),
             },
             Change::CategoryChanged { category } => self.category = *category,
+            // The agency record lives outside the e-Service; the store applies it.
+            Change::AgencyUpdated { .. } => {}
             Change::LaunchScheduled { launch_on, .. } => self.launch_on = Some(*launch_on),
         }
     }

@@ -67,6 +67,7 @@ impl EnvParts {
             files: &self.files,
             schedule: &self.schedule,
             credentials: &self.issuer,
+            agency: None,
         }
     }
 }

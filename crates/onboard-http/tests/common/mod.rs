@@ -367,6 +367,13 @@ impl Reply {
     pub fn expect_problem(&self, status: u16, code: &str) -> &Value {
         assert_eq!(self.status.as_u16(), status, "{}", self.body);
         assert_eq!(self.body["code"], code, "{}", self.body);
+        // Every problem speaks Thai to the officer (SPEC §10 `detail_th`).
+        let thai = self.body["detail_th"].as_str().unwrap_or_default();
+        assert!(
+            thai.chars().any(|c| ('\u{0E01}'..='\u{0E5B}').contains(&c)),
+            "no Thai detail: {}",
+            self.body
+        );
         &self.body
     }
 }

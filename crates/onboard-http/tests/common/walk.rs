@@ -262,7 +262,8 @@ pub async fn seven_steps(server: &Server, seed: &Seed) -> String {
         .await;
     let d = r.expect(200).clone();
     assert_eq!(status_of(&d, 2), "under_review");
-    // The owning agency sees citizen IDs; a reviewer sees them masked.
+    // The detail shows testers' citizen IDs in full to the owning agency and to DGA, which
+    // grants the testers access to the UAT app; the event log masks them for everyone.
     assert_eq!(
         d["steps"][1]["submission"]["testers"][0]["citizen_id"],
         "1103702071811"
@@ -270,8 +271,11 @@ pub async fn seven_steps(server: &Server, seed: &Seed) -> String {
     let seen_by_reviewer = server.get(&base, reviewer).await;
     assert_eq!(
         seen_by_reviewer.expect(200)["steps"][1]["submission"]["testers"][0]["citizen_id"],
-        "1-1037-xxxxx-xx-1"
+        "1103702071811"
     );
+    let events_seen_by_reviewer = server.get(&format!("{base}/events"), reviewer).await;
+    let text = events_seen_by_reviewer.expect(200).to_string();
+    assert!(!text.contains("1103702071811") && text.contains("1-1037-xxxxx-xx-1"));
     assert_eq!(reviewer_inbox.news(server).await, ["submitted"]);
     tick(server);
     let r = server
@@ -396,6 +400,26 @@ pub async fn seven_steps(server: &Server, seed: &Seed) -> String {
         .await;
     assert_eq!(status_of(r.expect(200), 4), "under_review");
     assert_eq!(reviewer_inbox.news(server).await, ["submitted"]);
+    // The reviewer sees where the form differs from the agency record; officers may not ask.
+    let diff_path = format!("{base}/steps/platform-request/agency-diff");
+    let diff = server.get(&diff_path, reviewer).await;
+    let fields: Vec<&str> = diff
+        .expect(200)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["name_th", "name_en", "ministry_th", "ministry_en"]);
+    assert_eq!(diff.body[0]["record"], "กรมกิจการผู้สูงอายุ");
+    assert_eq!(
+        diff.body[0]["form"],
+        step4["requester"]["agency"]["name_th"]
+    );
+    server
+        .get(&diff_path, officer)
+        .await
+        .expect_problem(403, "forbidden");
     tick(server);
     let supplied = json!({"app_id": "prod-app-0001", "consumer_key": "prod-key-0001", "consumer_secret": "prod-secret-0001"});
     let r = server
@@ -416,10 +440,18 @@ pub async fn seven_steps(server: &Server, seed: &Seed) -> String {
         mine.expect(200)["credentials"]["production"]["consumer_secret"],
         "prod-secret-0001"
     );
-    // Approving step 4 makes the form's agency names official.
+    // Approving step 4 without `update_agency` leaves the agency record alone: one agency's
+    // form never renames the agency silently.
+    assert_eq!(mine.body["agency_name_th"], "กรมกิจการผู้สูงอายุ");
     assert_eq!(
-        mine.body["agency_name_th"],
-        step4["requester"]["agency"]["name_th"]
+        server
+            .get(&diff_path, reviewer)
+            .await
+            .expect(200)
+            .as_array()
+            .unwrap()
+            .len(),
+        4
     );
     assert_eq!(
         officer_inbox.news(server).await,

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::FileFacts;
 use onboard_core::reference::{Step, StepStatus};
-use onboard_core::workflow::{self, Actor, Command, EService, Env, Event, Lifecycle};
+use onboard_core::workflow::{self, Actor, AgencyNames, Command, EService, Env, Event, Lifecycle};
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use std::collections::HashMap;
@@ -160,6 +160,7 @@ pub(super) async fn create_eservice(
             files: &files,
             schedule: &ctx.schedule,
             credentials: &*ctx.credentials,
+            agency: None,
         };
         workflow::create(actor, Uuid::now_v7(), agency_id, name, services, &env)
     };
@@ -266,12 +267,30 @@ async fn execute_once(
     // Only files of the e-Service's agency are looked up, so nothing leaks before the core
     // decides (visibility included).
     let files = super::files::catalog(&mut tx, state.agency_id, &command.file_ids(&state)).await?;
+    let agency = if command.reads_agency() {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT name_th, name_en, ministry_th, ministry_en FROM agencies WHERE id = $1",
+        )
+        .bind(state.agency_id)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(sql)?;
+        row.map(|(name_th, name_en, ministry_th, ministry_en)| AgencyNames {
+            name_th,
+            name_en,
+            ministry_th,
+            ministry_en,
+        })
+    } else {
+        None
+    };
     let decided = {
         let env = Env {
             now: ctx.now,
             files: &files,
             schedule: &ctx.schedule,
             credentials: &*ctx.credentials,
+            agency: agency.as_ref(),
         };
         workflow::execute(&state, actor, command, expected_version, &env)
     };

@@ -103,8 +103,8 @@ pub(super) async fn write(
         for notice in notices(event, next) {
             nt.push(&notice, event.at);
         }
-        if let Some(names) = workflow::agency_update(next, event) {
-            // Approving step 4 makes the form's agency names official (SPEC §3).
+        if let Some(names) = workflow::agency_update(event) {
+            // Approving step 4 with `update_agency` makes the form's names official (SPEC §3).
             agency_names = Some(names);
         }
     }

@@ -193,6 +193,7 @@ pub(super) fn create(
         files: &no_files,
         schedule: &ctx.schedule,
         credentials: &*ctx.credentials,
+        agency: None,
     };
     let (state, events) = workflow::create(actor, Uuid::now_v7(), agency_id, name, services, &env)?;
     insert_state(tx, &state)?;
@@ -221,21 +222,24 @@ pub(super) fn execute(
             catalog.insert(raw.trim().to_owned(), facts);
         }
     }
+    let agency = if command.reads_agency() {
+        super::accounts::agency(tx, state.agency_id)?.map(|a| a.names())
+    } else {
+        None
+    };
     let env = Env {
         now: ctx.now,
         files: &catalog,
         schedule: &ctx.schedule,
         credentials: &*ctx.credentials,
+        agency: agency.as_ref(),
     };
     let (next, events) = workflow::execute(&state, actor, command, expected_version, &env)?;
     update_state(tx, &next, state.version)?;
     append_events(tx, &events)?;
     notify(tx, &events, &next)?;
-    for names in events
-        .iter()
-        .filter_map(|e| workflow::agency_update(&next, e))
-    {
-        // Approving step 4 makes the form's agency names official (SPEC §3).
+    for names in events.iter().filter_map(workflow::agency_update) {
+        // Approving step 4 with `update_agency` makes the form's names official (SPEC §3).
         tx.execute(
             "UPDATE agencies SET name_th = ?2, name_en = ?3, ministry_th = ?4, ministry_en = ?5
              WHERE id = ?1",

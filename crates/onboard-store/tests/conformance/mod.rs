@@ -362,6 +362,7 @@ pub fn forward(state: &EService, files: &Uploads, desired: &str) -> Option<(bool
                 step,
                 note: None,
                 credentials: None,
+                update_agency: false,
             },
         ),
         (_, true) => (
@@ -936,6 +937,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
         step,
         note: None,
         credentials: None,
+        update_agency: false,
     };
 
     // 1. credential: draft, submit the saved draft, approve (UAT credentials).
@@ -1042,12 +1044,31 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
     .await;
     let s = step(
         reviewer,
-        approve(Step::PlatformRequest),
-        &["approved", "credentials_issued"],
+        Command::Approve {
+            step: Step::PlatformRequest,
+            note: None,
+            credentials: None,
+            update_agency: true,
+        },
+        &["approved", "credentials_issued", "agency_updated"],
         (0, 2),
     )
     .await;
     assert!(s.credentials.production.is_some());
+    let events = store.events(s.id).await.unwrap();
+    let updated = events
+        .iter()
+        .find_map(|e| match &e.event.change {
+            Change::AgencyUpdated { previous, names } => Some((previous.clone(), names.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        updated.0,
+        Some(w.agency.names()),
+        "the old names are recorded"
+    );
+    assert_eq!(updated.1.name_th, "กองทัพเรือ");
     let agency = store.agency(w.agency.id).await.unwrap().unwrap();
     assert_eq!(
         (
@@ -1245,6 +1266,7 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
                 step: Step::Credential,
                 note: None,
                 credentials: None,
+                update_agency: false,
             },
             None,
             "forbidden",
@@ -1255,6 +1277,7 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
                 step: Step::Credential,
                 note: None,
                 credentials: None,
+                update_agency: false,
             },
             Some(submitted.version - 1),
             "version_conflict",
@@ -2095,6 +2118,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
                 step: Step::Credential,
                 note: Some("ผ่าน".into()),
                 credentials: None,
+                update_agency: false,
             },
             None,
             &at(4),

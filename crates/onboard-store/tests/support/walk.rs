@@ -202,6 +202,7 @@ fn approve(step: Step) -> (By, Command) {
         step,
         note,
         credentials,
+        update_agency: false,
     };
     (By::Reviewer, cmd)
 }
