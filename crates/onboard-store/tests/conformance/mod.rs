@@ -51,7 +51,8 @@ macro_rules! conformance_suite {
             username_is_unique_case_insensitively,
             first_login,
             sessions_expire_and_are_revoked,
-            login_failures_window,
+            login_attempts_window,
+            login_attempts_race,
             create_eservice_and_read_back,
             seven_step_walk,
             foreign_agency_file_is_missing,
@@ -732,56 +733,106 @@ pub async fn sessions_expire_and_are_revoked(store: Arc<dyn Store>) {
         .is_some());
 }
 
-/// Failures are counted per username (any case) from `since` on, and cleared.
-pub async fn login_failures_window(store: Arc<dyn Store>) {
+/// Attempts are counted per username (any case) within the sliding 15-minute window; a
+/// refused attempt is not counted; clearing forgets one username's failures only.
+pub async fn login_attempts_window(store: Arc<dyn Store>) {
     let t = now();
-    for minutes in [20, 10, 5] {
-        store
-            .record_login_failure("Somchai", t - Duration::minutes(minutes))
-            .await
-            .unwrap();
+    let minutes = Duration::minutes;
+    for m in [20, 10, 5] {
+        assert_eq!(
+            store
+                .begin_login_attempt("Somchai", t - minutes(m))
+                .await
+                .unwrap(),
+            Ok(())
+        );
     }
-    store.record_login_failure("someone.else", t).await.unwrap();
-    let window = store
-        .login_failures_since("SOMCHAI", t - Duration::minutes(15))
-        .await
-        .unwrap();
     assert_eq!(
-        window,
-        vec![t - Duration::minutes(10), t - Duration::minutes(5)]
+        store.begin_login_attempt("someone.else", t).await.unwrap(),
+        Ok(())
     );
-    // `since` is inclusive.
-    let window = store
-        .login_failures_since("somchai", t - Duration::minutes(10))
-        .await
-        .unwrap();
-    assert_eq!(window.len(), 2);
+    // At t the 20-minute-old failure has left the window: three more go ahead.
+    for name in ["SOMCHAI", "somchai", "SomChai"] {
+        assert_eq!(store.begin_login_attempt(name, t).await.unwrap(), Ok(()));
+    }
+    // The sixth waits until the 10-minute-old failure leaves the window.
+    assert_eq!(
+        store.begin_login_attempt("somchai", t).await.unwrap(),
+        Err(minutes(5))
+    );
+    // Refused attempts were not counted: five minutes later one more goes ahead (a failure
+    // exactly 15 minutes old has left the window), then the next waits again.
+    let later = t + minutes(5);
+    assert_eq!(
+        store.begin_login_attempt("somchai", later).await.unwrap(),
+        Ok(())
+    );
+    assert_eq!(
+        store.begin_login_attempt("somchai", later).await.unwrap(),
+        Err(minutes(5))
+    );
+    // Another username has its own count.
     assert_eq!(
         store
-            .login_failures_since("somchai", t - Duration::hours(1))
-            .await
-            .unwrap()
-            .len(),
-        3
-    );
-    assert!(store
-        .login_failures_since("nobody", t - Duration::hours(1))
-        .await
-        .unwrap()
-        .is_empty());
-
-    store.clear_login_failures("somCHAI").await.unwrap();
-    assert!(store
-        .login_failures_since("somchai", t - Duration::hours(1))
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(
-        store
-            .login_failures_since("someone.else", t - Duration::hours(1))
+            .begin_login_attempt("someone.else", later)
             .await
             .unwrap(),
-        vec![t]
+        Ok(())
+    );
+
+    store.clear_login_failures("somCHAI").await.unwrap();
+    for _ in 0..5 {
+        assert_eq!(
+            store.begin_login_attempt("somchai", later).await.unwrap(),
+            Ok(())
+        );
+    }
+    assert_eq!(
+        store.begin_login_attempt("somchai", later).await.unwrap(),
+        Err(minutes(15))
+    );
+    // The other username's two failures were kept: three more, then it waits until its
+    // oldest (at t) leaves the window.
+    for _ in 0..3 {
+        assert_eq!(
+            store
+                .begin_login_attempt("someone.else", later)
+                .await
+                .unwrap(),
+            Ok(())
+        );
+    }
+    assert_eq!(
+        store
+            .begin_login_attempt("someone.else", later)
+            .await
+            .unwrap(),
+        Err(minutes(10))
+    );
+}
+
+/// The check and the count are one atomic step (SPEC §10): of 50 attempts for one username
+/// sent at once, exactly 5 go ahead.
+pub async fn login_attempts_race(store: Arc<dyn Store>) {
+    let attempts: Vec<_> = (0..50)
+        .map(|i| {
+            let store = store.clone();
+            // Spelled differently: the count is of the username, not of the spelling.
+            let name = if i % 2 == 0 { "Racer.One" } else { "racer.one" };
+            tokio::spawn(async move { store.begin_login_attempt(name, now()).await })
+        })
+        .collect();
+    let mut allowed = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap().unwrap() {
+            Ok(()) => allowed += 1,
+            Err(wait) => assert_eq!(wait, Duration::minutes(15)),
+        }
+    }
+    assert_eq!(allowed, onboard_core::account::throttle::MAX_FAILURES);
+    assert_eq!(
+        store.begin_login_attempt("racer.two", now()).await.unwrap(),
+        Ok(())
     );
 }
 
