@@ -11,7 +11,8 @@
 //!   (agency, current step, current status, complete) and (agency, launch date). Commands
 //!   append their changes to insert-only delta tables, so concurrent commands never queue on
 //!   a hot counter row; the deltas are folded into the counters every so often.
-//! - Names are searched with `ILIKE` backed by a `pg_trgm` GIN index (Thai included).
+//! - Search matches the e-Service name, its services and its agency's names with `LIKE` on
+//!   lowercased text, each backed by a `pg_trgm` GIN index (Thai included).
 //! - Outbox claims use `FOR UPDATE SKIP LOCKED`: two workers never send one e-mail.
 //! - A login attempt checks and counts the username's failures in one transaction under a
 //!   per-username advisory lock, so parallel guesses, even to different servers, cannot
