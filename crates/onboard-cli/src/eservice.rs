@@ -37,7 +37,8 @@ pub enum EserviceCommand {
 /// Filters and paging of `eservice list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Name contains (case-insensitive, Thai too).
+    /// Contained (case-insensitive, Thai too) in the e-Service name, any of its services, or
+    /// its agency's Thai or English name.
     #[arg(long)]
     pub q: Option<String>,
     /// Current step: 1-7 or its slug.

@@ -202,6 +202,28 @@ fn eservice_list_filters_and_pages_like_the_api() {
         &["eservice", "list", "--q", "ภาษี", "--json"],
     ));
     assert_eq!(q["total"], 3);
+    // SPEC §10: a งานบริการ name and the agency's names are searched too.
+    let by_service = json(&on(
+        dir.path(),
+        &["eservice", "list", "--q", "ภ.ง.ด.90", "--json"],
+    ));
+    assert_eq!(by_service["total"], 1);
+    assert_eq!(
+        by_service["items"][0]["name"],
+        "ระบบยื่นแบบภาษีเงินได้บุคคลธรรมดา"
+    );
+    for agency in ["สรรพากร", "revenue department"] {
+        let by_agency = json(&on(
+            dir.path(),
+            &["eservice", "list", "--q", agency, "--json"],
+        ));
+        let items = by_agency["items"].as_array().unwrap();
+        assert_eq!((by_agency["total"].as_u64(), items.len()), (Some(3), 3));
+        assert!(
+            items.iter().all(|i| i["agency_name_th"] == "กรมสรรพากร"),
+            "{by_agency}"
+        );
+    }
     let live = json(&on(
         dir.path(),
         &["eservice", "list", "--lifecycle", "live", "--json"],

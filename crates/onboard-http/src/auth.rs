@@ -9,7 +9,7 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use chrono::{DateTime, Utc};
-use onboard_core::account::{check_first_login, throttle, Username};
+use onboard_core::account::{check_first_login, Username};
 use onboard_core::validation::{Code, Path, Report};
 use onboard_store::password::{hash_password, new_token, token_hash, verify_password};
 use onboard_store::{Session, StoreError, User};
@@ -137,7 +137,8 @@ fn retry_after_secs(wait: chrono::Duration) -> u64 {
 }
 
 /// Logs in. The same 401 for an unknown user, a wrong password and a disabled account;
-/// 429 after 5 failures for one username within 15 minutes.
+/// 429 after 5 failures for one username within 15 minutes, however many attempts are
+/// sent at once (the store checks and counts each attempt in one atomic step).
 #[utoipa::path(
     post, path = "/api/v1/auth/login", tag = "auth",
     request_body = LoginRequest,
@@ -156,11 +157,9 @@ pub async fn login(
     // Throttling is keyed by the normalized username: only well-formed names can exist.
     let key = Username::parse(&body.username).ok().map(|u| u.normalized());
     if let Some(key) = &key {
-        let failures = state
-            .store
-            .login_failures_since(key, throttle::window_start(now))
-            .await?;
-        if let Err(wait) = throttle::check(&failures, now) {
+        // Checked and counted as a failure in one store step, before the password is
+        // verified: parallel guesses cannot all pass the check before any is counted.
+        if let Err(wait) = state.store.begin_login_attempt(key, now).await? {
             return Err(ApiError::TooManyAttempts {
                 retry_after: retry_after_secs(wait),
             });
@@ -177,12 +176,8 @@ pub async fn login(
     let matches = blocking(move || verify_password(&password, &hash)).await?;
     let user = match user {
         Some(user) if matches && !user.disabled => user,
-        _ => {
-            if let Some(key) = &key {
-                state.store.record_login_failure(key, now).await?;
-            }
-            return Err(ApiError::InvalidCredentials);
-        }
+        // The attempt is already counted as a failure.
+        _ => return Err(ApiError::InvalidCredentials),
     };
     if let Some(key) = &key {
         state.store.clear_login_failures(key).await?;

@@ -104,7 +104,8 @@ pub(crate) async fn detail_response(
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// Name contains (case-insensitive, Thai too).
+    /// Contained (case-insensitive, Thai too) in the e-Service name, any of its services
+    /// (งานบริการ), or its agency's Thai or English name.
     pub q: Option<String>,
     /// Current step slug.
     pub step: Option<String>,

@@ -12,6 +12,9 @@
 //!   disconnected within the configured request timeout;
 //! - tokens are 256 random bits, stored only hashed (as passwords: Argon2id), revoked by
 //!   logout and expired after the session lifetime.
+//! - login throttling holds against guesses sent in parallel: of 50 wrong passwords for one
+//!   username sent at once, at most 5 are answered 401 and the rest 429, on SQLite and on
+//!   two PostgreSQL servers sharing one database.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -419,6 +422,111 @@ async fn search_strings_are_literal_on_postgres() {
     };
     search_is_literal(&server).await;
     server.stop().await;
+}
+
+// --- login throttling -------------------------------------------------------------------
+
+/// Sends 50 wrong passwords for one username at once, spread over `servers` (which share
+/// one database), and checks that the check and the count were one step: at most 5 answers
+/// 401, the rest 429 with `Retry-After`; then even the right password waits.
+async fn parallel_guesses_are_throttled(servers: &[&Server]) {
+    let seed = servers[0].seed().await;
+    let officer = &seed.officer_a;
+    // Spawned, so that all 50 are in flight at once.
+    let guesses: Vec<_> = (0..50)
+        .map(|i| {
+            let server = servers[i % servers.len()];
+            let body = serde_json::json!({
+                "username": officer.username,
+                "password": format!("Wrong-password-{i}"),
+            });
+            let request = server
+                .req(Method::POST, "/api/v1/auth/login", None)
+                .json(&body);
+            tokio::spawn(async move {
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                let retry_after = response
+                    .headers()
+                    .get("retry-after")
+                    .map(|v| v.to_str().unwrap().to_owned());
+                let body: serde_json::Value = response.json().await.unwrap();
+                (status, retry_after, body)
+            })
+        })
+        .collect();
+    let (mut refused, mut throttled) = (0, 0);
+    for guess in guesses {
+        let (status, retry_after, body) = guess.await.unwrap();
+        match status {
+            401 => {
+                assert_eq!(body["code"], "invalid_credentials", "{body}");
+                refused += 1;
+            }
+            429 => {
+                assert_eq!(body["code"], "too_many_attempts", "{body}");
+                let wait: u64 = retry_after.expect("Retry-After").parse().unwrap();
+                assert!((1..=900).contains(&wait), "{wait}");
+                throttled += 1;
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert!(
+        (1..=5).contains(&refused),
+        "{refused} answers of 401, {throttled} of 429"
+    );
+    assert_eq!(refused + throttled, 50);
+    for server in servers {
+        let r = server
+            .send(server.req(Method::POST, "/api/v1/auth/login", None).json(
+                &serde_json::json!({"username": officer.username, "password": officer.password}),
+            ))
+            .await;
+        r.expect_problem(429, "too_many_attempts");
+    }
+    // Another username is not affected.
+    servers[servers.len() - 1]
+        .login(&seed.reviewer.username, &seed.reviewer.password)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_are_throttled_on_sqlite() {
+    let server = Server::sqlite().await;
+    parallel_guesses_are_throttled(&[&server]).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_are_throttled_on_two_postgres_servers() {
+    let Ok(url) = std::env::var("ONBOARD_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "ONBOARD_TEST_POSTGRES_URL must be set under CI"
+        );
+        eprintln!("notice: ONBOARD_TEST_POSTGRES_URL is unset; skipping the PostgreSQL run");
+        return;
+    };
+    // Two servers (two pools, as two processes would have) over one schema.
+    let schema = format!("http_{}", Uuid::new_v4().simple());
+    let options = |drop_schema_on_drop| onboard_store::postgres::PgOptions {
+        schema: Some(schema.clone()),
+        drop_schema_on_drop,
+        ..Default::default()
+    };
+    let owner = onboard_store::postgres::PgStore::connect_with(&url, options(true))
+        .await
+        .unwrap();
+    owner.migrate().await.unwrap();
+    let other = onboard_store::postgres::PgStore::connect_with(&url, options(false))
+        .await
+        .unwrap();
+    let a = Server::start(Arc::new(owner), Box::new(())).await;
+    let b = Server::start(Arc::new(other), Box::new(())).await;
+    parallel_guesses_are_throttled(&[&a, &b]).await;
+    b.stop().await;
+    a.stop().await;
 }
 
 // --- slow clients -----------------------------------------------------------------------

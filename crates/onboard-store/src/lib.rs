@@ -150,14 +150,21 @@ pub trait Store: Send + Sync {
     ) -> Result<Option<(Session, User)>>;
     /// Revokes a session (logout). Revoking twice is fine.
     async fn revoke_session(&self, token_hash: &str) -> Result<()>;
-    /// Records a failed login for a (normalized) username.
-    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> Result<()>;
-    /// Failed logins for the username at or after `since`, oldest first.
-    async fn login_failures_since(
+    /// Starts a login attempt for a username (compared case-insensitively) at `now`, as one
+    /// atomic step (SPEC §10): reads the username's failures within
+    /// `onboard_core::account::throttle::WINDOW`, lets `throttle::check` decide and, when the
+    /// attempt may go ahead, records it as a failure at once, before the password is even
+    /// checked. `Ok(Err(wait))` (nothing recorded) when the username is throttled.
+    ///
+    /// Attempts for one username are serialized (across processes sharing the database
+    /// too), so of any number sent at once at most `throttle::MAX_FAILURES` go ahead within a
+    /// window. A successful login then calls [`Store::clear_login_failures`]. Failures that
+    /// have left the window are forgotten on the way.
+    async fn begin_login_attempt(
         &self,
         username: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DateTime<Utc>>>;
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), chrono::Duration>>;
     /// Forgets the failures of a username (after a successful login).
     async fn clear_login_failures(&self, username: &str) -> Result<()>;
 

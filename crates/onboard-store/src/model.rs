@@ -215,7 +215,8 @@ pub struct StoredEvent {
 /// Filters and paging of `GET /eservices` (SPEC §10).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
-    /// Name contains (case-insensitive, Thai too).
+    /// Contained (case-insensitive, Thai too) in the e-Service name, any of its services
+    /// (งานบริการ), or its agency's Thai or English name.
     pub q: Option<String>,
     /// Current step.
     pub step: Option<Step>,

@@ -378,19 +378,13 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> Result<()> {
-        let username = username.to_owned();
-        self.write(move |tx| accounts::record_login_failure(tx, &username, at))
-            .await
-    }
-
-    async fn login_failures_since(
+    async fn begin_login_attempt(
         &self,
         username: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DateTime<Utc>>> {
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), chrono::Duration>> {
         let username = username.to_owned();
-        self.read(move |tx| accounts::login_failures_since(tx, &username, since))
+        self.write(move |tx| accounts::begin_login_attempt(tx, &username, now))
             .await
     }
 

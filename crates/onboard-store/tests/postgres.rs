@@ -606,3 +606,90 @@ async fn backup_points_to_pg_dump() {
         .unwrap_err();
     assert!(matches!(err, StoreError::Unsupported(m) if m.contains("pg_dump")));
 }
+
+/// Migration 0004 makes e-Services written before it searchable by their services and
+/// their agency's names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn migration_4_indexes_existing_eservices() {
+    let Some(url) = test_url() else { return };
+    let store = store_in(&url, &new_schema(), true).await;
+    // The schema as the previous release left it, with one agency and one e-Service.
+    let mut before = sqlx::migrate!("./migrations/postgres");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 4)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(store.pool()).await.unwrap();
+    let agency = Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO agencies (id, name_th, name_en, ministry_th, ministry_en) \
+         VALUES ($1, 'กรมสรรพากร', 'The Revenue Department', 'กระทรวงการคลัง', \
+                 'Ministry of Finance')",
+    )
+    .bind(agency)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let officer = Actor {
+        user_id: Uuid::now_v7(),
+        role: Role::Agency,
+        agency_id: Some(agency),
+    };
+    let (files, schedule) = (OfflineFiles, ScheduleConfig::default());
+    let env = Env {
+        now: walk::now(),
+        files: &files,
+        schedule: &schedule,
+        credentials: &workflow::FixedCredentials,
+    };
+    let services = ["ยื่นแบบ ภ.ง.ด.90".to_owned(), "Refund STATUS".to_owned()];
+    let (state, _) = workflow::create(
+        &officer,
+        Uuid::now_v7(),
+        agency,
+        "ระบบยื่นแบบภาษี",
+        &services,
+        &env,
+    )
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO eservices (id, agency_id, name, name_fold, version, state, current_step, \
+             current_status, complete, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 1, $5, 'credential', 'in_progress', false, $6, $6)",
+    )
+    .bind(state.id)
+    .bind(agency)
+    .bind(&state.name)
+    .bind(state.name.to_lowercase())
+    .bind(sqlx::types::Json(&state))
+    .bind(state.created_at)
+    .execute(store.pool())
+    .await
+    .unwrap();
+
+    store.migrate().await.unwrap();
+    for q in [
+        "ภ.ง.ด.90",
+        "refund status",
+        "สรรพากร",
+        "REVENUE",
+        "ระบบยื่น",
+        "90",
+        "re",
+    ] {
+        let query = ListQuery {
+            q: Some(q.to_owned()),
+            ..ListQuery::default()
+        };
+        let page = store.list(&query, Scope::All, today()).await.unwrap();
+        let ids: Vec<Uuid> = page.items.iter().map(|i| i.id).collect();
+        assert_eq!(ids, vec![state.id], "{q:?}");
+    }
+    assert_eq!(
+        store.eservice(state.id, Scope::All).await.unwrap(),
+        Some(state)
+    );
+}

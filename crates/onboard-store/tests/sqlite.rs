@@ -329,3 +329,105 @@ async fn many_name_matches_page_like_few() {
         130
     );
 }
+
+/// Migration 2 makes e-Services written before it searchable by their services and their
+/// agency's names.
+#[tokio::test]
+async fn migration_2_indexes_existing_eservices() {
+    use onboard_core::reference::Role;
+    use onboard_core::schedule::ScheduleConfig;
+    use onboard_core::workflow::{self, Actor, Env, FixedCredentials};
+    use rusqlite::params;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("onboard.db");
+    // A version 1 database, as the previous release left it, with one e-Service.
+    let conn = raw(&path);
+    conn.execute_batch(include_str!("../migrations/sqlite/0001_init.sql"))
+        .unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (
+             version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+         INSERT INTO schema_migrations VALUES (1, 'init', '2026-11-01T00:00:00.000000000Z');",
+    )
+    .unwrap();
+    let agency = Uuid::now_v7();
+    conn.execute(
+        "INSERT INTO agencies VALUES (?1, 'กรมสรรพากร', 'The Revenue Department', \
+         'กระทรวงการคลัง', 'Ministry of Finance')",
+        [agency.to_string()],
+    )
+    .unwrap();
+    let actor = Actor {
+        user_id: Uuid::now_v7(),
+        role: Role::Agency,
+        agency_id: Some(agency),
+    };
+    let (files, schedule) = (std::collections::HashMap::new(), ScheduleConfig::default());
+    let env = Env {
+        now: conformance::now(),
+        files: &files,
+        schedule: &schedule,
+        credentials: &FixedCredentials,
+    };
+    let services = ["ยื่นแบบ ภ.ง.ด.90".to_owned(), "Refund STATUS".to_owned()];
+    let (state, _) = workflow::create(
+        &actor,
+        Uuid::now_v7(),
+        agency,
+        "ระบบยื่นแบบภาษี",
+        &services,
+        &env,
+    )
+    .unwrap();
+    let at = state
+        .created_at
+        .format("%Y-%m-%dT%H:%M:%S%.9fZ")
+        .to_string();
+    conn.execute(
+        "INSERT INTO eservices (id, agency_id, name, name_fold, version, current_step,
+                                current_status, complete, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, 'credential', 'in_progress', 0, ?5, ?5)",
+        params![
+            state.id.to_string(),
+            agency.to_string(),
+            state.name,
+            state.name.to_lowercase(),
+            at
+        ],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO eservice_states (id, state) VALUES (?1, ?2)",
+        params![state.id.to_string(), serde_json::to_string(&state).unwrap()],
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
+    store.migrate().await.unwrap();
+    for q in [
+        "ภ.ง.ด.90",
+        "refund status",
+        "สรรพากร",
+        "REVENUE",
+        "ระบบยื่น",
+        "90",
+        "re",
+    ] {
+        let query = ListQuery {
+            q: Some(q.to_owned()),
+            ..ListQuery::default()
+        };
+        let page = store
+            .list(&query, Scope::All, conformance::today())
+            .await
+            .unwrap();
+        let ids: Vec<Uuid> = page.items.iter().map(|i| i.id).collect();
+        assert_eq!(ids, vec![state.id], "{q:?}");
+    }
+    assert_eq!(
+        store.eservice(state.id, Scope::All).await.unwrap(),
+        Some(state)
+    );
+}

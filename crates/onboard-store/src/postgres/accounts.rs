@@ -3,6 +3,7 @@
 use super::{corrupt, db, sql_state};
 use crate::{Agency, NewAgency, NewUser, Result, Session, StoreError, User};
 use chrono::{DateTime, Utc};
+use onboard_core::account::throttle;
 use onboard_core::notify::Notice;
 use onboard_core::reference::Role;
 use sqlx::PgPool;
@@ -264,33 +265,55 @@ pub(super) async fn revoke_session(pool: &PgPool, token_hash: &str) -> Result<()
     Ok(())
 }
 
-pub(super) async fn record_login_failure(
+/// The check and the count of a login attempt (see `Store::begin_login_attempt`), in one
+/// transaction that holds a lock on the username: every server sharing the database takes
+/// the same advisory lock, so their attempts on one username run one after the other.
+pub(super) async fn begin_login_attempt(
     pool: &PgPool,
     username: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query("INSERT INTO login_failures (username_norm, at) VALUES ($1, $2)")
-        .bind(normalize(username))
-        .bind(at)
-        .execute(pool)
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(), chrono::Duration>> {
+    let username = normalize(username);
+    let since = throttle::window_start(now);
+    let mut tx = pool.begin().await.map_err(db)?;
+    // Two-key form: its own key space, apart from the one-key locks of the dashboard fold.
+    // Keyed by schema too, so stores in different schemas do not wait on each other. A hash
+    // collision only makes two usernames share a queue.
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtext('onboard.login.' || current_schema()), \
+             hashtext($1))",
+    )
+    .bind(&username)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    // Older failures can never count again: keep the table to the window.
+    sqlx::query("DELETE FROM login_failures WHERE username_norm = $1 AND at < $2")
+        .bind(&username)
+        .bind(since)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
-    Ok(())
-}
-
-pub(super) async fn login_failures_since(
-    pool: &PgPool,
-    username: &str,
-    since: DateTime<Utc>,
-) -> Result<Vec<DateTime<Utc>>> {
-    sqlx::query_scalar(
-        "SELECT at FROM login_failures WHERE username_norm = $1 AND at >= $2 ORDER BY at, id",
-    )
-    .bind(normalize(username))
-    .bind(since)
-    .fetch_all(pool)
-    .await
-    .map_err(db)
+    let failures: Vec<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT at FROM login_failures WHERE username_norm = $1 AND at >= $2")
+            .bind(&username)
+            .bind(since)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+    if let Err(wait) = throttle::check(&failures, now) {
+        // Nothing was written but the pruning, which may as well stay.
+        tx.commit().await.map_err(db)?;
+        return Ok(Err(wait));
+    }
+    sqlx::query("INSERT INTO login_failures (username_norm, at) VALUES ($1, $2)")
+        .bind(&username)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(Ok(()))
 }
 
 pub(super) async fn clear_login_failures(pool: &PgPool, username: &str) -> Result<()> {

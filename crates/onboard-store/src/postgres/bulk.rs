@@ -42,6 +42,8 @@ impl PgStore {
         let mut buckets: HashMap<(Uuid, &str, &str, bool), i64> = HashMap::new();
         let mut launch_days: HashMap<(Uuid, NaiveDate), i64> = HashMap::new();
         let mut events: Vec<Event> = Vec::new();
+        // The searchable services, one row each.
+        let (mut service_ids, mut positions, mut service_folds) = (vec![], vec![], vec![]);
         for (s, log) in chunk {
             if log.iter().any(|e| e.eservice_id != s.id) {
                 return Err(StoreError::Backend(format!(
@@ -75,6 +77,11 @@ impl PgStore {
             created.push(s.created_at);
             updated.push(s.updated_at);
             events.extend(log.iter().cloned());
+            for (position, service) in (1i32..).zip(&s.services) {
+                service_ids.push(s.id);
+                positions.push(position);
+                service_folds.push(service.to_lowercase());
+            }
         }
         let mut tx = self.pool.begin().await.map_err(db)?;
         sqlx::query(
@@ -98,6 +105,16 @@ impl PgStore {
         .bind(&created)
         .bind(&updated)
         .bind(&folds)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO eservice_services (eservice_id, position, name_fold) \
+             SELECT * FROM unnest($1::uuid[], $2::int4[], $3::text[])",
+        )
+        .bind(&service_ids)
+        .bind(&positions)
+        .bind(&service_folds)
         .execute(&mut *tx)
         .await
         .map_err(db)?;

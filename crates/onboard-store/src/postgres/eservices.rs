@@ -371,7 +371,7 @@ impl ItemRow {
     }
 }
 
-/// `%q%` for ILIKE with the LIKE metacharacters of `q` taken literally.
+/// `%q%` for LIKE with the LIKE metacharacters of `q` taken literally.
 fn contains_pattern(q: &str) -> String {
     let mut p = String::with_capacity(q.len() + 2);
     p.push('%');
@@ -407,10 +407,23 @@ fn push_filters(
             .push_bind(status.as_str());
     }
     if let Some(text) = search {
-        // Both sides lowercased by Rust: case-insensitive, Thai included.
-        q.push(" AND e.name_fold LIKE ")
-            .push_bind(contains_pattern(&text.to_lowercase()))
-            .push(" ESCAPE '\\'");
+        // SPEC §10: the name, any service, or the agency's Thai or English name. Each branch
+        // is answered by its own trigram index; the agency's names are read from the agency
+        // row at query time, so a renamed agency is found by its new names at once. Names
+        // and services are lowercased by Rust like the query: case-insensitive, Thai too.
+        let pattern = contains_pattern(&text.to_lowercase());
+        q.push(" AND e.id IN (SELECT id FROM eservices WHERE name_fold LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' UNION ALL SELECT eservice_id FROM eservice_services WHERE name_fold LIKE ")
+            .push_bind(pattern.clone())
+            .push(
+                " ESCAPE '\\' UNION ALL SELECT x.id FROM eservices x WHERE x.agency_id IN \
+                 (SELECT id FROM agencies WHERE lower(name_th) LIKE ",
+            )
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR lower(name_en) LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\'))");
     }
     match query.lifecycle {
         None => {}

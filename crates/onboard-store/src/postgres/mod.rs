@@ -11,8 +11,12 @@
 //!   (agency, current step, current status, complete) and (agency, launch date). Commands
 //!   append their changes to insert-only delta tables, so concurrent commands never queue on
 //!   a hot counter row; the deltas are folded into the counters every so often.
-//! - Names are searched with `ILIKE` backed by a `pg_trgm` GIN index (Thai included).
+//! - Search matches the e-Service name, its services and its agency's names with `LIKE` on
+//!   lowercased text, each backed by a `pg_trgm` GIN index (Thai included).
 //! - Outbox claims use `FOR UPDATE SKIP LOCKED`: two workers never send one e-mail.
+//! - A login attempt checks and counts the username's failures in one transaction under a
+//!   per-username advisory lock, so parallel guesses, even to different servers, cannot
+//!   all pass the check before any of them is counted.
 //!
 //! Migrations are embedded (`migrations/postgres`); sqlx's migrator holds an advisory lock
 //! while it runs, so several processes may start at once. The `pg_trgm` extension must be
@@ -364,16 +368,12 @@ impl Store for PgStore {
         accounts::revoke_session(&self.pool, token_hash).await
     }
 
-    async fn record_login_failure(&self, username: &str, at: DateTime<Utc>) -> Result<()> {
-        accounts::record_login_failure(&self.pool, username, at).await
-    }
-
-    async fn login_failures_since(
+    async fn begin_login_attempt(
         &self,
         username: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DateTime<Utc>>> {
-        accounts::login_failures_since(&self.pool, username, since).await
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), chrono::Duration>> {
+        accounts::begin_login_attempt(&self.pool, username, now).await
     }
 
     async fn clear_login_failures(&self, username: &str) -> Result<()> {

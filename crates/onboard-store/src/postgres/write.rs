@@ -1,7 +1,8 @@
 //! Everything one accepted command writes, as one statement: the e-Service row, its events,
-//! the dashboard deltas, the agency names of an approved step 4, and one notification and
-//! one outbox e-mail per recipient of each notice. One round trip instead of one per table
-//! (commands are bound by round trips long before the disk).
+//! the dashboard deltas, its searchable services when they changed, the agency names of an
+//! approved step 4, and one notification and one outbox e-mail per recipient of each notice.
+//! One round trip instead of one per table (commands are bound by round trips long before
+//! the disk).
 
 use super::eservices::Columns;
 use super::to_i64;
@@ -53,6 +54,10 @@ ds AS (INSERT INTO dashboard_status_delta (agency_id, current_step, current_stat
        FROM u, unnest($23::text[], $24::text[], $25::bool[], $26::int8[]) AS x(s, st, c, n)), \
 dl AS (INSERT INTO dashboard_launch_delta (agency_id, launch_on, n) \
        SELECT $3, x.d, x.n FROM u, unnest($27::date[], $28::int8[]) AS x(d, n)), \
+sd AS (DELETE FROM eservice_services s USING u \
+       WHERE s.eservice_id = u.id AND $43::text[] IS NOT NULL), \
+si AS (INSERT INTO eservice_services (eservice_id, position, name_fold) \
+       SELECT u.id, x.o, x.f FROM u, unnest($43::text[]) WITH ORDINALITY AS x(f, o)), \
 ag AS (UPDATE agencies SET name_th = $39, name_en = $40, ministry_th = $41, ministry_en = $42 \
        FROM u WHERE agencies.id = $3 AND $39::text IS NOT NULL), \
 nt AS (SELECT x.* FROM u, unnest($29::text[], $30::uuid[], $31::text[], $32::timestamptz[], \
@@ -117,6 +122,11 @@ pub(super) async fn write(
         d_ns.push(n);
     }
     let (l_days, l_ns): (Vec<NaiveDate>, Vec<i64>) = launch_delta.into_iter().unzip();
+    // The searchable services, replaced only when they changed (NULL: left alone).
+    let services_fold: Option<Vec<String>> = match old {
+        Some(old) if old.services == next.services => None,
+        _ => Some(next.services.iter().map(|s| s.to_lowercase()).collect()),
+    };
 
     let written: i64 = sqlx::query_scalar(&format!("WITH u AS ({sql}), {REST}"))
         .bind(next.id)
@@ -161,6 +171,7 @@ pub(super) async fn write(
         .bind(agency_names.as_ref().map(|n| n.name_en.as_str()))
         .bind(agency_names.as_ref().map(|n| n.ministry_th.as_str()))
         .bind(agency_names.as_ref().map(|n| n.ministry_en.as_str()))
+        .bind(services_fold)
         .fetch_one(conn)
         .await?;
     if written != 1 {

@@ -4,6 +4,7 @@ use super::codec::{get, get_opt, is_unique_violation, opt, Text};
 use super::messages;
 use crate::{Agency, NewAgency, NewUser, Result, Session, StoreError, User};
 use chrono::{DateTime, Utc};
+use onboard_core::account::throttle;
 use onboard_core::notify::Notice;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
@@ -240,28 +241,29 @@ pub(super) fn revoke_session(
     Ok(())
 }
 
-pub(super) fn record_login_failure(
+/// The check and the count of a login attempt (see `Store::begin_login_attempt`). Atomic
+/// because every write runs on the one writer connection in a `BEGIN IMMEDIATE`
+/// transaction, which also locks out writers of other processes sharing the file.
+pub(super) fn begin_login_attempt(
     tx: &Transaction<'_>,
     username: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO login_failures (username_norm, at) VALUES (?1, ?2)",
-        params![normalize(username), at.text()],
-    )?;
-    Ok(())
-}
-
-pub(super) fn login_failures_since(
-    tx: &Transaction<'_>,
-    username: &str,
-    since: DateTime<Utc>,
-) -> Result<Vec<DateTime<Utc>>> {
-    let mut stmt = tx.prepare(
-        "SELECT at FROM login_failures WHERE username_norm = ?1 AND at >= ?2 ORDER BY at, id",
-    )?;
-    let rows = stmt.query_map(params![normalize(username), since.text()], |r| get(r, 0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(), chrono::Duration>> {
+    let username = normalize(username);
+    let since = throttle::window_start(now);
+    // Older failures can never count again: keep the table to the window.
+    tx.prepare_cached("DELETE FROM login_failures WHERE username_norm = ?1 AND at < ?2")?
+        .execute(params![username, since.text()])?;
+    let failures = tx
+        .prepare_cached("SELECT at FROM login_failures WHERE username_norm = ?1 AND at >= ?2")?
+        .query_map(params![username, since.text()], |r| get(r, 0))?
+        .collect::<rusqlite::Result<Vec<DateTime<Utc>>>>()?;
+    if let Err(wait) = throttle::check(&failures, now) {
+        return Ok(Err(wait));
+    }
+    tx.prepare_cached("INSERT INTO login_failures (username_norm, at) VALUES (?1, ?2)")?
+        .execute(params![username, now.text()])?;
+    Ok(Ok(()))
 }
 
 pub(super) fn clear_login_failures(tx: &Transaction<'_>, username: &str) -> Result<()> {

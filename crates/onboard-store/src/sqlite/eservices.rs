@@ -45,15 +45,13 @@ impl Columns {
 fn insert_state(tx: &Transaction<'_>, s: &EService) -> Result<()> {
     let c = Columns::of(s);
     tx.execute(
-        "INSERT INTO eservices (id, agency_id, name, name_fold, version, current_step,
-                                current_status, complete, launch_on, review_since, created_at,
-                                updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO eservices (id, agency_id, name, version, current_step, current_status,
+                                complete, launch_on, review_since, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             s.id.text(),
             s.agency_id.text(),
             s.name,
-            s.name.to_lowercase(),
             int(s.version)?,
             c.current_step,
             c.current_status,
@@ -68,6 +66,71 @@ fn insert_state(tx: &Transaction<'_>, s: &EService) -> Result<()> {
         "INSERT INTO eservice_states (id, state) VALUES (?1, ?2)",
         params![s.id.text(), json(s)?],
     )?;
+    index_texts(tx, s)
+}
+
+/// Bits of an `eservice_texts` rowid that number the texts of one e-Service (see the
+/// migration): the name and up to 1023 services.
+const TEXT_BITS: u32 = 10;
+// The search conditions below say `rowid >> 10`.
+const _: () = assert!(TEXT_BITS == 10);
+
+/// Replaces the searchable texts of `s` (its name and services, lowercased) in
+/// `eservice_texts`.
+fn index_texts(tx: &Transaction<'_>, s: &EService) -> Result<()> {
+    let seq: i64 = tx
+        .prepare_cached("SELECT seq FROM eservices WHERE id = ?1")?
+        .query_row([s.id.text()], |r| r.get(0))?;
+    write_texts(tx, seq, &s.name, &s.services)
+}
+
+/// Replaces the texts of the e-Service at `seq`: its rowid range, name first.
+fn write_texts(tx: &Transaction<'_>, seq: i64, name: &str, services: &[String]) -> Result<()> {
+    let per_eservice = 1i64 << TEXT_BITS;
+    let first = seq
+        .checked_mul(per_eservice)
+        .ok_or_else(|| StoreError::Backend(format!("e-Service seq {seq} is too large")))?;
+    if services.len() >= (1 << TEXT_BITS) {
+        return Err(StoreError::Backend(format!(
+            "{} services are more than the search index holds",
+            services.len()
+        )));
+    }
+    tx.prepare_cached("DELETE FROM eservice_texts WHERE rowid >= ?1 AND rowid < ?2")?
+        .execute(params![first, first + per_eservice])?;
+    let mut insert =
+        tx.prepare_cached("INSERT INTO eservice_texts (rowid, text) VALUES (?1, ?2)")?;
+    for (i, text) in (0i64..).zip(std::iter::once(name).chain(services.iter().map(String::as_str)))
+    {
+        insert.execute(params![first + i, text.to_lowercase()])?;
+    }
+    Ok(())
+}
+
+/// Writes the searchable texts of every e-Service (migration 2).
+pub(super) fn index_all_texts(tx: &Transaction<'_>) -> Result<()> {
+    let mut stmt = tx.prepare(
+        "SELECT e.seq, e.name, json_extract(s.state, '$.services')
+         FROM eservices e JOIN eservice_states s ON s.id = e.id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (seq, name, services) in rows {
+        let services: Vec<String> = match services {
+            Some(list) => serde_json::from_str(&list).map_err(|e| {
+                StoreError::Backend(format!("services of e-Service {seq} are not a list: {e}"))
+            })?,
+            None => Vec::new(),
+        };
+        write_texts(tx, seq, &name, &services)?;
+    }
     Ok(())
 }
 
@@ -76,16 +139,15 @@ fn update_state(tx: &Transaction<'_>, s: &EService, read_version: u64) -> Result
     let c = Columns::of(s);
     let n = tx
         .prepare_cached(
-            "UPDATE eservices SET name = ?3, name_fold = ?4, version = ?5, current_step = ?6,
-                    current_status = ?7, complete = ?8, launch_on = ?9, review_since = ?10,
-                    updated_at = ?11
+            "UPDATE eservices SET name = ?3, version = ?4, current_step = ?5,
+                    current_status = ?6, complete = ?7, launch_on = ?8, review_since = ?9,
+                    updated_at = ?10
              WHERE id = ?1 AND version = ?2",
         )?
         .execute(params![
             s.id.text(),
             int(read_version)?,
             s.name,
-            s.name.to_lowercase(),
             int(s.version)?,
             c.current_step,
             c.current_status,
@@ -236,6 +298,9 @@ pub(super) fn execute(
     };
     let (next, events) = workflow::execute(&state, actor, command, expected_version, &env)?;
     update_state(tx, &next, state.version)?;
+    if (&next.name, &next.services) != (&state.name, &state.services) {
+        index_texts(tx, &next)?;
+    }
     append_events(tx, &events)?;
     notify(tx, &events, &next)?;
     for names in events.iter().filter_map(workflow::agency_update) {
@@ -307,9 +372,9 @@ struct Filter {
 }
 
 impl Filter {
-    fn and(&mut self, condition: &'static str, param: Option<Value>) {
+    fn and(&mut self, condition: &'static str, params: impl IntoIterator<Item = Value>) {
         self.conditions.push(condition);
-        self.params.extend(param);
+        self.params.extend(params);
     }
 
     fn scope(mut self, scope: Scope) -> Self {
@@ -328,7 +393,7 @@ impl Filter {
     }
 }
 
-/// Shortest query the trigram index can answer; shorter ones scan with LIKE.
+/// Shortest query the trigram indexes can answer; shorter ones scan.
 const TRIGRAM: usize = 3;
 
 /// `s` with the LIKE metacharacters escaped by `\`, so it matches literally.
@@ -349,35 +414,98 @@ fn fts_phrase(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// How the name part of a list query is answered.
-enum NameSearch {
-    /// No name condition.
+// The search conditions of SPEC §10: the e-Service's name or one of its services (the texts
+// of `eservice_texts`, whose `rowid >> 10` is `eservices.seq`, see TEXT_BITS), or its
+// agency's Thai or English name. The agency side is read from the agency's current names
+// at query time (`agency_names` changes with the agency row), never copied per e-Service, so
+// renaming an agency needs no reindexing of its e-Services.
+
+/// Queries of [`TRIGRAM`] characters or more: the `eservices.seq` of the matches, from the
+/// FTS5 phrase bound twice. Both sides are indexed (the texts' rowids; `eservices_by_agency`
+/// for the matching agencies), and one IN over the rowid lets SQLite drive a query by the
+/// matches (an OR of two INs would make it walk the list order instead). A macro, so that
+/// the conditions below are built from it at compile time.
+macro_rules! text_matches {
+    () => {
+        "SELECT rowid >> 10 FROM eservice_texts WHERE eservice_texts MATCH ? \
+         UNION SELECT seq FROM eservices WHERE agency_id IN \
+             (SELECT id FROM agency_names WHERE agency_names MATCH ?)"
+    };
+}
+/// An e-Service matching the phrase, the query driven by the matches.
+const TEXT_MATCH: &str = concat!("e.seq IN (", text_matches!(), ")");
+/// [`TEXT_MATCH`] with `+`, which keeps the planner from driving the query by the matches,
+/// so that it walks an index in list order instead and probes them (see SORT_MATCHES_MAX).
+const TEXT_MATCH_PROBED: &str = concat!("+e.seq IN (", text_matches!(), ")");
+/// Shorter queries: a LIKE pattern over the (lowercased) texts, and the JSON list of the
+/// agencies whose names contain the query.
+const TEXT_LIKE: &str = "e.seq IN (SELECT rowid >> 10 FROM eservice_texts \
+                                  WHERE text LIKE ? ESCAPE '\\' \
+                        UNION SELECT seq FROM eservices WHERE agency_id IN \
+                            (SELECT value FROM json_each(?)))";
+
+/// How the text part of a list query is answered.
+enum Search {
+    /// No text condition.
     Any,
-    /// The trigram index, with this FTS5 phrase.
+    /// The trigram indexes, with this FTS5 phrase.
     Trigram(String),
-    /// A scan of `name_fold` with this LIKE pattern.
-    Like(String),
+    /// Scans, for a query shorter than [`TRIGRAM`] characters.
+    Short {
+        /// The lowercased query.
+        folded: String,
+        /// The LIKE pattern of `folded`.
+        pattern: String,
+    },
 }
 
-impl NameSearch {
-    fn of(q: Option<&str>) -> NameSearch {
-        match q.map(str::trim).filter(|q| !q.is_empty()) {
-            None => NameSearch::Any,
-            Some(q) if q.chars().count() >= TRIGRAM => NameSearch::Trigram(fts_phrase(q)),
-            Some(q) => NameSearch::Like(format!("%{}%", like_literal(&q.to_lowercase()))),
+impl Search {
+    fn of(q: Option<&str>) -> Search {
+        let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+            return Search::Any;
+        };
+        // Lowercased as the texts are; FTS5 folds case too, for the agency names.
+        let folded = q.to_lowercase();
+        if folded.chars().count() >= TRIGRAM {
+            Search::Trigram(fts_phrase(&folded))
+        } else {
+            let pattern = format!("%{}%", like_literal(&folded));
+            Search::Short { folded, pattern }
         }
     }
 }
 
-/// Up to this many name matches, a page is made by fetching every match and sorting them;
+/// Up to this many matches, a page is made by fetching every match and sorting them;
 /// beyond, by walking the list order and probing the matches (which stops after one page).
 const SORT_MATCHES_MAX: i64 = 1000;
 
-/// Counts the e-Services whose name contains the phrase, from the index alone.
+/// Counts the e-Services matching the phrase, through the indexes alone.
 fn trigram_matches(tx: &Transaction<'_>, phrase: &str) -> Result<i64> {
     Ok(tx
-        .prepare_cached("SELECT COUNT(*) FROM eservice_names WHERE eservice_names MATCH ?1")?
-        .query_row([phrase], |r| r.get(0))?)
+        .prepare_cached(concat!("SELECT COUNT(*) FROM (", text_matches!(), ")"))?
+        .query_row([phrase, phrase], |r| r.get(0))?)
+}
+
+/// The ids of the agencies whose Thai or English name contains `folded` (lowercased), as a
+/// JSON list. Reads every agency: only for queries too short for the trigram index, which
+/// scan every e-Service's texts anyway.
+fn agencies_containing(tx: &Transaction<'_>, folded: &str) -> Result<String> {
+    let mut stmt = tx.prepare_cached("SELECT id, name_th, name_en FROM agencies")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut ids = Vec::new();
+    for row in rows {
+        let (id, name_th, name_en) = row?;
+        if name_th.to_lowercase().contains(folded) || name_en.to_lowercase().contains(folded) {
+            ids.push(id);
+        }
+    }
+    serde_json::to_string(&ids).map_err(|e| StoreError::Backend(format!("agency ids to JSON: {e}")))
 }
 
 pub(super) fn list(
@@ -402,30 +530,29 @@ pub(super) fn list(
         per_page,
     };
     let mut f = Filter::default().scope(scope);
-    let mut name_matches = None;
-    match NameSearch::of(query.q.as_deref()) {
-        NameSearch::Any => {}
-        NameSearch::Trigram(phrase) => {
+    let mut text_matches = None;
+    match Search::of(query.q.as_deref()) {
+        Search::Any => {}
+        Search::Trigram(phrase) => {
             let matches = trigram_matches(tx, &phrase)?;
             if matches == 0 {
                 return Ok(empty(0));
             }
-            // `+` keeps the planner from driving the query by the matches, so that it walks
-            // an index in list order instead (see SORT_MATCHES_MAX).
             let sort_matches =
                 matches <= SORT_MATCHES_MAX || matches < 4 * (offset + i64::from(per_page));
             f.and(
                 if sort_matches {
-                    "e.seq IN (SELECT rowid FROM eservice_names WHERE eservice_names MATCH ?)"
+                    TEXT_MATCH
                 } else {
-                    "+e.seq IN (SELECT rowid FROM eservice_names WHERE eservice_names MATCH ?)"
+                    TEXT_MATCH_PROBED
                 },
-                Some(Value::Text(phrase)),
+                [Value::Text(phrase.clone()), Value::Text(phrase)],
             );
-            name_matches = Some(matches);
+            text_matches = Some(matches);
         }
-        NameSearch::Like(pattern) => {
-            f.and("e.name_fold LIKE ? ESCAPE '\\'", Some(Value::Text(pattern)));
+        Search::Short { folded, pattern } => {
+            let agencies = agencies_containing(tx, &folded)?;
+            f.and(TEXT_LIKE, [Value::Text(pattern), Value::Text(agencies)]);
         }
     }
     if let Some(step) = query.step {
@@ -444,8 +571,8 @@ pub(super) fn list(
         Some(Lifecycle::Live) => f.and("e.launch_on <= ?", Some(Value::Text(today.text()))),
     }
     let where_sql = f.sql();
-    let total: i64 = match name_matches {
-        // The name is the only condition: the index has already counted.
+    let total: i64 = match text_matches {
+        // The text is the only condition: the indexes have already counted.
         Some(n) if f.conditions.len() == 1 => n,
         _ => tx
             .prepare_cached(&format!("SELECT COUNT(*) FROM eservices e{where_sql}"))?

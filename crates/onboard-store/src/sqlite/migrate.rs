@@ -5,13 +5,27 @@ use crate::{Result, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
-/// Every migration, in order: (version, name, SQL). Never edit one that has shipped: add
-/// the next version.
-pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-)];
+/// Work of a migration that SQL alone cannot do, run right after its script in the same
+/// transaction.
+type Backfill = fn(&Transaction<'_>) -> Result<()>;
+
+/// Every migration, in order: (version, name, SQL, backfill). Never edit one that has
+/// shipped: add the next version.
+pub(super) const MIGRATIONS: &[(i64, &str, &str, Option<Backfill>)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+        None,
+    ),
+    (
+        2,
+        "search_services_agencies",
+        include_str!("../../migrations/sqlite/0002_search_services_agencies.sql"),
+        // The texts are lowercased by Rust, as the store writes them from now on.
+        Some(super::eservices::index_all_texts),
+    ),
+];
 
 /// Applies the migrations not yet recorded, in order, inside the caller's transaction;
 /// with all of them recorded it changes nothing.
@@ -24,7 +38,7 @@ pub(super) fn apply(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
         )",
     )?;
     let newest = MIGRATIONS.last().map_or(0, |m| m.0);
-    for (version, name, sql) in MIGRATIONS {
+    for (version, name, sql, backfill) in MIGRATIONS {
         let applied: Option<String> = tx
             .query_row(
                 "SELECT name FROM schema_migrations WHERE version = ?1",
@@ -42,6 +56,9 @@ pub(super) fn apply(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
             None => {}
         }
         tx.execute_batch(sql)?;
+        if let Some(backfill) = backfill {
+            backfill(tx)?;
+        }
         tx.execute(
             "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
             params![version, name, now.text()],

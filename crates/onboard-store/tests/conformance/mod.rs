@@ -51,7 +51,8 @@ macro_rules! conformance_suite {
             username_is_unique_case_insensitively,
             first_login,
             sessions_expire_and_are_revoked,
-            login_failures_window,
+            login_attempts_window,
+            login_attempts_race,
             create_eservice_and_read_back,
             seven_step_walk,
             foreign_agency_file_is_missing,
@@ -63,6 +64,7 @@ macro_rules! conformance_suite {
             events_fold_to_stored_state,
             dashboard_matches_core,
             list_filters_search_and_paging,
+            search_matches_services_and_agency_names,
             review_queue_oldest_first,
             launched_by_date,
             notifications_per_recipient,
@@ -734,56 +736,106 @@ pub async fn sessions_expire_and_are_revoked(store: Arc<dyn Store>) {
         .is_some());
 }
 
-/// Failures are counted per username (any case) from `since` on, and cleared.
-pub async fn login_failures_window(store: Arc<dyn Store>) {
+/// Attempts are counted per username (any case) within the sliding 15-minute window; a
+/// refused attempt is not counted; clearing forgets one username's failures only.
+pub async fn login_attempts_window(store: Arc<dyn Store>) {
     let t = now();
-    for minutes in [20, 10, 5] {
-        store
-            .record_login_failure("Somchai", t - Duration::minutes(minutes))
-            .await
-            .unwrap();
+    let minutes = Duration::minutes;
+    for m in [20, 10, 5] {
+        assert_eq!(
+            store
+                .begin_login_attempt("Somchai", t - minutes(m))
+                .await
+                .unwrap(),
+            Ok(())
+        );
     }
-    store.record_login_failure("someone.else", t).await.unwrap();
-    let window = store
-        .login_failures_since("SOMCHAI", t - Duration::minutes(15))
-        .await
-        .unwrap();
     assert_eq!(
-        window,
-        vec![t - Duration::minutes(10), t - Duration::minutes(5)]
+        store.begin_login_attempt("someone.else", t).await.unwrap(),
+        Ok(())
     );
-    // `since` is inclusive.
-    let window = store
-        .login_failures_since("somchai", t - Duration::minutes(10))
-        .await
-        .unwrap();
-    assert_eq!(window.len(), 2);
+    // At t the 20-minute-old failure has left the window: three more go ahead.
+    for name in ["SOMCHAI", "somchai", "SomChai"] {
+        assert_eq!(store.begin_login_attempt(name, t).await.unwrap(), Ok(()));
+    }
+    // The sixth waits until the 10-minute-old failure leaves the window.
+    assert_eq!(
+        store.begin_login_attempt("somchai", t).await.unwrap(),
+        Err(minutes(5))
+    );
+    // Refused attempts were not counted: five minutes later one more goes ahead (a failure
+    // exactly 15 minutes old has left the window), then the next waits again.
+    let later = t + minutes(5);
+    assert_eq!(
+        store.begin_login_attempt("somchai", later).await.unwrap(),
+        Ok(())
+    );
+    assert_eq!(
+        store.begin_login_attempt("somchai", later).await.unwrap(),
+        Err(minutes(5))
+    );
+    // Another username has its own count.
     assert_eq!(
         store
-            .login_failures_since("somchai", t - Duration::hours(1))
-            .await
-            .unwrap()
-            .len(),
-        3
-    );
-    assert!(store
-        .login_failures_since("nobody", t - Duration::hours(1))
-        .await
-        .unwrap()
-        .is_empty());
-
-    store.clear_login_failures("somCHAI").await.unwrap();
-    assert!(store
-        .login_failures_since("somchai", t - Duration::hours(1))
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(
-        store
-            .login_failures_since("someone.else", t - Duration::hours(1))
+            .begin_login_attempt("someone.else", later)
             .await
             .unwrap(),
-        vec![t]
+        Ok(())
+    );
+
+    store.clear_login_failures("somCHAI").await.unwrap();
+    for _ in 0..5 {
+        assert_eq!(
+            store.begin_login_attempt("somchai", later).await.unwrap(),
+            Ok(())
+        );
+    }
+    assert_eq!(
+        store.begin_login_attempt("somchai", later).await.unwrap(),
+        Err(minutes(15))
+    );
+    // The other username's two failures were kept: three more, then it waits until its
+    // oldest (at t) leaves the window.
+    for _ in 0..3 {
+        assert_eq!(
+            store
+                .begin_login_attempt("someone.else", later)
+                .await
+                .unwrap(),
+            Ok(())
+        );
+    }
+    assert_eq!(
+        store
+            .begin_login_attempt("someone.else", later)
+            .await
+            .unwrap(),
+        Err(minutes(10))
+    );
+}
+
+/// The check and the count are one atomic step (SPEC §10): of 50 attempts for one username
+/// sent at once, exactly 5 go ahead.
+pub async fn login_attempts_race(store: Arc<dyn Store>) {
+    let attempts: Vec<_> = (0..50)
+        .map(|i| {
+            let store = store.clone();
+            // Spelled differently: the count is of the username, not of the spelling.
+            let name = if i % 2 == 0 { "Racer.One" } else { "racer.one" };
+            tokio::spawn(async move { store.begin_login_attempt(name, now()).await })
+        })
+        .collect();
+    let mut allowed = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap().unwrap() {
+            Ok(()) => allowed += 1,
+            Err(wait) => assert_eq!(wait, Duration::minutes(15)),
+        }
+    }
+    assert_eq!(allowed, onboard_core::account::throttle::MAX_FAILURES);
+    assert_eq!(
+        store.begin_login_attempt("racer.two", now()).await.unwrap(),
+        Ok(())
     );
 }
 
@@ -2038,6 +2090,156 @@ pub async fn list_filters_search_and_paging(store: Arc<dyn Store>) {
     let p = store.list(&q, all, today()).await.unwrap();
     assert!(p.items.is_empty());
     assert_eq!(p.total as usize, names.len() + 1);
+}
+
+/// The names (sorted) of the e-Services matching `q` in `scope`, checking the total.
+pub async fn search_names(store: &Arc<dyn Store>, q: &str, scope: Scope) -> Vec<String> {
+    let query = ListQuery {
+        q: Some(q.to_owned()),
+        per_page: 100,
+        ..ListQuery::default()
+    };
+    let page = store.list(&query, scope, today()).await.unwrap();
+    assert_eq!(page.total as usize, page.items.len(), "{q:?}");
+    let mut found: Vec<String> = page.items.into_iter().map(|i| i.name).collect();
+    found.sort();
+    found
+}
+
+/// SPEC §10: `q` also matches any งานบริการ name and the agency's Thai or English name
+/// (contained, case-insensitive, Thai too; long and short queries alike), follows
+/// `update_services` and agency renames, and takes metacharacters literally. Ministries
+/// are not searched.
+pub async fn search_matches_services_and_agency_names(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let create = |by: &User, agency: &Agency, name: &str, services: &[&str]| {
+        let store = store.clone();
+        let (actor, agency, name) = (by.actor(), agency.id, name.to_owned());
+        let services: Vec<String> = services.iter().map(|s| (*s).to_owned()).collect();
+        async move {
+            store
+                .create_eservice(&actor, agency, &name, &services, &ctx())
+                .await
+                .unwrap()
+        }
+    };
+    // w.agency: กรมกิจการผู้สูงอายุ / Department of Older Persons;
+    // w.other_agency: กรมสรรพากร / Revenue Department.
+    let allowance = create(
+        &w.officer,
+        &w.agency,
+        "ระบบเบี้ยยังชีพ",
+        &["ลงทะเบียนรับเบี้ยยังชีพ", "Allowance Status"],
+    )
+    .await;
+    create(
+        &w.outsider,
+        &w.other_agency,
+        "ระบบยื่นแบบภาษี",
+        &["ยื่นแบบ ภ.ง.ด.90", "ยื่นแบบ ภ.ง.ด.91"],
+    )
+    .await;
+    create(&w.outsider, &w.other_agency, "e-Filing", &["100%_Refund"]).await;
+    let all = Scope::All;
+    let search = |q: &'static str| search_names(&store, q, all);
+    let names = |v: &[&str]| {
+        let mut v: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        v.sort();
+        v
+    };
+    let tax = names(&["ระบบยื่นแบบภาษี"]);
+    let revenue = names(&["ระบบยื่นแบบภาษี", "e-Filing"]);
+    let elderly = names(&["ระบบเบี้ยยังชีพ"]);
+
+    // A service name, whole or in part ('.' is no metacharacter).
+    assert_eq!(search("ภ.ง.ด.90").await, tax);
+    assert_eq!(search("แบบ ภ.ง.ด.9").await, tax);
+    assert_eq!(search("ลงทะเบียนรับ").await, elderly);
+    // English, any case.
+    assert_eq!(search("allowance status").await, elderly);
+    assert_eq!(search("ALLOWANCE").await, elderly);
+    // The agency's Thai and English names, any case.
+    assert_eq!(search("สรรพากร").await, revenue);
+    assert_eq!(search("กรมสรรพากร").await, revenue);
+    assert_eq!(search("revenue").await, revenue);
+    assert_eq!(search("REVENUE DEP").await, revenue);
+    assert_eq!(search("Older Persons").await, elderly);
+    assert_eq!(search("ผู้สูงอายุ").await, elderly);
+    // Both agencies' English names.
+    assert_eq!(
+        search("department").await,
+        names(&["ระบบยื่นแบบภาษี", "e-Filing", "ระบบเบี้ยยังชีพ"])
+    );
+    // Shorter than a trigram: the same fields.
+    assert_eq!(search("90").await, tax);
+    assert_eq!(search("สร").await, revenue);
+    assert_eq!(search("RE").await, revenue);
+    assert_eq!(search("al").await, elderly);
+    // Within the scope only.
+    assert_eq!(
+        search_names(&store, "สรรพากร", Scope::Agency(w.agency.id)).await,
+        Vec::<String>::new()
+    );
+    // Ministries are not searched (World's ministry names contain the agency names).
+    assert!(search("กระทรวงของ").await.is_empty());
+    assert!(search("ministry").await.is_empty());
+    // A query spanning two services, or a service and the name, matches nothing.
+    assert!(search("ภ.ง.ด.90ยื่นแบบ").await.is_empty());
+    assert!(search("ยังชีพลงทะเบียน").await.is_empty());
+    // Metacharacters are literal, in services too, long and short.
+    assert_eq!(search("0%_r").await, names(&["e-Filing"]));
+    assert_eq!(search("%_").await, names(&["e-Filing"]));
+    assert_eq!(search("_").await, names(&["e-Filing"]));
+    assert!(search("0%r").await.is_empty());
+    assert!(search("ภ_ง").await.is_empty());
+    assert!(search("\"ภ.ง.ด").await.is_empty());
+
+    // update_services: the new names match, the old ones no longer do.
+    let updated = store
+        .execute(
+            allowance.id,
+            &w.officer.actor(),
+            Command::UpdateServices {
+                services: vec!["ตรวจสอบสถานะเบี้ย".into(), "Payment History".into()],
+            },
+            Some(allowance.version),
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(search("สถานะเบี้ย").await, elderly);
+    assert_eq!(search("payment HISTORY").await, elderly);
+    assert!(search("allowance").await.is_empty());
+    assert!(search("ลงทะเบียนรับ").await.is_empty());
+    assert!(search("al").await.is_empty());
+    // The name still matches.
+    assert_eq!(search("เบี้ยยังชีพ").await, elderly);
+    // A command that leaves the services alone leaves them searchable.
+    let files = Uploads::new(&store, &w.officer).await;
+    let walked = advance(
+        &store,
+        updated.id,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        8,
+        "",
+        &ctx(),
+    )
+    .await;
+    assert_eq!(
+        walked.step(Step::PlatformRequest).status,
+        StepStatus::Completed
+    );
+    assert_eq!(search("สถานะเบี้ย").await, elderly);
+    // The agency is searched by its current names: approving step 4 may rename it.
+    let agency = store.agency(w.agency.id).await.unwrap().unwrap();
+    assert_eq!(search_names(&store, &agency.name_th, all).await, elderly);
+    assert_eq!(search_names(&store, &agency.name_en, all).await, elderly);
+    if agency.name_en != w.agency.name_en {
+        assert!(search("Older Persons").await.is_empty());
+        assert!(search("ผู้สูงอายุ").await.is_empty());
+    }
 }
 
 /// The review queue holds e-Services whose current step is under review (forms and test

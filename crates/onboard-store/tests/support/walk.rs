@@ -86,7 +86,8 @@ pub async fn user(store: &dyn Store, role: Role, agency: Option<Uuid>, name: &st
 /// An agency.
 pub async fn agency(store: &dyn Store, n: usize) -> Uuid {
     let new = NewAgency {
-        name_th: format!("กรมทดสอบระบบ {n}"),
+        // No word of the e-Service names the tests search for: agency names are searched too.
+        name_th: format!("กรมทดสอบ {n}"),
         name_en: format!("Test Department {n}"),
         ministry_th: "กระทรวงดิจิทัลเพื่อเศรษฐกิจและสังคม".to_owned(),
         ministry_en: "Ministry of Digital Economy and Society".to_owned(),
