@@ -644,6 +644,7 @@ async fn migration_4_indexes_existing_eservices() {
         files: &files,
         schedule: &schedule,
         credentials: &workflow::FixedCredentials,
+        agency: None,
     };
     let services = ["ยื่นแบบ ภ.ง.ด.90".to_owned(), "Refund STATUS".to_owned()];
     let (state, _) = workflow::create(

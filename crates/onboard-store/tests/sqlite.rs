@@ -369,6 +369,7 @@ async fn migration_2_indexes_existing_eservices() {
         files: &files,
         schedule: &schedule,
         credentials: &FixedCredentials,
+        agency: None,
     };
     let services = ["ยื่นแบบ ภ.ง.ด.90".to_owned(), "Refund STATUS".to_owned()];
     let (state, _) = workflow::create(
