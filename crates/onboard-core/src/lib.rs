@@ -16,7 +16,7 @@
 //! | [`schedule`] | the Tuesday release train, launch deadlines, Thai dates |
 //! | [`workflow`] | the state machine: commands, events, `apply`, `fold` |
 //! | [`dashboard`] | the dashboard counts as a pure function |
-//! | [`privacy`] | masking citizen IDs in what is shown |
+//! | [`privacy`] | masking citizen IDs in what is shown, free text included |
 //! | [`notify`] | which events notify whom, in Thai and English |
 
 pub mod account;
