@@ -17,7 +17,7 @@
 //! | [`workflow`] | the state machine: commands, events, `apply`, `fold` |
 //! | [`dashboard`] | the dashboard counts as a pure function |
 //! | [`privacy`] | masking citizen IDs in what is shown, free text included |
-//! | [`notify`] | which events notify whom, in Thai and English |
+//! | [`notify`] | which events notify whom, in Thai and English, and the e-mail letters |
 
 pub mod account;
 pub mod dashboard;

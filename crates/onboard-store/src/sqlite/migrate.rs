@@ -7,11 +7,18 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 /// Every migration, in order: (version, name, SQL). Never edit one that has shipped: add
 /// the next version.
-pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-)];
+pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "outbox_secret",
+        include_str!("../../migrations/sqlite/0002_outbox_secret.sql"),
+    ),
+];
 
 /// Applies the migrations not yet recorded, in order, inside the caller's transaction;
 /// with all of them recorded it changes nothing.
