@@ -464,6 +464,71 @@ fn mail_to<'a>(doc: &'a Value, to: &str) -> &'a Value {
 }
 
 #[test]
+fn outbox_hides_initial_passwords_unless_asked() {
+    let dir = seeded();
+    let run = on(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--role",
+            "reviewer",
+            "--email",
+            "new.reviewer@dga.or.th",
+            "--display-name",
+            "ผู้ตรวจสอบใหม่",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let password = json(&run)["initial_password"].as_str().unwrap().to_owned();
+    let username = json(&run)["initial_username"].as_str().unwrap().to_owned();
+
+    // JSON and table, by default: the password nowhere, the rest of the e-mail intact.
+    let listing = on(dir.path(), &["outbox", "--json"]);
+    assert_eq!(listing.code, 0, "{}", listing.stderr);
+    assert!(!listing.stdout.contains(&password));
+    let doc = json(&listing);
+    let welcome = mail_to(&doc, "new.reviewer@dga.or.th");
+    let body = welcome["body"].as_str().unwrap();
+    assert!(body.starts_with("เรียน ผู้ตรวจสอบใหม่\n"), "{body}");
+    assert!(body.contains(&username));
+    assert!(body.contains("รหัสผ่าน: ********\n") && body.contains("Password: ********\n"));
+    assert_eq!(welcome["secret"], "********");
+    let table = on(dir.path(), &["outbox"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(!table.stdout.contains(&password));
+    assert!(
+        table.stdout.contains("--show-secrets shows"),
+        "{}",
+        table.stdout
+    );
+
+    // Asked for: shown, in both forms.
+    let shown = json(&on(dir.path(), &["outbox", "--json", "--show-secrets"]));
+    let welcome = mail_to(&shown, "new.reviewer@dga.or.th");
+    assert_eq!(welcome["secret"], password.as_str());
+    let body = welcome["body"].as_str().unwrap();
+    assert!(body.contains(&format!("รหัสผ่าน: {password}\n")), "{body}");
+    let table = on(dir.path(), &["outbox", "--show-secrets"]);
+    assert!(table
+        .stdout
+        .contains(&format!("new.reviewer@dga.or.th: {password}\n")));
+    // Messages without a secret read the same either way.
+    let hidden = json(&on(dir.path(), &["outbox", "--json"]));
+    let plain = |doc: &Value| -> Vec<Value> {
+        doc.as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["secret"].is_null())
+            .cloned()
+            .collect()
+    };
+    assert_eq!(plain(&hidden), plain(&shown));
+    assert!(!plain(&shown).is_empty());
+}
+
+#[test]
 fn emails_link_to_the_configured_portal_and_sign_as_configured() {
     let dir = seeded();
     let create = |email: &str, extra: &[&str]| {
@@ -542,7 +607,7 @@ fn emails_link_to_the_configured_portal_and_sign_as_configured() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let all = on(dir.path(), &["outbox", "--json"]);
+    let all = on(dir.path(), &["outbox", "--json", "--show-secrets"]);
     let doc = json(&all);
     let link = format!("https://onboard.apps.go.th/eservices/{id}\n");
     let about: Vec<&Value> = doc
