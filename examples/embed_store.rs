@@ -40,9 +40,8 @@ async fn account(
     let welcome = notify::account_created(
         Uuid::nil(),
         username,
-        username,
         "(printed once)",
-        "http://127.0.0.1:8080",
+        &notify::MailConfig::default(),
     );
     Ok(store.create_user(user, welcome).await?.actor())
 }
@@ -71,6 +70,7 @@ async fn main() -> Result<(), Error> {
         now: Utc::now(),
         schedule: Arc::new(ScheduleConfig::default()),
         credentials: Arc::new(OsCredentials),
+        mail: Arc::new(notify::MailConfig::default()),
     };
     let today = today_in_bangkok(ctx.now);
     let pension = store

@@ -106,10 +106,9 @@ async fn main() -> Result<(), Error> {
             },
             notify::account_created(
                 uuid::Uuid::nil(),
-                "ผู้ตรวจสอบ",
                 "reviewer",
                 PASSWORD,
-                "http://127.0.0.1/onboard",
+                &notify::MailConfig::new("http://127.0.0.1/onboard", notify::DEFAULT_SIGNATURE)?,
             ),
         )
         .await?;

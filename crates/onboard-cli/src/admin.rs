@@ -1,9 +1,10 @@
 //! The commands that need a database: `serve`, `demo`, `migrate`, `agency`, `user`.
 
-use crate::wiring::{DbArgs, ScheduleArgs};
+use crate::wiring::{CommandMailArgs, DbArgs, MailArgs, ScheduleArgs};
 use crate::{demo, Failure, Outcome};
 use chrono::Utc;
 use clap::{Args, Subcommand};
+use onboard_core::notify::MailConfig;
 use onboard_core::reference::Role;
 use onboard_core::workflow::AgencyNames;
 use onboard_http::{AppState, HttpConfig};
@@ -20,13 +21,8 @@ pub struct ServerArgs {
     /// Address to listen on.
     #[arg(long, env = "ONBOARD_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Public URL of the portal, used in e-mails.
-    #[arg(
-        long,
-        env = "ONBOARD_PORTAL_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub portal_url: String,
+    #[command(flatten)]
+    pub mail: MailArgs,
     #[command(flatten)]
     pub db: DbArgs,
     #[command(flatten)]
@@ -52,14 +48,14 @@ pub fn init_logging() {
         .try_init();
 }
 
-fn state(args: &ServerArgs, store: Arc<dyn Store>) -> AppState {
+fn state(args: &ServerArgs, store: Arc<dyn Store>, mail: MailConfig) -> AppState {
     AppState {
         store,
         schedule: Arc::new(args.schedule.config()),
         credentials: Arc::new(OsCredentials),
         clock: Arc::new(Utc::now),
         config: HttpConfig {
-            portal_url: args.portal_url.clone(),
+            mail: Arc::new(mail),
             ..HttpConfig::default()
         },
     }
@@ -76,18 +72,21 @@ pub async fn serve(args: ServerArgs, store: Option<Arc<dyn Store>>) -> Result<Ou
         .await
         .map_err(Failure::Server)?;
     let addr = listener.local_addr().map_err(Failure::Server)?;
-    tracing::info!(%addr, "onboard is serving the API at http://{addr}/api/v1 (OpenAPI: /openapi.json)");
-    let mail = mailer.map(|m| {
+    // E-mails link to where the server really listens (the port it got for `:0`) unless a
+    // public portal URL is configured.
+    let mail = args.mail.config(addr)?;
+    tracing::info!(%addr, portal = mail.portal_url(), "onboard is serving the API at http://{addr}/api/v1 (OpenAPI: /openapi.json)");
+    let delivery = mailer.map(|m| {
         let config = onboard_mail::WorkerConfig::default();
         onboard_mail::Worker::new(store.clone(), Arc::new(m), config).spawn()
     });
     let served = onboard_http::serve(
         listener,
-        state(&args, store),
+        state(&args, store, mail),
         onboard_http::shutdown_signal(),
     )
     .await;
-    if let Some(worker) = mail {
+    if let Some(worker) = delivery {
         worker.stop().await;
     }
     served.map_err(Failure::Server)?;
@@ -113,6 +112,8 @@ fn smtp_mailer(args: &ServerArgs) -> Result<Option<onboard_mail::SmtpMailer>, Fa
 
 /// `onboard demo`.
 pub async fn demo(args: ServerArgs, seed_only: bool, as_json: bool) -> Result<Outcome, Failure> {
+    // Checked before seeding, so that a bad URL or signature changes nothing.
+    let mail = args.mail.config(args.addr)?;
     let store = args.db.open().await?;
     // A bar on a terminal (stderr), nothing otherwise.
     let bar = crate::progress::bar(demo::SEED_STEPS, "seeding");
@@ -120,7 +121,7 @@ pub async fn demo(args: ServerArgs, seed_only: bool, as_json: bool) -> Result<Ou
         bar.set_message(what.to_owned());
         bar.inc(1);
     };
-    let seeded = demo::seed(store.as_ref(), Utc::now(), &progress).await;
+    let seeded = demo::seed(store.as_ref(), Utc::now(), &mail, &progress).await;
     bar.finish_and_clear();
     let logins = seeded.map_err(Failure::Store)?;
     let printed = if as_json {
@@ -268,13 +269,8 @@ pub enum UserCommand {
         /// Agency id (agency role only).
         #[arg(long)]
         agency: Option<Uuid>,
-        /// Public URL of the portal, for the welcome e-mail.
-        #[arg(
-            long,
-            env = "ONBOARD_PORTAL_URL",
-            default_value = "http://127.0.0.1:8080"
-        )]
-        portal_url: String,
+        #[command(flatten)]
+        mail: CommandMailArgs,
         #[command(flatten)]
         db: DbArgs,
         /// Print {"user", "initial_username", "initial_password"} as JSON.
@@ -291,10 +287,11 @@ pub async fn user(command: UserCommand) -> Result<Outcome, Failure> {
             email,
             display_name,
             agency,
-            portal_url,
+            mail,
             db,
             json: as_json,
         } => {
+            let mail = mail.config()?;
             let store = db.open().await?;
             let request = onboard_http::NewUserRequest {
                 email,
@@ -302,10 +299,9 @@ pub async fn user(command: UserCommand) -> Result<Outcome, Failure> {
                 role,
                 agency_id: agency,
             };
-            let created =
-                onboard_http::create_user(store.as_ref(), request, &portal_url, Utc::now())
-                    .await
-                    .map_err(|e| Failure::Input(e.to_string()))?;
+            let created = onboard_http::create_user(store.as_ref(), request, &mail, Utc::now())
+                .await
+                .map_err(|e| Failure::Input(e.to_string()))?;
             Ok(if as_json {
                 Outcome::json(
                     json!({"user": created.user, "initial_username": created.initial_username, "initial_password": created.initial_password}),

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onboard_core::file::{self, FileFacts};
-use onboard_core::notify;
+use onboard_core::notify::{self, MailConfig};
 use onboard_core::reference::{Role, Step};
 use onboard_core::schedule::{today_in_bangkok, ScheduleConfig};
 use onboard_core::workflow::{Actor, Command, EService};
@@ -298,6 +298,7 @@ pub const SEED_STEPS: u64 = 2 + SERVICES.len() as u64;
 pub async fn seed(
     store: &dyn Store,
     now: DateTime<Utc>,
+    mail: &MailConfig,
     progress: &dyn Fn(&str),
 ) -> Result<Vec<Login>, StoreError> {
     let mut logins = Vec::new();
@@ -363,13 +364,8 @@ pub async fn seed(
                     password_hash: hash.clone(),
                     created_at: now,
                 },
-                notify::account_created(
-                    Uuid::nil(),
-                    &login.username,
-                    &login.username,
-                    "********",
-                    "http://127.0.0.1:8080",
-                ),
+                // The demo prints its shared password; the e-mails need not repeat it.
+                notify::account_created(Uuid::nil(), &login.username, "********", mail),
             )
             .await?;
         if !login.first_login_pending {
@@ -382,10 +378,12 @@ pub async fn seed(
     let reviewer = actors[1];
     let officer_of = |agency: usize| actors[3 + agency];
 
+    let mail = Arc::new(mail.clone());
     let ctx = |at: DateTime<Utc>| CommandContext {
         now: at,
         schedule: Arc::new(ScheduleConfig::default()),
         credentials: Arc::new(OsCredentials),
+        mail: mail.clone(),
     };
     let mut files = Vec::new();
     for (i, agency) in AGENCIES.iter().enumerate() {

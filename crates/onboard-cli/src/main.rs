@@ -78,7 +78,8 @@ enum Commands {
         #[command(subcommand)]
         command: review::ReviewCommand,
     },
-    /// List the e-mails of the outbox (pending, being sent, sent), newest first.
+    /// List the e-mails of the outbox (pending, being sent, sent), newest first; initial
+    /// passwords are hidden unless --show-secrets.
     Outbox(outbox::OutboxArgs),
     /// One row per e-Service (agency, ministry, step, status, days in step, launch date) as
     /// CSV for Excel or JSON.

@@ -4,7 +4,7 @@
 
 use crate::eservice::detail_json;
 use crate::operator::{command_error_text, open_existing, rejected, step_arg, step_label};
-use crate::wiring::{DbArgs, ScheduleArgs};
+use crate::wiring::{CommandMailArgs, DbArgs, ScheduleArgs};
 use crate::{Failure, Outcome};
 use chrono::Utc;
 use clap::Subcommand;
@@ -38,6 +38,8 @@ pub enum ReviewCommand {
         #[command(flatten)]
         schedule: ScheduleArgs,
         #[command(flatten)]
+        mail: CommandMailArgs,
+        #[command(flatten)]
         db: DbArgs,
         /// Print the e-Service after the decision as JSON (as `eservice show --json`).
         #[arg(long)]
@@ -59,6 +61,8 @@ pub enum ReviewCommand {
         #[command(flatten)]
         schedule: ScheduleArgs,
         #[command(flatten)]
+        mail: CommandMailArgs,
+        #[command(flatten)]
         db: DbArgs,
         /// Print the e-Service after the decision as JSON (as `eservice show --json`).
         #[arg(long)]
@@ -68,7 +72,7 @@ pub enum ReviewCommand {
 
 /// Runs a review command.
 pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
-    let (id, step, as_user, schedule, db, as_json, command) = match command {
+    let (id, step, as_user, schedule, mail, db, as_json, command) = match command {
         ReviewCommand::Approve {
             id,
             step,
@@ -76,6 +80,7 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
             note,
             update_agency,
             schedule,
+            mail,
             db,
             json,
         } => (
@@ -83,6 +88,7 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
             step,
             as_user,
             schedule,
+            mail,
             db,
             json,
             Command::Approve {
@@ -98,6 +104,7 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
             as_user,
             reason,
             schedule,
+            mail,
             db,
             json,
         } => (
@@ -105,11 +112,13 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
             step,
             as_user,
             schedule,
+            mail,
             db,
             json,
             Command::RequestChanges { step, reason },
         ),
     };
+    let mail = mail.config()?;
     let store = open_existing(&db).await?;
     let user = store
         .user_by_username(&as_user)
@@ -133,6 +142,7 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
         now,
         schedule: Arc::new(schedule.config()),
         credentials: Arc::new(OsCredentials),
+        mail: Arc::new(mail),
     };
     let svc = match store.execute(id, &user.actor(), command, None, &ctx).await {
         Ok(svc) => svc,

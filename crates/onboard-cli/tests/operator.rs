@@ -476,6 +476,289 @@ fn outbox_shows_the_welcome_emails_of_the_demo_accounts() {
     snapshot("outbox_json", &run.stdout);
 }
 
+/// The outbox message to `to` in `outbox --json` output.
+fn mail_to<'a>(doc: &'a Value, to: &str) -> &'a Value {
+    doc.as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["to"] == to)
+        .unwrap_or_else(|| panic!("no e-mail to {to}"))
+}
+
+#[test]
+fn outbox_hides_initial_passwords_unless_asked() {
+    let dir = seeded();
+    let run = on(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--role",
+            "reviewer",
+            "--email",
+            "new.reviewer@dga.or.th",
+            "--display-name",
+            "ผู้ตรวจสอบใหม่",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let password = json(&run)["initial_password"].as_str().unwrap().to_owned();
+    let username = json(&run)["initial_username"].as_str().unwrap().to_owned();
+
+    // JSON and table, by default: the password nowhere, the rest of the e-mail intact.
+    let listing = on(dir.path(), &["outbox", "--json"]);
+    assert_eq!(listing.code, 0, "{}", listing.stderr);
+    assert!(!listing.stdout.contains(&password));
+    let doc = json(&listing);
+    let welcome = mail_to(&doc, "new.reviewer@dga.or.th");
+    let body = welcome["body"].as_str().unwrap();
+    assert!(body.starts_with("เรียน ผู้ตรวจสอบใหม่\n"), "{body}");
+    assert!(body.contains(&username));
+    assert!(body.contains("รหัสผ่าน: ********\n") && body.contains("Password: ********\n"));
+    assert_eq!(welcome["secret"], "********");
+    let table = on(dir.path(), &["outbox"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(!table.stdout.contains(&password));
+    assert!(
+        table.stdout.contains("--show-secrets shows"),
+        "{}",
+        table.stdout
+    );
+
+    // Asked for: shown, in both forms.
+    let shown = json(&on(dir.path(), &["outbox", "--json", "--show-secrets"]));
+    let welcome = mail_to(&shown, "new.reviewer@dga.or.th");
+    assert_eq!(welcome["secret"], password.as_str());
+    let body = welcome["body"].as_str().unwrap();
+    assert!(body.contains(&format!("รหัสผ่าน: {password}\n")), "{body}");
+    let table = on(dir.path(), &["outbox", "--show-secrets"]);
+    assert!(table
+        .stdout
+        .contains(&format!("new.reviewer@dga.or.th: {password}\n")));
+    // Messages without a secret read the same either way.
+    let hidden = json(&on(dir.path(), &["outbox", "--json"]));
+    let plain = |doc: &Value| -> Vec<Value> {
+        doc.as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["secret"].is_null())
+            .cloned()
+            .collect()
+    };
+    assert_eq!(plain(&hidden), plain(&shown));
+    assert!(!plain(&shown).is_empty());
+}
+
+#[test]
+fn emails_link_to_the_configured_portal_and_sign_as_configured() {
+    let dir = seeded();
+    let create = |email: &str, extra: &[&str]| {
+        let mut args = vec![
+            "user",
+            "create",
+            "--role",
+            "admin",
+            "--email",
+            email,
+            "--display-name",
+            "ผู้ดูแลระบบ",
+        ];
+        args.extend_from_slice(extra);
+        let run = on(dir.path(), &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    };
+    // By default, the address the server listens on (ONBOARD_ADDR / --addr).
+    create("a1@dga.or.th", &[]);
+    create("a2@dga.or.th", &["--addr", "10.20.30.40:9090"]);
+    create(
+        "a3@dga.or.th",
+        &[
+            "--portal-url",
+            "https://onboard.apps.go.th/",
+            "--mail-signature",
+            "สพร. ฝ่ายทดสอบ\\nDGA test desk",
+        ],
+    );
+    let doc = json(&on(dir.path(), &["outbox", "--json"]));
+    let body = |to: &str| mail_to(&doc, to)["body"].as_str().unwrap().to_owned();
+    assert!(body("a1@dga.or.th").contains("เข้าสู่ระบบได้ที่ http://127.0.0.1:8080/\n"));
+    assert!(body("a2@dga.or.th").contains("เข้าสู่ระบบได้ที่ http://10.20.30.40:9090/\n"));
+    let a3 = body("a3@dga.or.th");
+    assert!(
+        a3.contains("Sign in at https://onboard.apps.go.th/\n"),
+        "{a3}"
+    );
+    assert!(a3.ends_with("\nสพร. ฝ่ายทดสอบ\nDGA test desk\n"), "{a3}");
+    assert!(body("a1@dga.or.th").contains("DGA Contact Center"));
+
+    // A portal URL that is no URL changes nothing.
+    let run = on(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--role",
+            "admin",
+            "--email",
+            "a4@dga.or.th",
+            "--display-name",
+            "x",
+            "--portal-url",
+            "onboard.apps.go.th",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("portal URL"), "{}", run.stderr);
+
+    // A reviewer's decision links to the e-Service's page; approving step 4 sends the
+    // production App Id and Consumer Key to the form's administrator, who has no account,
+    // and no consumer secret appears in any e-mail.
+    let id = id_of(dir.path(), "ระบบขึ้นทะเบียนผู้ว่างงาน");
+    let run = on(
+        dir.path(),
+        &[
+            "review",
+            "approve",
+            &id,
+            "platform-request",
+            "--as",
+            "reviewer",
+            "--portal-url",
+            "https://onboard.apps.go.th",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = on(dir.path(), &["outbox", "--json", "--show-secrets"]);
+    let doc = json(&all);
+    let link = format!("https://onboard.apps.go.th/eservices/{id}\n");
+    let about: Vec<&Value> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["eservice_id"] == id.as_str() && m["body"].as_str().unwrap().contains(&link))
+        .collect();
+    assert!(about.len() >= 2, "{}", all.stdout);
+    let admin = mail_to(&doc, "somsak.m@navy.mi.th");
+    assert_eq!(admin["recipient"], Value::Null);
+    assert_eq!(admin["kind"], "credentials_issued");
+    let body = admin["body"].as_str().unwrap();
+    assert!(body.starts_with("เรียน เรือเอก สมศักดิ์ มั่นคง\n"), "{body}");
+    assert!(
+        body.contains(&link) && body.contains("Consumer Key: "),
+        "{body}"
+    );
+    let detail = on(dir.path(), &["eservice", "show", &id, "--json"]);
+    let shown = json(&detail);
+    let production = &shown["credentials"]["production"];
+    assert!(body.contains(&format!(
+        "App Id: {}\n",
+        production["app_id"].as_str().unwrap()
+    )));
+    // The CLI's detail omits secrets; read it from the database itself.
+    let db = dir.path().join("onboard.db");
+    let secret = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use onboard_store::sqlite::{SqliteOptions, SqliteStore};
+        use onboard_store::{Scope, Store};
+        let store = SqliteStore::open(&db, SqliteOptions::default()).unwrap();
+        let svc = store
+            .eservice(id.parse().unwrap(), Scope::All)
+            .await
+            .unwrap()
+            .unwrap();
+        svc.credentials.production.unwrap().consumer_secret
+    });
+    assert!(!all.stdout.contains(&secret));
+}
+
+#[test]
+fn serve_links_emails_to_the_address_it_listens_on() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::Stdio;
+
+    let dir = seeded();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_onboard"));
+    command
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("ONBOARD_") {
+            command.env_remove(key);
+        }
+    }
+    // Killed when the test ends, passed or not.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut server = Running(command.spawn().unwrap());
+    // The port the server got is in its start-up log line.
+    let stderr = server.0.stderr.take().unwrap();
+    let (found, addr) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("serving the API at http://").nth(1) {
+                let _ = found.send(rest.split('/').next().unwrap_or_default().to_owned());
+            }
+        }
+    });
+    let addr = addr.recv_timeout(std::time::Duration::from_secs(60));
+    let request = |addr: &str, method: &str, path: &str, token: Option<&str>, body: &str| {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        let auth = token.map_or_else(String::new, |t| format!("authorization: Bearer {t}\r\n"));
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n{auth}\
+             content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        let status: u16 = answer[9..12].parse().unwrap();
+        let body = answer.split_once("\r\n\r\n").unwrap().1.to_owned();
+        (status, body)
+    };
+    let addr = addr.expect("the server logs the address it listens on");
+    assert!(!addr.ends_with(":0") && !addr.ends_with(":8080"), "{addr}");
+    // The demo's admin and its shared password.
+    let (status, body) = request(
+        &addr,
+        "POST",
+        "/api/v1/auth/login",
+        None,
+        r#"{"username": "admin", "password": "Tangrat2569"}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+    let token = serde_json::from_str::<Value>(&body).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, body) = request(
+        &addr,
+        "POST",
+        "/api/v1/users",
+        Some(&token),
+        r#"{"email": "served@dga.or.th", "display_name": "ผู้ใช้ใหม่", "role": "reviewer"}"#,
+    );
+    assert_eq!(status, 201, "{body}");
+    drop(server);
+    let doc = json(&on(dir.path(), &["outbox", "--json"]));
+    let body = mail_to(&doc, "served@dga.or.th")["body"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        body.contains(&format!("เข้าสู่ระบบได้ที่ http://{addr}/\n")),
+        "{body}"
+    );
+}
+
 /// The report's CSV rows, checked for Excel: BOM, CRLF after every record.
 fn csv_rows(bytes: &[u8]) -> Vec<csv::StringRecord> {
     let body = bytes
@@ -599,6 +882,7 @@ fn report_counts_whole_days_in_the_current_step() {
             now: Utc::now() - Duration::days(10),
             schedule: Arc::new(onboard_core::schedule::ScheduleConfig::default()),
             credentials: Arc::new(onboard_store::password::OsCredentials),
+            mail: Arc::new(onboard_core::notify::MailConfig::default()),
         };
         let agency = officer.agency_id.unwrap();
         store

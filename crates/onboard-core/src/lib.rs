@@ -16,8 +16,8 @@
 //! | [`schedule`] | the Tuesday release train, launch deadlines, Thai dates |
 //! | [`workflow`] | the state machine: commands, events, `apply`, `fold` |
 //! | [`dashboard`] | the dashboard counts as a pure function |
-//! | [`privacy`] | masking citizen IDs in what is shown |
-//! | [`notify`] | which events notify whom, in Thai and English |
+//! | [`privacy`] | masking citizen IDs in what is shown, free text included |
+//! | [`notify`] | which events notify whom, in Thai and English, and the e-mail letters |
 
 pub mod account;
 pub mod dashboard;

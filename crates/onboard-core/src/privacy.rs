@@ -105,6 +105,97 @@ fn remove_secrets(value: &mut Value) {
     }
 }
 
+/// Masks every citizen ID written in free text (a review note, a launch note) before it
+/// leaves the system in a notification or an e-mail (SPEC §5: masked in notifications and
+/// e-mails). An ID is 13 digits (ASCII or Thai) as people write it: in one piece or in groups
+/// joined by single spaces or hyphens; only numbers with a valid check digit are masked, so
+/// phone numbers, dates and amounts stay as written.
+///
+/// ```
+/// use onboard_core::privacy::mask_citizen_ids_in_text;
+/// assert_eq!(
+///     mask_citizen_ids_in_text("ผู้ทดสอบ 1-1017-00230-70-8 โทร 02-123-4567"),
+///     "ผู้ทดสอบ 1-1017-xxxxx-xx-8 โทร 02-123-4567"
+/// );
+/// ```
+pub fn mask_citizen_ids_in_text(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_digit(chars[i]) {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        // A run of digit groups joined by single separators.
+        let mut end = i;
+        let mut j = i;
+        while j < chars.len() {
+            if is_digit(chars[j]) {
+                j += 1;
+                end = j;
+            } else if is_separator(chars[j]) && chars.get(j + 1).copied().is_some_and(is_digit) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        mask_run(&chars[i..end], &mut out);
+        i = end;
+    }
+    out
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('๐'..='๙').contains(&c)
+}
+
+fn is_separator(c: char) -> bool {
+    c == ' ' || c == '-'
+}
+
+/// Writes `run` (digit groups joined by single separators) to `out`, every sequence of
+/// whole groups holding exactly 13 digits that is a valid citizen ID masked.
+fn mask_run(run: &[char], out: &mut String) {
+    // (start, end) of each digit group in `run`.
+    let mut groups = Vec::new();
+    let mut start = 0;
+    for (k, c) in run.iter().enumerate() {
+        if is_separator(*c) {
+            groups.push((start, k));
+            start = k + 1;
+        }
+    }
+    groups.push((start, run.len()));
+    let mut written = 0;
+    let mut g = 0;
+    while g < groups.len() {
+        let mut digits = 0;
+        let mut masked = None;
+        for (h, &(s, e)) in groups.iter().enumerate().skip(g) {
+            digits += e - s;
+            if digits >= 13 {
+                if digits == 13 {
+                    let candidate: String = run[groups[g].0..e].iter().collect();
+                    masked = CitizenId::parse(&candidate).ok().map(|id| (h, id.masked()));
+                }
+                break;
+            }
+        }
+        match masked {
+            Some((h, text)) => {
+                out.extend(&run[written..groups[g].0]);
+                out.push_str(&text);
+                written = groups[h].1;
+                g = h + 1;
+            }
+            None => g += 1,
+        }
+    }
+    out.extend(&run[written..]);
+}
+
 fn mask(raw: &str) -> String {
     CitizenId::parse(raw).map_or_else(|_| "x".repeat(13), |id| id.masked())
 }
@@ -130,6 +221,49 @@ mod tests {
         // Only members named citizen_id are personal data by shape; free text is the
         // author's responsibility.
         assert_eq!(v["note"], "1101700230708");
+    }
+
+    #[test]
+    fn masks_ids_in_free_text() {
+        let id = "1101700230708";
+        let cases = [
+            (
+                format!("เลขบัตร {id}"),
+                "เลขบัตร 1-1017-xxxxx-xx-8".to_owned(),
+            ),
+            (id.to_owned(), "1-1017-xxxxx-xx-8".to_owned()),
+            (
+                "1 1017 00230 70 8.".to_owned(),
+                "1-1017-xxxxx-xx-8.".to_owned(),
+            ),
+            (
+                "๑-๑๐๑๗-๐๐๒๓๐-๗๐-๘".to_owned(),
+                "1-1017-xxxxx-xx-8".to_owned(),
+            ),
+            (
+                format!("{id} {id},{id}"),
+                "1-1017-xxxxx-xx-8 1-1017-xxxxx-xx-8,1-1017-xxxxx-xx-8".to_owned(),
+            ),
+            (
+                format!("โทร 02 123 4567 {id}"),
+                "โทร 02 123 4567 1-1017-xxxxx-xx-8".to_owned(),
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(mask_citizen_ids_in_text(&text), want, "{text}");
+        }
+        // Not IDs: a wrong check digit, 12 or 14 digits, phone numbers, dates.
+        for kept in [
+            "1101700230709",
+            "110170023070",
+            "11017002307080",
+            "02-123-4567 ต่อ 12",
+            "วันที่ 2027-03-05",
+            "",
+            "ไม่มีตัวเลข",
+        ] {
+            assert_eq!(mask_citizen_ids_in_text(kept), kept);
+        }
     }
 
     #[test]

@@ -180,7 +180,7 @@ async fn account(
                 password_hash: hash.to_owned(),
                 created_at: start_instant(),
             },
-            account_created(Uuid::nil(), name, name, "-", "http://bench/"),
+            account_created(Uuid::nil(), name, "-", &Default::default()),
         )
         .await
         .unwrap();
@@ -510,6 +510,7 @@ async fn loaded_reads(clients: usize, services: usize, count: usize) -> Vec<Figu
                 now: start_instant(),
                 schedule: Arc::new(Default::default()),
                 credentials: Arc::new(onboard_store::password::OsCredentials),
+                mail: Arc::new(Default::default()),
             };
             let mut step1 = fixture("step1-valid");
             step1["icon_file_id"] = Value::Null;

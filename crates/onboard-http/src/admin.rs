@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use onboard_core::account::{check_password, suggest_username, NewAccount};
-use onboard_core::notify::account_created;
+use onboard_core::notify::{account_created, MailConfig};
 use onboard_core::reference::Role;
 use onboard_core::workflow::AgencyNames;
 use onboard_store::password::{hash_password, initial_password};
@@ -137,11 +137,12 @@ const USERNAME_TRIES: usize = 8;
 /// implementation behind `POST /users` and `onboard user create`.
 ///
 /// Authorization is the caller's: the HTTP handler requires an admin; the CLI has the
-/// database itself. `portal_url` goes into the e-mail; `now` is the creation time.
+/// database itself. The e-mail links to `mail`'s portal and carries its signature; `now` is
+/// the creation time.
 pub async fn create_user(
     store: &dyn Store,
     request: NewUserRequest,
-    portal_url: &str,
+    mail: &MailConfig,
     now: DateTime<Utc>,
 ) -> Result<CreatedUser, ApiError> {
     let account = NewAccount::parse(
@@ -151,13 +152,13 @@ pub async fn create_user(
         request.agency_id,
     )
     .map_err(ApiError::Validation)?;
-    create_account(store, account, portal_url, now).await
+    create_account(store, account, mail, now).await
 }
 
 async fn create_account(
     store: &dyn Store,
     account: NewAccount,
-    portal_url: &str,
+    mail: &MailConfig,
     now: DateTime<Utc>,
 ) -> Result<CreatedUser, ApiError> {
     let NewAccount {
@@ -177,9 +178,10 @@ async fn create_account(
         };
         let to_hash = password.clone();
         let password_hash = blocking(move || hash_password(&to_hash)).await??;
-        // The store sends the welcome notice to the new account's own address, so the
-        // audience id (not known before the insert) does not matter.
-        let welcome = account_created(Uuid::nil(), &display_name, &username, &password, portal_url);
+        // The store sends the welcome notice to the new account's own address, greeting it
+        // by its display name, so the audience id (not known before the insert) does not
+        // matter.
+        let welcome = account_created(Uuid::nil(), &username, &password, mail);
         let new = NewUser {
             username: username.clone(),
             email: email.clone(),
@@ -231,7 +233,7 @@ pub async fn post_user(
     let created = create_account(
         state.store.as_ref(),
         account,
-        &state.config.portal_url,
+        &state.config.mail,
         state.now(),
     )
     .await?;

@@ -69,6 +69,7 @@ pub use views::UserView;
 
 use axum::Router;
 use chrono::{DateTime, Utc};
+use onboard_core::notify::MailConfig;
 use onboard_core::schedule::ScheduleConfig;
 use onboard_core::workflow::CredentialIssuer;
 use onboard_store::{CommandContext, Store};
@@ -83,8 +84,10 @@ pub struct HttpConfig {
     pub session_ttl: Duration,
     /// Longest time one request may take before it is answered 408 (default 30 s).
     pub request_timeout: Duration,
-    /// The portal address written in the welcome e-mail of new accounts.
-    pub portal_url: String,
+    /// The portal URL every e-mail links to (e-Service pages, the login page of the welcome
+    /// e-mail) and the signature under it. The server binary defaults it to the address it
+    /// listens on.
+    pub mail: Arc<MailConfig>,
 }
 
 impl Default for HttpConfig {
@@ -92,7 +95,7 @@ impl Default for HttpConfig {
         HttpConfig {
             session_ttl: Duration::from_secs(8 * 3600),
             request_timeout: Duration::from_secs(30),
-            portal_url: "http://127.0.0.1:8080/".to_owned(),
+            mail: Arc::new(MailConfig::default()),
         }
     }
 }
@@ -148,6 +151,7 @@ impl AppState {
             now: self.now(),
             schedule: self.schedule.clone(),
             credentials: self.credentials.clone(),
+            mail: self.config.mail.clone(),
         }
     }
 }

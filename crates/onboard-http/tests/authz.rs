@@ -465,6 +465,7 @@ fn ctx(server: &Server) -> CommandContext {
         now: server.now(),
         schedule: server.state.schedule.clone(),
         credentials: server.state.credentials.clone(),
+        mail: server.state.config.mail.clone(),
     }
 }
 

@@ -507,13 +507,27 @@ async fn admins_create_users_with_generated_credentials() {
     assert!(onboard_core::account::Username::parse(username).is_ok());
     assert_eq!(created["user"]["must_change_credentials"], true);
     assert!(created["user"].get("password_hash").is_none());
-    // The welcome e-mail is in the outbox, with the credentials.
+    // The welcome e-mail is in the outbox, with the credentials: a letter to the new user
+    // that links to the portal's login page on this server, the password marked secret.
     let outbox = server.state.store.outbox(None, 10).await.unwrap();
     let mail = outbox
         .iter()
         .find(|m| m.to == "Somchai.K@dop.go.th")
         .unwrap();
     assert!(mail.body.contains(username) && mail.body.contains(password));
+    assert!(mail.body.starts_with("เรียน สมชาย ใจดี\n"), "{}", mail.body);
+    assert!(
+        mail.body
+            .contains(&format!("เข้าสู่ระบบได้ที่ {}/\n", server.base)),
+        "{}",
+        mail.body
+    );
+    assert_eq!(mail.secret.as_deref(), Some(password));
+    assert_eq!(
+        mail.recipient.map(|id| id.to_string()).as_deref(),
+        created["user"]["id"].as_str()
+    );
+    assert!(!mail.redacted().body.contains(password));
     // The initial credentials log in, with the first login still to do.
     let token = server.login(username, password).await;
     server

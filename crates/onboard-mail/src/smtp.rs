@@ -87,8 +87,11 @@ impl SmtpMailer {
 /// let msg = OutboxMessage {
 ///     id: Uuid::from_u128(7),
 ///     to: "somchai@agency.go.th".into(),
+///     recipient: None,
+///     eservice_id: None,
 ///     subject: "อนุมัติขั้นตอนที่ 1 / Step 1 approved".into(),
 ///     body: "ขั้นตอนที่ 1 ได้รับการอนุมัติแล้ว\n\nStep 1 was approved.\n".into(),
+///     secret: None,
 ///     kind: NoticeKind::Approved,
 ///     created_at: Utc::now(),
 ///     status: OutboxStatus::Pending,

@@ -305,10 +305,9 @@ async fn add_user(store: &dyn Store, n: usize) {
     };
     let welcome = notify::account_created(
         uuid::Uuid::nil(),
-        &user.display_name,
         &username,
         "Initial2569",
-        "https://onboard.example.go.th",
+        &notify::MailConfig::new("https://onboard.example.go.th", "สพร.").unwrap(),
     );
     store.create_user(user, welcome).await.unwrap();
 }
@@ -427,7 +426,12 @@ async fn a_failing_then_working_server_gets_every_email_exactly_once() {
         let subject = decode_header(&headers["subject"]);
         assert_eq!(subject, m.subject);
         assert!(subject.starts_with("บัญชีผู้ใช้ระบบติดตามสถานะ"), "{subject}");
-        assert_eq!(decode_body(&headers, &body), m.body);
+        let delivered = decode_body(&headers, &body);
+        assert_eq!(delivered, m.body);
+        // The recipient gets the whole letter, password included: only listings hide it.
+        assert!(delivered.starts_with("เรียน ผู้ตรวจสอบ "), "{delivered}");
+        assert_eq!(m.secret.as_deref(), Some("Initial2569"));
+        assert!(delivered.contains("Initial2569"));
         assert!(decode_header(&headers["from"]).starts_with("ทางรัฐ onboard"));
         assert!(headers["content-type"]
             .to_ascii_lowercase()
@@ -488,8 +492,11 @@ async fn an_unreachable_server_is_a_transient_failure() {
     let msg = OutboxMessage {
         id: uuid::Uuid::now_v7(),
         to: "somchai@agency.go.th".into(),
+        recipient: None,
+        eservice_id: None,
         subject: "ทดสอบ / Test".into(),
         body: "ทดสอบ\n".into(),
+        secret: None,
         kind: onboard_core::notify::NoticeKind::Approved,
         created_at: Utc::now(),
         status: OutboxStatus::Sending,

@@ -50,10 +50,9 @@ async fn stopping_finishes_the_current_email_and_releases_the_rest() {
         };
         let welcome = notify::account_created(
             uuid::Uuid::nil(),
-            "ผู้ดูแล",
             "admin",
             "Initial2569",
-            "https://x.go.th",
+            &notify::MailConfig::new("https://x.go.th", "สพร.").unwrap(),
         );
         store.create_user(user, welcome).await.unwrap();
     }

@@ -32,7 +32,7 @@ pub use model::*;
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::dashboard::Counts;
-use onboard_core::notify::Notice;
+use onboard_core::notify::{MailConfig, Notice};
 use onboard_core::reference::Role;
 use onboard_core::schedule::ScheduleConfig;
 use onboard_core::workflow::{Actor, Command, CommandError, CredentialIssuer, EService};
@@ -63,7 +63,7 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// What a command needs besides the e-Service and the actor: the clock, the schedule
-/// configuration and the credential generator.
+/// configuration, the credential generator and the e-mail settings.
 #[derive(Clone)]
 pub struct CommandContext {
     /// The instant the command is applied.
@@ -72,6 +72,8 @@ pub struct CommandContext {
     pub schedule: Arc<ScheduleConfig>,
     /// Generates credentials on approval of steps 1 and 4.
     pub credentials: Arc<dyn CredentialIssuer + Send + Sync>,
+    /// The portal URL the e-mails link to and their signature.
+    pub mail: Arc<MailConfig>,
 }
 
 /// A new user account (the caller generates the initial username and password).
@@ -123,7 +125,8 @@ pub trait Store: Send + Sync {
     /// All agencies, by Thai name.
     async fn agencies(&self) -> Result<Vec<Agency>>;
     /// Creates a user with `must_change_credentials`, and queues `welcome` (the e-mail with
-    /// the initial credentials) in the same transaction. `Duplicate("username")` if taken.
+    /// the initial credentials, greeting the new user by display name) to the user's address
+    /// in the same transaction. `Duplicate("username")` if taken.
     async fn create_user(&self, user: NewUser, welcome: Notice) -> Result<User>;
     /// One user.
     async fn user(&self, id: Uuid) -> Result<Option<User>>;
@@ -228,7 +231,8 @@ pub trait Store: Send + Sync {
     async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()>;
     /// Returns a claimed e-mail to `pending`, not to be retried before `retry_at`.
     async fn mark_failed(&self, id: Uuid, error: &str, retry_at: DateTime<Utc>) -> Result<()>;
-    /// Outbox e-mails, newest first, optionally of one status.
+    /// Outbox e-mails, newest first, optionally of one status, as stored (secrets included:
+    /// listings show [`OutboxMessage::redacted`]).
     async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>>;
 
     // --- files ---

@@ -176,16 +176,27 @@ pub enum OutboxStatus {
 }
 
 /// One e-mail in the outbox (SPEC §8).
+///
+/// It always goes to an address (`to`); `recipient` names the account that address was
+/// resolved from, and is `None` for a bare address that belongs to no account (the step-4
+/// administrator receiving the production credentials).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {
     /// Identifier.
     pub id: Uuid,
     /// Recipient address.
     pub to: String,
+    /// The account the e-mail is for; `None` for an address without an account.
+    pub recipient: Option<Uuid>,
+    /// The e-Service it is about (`None` for account e-mails).
+    pub eservice_id: Option<Uuid>,
     /// Subject (Thai / English).
     pub subject: String,
-    /// Plain-text body.
+    /// Plain-text body, as it is sent.
     pub body: String,
+    /// The part of `body` only the recipient may read (the initial password of a welcome
+    /// e-mail), as marked by the notice: [`OutboxMessage::redacted`] hides it in listings.
+    pub secret: Option<String>,
     /// Kind of the notice it came from.
     pub kind: NoticeKind,
     /// Written at (same transaction as the change).
@@ -200,6 +211,40 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
     /// When it was delivered.
     pub sent_at: Option<DateTime<Utc>>,
+}
+
+impl OutboxMessage {
+    /// What a hidden secret reads as in a listing.
+    pub const HIDDEN: &'static str = "********";
+
+    /// The message as a listing shows it unless asked for secrets (SPEC §8, §11): every
+    /// occurrence of the secret in the body, and the secret itself, read
+    /// [`OutboxMessage::HIDDEN`]. Messages without a secret are unchanged.
+    ///
+    /// ```
+    /// # use onboard_store::{OutboxMessage, OutboxStatus};
+    /// # use onboard_core::notify::NoticeKind;
+    /// # use chrono::Utc;
+    /// let msg = OutboxMessage {
+    ///     id: uuid::Uuid::nil(), to: "somchai@dop.go.th".into(), recipient: None,
+    ///     eservice_id: None, subject: "บัญชีผู้ใช้".into(),
+    ///     body: "รหัสผ่าน: Xy7pQ2rT9wLm\nPassword: Xy7pQ2rT9wLm\n".into(),
+    ///     secret: Some("Xy7pQ2rT9wLm".into()), kind: NoticeKind::AccountCreated,
+    ///     created_at: Utc::now(), status: OutboxStatus::Pending, attempts: 0,
+    ///     next_attempt_at: Utc::now(), last_error: None, sent_at: None,
+    /// };
+    /// let shown = msg.redacted();
+    /// assert_eq!(shown.body, "รหัสผ่าน: ********\nPassword: ********\n");
+    /// assert_eq!(shown.secret.as_deref(), Some("********"));
+    /// ```
+    pub fn redacted(&self) -> OutboxMessage {
+        let mut shown = self.clone();
+        if let Some(secret) = self.secret.as_deref().filter(|s| !s.is_empty()) {
+            shown.body = self.body.replace(secret, Self::HIDDEN);
+            shown.secret = Some(Self::HIDDEN.to_owned());
+        }
+        shown
+    }
 }
 
 /// An event as stored: with its global sequence number.

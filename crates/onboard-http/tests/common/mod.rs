@@ -7,7 +7,7 @@ pub mod files;
 pub mod walk;
 
 use chrono::{DateTime, TimeZone, Utc};
-use onboard_core::notify::account_created;
+use onboard_core::notify::{account_created, MailConfig};
 use onboard_core::reference::Role;
 use onboard_http::{AppState, HttpConfig};
 use onboard_store::password::hash_password;
@@ -44,6 +44,9 @@ impl Server {
     pub async fn start(store: Arc<dyn Store>, guard: Box<dyn std::any::Any + Send>) -> Server {
         let clock = Arc::new(AtomicI64::new(start_instant().timestamp_millis()));
         let c = clock.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let base = format!("http://{addr}");
         let state = AppState {
             store,
             schedule: Arc::new(Default::default()),
@@ -51,10 +54,12 @@ impl Server {
             clock: Arc::new(move || {
                 DateTime::from_timestamp_millis(c.load(Ordering::SeqCst)).unwrap()
             }),
-            config: HttpConfig::default(),
+            // E-mails link to this server, as `onboard serve` configures it.
+            config: HttpConfig {
+                mail: Arc::new(MailConfig::listening_on(addr)),
+                ..HttpConfig::default()
+            },
         };
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(onboard_http::serve(listener, state.clone(), async {
             let _ = rx.await;
@@ -233,7 +238,7 @@ impl Server {
     ) -> Uuid {
         let hash = hash_password(password).unwrap();
         let email = format!("{}@dga.or.th", username.to_lowercase());
-        let welcome = account_created(Uuid::nil(), username, username, password, "http://test/");
+        let welcome = account_created(Uuid::nil(), username, password, &self.state.config.mail);
         let user = self
             .state
             .store

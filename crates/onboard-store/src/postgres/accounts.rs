@@ -149,7 +149,15 @@ pub(super) async fn create_user(pool: &PgPool, user: NewUser, welcome: Notice) -
     let created = User::try_from(row)?;
     // The welcome e-mail carries the initial password: outbox only, never a notification.
     // The caller could not know the new id, so the address is the account's own.
-    super::mail::queue_email(&mut tx, &created.email, &welcome, user.created_at).await?;
+    super::mail::queue_email(
+        &mut tx,
+        created.id,
+        &created.email,
+        &created.display_name,
+        &welcome,
+        user.created_at,
+    )
+    .await?;
     tx.commit().await.map_err(db)?;
     Ok(created)
 }

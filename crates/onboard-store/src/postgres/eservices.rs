@@ -6,6 +6,7 @@ use crate::{CommandContext, ListItem, ListQuery, Page, Result, Scope, StoreError
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::FileFacts;
+use onboard_core::notify::NoticeContext;
 use onboard_core::reference::{Step, StepStatus};
 use onboard_core::workflow::{self, Actor, AgencyNames, Command, EService, Env, Event, Lifecycle};
 use sqlx::types::Json;
@@ -165,10 +166,21 @@ pub(super) async fn create_eservice(
         workflow::create(actor, Uuid::now_v7(), agency_id, name, services, &env)
     };
     let (state, events) = created?;
-    // One statement is one transaction: no BEGIN needed. A missing agency fails its
-    // foreign key.
     let mut conn = pool.acquire().await.map_err(db)?;
-    match write::write(&mut conn, Row::Insert, None, &state, &events).await {
+    // Notices to staff name the agency.
+    let agency_name_th: String = sqlx::query_scalar("SELECT name_th FROM agencies WHERE id = $1")
+        .bind(agency_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+        .ok_or(StoreError::NotFound)?;
+    let notes = NoticeContext {
+        agency_name_th: &agency_name_th,
+        mail: &ctx.mail,
+    };
+    // One statement is one transaction: no BEGIN needed. An agency removed meanwhile fails
+    // its foreign key.
+    match write::write(&mut conn, Row::Insert, None, &state, &events, &notes).await {
         Ok(()) => Ok(state),
         Err(e) if is_missing_agency(&e) => Err(StoreError::NotFound),
         Err(e) => Err(db(e)),
@@ -255,13 +267,16 @@ async fn execute_once(
     let mut tx = pool.begin().await.map_err(sql)?;
     // The row lock makes a concurrent command on this e-Service wait for our commit and then
     // decide on the state we wrote: exactly one of two racing commands sees each version.
-    let row: Option<Json<EService>> =
-        sqlx::query_scalar("SELECT state FROM eservices WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(sql)?;
-    let Some(Json(state)) = row else {
+    // The agency's name comes along for the notices to staff, which name it.
+    let row: Option<(Json<EService>, String)> = sqlx::query_as(
+        "SELECT e.state, a.name_th FROM eservices e JOIN agencies a ON a.id = e.agency_id \
+         WHERE e.id = $1 FOR UPDATE OF e",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(sql)?;
+    let Some((Json(state), agency_name_th)) = row else {
         return Err(Retry::Fail(StoreError::NotFound));
     };
     // Only files of the e-Service's agency are looked up, so nothing leaks before the core
@@ -298,7 +313,11 @@ async fn execute_once(
     let row = Row::Update {
         read_version: state.version,
     };
-    write::write(&mut tx, row, Some(&state), &next, &events)
+    let notes = NoticeContext {
+        agency_name_th: &agency_name_th,
+        mail: &ctx.mail,
+    };
+    write::write(&mut tx, row, Some(&state), &next, &events, &notes)
         .await
         .map_err(sql)?;
     tx.commit().await.map_err(sql)?;

@@ -29,22 +29,27 @@ fn status_from(s: &str) -> Result<OutboxStatus> {
     }
 }
 
-/// Queues one e-mail to an address without a portal notification (the welcome e-mail).
+/// Queues one e-mail to an account's address without a portal notification (the welcome
+/// e-mail), greeting `name`.
 pub(super) async fn queue_email(
     conn: &mut PgConnection,
+    account: Uuid,
     to: &str,
+    name: &str,
     notice: &Notice,
     at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO outbox (id, recipient, subject, body, kind, created_at, status, \
-             next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $6)",
+        "INSERT INTO outbox (id, recipient, to_address, subject, body, secret, kind, \
+             created_at, status, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $8)",
     )
     .bind(Uuid::now_v7())
+    .bind(account)
     .bind(to)
     .bind(notice.subject())
-    .bind(notice.email_body())
+    .bind(notice.email_body(name))
+    .bind(&notice.secret)
     .bind(notice.kind.as_str())
     .bind(at)
     .execute(conn)
@@ -122,15 +127,18 @@ pub(super) async fn mark_notification_read(
     Ok(())
 }
 
-const OUTBOX_COLUMNS: &str = "id, recipient, subject, body, kind, created_at, status, attempts, \
-     next_attempt_at, last_error, sent_at, seq";
+const OUTBOX_COLUMNS: &str = "id, to_address, recipient, eservice_id, subject, body, secret, \
+     kind, created_at, status, attempts, next_attempt_at, last_error, sent_at, seq";
 
 #[derive(sqlx::FromRow)]
 struct OutboxRow {
     id: Uuid,
-    recipient: String,
+    to_address: String,
+    recipient: Option<Uuid>,
+    eservice_id: Option<Uuid>,
     subject: String,
     body: String,
+    secret: Option<String>,
     kind: String,
     created_at: DateTime<Utc>,
     status: String,
@@ -145,9 +153,12 @@ impl OutboxRow {
     fn message(self) -> Result<OutboxMessage> {
         Ok(OutboxMessage {
             id: self.id,
-            to: self.recipient,
+            to: self.to_address,
+            recipient: self.recipient,
+            eservice_id: self.eservice_id,
             subject: self.subject,
             body: self.body,
+            secret: self.secret,
             kind: kind_from(&self.kind)?,
             created_at: self.created_at,
             status: status_from(&self.status)?,

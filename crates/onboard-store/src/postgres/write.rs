@@ -8,7 +8,7 @@ use super::eservices::Columns;
 use super::to_i64;
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
-use onboard_core::notify::{notices, Audience};
+use onboard_core::notify::{notices, Audience, Notice, NoticeContext};
 use onboard_core::reference::{Step, StepStatus};
 use onboard_core::workflow::{self, EService, Event};
 use sqlx::types::Json;
@@ -62,36 +62,42 @@ ag AS (UPDATE agencies SET name_th = $39, name_en = $40, ministry_th = $41, mini
        FROM u WHERE agencies.id = $3 AND $39::text IS NOT NULL), \
 nt AS (SELECT x.* FROM u, unnest($29::text[], $30::uuid[], $31::text[], $32::timestamptz[], \
                                  $33::text[], $34::text[], $35::text[], $36::text[], \
-                                 $37::text[], $38::text[]) \
+                                 $37::text[], $38::text[], $44::text[], $45::text[], \
+                                 $46::text[]) \
            WITH ORDINALITY AS x(aud, aud_id, kind, at, title_th, title_en, body_th, body_en, \
-                                subject, body, o)), \
+                                subject, letter, to_address, to_name, secret, o)), \
 r AS MATERIALIZED ( \
-       SELECT nt.*, us.id AS uid, us.email FROM nt JOIN users us \
+       SELECT nt.*, us.id AS uid, us.email, us.display_name FROM nt JOIN users us \
            ON nt.aud = 'staff' AND us.role IN ('reviewer', 'admin') AND NOT us.disabled \
        UNION ALL \
-       SELECT nt.*, us.id, us.email FROM nt JOIN users us \
+       SELECT nt.*, us.id, us.email, us.display_name FROM nt JOIN users us \
            ON nt.aud = 'agency' AND us.agency_id = nt.aud_id AND NOT us.disabled \
        UNION ALL \
-       SELECT nt.*, us.id, us.email FROM nt JOIN users us \
-           ON nt.aud = 'user' AND us.id = nt.aud_id AND NOT us.disabled), \
+       SELECT nt.*, us.id, us.email, us.display_name FROM nt JOIN users us \
+           ON nt.aud = 'user' AND us.id = nt.aud_id AND NOT us.disabled \
+       UNION ALL \
+       SELECT nt.*, NULL::uuid, nt.to_address, nt.to_name FROM nt WHERE nt.aud = 'address'), \
 nn AS (INSERT INTO notifications (id, recipient, at, kind, eservice_id, title_th, title_en, \
            body_th, body_en) \
        SELECT gen_random_uuid(), r.uid, r.at, r.kind, $1, r.title_th, r.title_en, r.body_th, \
            r.body_en \
-       FROM r ORDER BY r.o, r.uid), \
-oo AS (INSERT INTO outbox (id, recipient, subject, body, kind, created_at, status, \
-           next_attempt_at) \
-       SELECT gen_random_uuid(), r.email, r.subject, r.body, r.kind, r.at, 'pending', r.at \
+       FROM r WHERE r.uid IS NOT NULL ORDER BY r.o, r.uid), \
+oo AS (INSERT INTO outbox (id, recipient, to_address, eservice_id, subject, body, secret, kind, \
+           created_at, status, next_attempt_at) \
+       SELECT gen_random_uuid(), r.uid, r.email, $1, r.subject, format(r.letter, r.display_name), \
+           r.secret, r.kind, r.at, 'pending', r.at \
        FROM r ORDER BY r.o, r.uid) \
 SELECT count(*) FROM u";
 
-/// Writes `next` (reached from `old`, or new) with its `events` and everything they cause.
+/// Writes `next` (reached from `old`, or new) with its `events` and everything they cause;
+/// `notes` gives the notices what they need beside the state.
 pub(super) async fn write(
     conn: &mut PgConnection,
     row: Row,
     old: Option<&EService>,
     next: &EService,
     events: &[Event],
+    notes: &NoticeContext<'_>,
 ) -> Result<(), sqlx::Error> {
     let cols = Columns::of(next);
     let (sql, read_version) = match row {
@@ -105,7 +111,7 @@ pub(super) async fn write(
     for event in events {
         ev.push(event)
             .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        for notice in notices(event, next) {
+        for notice in notices(event, next, notes) {
             nt.push(&notice, event.at);
         }
         if let Some(names) = workflow::agency_update(event) {
@@ -166,12 +172,15 @@ pub(super) async fn write(
         .bind(&nt.bodies_th)
         .bind(&nt.bodies_en)
         .bind(&nt.subjects)
-        .bind(&nt.bodies)
+        .bind(&nt.letters)
         .bind(agency_names.as_ref().map(|n| n.name_th.as_str()))
         .bind(agency_names.as_ref().map(|n| n.name_en.as_str()))
         .bind(agency_names.as_ref().map(|n| n.ministry_th.as_str()))
         .bind(agency_names.as_ref().map(|n| n.ministry_en.as_str()))
         .bind(services_fold)
+        .bind(&nt.to_addresses)
+        .bind(&nt.to_names)
+        .bind(&nt.secrets)
         .fetch_one(conn)
         .await?;
     if written != 1 {
@@ -253,25 +262,62 @@ struct NoticeArrays {
     bodies_th: Vec<String>,
     bodies_en: Vec<String>,
     subjects: Vec<String>,
-    bodies: Vec<String>,
+    /// The e-mail body as a `format()` string whose `%1$s` is the recipient's name.
+    letters: Vec<String>,
+    /// The address and name of an `address` audience.
+    to_addresses: Vec<Option<String>>,
+    to_names: Vec<Option<String>>,
+    secrets: Vec<Option<String>>,
 }
 
 impl NoticeArrays {
-    fn push(&mut self, n: &onboard_core::notify::Notice, at: DateTime<Utc>) {
-        let (audience, id) = match n.audience {
-            Audience::Staff => ("staff", None),
-            Audience::Agency(a) => ("agency", Some(a)),
-            Audience::User(u) => ("user", Some(u)),
+    fn push(&mut self, n: &Notice, at: DateTime<Utc>) {
+        let (audience, id, address) = match &n.audience {
+            Audience::Staff => ("staff", None, None),
+            Audience::Agency(a) => ("agency", Some(*a), None),
+            Audience::User(u) => ("user", Some(*u), None),
+            Audience::Address { email, name } => ("address", None, Some((email, name))),
         };
         self.audiences.push(audience);
         self.audience_ids.push(id);
+        self.to_addresses.push(address.map(|(e, _)| e.clone()));
+        self.to_names.push(address.map(|(_, n)| n.clone()));
         self.kinds.push(n.kind.as_str());
         self.ats.push(at);
         self.subjects.push(n.subject());
-        self.bodies.push(n.email_body());
+        self.letters.push(letter_format(n));
+        self.secrets.push(n.secret.clone());
         self.titles_th.push(n.title_th.clone());
         self.titles_en.push(n.title_en.clone());
         self.bodies_th.push(n.body_th.clone());
         self.bodies_en.push(n.body_en.clone());
+    }
+}
+
+/// The notice's e-mail body as a PostgreSQL `format()` string: the parts core builds around
+/// the recipient's name, `%` escaped, joined by `%1$s`, so that the statement that resolves
+/// the accounts also greets each by name.
+pub(super) fn letter_format(n: &Notice) -> String {
+    n.email_parts().map(|p| p.replace('%', "%%")).join("%1$s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onboard_core::notify::{account_created, MailConfig};
+
+    #[test]
+    fn letter_format_escapes_percent_signs() {
+        let mail = MailConfig::new("https://a.go.th/%7Eportal", "100% DGA").unwrap();
+        let n = account_created(Uuid::nil(), "user%1$s", "Pass%word1", &mail);
+        let f = letter_format(&n);
+        // Exactly two holes, for the name; every other % is doubled.
+        assert_eq!(f.matches("%1$s").count() - f.matches("%%1$s").count(), 2);
+        assert_eq!(
+            f.replace("%%", "\u{0}")
+                .replace("%1$s", "สมชาย")
+                .replace('\u{0}', "%"),
+            n.email_body("สมชาย")
+        );
     }
 }

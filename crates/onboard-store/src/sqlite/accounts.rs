@@ -124,14 +124,13 @@ pub(super) fn create_user(tx: &Transaction<'_>, new: NewUser, welcome: &Notice) 
         other => other?,
     };
     // The initial credentials go by e-mail only, never into the portal's notifications.
-    messages::queue_email(
-        tx,
-        Some(user.id),
-        &user.email,
-        welcome,
-        None,
-        user.created_at,
-    )?;
+    // The caller could not know the new id, so the address is the account's own.
+    let to = messages::Mailbox {
+        account: Some(user.id),
+        address: &user.email,
+        name: &user.display_name,
+    };
+    messages::queue_email(tx, &to, welcome, None, user.created_at)?;
     Ok(user)
 }
 

@@ -8,7 +8,7 @@ use crate::{CommandContext, ListItem, ListQuery, Page, Result, Scope, StoreError
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::FileFacts;
-use onboard_core::notify::notices;
+use onboard_core::notify::{notices, MailConfig, NoticeContext};
 use onboard_core::reference::StepStatus;
 use onboard_core::schedule::today_in_bangkok;
 use onboard_core::workflow::{self, Actor, Command, EService, Env, Event, Lifecycle};
@@ -191,9 +191,22 @@ fn append_events(tx: &Transaction<'_>, events: &[Event]) -> Result<()> {
 }
 
 /// The notifications and e-mails of `events`, for the state after them.
-fn notify(tx: &Transaction<'_>, events: &[Event], after: &EService) -> Result<()> {
+fn notify(
+    tx: &Transaction<'_>,
+    events: &[Event],
+    after: &EService,
+    mail: &MailConfig,
+) -> Result<()> {
+    // Notices to staff name the agency; read before an approved step 4 renames it.
+    let agency_name_th: String = tx
+        .prepare_cached("SELECT name_th FROM agencies WHERE id = ?1")?
+        .query_row([after.agency_id.text()], |r| r.get(0))?;
+    let ctx = NoticeContext {
+        agency_name_th: &agency_name_th,
+        mail,
+    };
     for event in events {
-        for notice in notices(event, after) {
+        for notice in notices(event, after, &ctx) {
             messages::notify(tx, &notice, Some(after.id), event.at)?;
         }
     }
@@ -260,7 +273,7 @@ pub(super) fn create(
     let (state, events) = workflow::create(actor, Uuid::now_v7(), agency_id, name, services, &env)?;
     insert_state(tx, &state)?;
     append_events(tx, &events)?;
-    notify(tx, &events, &state)?;
+    notify(tx, &events, &state, &ctx.mail)?;
     count(tx, &state, 1)?;
     Ok(state)
 }
@@ -302,7 +315,7 @@ pub(super) fn execute(
         index_texts(tx, &next)?;
     }
     append_events(tx, &events)?;
-    notify(tx, &events, &next)?;
+    notify(tx, &events, &next, &ctx.mail)?;
     for names in events.iter().filter_map(workflow::agency_update) {
         // Approving step 4 with `update_agency` makes the form's names official (SPEC §3).
         tx.execute(

@@ -7,25 +7,41 @@ use onboard_core::notify::{Audience, Notice};
 use rusqlite::{params, Row, Transaction};
 use uuid::Uuid;
 
-/// The enabled accounts a notice is for, with their e-mail addresses.
-fn recipients(tx: &Transaction<'_>, audience: Audience) -> Result<Vec<(Uuid, String)>> {
+/// An account a notice reaches: its id, address and display name.
+struct Account {
+    id: Uuid,
+    email: String,
+    display_name: String,
+}
+
+/// The enabled accounts of an audience. An [`Audience::Address`] has none: it is
+/// e-mailed as it is.
+fn accounts(tx: &Transaction<'_>, audience: &Audience) -> Result<Vec<Account>> {
     let (sql, arg) = match audience {
         Audience::Staff => (
-            "SELECT id, email FROM users
+            "SELECT id, email, display_name FROM users
              WHERE role IN ('reviewer', 'admin') AND disabled = 0 ORDER BY id",
             None,
         ),
         Audience::Agency(a) => (
-            "SELECT id, email FROM users WHERE agency_id = ?1 AND disabled = 0 ORDER BY id",
-            Some(a),
+            "SELECT id, email, display_name FROM users
+             WHERE agency_id = ?1 AND disabled = 0 ORDER BY id",
+            Some(*a),
         ),
         Audience::User(u) => (
-            "SELECT id, email FROM users WHERE id = ?1 AND disabled = 0",
-            Some(u),
+            "SELECT id, email, display_name FROM users WHERE id = ?1 AND disabled = 0",
+            Some(*u),
         ),
+        Audience::Address { .. } => return Ok(Vec::new()),
     };
     let mut stmt = tx.prepare_cached(sql)?;
-    let map = |r: &Row<'_>| Ok((get(r, 0)?, r.get(1)?));
+    let map = |r: &Row<'_>| {
+        Ok(Account {
+            id: get(r, 0)?,
+            email: r.get(1)?,
+            display_name: r.get(2)?,
+        })
+    };
     let rows = match arg {
         Some(id) => stmt
             .query_map([id.text()], map)?
@@ -35,15 +51,23 @@ fn recipients(tx: &Transaction<'_>, audience: Audience) -> Result<Vec<(Uuid, Str
     Ok(rows?)
 }
 
-/// Writes `notice` for every recipient of its audience: one portal notification and one
-/// outbox e-mail each.
+/// Writes `notice` for every account of its audience (one portal notification and one
+/// outbox e-mail each), or, for a bare address, one e-mail to it.
 pub(super) fn notify(
     tx: &Transaction<'_>,
     notice: &Notice,
     eservice_id: Option<Uuid>,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    for (user, email) in recipients(tx, notice.audience)? {
+    if let Audience::Address { email, name } = &notice.audience {
+        let to = Mailbox {
+            account: None,
+            address: email,
+            name,
+        };
+        return queue_email(tx, &to, notice, eservice_id, at);
+    }
+    for account in accounts(tx, &notice.audience)? {
         tx.prepare_cached(
             "INSERT INTO notifications
                  (id, recipient, at, kind, eservice_id, title_th, title_en, body_th, body_en)
@@ -51,7 +75,7 @@ pub(super) fn notify(
         )?
         .execute(params![
             Uuid::now_v7().text(),
-            user.text(),
+            account.id.text(),
             at.text(),
             notice.kind.text(),
             opt(eservice_id.as_ref()),
@@ -60,31 +84,46 @@ pub(super) fn notify(
             notice.body_th,
             notice.body_en,
         ])?;
-        queue_email(tx, Some(user), &email, notice, eservice_id, at)?;
+        let to = Mailbox {
+            account: Some(account.id),
+            address: &account.email,
+            name: &account.display_name,
+        };
+        queue_email(tx, &to, notice, eservice_id, at)?;
     }
     Ok(())
+}
+
+/// Where one e-mail goes.
+pub(super) struct Mailbox<'a> {
+    /// The account, if the address is an account's.
+    pub account: Option<Uuid>,
+    /// The address.
+    pub address: &'a str,
+    /// The name the letter greets.
+    pub name: &'a str,
 }
 
 /// Writes one e-mail to the outbox, due immediately.
 pub(super) fn queue_email(
     tx: &Transaction<'_>,
-    recipient: Option<Uuid>,
-    to: &str,
+    to: &Mailbox<'_>,
     notice: &Notice,
     eservice_id: Option<Uuid>,
     at: DateTime<Utc>,
 ) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO outbox (id, recipient, to_address, subject, body, kind, eservice_id,
-                             created_at, status, attempts, next_attempt_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', 0, ?8)",
+        "INSERT INTO outbox (id, recipient, to_address, subject, body, secret, kind,
+                             eservice_id, created_at, status, attempts, next_attempt_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', 0, ?9)",
     )?
     .execute(params![
         Uuid::now_v7().text(),
-        opt(recipient.as_ref()),
-        to,
+        opt(to.account.as_ref()),
+        to.address,
         notice.subject(),
-        notice.email_body(),
+        notice.email_body(to.name),
+        notice.secret,
         notice.kind.text(),
         opt(eservice_id.as_ref()),
         at.text(),
@@ -137,23 +176,27 @@ pub(super) fn mark_read(
     Ok(())
 }
 
-const OUTBOX_COLUMNS: &str = "id, to_address, subject, body, kind, created_at, status, attempts, \
-                              next_attempt_at, last_error, sent_at";
+const OUTBOX_COLUMNS: &str = "id, to_address, recipient, eservice_id, subject, body, secret, \
+                              kind, created_at, status, attempts, next_attempt_at, last_error, \
+                              sent_at";
 
 /// An outbox message from [`OUTBOX_COLUMNS`] starting at column `at`.
 fn outbox_row(r: &Row<'_>, at: usize) -> rusqlite::Result<OutboxMessage> {
     Ok(OutboxMessage {
         id: get(r, at)?,
         to: r.get(at + 1)?,
-        subject: r.get(at + 2)?,
-        body: r.get(at + 3)?,
-        kind: get(r, at + 4)?,
-        created_at: get(r, at + 5)?,
-        status: get(r, at + 6)?,
-        attempts: u32::try_from(get_u64(r, at + 7)?).unwrap_or(u32::MAX),
-        next_attempt_at: get(r, at + 8)?,
-        last_error: r.get(at + 9)?,
-        sent_at: get_opt(r, at + 10)?,
+        recipient: get_opt(r, at + 2)?,
+        eservice_id: get_opt(r, at + 3)?,
+        subject: r.get(at + 4)?,
+        body: r.get(at + 5)?,
+        secret: r.get(at + 6)?,
+        kind: get(r, at + 7)?,
+        created_at: get(r, at + 8)?,
+        status: get(r, at + 9)?,
+        attempts: u32::try_from(get_u64(r, at + 10)?).unwrap_or(u32::MAX),
+        next_attempt_at: get(r, at + 11)?,
+        last_error: r.get(at + 12)?,
+        sent_at: get_opt(r, at + 13)?,
     })
 }
 

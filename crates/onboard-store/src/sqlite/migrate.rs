@@ -25,6 +25,12 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str, Option<Backfill>)] = &[
         // The texts are lowercased by Rust, as the store writes them from now on.
         Some(super::eservices::index_all_texts),
     ),
+    (
+        3,
+        "outbox_secret",
+        include_str!("../../migrations/sqlite/0003_outbox_secret.sql"),
+        None,
+    ),
 ];
 
 /// Applies the migrations not yet recorded, in order, inside the caller's transaction;

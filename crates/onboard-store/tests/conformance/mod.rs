@@ -68,6 +68,9 @@ macro_rules! conformance_suite {
             review_queue_oldest_first,
             launched_by_date,
             notifications_per_recipient,
+            emails_are_letters_about_their_eservice,
+            launch_note_reaches_staff,
+            production_credentials_reach_the_step4_administrator,
             outbox_claims_and_retries,
             files_are_deduplicated,
             backup_or_unsupported,
@@ -94,7 +97,7 @@ macro_rules! conformance_suite {
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::{FileFacts, MediaType};
-use onboard_core::notify::{self, NoticeKind};
+use onboard_core::notify::{self, Audience, MailConfig, Notice, NoticeKind};
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::ScheduleConfig;
 use onboard_core::validation::Code;
@@ -129,12 +132,22 @@ pub fn ctx() -> CommandContext {
     ctx_at(now())
 }
 
+/// The portal the e-mails of the suite link to, and their signature.
+pub fn mail() -> MailConfig {
+    MailConfig::new(
+        "https://onboard.example.go.th/",
+        "สพร. ทดสอบ\nDGA conformance signature",
+    )
+    .unwrap()
+}
+
 /// A deterministic command context at `now`.
 pub fn ctx_at(now: DateTime<Utc>) -> CommandContext {
     CommandContext {
         now,
         schedule: Arc::new(ScheduleConfig::default()),
         credentials: Arc::new(FixedCredentials),
+        mail: Arc::new(mail()),
     }
 }
 
@@ -181,15 +194,12 @@ pub fn new_user_input(username: &str, role: Role, agency_id: Option<Uuid>) -> Ne
     }
 }
 
+/// The initial password of every account of the suite.
+pub const INITIAL_PASSWORD: &str = "Initial1Password";
+
 /// The welcome e-mail a caller would queue with a new account.
 pub fn welcome(username: &str) -> notify::Notice {
-    notify::account_created(
-        Uuid::nil(),
-        &format!("คุณ {username}"),
-        username,
-        "Initial1Password",
-        "https://onboard.example.go.th",
-    )
+    notify::account_created(Uuid::nil(), username, INITIAL_PASSWORD, &mail())
 }
 
 pub async fn new_user(
@@ -582,7 +592,17 @@ pub async fn agencies_and_users(store: Arc<dyn Store>) {
         .unwrap();
     let notice = welcome("reviewer_1");
     assert_eq!(mail.subject, notice.subject());
-    assert_eq!(mail.body, notice.email_body());
+    // The letter greets the account by its display name and links to the login page.
+    assert_eq!(mail.body, notice.email_body(&reviewer.display_name));
+    assert!(mail.body.starts_with("เรียน คุณ reviewer_1\n"));
+    assert!(mail.body.contains("https://onboard.example.go.th/\n"));
+    // To the account, which the row names; the password is marked as the secret.
+    assert_eq!(mail.recipient, Some(reviewer.id));
+    assert_eq!(mail.eservice_id, None);
+    assert_eq!(mail.secret.as_deref(), Some(INITIAL_PASSWORD));
+    assert!(mail.body.contains(INITIAL_PASSWORD));
+    let shown = mail.redacted();
+    assert!(!shown.body.contains(INITIAL_PASSWORD));
     assert_eq!(mail.kind, NoticeKind::AccountCreated);
     assert_eq!(mail.status, OutboxStatus::Pending);
     assert_eq!((mail.attempts, mail.last_error.as_deref()), (0, None));
@@ -938,53 +958,58 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
     let agency_users = [&w.officer, &w.colleague];
 
     // Runs one command and checks what it wrote: event kinds, and notifications per user
-    // (staff, agency); every notification comes with one e-mail.
-    let step = |actor, command: Command, kinds: &'static [&'static str], notes: (usize, usize)| {
-        let w = &w;
-        async move {
-            let before = w.tally(id).await;
-            let state = w
-                .store
-                .execute(id, &actor, command, None, &ctx())
-                .await
-                .unwrap_or_else(|e| panic!("{kinds:?}: {e:?}"));
-            let after = w.tally(id).await;
-            assert_eq!(state.version, before.version + 1);
-            assert_eq!(after.version, state.version);
-            let events = w.store.events(id).await.unwrap();
-            let new: Vec<&str> = events[before.events..]
-                .iter()
-                .map(|e| e.event.change.kind())
-                .collect();
-            assert_eq!(new, kinds);
-            assert!(events[before.events..]
-                .iter()
-                .all(|e| e.event.version == state.version));
-            for u in staff {
+    // (staff, agency); every notification comes with one e-mail; and e-mails to addresses
+    // without an account.
+    let step =
+        |actor, command: Command, kinds: &'static [&'static str], notes: (usize, usize, usize)| {
+            let w = &w;
+            async move {
+                let before = w.tally(id).await;
+                let state = w
+                    .store
+                    .execute(id, &actor, command, None, &ctx())
+                    .await
+                    .unwrap_or_else(|e| panic!("{kinds:?}: {e:?}"));
+                let after = w.tally(id).await;
+                assert_eq!(state.version, before.version + 1);
+                assert_eq!(after.version, state.version);
+                let events = w.store.events(id).await.unwrap();
+                let new: Vec<&str> = events[before.events..]
+                    .iter()
+                    .map(|e| e.event.change.kind())
+                    .collect();
+                assert_eq!(new, kinds);
+                assert!(events[before.events..]
+                    .iter()
+                    .all(|e| e.event.version == state.version));
+                for u in staff {
+                    assert_eq!(
+                        after.new_notes(&before, u),
+                        notes.0,
+                        "{kinds:?} to {}",
+                        u.username
+                    );
+                }
+                for u in agency_users {
+                    assert_eq!(
+                        after.new_notes(&before, u),
+                        notes.1,
+                        "{kinds:?} to {}",
+                        u.username
+                    );
+                }
+                assert_eq!(after.new_notes(&before, &w.outsider), 0);
                 assert_eq!(
-                    after.new_notes(&before, u),
-                    notes.0,
-                    "{kinds:?} to {}",
-                    u.username
+                    after.outbox - before.outbox,
+                    2 * notes.0 + 2 * notes.1 + notes.2
                 );
-            }
-            for u in agency_users {
                 assert_eq!(
-                    after.new_notes(&before, u),
-                    notes.1,
-                    "{kinds:?} to {}",
-                    u.username
+                    w.store.eservice(id, Scope::All).await.unwrap(),
+                    Some(state.clone())
                 );
+                state
             }
-            assert_eq!(after.new_notes(&before, &w.outsider), 0);
-            assert_eq!(after.outbox - before.outbox, 2 * notes.0 + 2 * notes.1);
-            assert_eq!(
-                w.store.eservice(id, Scope::All).await.unwrap(),
-                Some(state.clone())
-            );
-            state
-        }
-    };
+        };
     let approve = |step| Command::Approve {
         step,
         note: None,
@@ -1000,7 +1025,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
             payload: files.payload(Step::Credential),
         },
         &["draft_saved"],
-        (0, 0),
+        (0, 0, 0),
     )
     .await;
     assert_eq!(s.step(Step::Credential).status, StepStatus::InProgress);
@@ -1011,7 +1036,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
             payload: None,
         },
         &["submitted"],
-        (1, 0),
+        (1, 0, 0),
     )
     .await;
     assert_eq!(s.step(Step::Credential).status, StepStatus::UnderReview);
@@ -1026,7 +1051,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
         reviewer,
         approve(Step::Credential),
         &["approved", "credentials_issued"],
-        (0, 2),
+        (0, 2, 0),
     )
     .await;
     assert!(s.credentials.uat.is_some());
@@ -1052,17 +1077,17 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
             payload: Some(files.payload(Step::UatSetup)),
         },
         &["submitted"],
-        (1, 0),
+        (1, 0, 0),
     )
     .await;
-    step(reviewer, approve(Step::UatSetup), &["approved"], (0, 1)).await;
+    step(reviewer, approve(Step::UatSetup), &["approved"], (0, 1, 0)).await;
 
     // 3. uat-test: a failed attempt, then a passed one.
     let attempt = || Command::AddAttempt {
         step: Step::UatTest,
         input: files.payload(Step::UatTest),
     };
-    step(officer, attempt(), &["attempt_added"], (1, 0)).await;
+    step(officer, attempt(), &["attempt_added"], (1, 0, 0)).await;
     let s = step(
         reviewer,
         Command::RequestChanges {
@@ -1070,15 +1095,15 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
             reason: "ผลการทดสอบไม่ครบทุกกรณี".into(),
         },
         &["changes_requested"],
-        (0, 1),
+        (0, 1, 0),
     )
     .await;
     assert_eq!(s.step(Step::UatTest).status, StepStatus::ChangesRequested);
     let reason = &store.notifications(w.officer.id, 1).await.unwrap()[0];
     assert_eq!(reason.kind, NoticeKind::ChangesRequested);
     assert!(reason.body_th.contains("ผลการทดสอบไม่ครบทุกกรณี"));
-    step(officer, attempt(), &["attempt_added"], (1, 0)).await;
-    let s = step(reviewer, approve(Step::UatTest), &["approved"], (0, 1)).await;
+    step(officer, attempt(), &["attempt_added"], (1, 0, 0)).await;
+    let s = step(reviewer, approve(Step::UatTest), &["approved"], (0, 1, 0)).await;
     let attempts = &s.step(Step::UatTest).attempts;
     assert_eq!(attempts.len(), 2);
     assert_eq!(attempts[1].file_id, files.ids["file-result-1"]);
@@ -1091,7 +1116,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
             payload: Some(files.payload(Step::PlatformRequest)),
         },
         &["submitted"],
-        (1, 0),
+        (1, 0, 0),
     )
     .await;
     let s = step(
@@ -1103,7 +1128,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
             update_agency: true,
         },
         &["approved", "credentials_issued", "agency_updated"],
-        (0, 2),
+        (0, 2, 1),
     )
     .await;
     assert!(s.credentials.production.is_some());
@@ -1139,14 +1164,14 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
             payload: Some(files.payload(Step::PreprodSetup)),
         },
         &["submitted"],
-        (1, 0),
+        (1, 0, 0),
     )
     .await;
     let s = step(
         reviewer,
         approve(Step::PreprodSetup),
         &["approved", "category_changed"],
-        (0, 1),
+        (0, 1, 0),
     )
     .await;
     assert_eq!(s.category.as_str(), "welfare");
@@ -1159,10 +1184,16 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
             input: files.payload(Step::PreprodTest),
         },
         &["attempt_added"],
-        (1, 0),
+        (1, 0, 0),
     )
     .await;
-    step(reviewer, approve(Step::PreprodTest), &["approved"], (0, 1)).await;
+    step(
+        reviewer,
+        approve(Step::PreprodTest),
+        &["approved"],
+        (0, 1, 0),
+    )
+    .await;
 
     // 7. launch: confirming is final and schedules the release for both sides.
     let s = step(
@@ -1172,7 +1203,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
             payload: Some(files.payload(Step::Launch)),
         },
         &["submitted", "launch_scheduled"],
-        (1, 1),
+        (1, 1, 0),
     )
     .await;
     assert!(s.is_complete());
@@ -2563,9 +2594,27 @@ pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
         approved.subject,
         format!("{} / {}", note.title_th, note.title_en)
     );
+    // The e-mail is the notification's texts as a letter to the recipient, linking to the
+    // e-Service's page of the configured portal.
+    let letter = Notice {
+        audience: Audience::User(w.officer.id),
+        kind: note.kind,
+        title_th: note.title_th.clone(),
+        title_en: note.title_en.clone(),
+        body_th: note.body_th.clone(),
+        body_en: note.body_en.clone(),
+        link: mail().eservice_url(svc.id),
+        signature: mail().signature().to_owned(),
+        secret: None,
+    };
+    assert_eq!(approved.body, letter.email_body(&w.officer.display_name));
     assert_eq!(
-        approved.body,
-        format!("{}\n\n{}\n", note.body_th, note.body_en)
+        (
+            approved.recipient,
+            approved.eservice_id,
+            approved.secret.as_deref()
+        ),
+        (Some(w.officer.id), Some(svc.id), None)
     );
 
     // Marking read.
@@ -2596,6 +2645,233 @@ pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
         store.notifications(w.admin.id, 10).await.unwrap()[0].read_at,
         None
     );
+}
+
+/// E-mails read like letters: the recipient greeted by display name, a link to the
+/// e-Service's page of the configured portal, the closing and the signature; staff read the
+/// agency's name. The row names the account and the e-Service. Names with `%` (which a
+/// backend building the body in SQL must not read as formatting) come out as written.
+pub async fn emails_are_letters_about_their_eservice(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let mut odd = new_user_input("odd.reviewer", Role::Reviewer, None);
+    odd.display_name = "ผู้ตรวจ 100% %1$s %s".into();
+    let odd = store
+        .create_user(odd, welcome("odd.reviewer"))
+        .await
+        .unwrap();
+    let files = Uploads::new(&store, &w.officer).await;
+    let svc = w.eservice("ระบบจองคิว 100% %1$s").await;
+    advance(
+        &store,
+        svc.id,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "",
+        &ctx(),
+    )
+    .await;
+    let mails = store.outbox(None, 1000).await.unwrap();
+    let about: Vec<_> = mails
+        .iter()
+        .filter(|m| m.eservice_id == Some(svc.id))
+        .collect();
+    assert_eq!(about.len(), 3, "to the admin and both reviewers");
+    let link = format!("https://onboard.example.go.th/eservices/{}", svc.id);
+    for staff in [&w.admin, &w.reviewer, &odd] {
+        let m = about
+            .iter()
+            .find(|m| m.recipient == Some(staff.id))
+            .unwrap();
+        assert_eq!(m.to, staff.email);
+        assert_eq!((m.kind, m.secret.as_deref()), (NoticeKind::Submitted, None));
+        let name = &staff.display_name;
+        assert!(
+            m.body.starts_with(&format!("เรียน {name}\n\n")),
+            "{}",
+            m.body
+        );
+        assert!(m.body.contains(&format!("\nDear {name},\n")), "{}", m.body);
+        assert_eq!(
+            m.body.matches(&format!("{link}\n")).count(),
+            2,
+            "{}",
+            m.body
+        );
+        assert!(m.body.contains("\nจึงเรียนมาเพื่อโปรดทราบ\n"));
+        assert!(m
+            .body
+            .ends_with("\nสพร. ทดสอบ\nDGA conformance signature\n"));
+        assert!(m.body.contains("ระบบจองคิว 100% %1$s"), "{}", m.body);
+        assert!(m.subject.contains(&w.agency.name_th), "{}", m.subject);
+        assert!(m.body.contains(&w.agency.name_th));
+        assert!(m.body.find("เรียน").unwrap() < m.body.find("Dear").unwrap());
+    }
+    // The portal notifications name the agency too.
+    let note = &store.notifications(w.reviewer.id, 1).await.unwrap()[0];
+    assert!(note.title_th.contains(&w.agency.name_th));
+    assert!(note.body_th.contains(&w.agency.name_th));
+    assert!(note.body_en.contains(&w.agency.name_th));
+}
+
+/// The agency's note on its step-7 confirmation reaches DGA: in the staff notification and
+/// in the staff e-mail.
+pub async fn launch_note_reaches_staff(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let files = Uploads::new(&store, &w.officer).await;
+    let svc = w.eservice("ระบบแจ้งเตือนผู้สูงอายุ").await;
+    let s = advance(
+        &store,
+        svc.id,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        FULL_WALK,
+        "2027-03-05",
+        &ctx(),
+    )
+    .await;
+    assert!(s.is_complete());
+    let note = files.launch("2027-03-05")["note"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!note.is_empty());
+    // Step 4 was approved without `update_agency`: the agency keeps its own name.
+    let agency = store.agency(w.agency.id).await.unwrap().unwrap();
+    assert_eq!(agency.name_th, w.agency.name_th);
+    for staff in [&w.admin, &w.reviewer] {
+        let n = &store.notifications(staff.id, 1).await.unwrap()[0];
+        assert_eq!(n.kind, NoticeKind::LaunchScheduled);
+        assert!(n.body_th.contains(&note), "{}", n.body_th);
+        assert!(n.body_en.contains(&note), "{}", n.body_en);
+        assert!(n.body_th.contains(&agency.name_th));
+        let m = store
+            .outbox(None, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.recipient == Some(staff.id) && m.kind == NoticeKind::LaunchScheduled)
+            .unwrap();
+        assert!(m.body.contains(&note), "{}", m.body);
+    }
+}
+
+/// Approving step 4 e-mails the production App Id and Consumer Key to the form's
+/// administrator, whose address belongs to no account: an outbox row to a bare address,
+/// delivered like any other. No e-mail and no notification ever carries a consumer secret.
+pub async fn production_credentials_reach_the_step4_administrator(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let files = Uploads::new(&store, &w.officer).await;
+    let svc = w.eservice("ระบบขอรับสวัสดิการ").await;
+    // Steps 1 to 3 and the submission of step 4.
+    let s = advance(
+        &store,
+        svc.id,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        7,
+        "",
+        &ctx(),
+    )
+    .await;
+    assert_eq!(
+        s.step(Step::PlatformRequest).status,
+        StepStatus::UnderReview
+    );
+    let admin_address = "somsak.m@navy.mi.th";
+    assert!(store
+        .outbox(None, 1000)
+        .await
+        .unwrap()
+        .iter()
+        .all(|m| m.to != admin_address));
+    let s = advance(
+        &store,
+        svc.id,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "",
+        &ctx(),
+    )
+    .await;
+    let issued = s.credentials.production.clone().unwrap();
+    let mails = store.outbox(None, 1000).await.unwrap();
+    let to_admin: Vec<_> = mails.iter().filter(|m| m.to == admin_address).collect();
+    assert_eq!(to_admin.len(), 1);
+    let m = to_admin[0];
+    assert_eq!(
+        (m.recipient, m.eservice_id, m.kind, m.secret.as_deref()),
+        (None, Some(svc.id), NoticeKind::CredentialsIssued, None)
+    );
+    assert!(m.body.starts_with("เรียน เรือเอก สมศักดิ์ มั่นคง\n"), "{}", m.body);
+    assert!(m.body.contains(&format!("App Id: {}\n", issued.app_id)));
+    assert!(m
+        .body
+        .contains(&format!("Consumer Key: {}\n", issued.consumer_key)));
+    assert!(m.body.contains(&mail().eservice_url(svc.id)));
+    // E-mail only: nobody's portal notifications grew beyond the agency's two.
+    for u in [&w.officer, &w.colleague] {
+        let kinds: Vec<NoticeKind> = store
+            .notifications(u.id, 2)
+            .await
+            .unwrap()
+            .iter()
+            .map(|n| n.kind)
+            .collect();
+        assert_eq!(kinds, [NoticeKind::CredentialsIssued, NoticeKind::Approved]);
+    }
+    // Delivered like any other e-mail.
+    let claimed = store
+        .claim_outbox(1000, now(), Duration::minutes(5))
+        .await
+        .unwrap();
+    let sent = claimed.iter().find(|c| c.id == m.id).unwrap();
+    assert_eq!((sent.to.as_str(), sent.recipient), (admin_address, None));
+    store.mark_sent(m.id, now()).await.unwrap();
+
+    // Not a single message, to anyone, carries a consumer secret.
+    let s = advance(
+        &store,
+        svc.id,
+        &w.officer,
+        &w.reviewer,
+        &files,
+        FULL_WALK,
+        "2027-03-05",
+        &ctx(),
+    )
+    .await;
+    assert!(s.is_complete());
+    let secrets = [
+        s.credentials.uat.clone().unwrap().consumer_secret,
+        issued.consumer_secret,
+    ];
+    let mut texts: Vec<String> = store
+        .outbox(None, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| format!("{}\n{}", m.subject, m.body))
+        .collect();
+    for u in w.users() {
+        for n in store.notifications(u.id, 1000).await.unwrap() {
+            texts.push(format!(
+                "{}\n{}\n{}\n{}",
+                n.title_th, n.title_en, n.body_th, n.body_en
+            ));
+        }
+    }
+    assert!(texts.len() > 20);
+    for text in &texts {
+        for secret in &secrets {
+            assert!(!text.contains(secret.as_str()), "{text}");
+        }
+    }
 }
 
 /// Claims by concurrent workers never overlap; leases expire; failures wait for their

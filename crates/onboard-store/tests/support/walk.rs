@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use onboard_core::file::FileFacts;
-use onboard_core::notify::account_created;
+use onboard_core::notify::{account_created, MailConfig};
 use onboard_core::reference::{Role, Step};
 use onboard_core::schedule::ScheduleConfig;
 use onboard_core::workflow::{Actor, Command, FixedCredentials};
@@ -37,6 +37,7 @@ pub fn ctx_at(at: DateTime<Utc>) -> CommandContext {
         now: at,
         schedule: Arc::new(ScheduleConfig::default()),
         credentials: Arc::new(FixedCredentials),
+        mail: Arc::new(MailConfig::new("https://portal.example.go.th", "สพร. / DGA").unwrap()),
     }
 }
 
@@ -75,7 +76,7 @@ pub async fn user(store: &dyn Store, role: Role, agency: Option<Uuid>, name: &st
         password_hash: HASH.to_owned(),
         created_at: now(),
     };
-    let welcome = account_created(Uuid::nil(), name, name, "Initial123", "https://portal");
+    let welcome = account_created(Uuid::nil(), name, "Initial123", &ctx().mail);
     store
         .create_user(new, welcome)
         .await
