@@ -4,10 +4,12 @@ use crate::wiring::{CommandMailArgs, DbArgs, MailArgs, ScheduleArgs};
 use crate::{demo, Failure, Outcome};
 use chrono::Utc;
 use clap::{Args, Subcommand};
+use onboard_app::{accounts, AppError};
+use onboard_core::account::NewAccount;
 use onboard_core::notify::MailConfig;
 use onboard_core::reference::Role;
 use onboard_core::workflow::AgencyNames;
-use onboard_http::{AppState, HttpConfig};
+use onboard_http::{AppState, HttpConfig, UserView};
 use onboard_store::password::OsCredentials;
 use onboard_store::{NewAgency, Store};
 use serde_json::json;
@@ -293,18 +295,19 @@ pub async fn user(command: UserCommand) -> Result<Outcome, Failure> {
         } => {
             let mail = mail.config()?;
             let store = db.open().await?;
-            let request = onboard_http::NewUserRequest {
-                email,
-                display_name,
-                role,
-                agency_id: agency,
-            };
-            let created = onboard_http::create_user(store.as_ref(), request, &mail, Utc::now())
+            let account =
+                NewAccount::parse(&email, &display_name, role.as_str(), agency).map_err(|r| {
+                    Failure::Input(format!("invalid account: {}", issues_text(&r.errors)))
+                })?;
+            let created = accounts::create_account(store.as_ref(), account, &mail, Utc::now())
                 .await
-                .map_err(|e| Failure::Input(e.to_string()))?;
+                .map_err(|e| match e {
+                    AppError::Store(e) => Failure::Store(e),
+                    other => Failure::Input(other.to_string()),
+                })?;
             Ok(if as_json {
                 Outcome::json(
-                    json!({"user": created.user, "initial_username": created.initial_username, "initial_password": created.initial_password}),
+                    json!({"user": UserView::from(&created.user), "initial_username": created.initial_username, "initial_password": created.initial_password}),
                     true,
                 )
             } else {

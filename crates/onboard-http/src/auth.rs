@@ -9,12 +9,10 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use chrono::{DateTime, Utc};
-use onboard_core::account::{check_first_login, Username};
-use onboard_core::validation::{Code, Path, Report};
-use onboard_store::password::{hash_password, new_token, token_hash, verify_password};
-use onboard_store::{Session, StoreError, User};
+use onboard_app::accounts;
+use onboard_store::password::token_hash;
+use onboard_store::User;
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 use utoipa::ToSchema;
 
 /// The caller behind the bearer token, whatever the state of their first login. Only the
@@ -89,25 +87,6 @@ impl Caller {
     }
 }
 
-/// Runs CPU-heavy work (Argon2) off the async threads.
-pub(crate) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))
-}
-
-/// A valid Argon2id hash of a password nobody knows: verifying against it when the user
-/// does not exist costs what a real verification costs, so timing does not tell whether a
-/// username exists.
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        hash_password(&onboard_store::password::random_string(24)).unwrap_or_default()
-    })
-}
-
 /// `POST /auth/login` body.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct LoginRequest {
@@ -130,12 +109,6 @@ pub struct LoginResponse {
     pub user: UserView,
 }
 
-/// Seconds to wait, rounded up, at least 1.
-fn retry_after_secs(wait: chrono::Duration) -> u64 {
-    let ms = wait.num_milliseconds().max(0);
-    u64::try_from((ms + 999) / 1000).unwrap_or(1).max(1)
-}
-
 /// Logs in. The same 401 for an unknown user, a wrong password and a disabled account;
 /// 429 after 5 failures for one username within 15 minutes, however many attempts are
 /// sent at once (the store checks and counts each attempt in one atomic step).
@@ -153,51 +126,20 @@ pub async fn login(
     State(state): State<AppState>,
     Json(body): Json<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
-    let now = state.now();
-    // Throttling is keyed by the normalized username: only well-formed names can exist.
-    let key = Username::parse(&body.username).ok().map(|u| u.normalized());
-    if let Some(key) = &key {
-        // Checked and counted as a failure in one store step, before the password is
-        // verified: parallel guesses cannot all pass the check before any is counted.
-        if let Err(wait) = state.store.begin_login_attempt(key, now).await? {
-            return Err(ApiError::TooManyAttempts {
-                retry_after: retry_after_secs(wait),
-            });
-        }
-    }
-    let user = match &key {
-        Some(key) => state.store.user_by_username(key).await?,
-        None => None,
-    };
-    let password = body.password;
-    let hash = user
-        .as_ref()
-        .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
-    let matches = blocking(move || verify_password(&password, &hash)).await?;
-    let user = match user {
-        Some(user) if matches && !user.disabled => user,
-        // The attempt is already counted as a failure.
-        _ => return Err(ApiError::InvalidCredentials),
-    };
-    if let Some(key) = &key {
-        state.store.clear_login_failures(key).await?;
-    }
-    let token = new_token();
     let ttl = chrono::Duration::from_std(state.config.session_ttl)
         .map_err(|e| ApiError::Internal(format!("session ttl: {e}")))?;
-    let session = Session {
-        token_hash: token_hash(&token),
-        user_id: user.id,
-        created_at: now,
-        expires_at: now + ttl,
-    };
-    let expires_at = session.expires_at;
-    state.store.create_session(session).await?;
-    tracing::info!(user = %user.id, "login");
+    let done = accounts::login(
+        state.store.as_ref(),
+        &body.username,
+        &body.password,
+        ttl,
+        state.now(),
+    )
+    .await?;
     Ok(Json(LoginResponse {
-        token,
-        expires_at,
-        user: UserView::from(&user),
+        token: done.token,
+        expires_at: done.expires_at,
+        user: UserView::from(&done.user),
     }))
 }
 
@@ -239,42 +181,14 @@ pub async fn first_login(
     caller: SessionCaller,
     Json(body): Json<FirstLoginRequest>,
 ) -> ApiResult<Json<UserResponse>> {
-    let user = caller.user;
-    if !user.must_change_credentials {
-        return Err(ApiError::InvalidTransition {
-            detail: "the first login is already done".into(),
-            detail_th: "คุณตั้งชื่อผู้ใช้และรหัสผ่านใหม่ไปแล้ว ใช้ชื่อผู้ใช้และรหัสผ่านใหม่ในการเข้าสู่ระบบ".into(),
-        });
-    }
-    let current = user.password_hash.clone();
-    let checked = blocking(move || {
-        check_first_login(
-            &body.username,
-            &body.password,
-            &body.password_confirmation,
-            |p| verify_password(p, &current),
-        )
-    })
-    .await?
-    .map_err(ApiError::Validation)?;
-    let new_password = checked.password;
-    let hash = blocking(move || hash_password(new_password.expose())).await??;
-    let updated = state
-        .store
-        .complete_first_login(user.id, checked.username.as_str(), &hash)
-        .await
-        .map_err(|e| match e {
-            StoreError::Duplicate(_) => {
-                let mut report = Report::new();
-                report.push(onboard_core::fields::issue::<Username>(
-                    &Path::root().key("username"),
-                    Code::Duplicate.into(),
-                ));
-                ApiError::Validation(report)
-            }
-            other => other.into(),
-        })?;
-    tracing::info!(user = %updated.id, "first login completed");
+    let updated = accounts::first_login(
+        state.store.as_ref(),
+        &caller.user,
+        &body.username,
+        &body.password,
+        &body.password_confirmation,
+    )
+    .await?;
     Ok(Json(UserResponse {
         user: UserView::from(&updated),
     }))
@@ -299,17 +213,4 @@ pub async fn logout(State(state): State<AppState>, caller: SessionCaller) -> Api
 )]
 pub async fn me(caller: SessionCaller) -> Json<UserView> {
     Json(UserView::from(&caller.user))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_rounds_up() {
-        assert_eq!(retry_after_secs(chrono::Duration::milliseconds(1)), 1);
-        assert_eq!(retry_after_secs(chrono::Duration::seconds(900)), 900);
-        assert_eq!(retry_after_secs(chrono::Duration::milliseconds(1500)), 2);
-        assert_eq!(retry_after_secs(chrono::Duration::zero()), 1);
-    }
 }

@@ -10,7 +10,7 @@
 //! | module | what it serves |
 //! | --- | --- |
 //! | `auth` | login, logout, first login, `GET /me`, the caller extractors |
-//! | `admin` | agencies and user accounts ([`create_user`] is shared with the CLI) |
+//! | `admin` | agencies and user accounts (the flows live in `onboard-app`) |
 //! | `eservices` | list, create, detail, services, events, review queue, launched |
 //! | `steps` | drafts, submissions, withdrawals, test attempts, reviews |
 //! | `portal` | dashboard, notifications, release dates, reference data |
@@ -61,7 +61,7 @@ mod routes;
 mod steps;
 mod views;
 
-pub use admin::{create_user, CreatedUser, NewUserRequest};
+pub use admin::CreatedUser;
 pub use openapi::document as openapi_document;
 pub use problem::{ApiError, Problem};
 pub use routes::routes;

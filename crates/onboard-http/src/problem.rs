@@ -2,6 +2,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use onboard_app::AppError;
 use onboard_core::file::FilePurpose;
 use onboard_core::validation::{Code, Issue, Path, Report};
 use onboard_core::workflow::CommandError;
@@ -336,6 +337,23 @@ impl From<CommandError> for ApiError {
                 },
                 _ => ApiError::Internal(format!("unmapped command error: {message}")),
             },
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Store(e) => e.into(),
+            AppError::Invalid(report) => ApiError::Validation(report),
+            AppError::InvalidCredentials => ApiError::InvalidCredentials,
+            AppError::TooManyAttempts { retry_after } => ApiError::TooManyAttempts { retry_after },
+            AppError::FirstLoginDone => ApiError::InvalidTransition {
+                detail: "the first login is already done".into(),
+                detail_th: "คุณตั้งชื่อผู้ใช้และรหัสผ่านใหม่ไปแล้ว ใช้ชื่อผู้ใช้และรหัสผ่านใหม่ในการเข้าสู่ระบบ".into(),
+            },
+            AppError::NoFreeUsername => ApiError::Conflict(e.to_string()),
+            AppError::Task(e) => ApiError::Internal(format!("background task failed: {e}")),
         }
     }
 }

@@ -1,0 +1,53 @@
+//! # onboard-app
+//!
+//! The flows of onboard that are more than one rule and one store call: logging in with
+//! throttling, the first login of manual §1, logging out, and creating an account with
+//! generated credentials. The JSON API, the web portal and the CLI all call these functions,
+//! so a flow is written once; the front ends only translate requests and answers.
+//!
+//! Rules stay in `onboard-core`; storage in `onboard-store`. This crate knows neither HTTP
+//! nor SQL, and takes the time as an argument.
+
+pub mod accounts;
+
+use onboard_core::validation::Report;
+use onboard_store::StoreError;
+
+/// Why a flow did not complete. Front ends map each variant to their own answer.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The store failed or refused (its error keeps the cause).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Input broke a rule; every problem is listed.
+    #[error("validation failed ({} problem(s))", .0.errors.len())]
+    Invalid(Report),
+    /// Unknown user, wrong password or disabled account: the same answer for each.
+    #[error("the username or password is not correct")]
+    InvalidCredentials,
+    /// Too many failed logins for this username; try again after this many seconds.
+    #[error("too many failed logins; try again in {retry_after} s")]
+    TooManyAttempts {
+        /// Seconds to wait, at least 1.
+        retry_after: u64,
+    },
+    /// The first login is already done.
+    #[error("the first login is already done")]
+    FirstLoginDone,
+    /// No free generated username was found (very unlikely; trying again helps).
+    #[error("could not find a free username; try again")]
+    NoFreeUsername,
+    /// A blocking task (password hashing) did not finish.
+    #[error("background task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// Result of the flows.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Runs CPU-heavy work (Argon2) off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> AppResult<T> {
+    Ok(tokio::task::spawn_blocking(f).await?)
+}

@@ -1,0 +1,190 @@
+//! The account flows against a real SQLite store: login and its throttle, the first login,
+//! logout, and new accounts with generated credentials.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use onboard_app::{accounts, AppError};
+use onboard_core::account::NewAccount;
+use onboard_core::notify::MailConfig;
+use onboard_core::validation::Code;
+use onboard_store::sqlite::{SqliteOptions, SqliteStore};
+use onboard_store::{NewAgency, Store, StoreError};
+use std::sync::Arc;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap()
+}
+
+async fn store() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store =
+        SqliteStore::open(&dir.path().join("onboard.db"), SqliteOptions::default()).unwrap();
+    store.migrate().await.unwrap();
+    (Arc::new(store), dir)
+}
+
+async fn new_officer(store: &dyn Store) -> accounts::CreatedAccount {
+    let agency = store
+        .create_agency(NewAgency {
+            name_th: "กรมสรรพากร".into(),
+            name_en: "The Revenue Department".into(),
+            ministry_th: "กระทรวงการคลัง".into(),
+            ministry_en: "Ministry of Finance".into(),
+        })
+        .await
+        .unwrap();
+    let account =
+        NewAccount::parse("somying@rd.go.th", "สมหญิง รักงาน", "agency", Some(agency.id)).unwrap();
+    accounts::create_account(store, account, &MailConfig::default(), now())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_account_logs_in_chooses_credentials_and_logs_out() {
+    let (store, _dir) = store().await;
+    let created = new_officer(store.as_ref()).await;
+    assert!(created.user.must_change_credentials);
+    assert!(created.initial_username.starts_with("somying"));
+    // The welcome e-mail went to the outbox in the same step.
+    assert_eq!(store.outbox(None, 10).await.unwrap().len(), 1);
+
+    let ttl = Duration::hours(8);
+    let done = accounts::login(
+        store.as_ref(),
+        &created.initial_username,
+        &created.initial_password,
+        ttl,
+        now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.expires_at, now() + ttl);
+    let user = accounts::session_user(store.as_ref(), &done.token, now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.id, created.user.id);
+
+    // Every broken rule at once; then a good answer.
+    let e = accounts::first_login(store.as_ref(), &user, "ab", "short", "other")
+        .await
+        .unwrap_err();
+    let AppError::Invalid(report) = e else {
+        panic!("{e:?}")
+    };
+    assert!(report.errors.len() >= 4);
+    let updated = accounts::first_login(
+        store.as_ref(),
+        &user,
+        "somying.r",
+        "Tangrat2027",
+        "Tangrat2027",
+    )
+    .await
+    .unwrap();
+    assert!(!updated.must_change_credentials);
+    let e = accounts::first_login(
+        store.as_ref(),
+        &updated,
+        "somying.x",
+        "Tangrat2028",
+        "Tangrat2028",
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, AppError::FirstLoginDone), "{e:?}");
+
+    accounts::logout(store.as_ref(), &done.token).await.unwrap();
+    assert!(accounts::session_user(store.as_ref(), &done.token, now())
+        .await
+        .unwrap()
+        .is_none());
+    accounts::login(store.as_ref(), "SOMYING.R", "Tangrat2027", ttl, now())
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_are_alike_and_throttled() {
+    let (store, _dir) = store().await;
+    let created = new_officer(store.as_ref()).await;
+    let ttl = Duration::hours(8);
+    let e = accounts::login(store.as_ref(), "nobody.here", "Whatever123", ttl, now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::InvalidCredentials), "{e:?}");
+    for _ in 0..5 {
+        let e = accounts::login(
+            store.as_ref(),
+            &created.initial_username,
+            "Wrong-1234",
+            ttl,
+            now(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(e, AppError::InvalidCredentials), "{e:?}");
+    }
+    // Even the right password waits for the window.
+    let e = accounts::login(
+        store.as_ref(),
+        &created.initial_username,
+        &created.initial_password,
+        ttl,
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(e, AppError::TooManyAttempts { retry_after: 900 }),
+        "{e:?}"
+    );
+    let later = now() + Duration::minutes(15);
+    accounts::login(
+        store.as_ref(),
+        &created.initial_username,
+        &created.initial_password,
+        ttl,
+        later,
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_login_refuses_a_taken_username_and_accounts_need_their_agency() {
+    let (store, _dir) = store().await;
+    let first = new_officer(store.as_ref()).await;
+    let second = new_officer(store.as_ref()).await;
+    accounts::first_login(
+        store.as_ref(),
+        &first.user,
+        "taken.name",
+        "Tangrat2027",
+        "Tangrat2027",
+    )
+    .await
+    .unwrap();
+    let e = accounts::first_login(
+        store.as_ref(),
+        &second.user,
+        "Taken.Name",
+        "Tangrat2027",
+        "Tangrat2027",
+    )
+    .await
+    .unwrap_err();
+    let AppError::Invalid(report) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(report.errors[0].field, "username");
+    assert_eq!(report.errors[0].code, Code::Duplicate);
+    assert!(report.errors[0].message_th.contains("ชื่อผู้ใช้"));
+
+    let account = NewAccount::parse("a@rd.go.th", "ก", "agency", Some(uuid::Uuid::nil())).unwrap();
+    let e = accounts::create_account(store.as_ref(), account, &MailConfig::default(), now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Store(StoreError::NotFound)), "{e:?}");
+}
