@@ -48,8 +48,10 @@ fn too_large(purpose: FilePurpose) -> ApiError {
     ApiError::PayloadTooLarge(Some(purpose))
 }
 
-/// Reads the `file` field, refusing it as soon as it grows past `limit` bytes (the rest of
-/// the body is never read).
+/// Reads the `file` field, refusing it as soon as it grows past the purpose's limit: nothing
+/// more is kept, and the rest of the body (bounded by the server's request limit) is read
+/// and dropped before the 413 is sent, so that a client still writing its upload receives
+/// the answer instead of a reset connection.
 async fn read_file_field(
     multipart: &mut Multipart,
     purpose: FilePurpose,
@@ -63,6 +65,11 @@ async fn read_file_field(
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
             if bytes.len().saturating_add(chunk.len()) > limit {
+                drop(bytes);
+                while let Ok(Some(_)) = field.chunk().await {}
+                while let Ok(Some(mut rest)) = multipart.next_field().await {
+                    while let Ok(Some(_)) = rest.chunk().await {}
+                }
                 return Err(too_large(purpose));
             }
             bytes.extend_from_slice(&chunk);

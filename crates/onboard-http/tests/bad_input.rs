@@ -586,6 +586,13 @@ async fn problems_and_labels_speak_thai() {
         .as_str()
         .unwrap()
         .contains("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"));
+    // 413 names the file kind and its limit in Thai (and the English slip "a icon" is gone).
+    let mut big = png(16, 16, [1, 2, 3]);
+    big.resize(3 * 1024 * 1024, 0);
+    let r = server.upload(officer, "icon", "icon.png", big).await;
+    let p = r.expect_problem(413, "payload_too_large");
+    assert_eq!(p["detail_th"], "ไฟล์ไอคอนต้องมีขนาดไม่เกิน 2 MB");
+    assert_eq!(p["detail"], "a file for `icon` may be at most 2 MiB");
     // 409 names the step and its status in Thai.
     let id = server.create_eservice(officer, "ระบบทดสอบ", "งานหนึ่ง").await;
     let r = server
