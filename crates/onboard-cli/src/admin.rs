@@ -77,7 +77,7 @@ pub async fn serve(args: ServerArgs, store: Option<Arc<dyn Store>>) -> Result<Ou
     // E-mails link to where the server really listens (the port it got for `:0`) unless a
     // public portal URL is configured.
     let mail = args.mail.config(addr)?;
-    tracing::info!(%addr, portal = mail.portal_url(), "onboard is serving the API at http://{addr}/api/v1 (OpenAPI: /openapi.json)");
+    tracing::info!(%addr, portal = mail.portal_url(), "onboard is serving the portal at http://{addr}/ and the API at http://{addr}/api/v1 (OpenAPI: /openapi.json)");
     let delivery = mailer.map(|m| {
         let config = onboard_mail::WorkerConfig::default();
         onboard_mail::Worker::new(store.clone(), Arc::new(m), config).spawn()
@@ -130,7 +130,10 @@ pub async fn demo(args: ServerArgs, seed_only: bool, as_json: bool) -> Result<Ou
         let doc = json!({"logins": logins, "url": format!("http://{}", args.addr)});
         serde_json::to_string_pretty(&doc).unwrap_or_default()
     } else {
-        let mut text = format!("onboard demo: http://{}/api/v1\n\n", args.addr);
+        let mut text = format!(
+            "onboard demo: open http://{}/ in a browser (JSON API: http://{}/api/v1)\n\n",
+            args.addr, args.addr
+        );
         text.push_str(&format!(
             "{:<10} {:<16} {:<12} agency\n",
             "role", "username", "password"
@@ -149,7 +152,9 @@ pub async fn demo(args: ServerArgs, seed_only: bool, as_json: bool) -> Result<Ou
                 l.agency.as_deref().unwrap_or("-")
             ));
         }
-        text.push_str("\nLog in: curl -s -X POST -H 'content-type: application/json' \\\n");
+        text.push_str(
+            "\nOr through the API: curl -s -X POST -H 'content-type: application/json' \\\n",
+        );
         text.push_str(&format!(
             "  -d '{{\"username\":\"reviewer\",\"password\":\"{}\"}}' http://{}/api/v1/auth/login\n",
             demo::DEMO_PASSWORD,

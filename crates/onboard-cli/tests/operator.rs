@@ -702,7 +702,7 @@ fn serve_links_emails_to_the_address_it_listens_on() {
     let (found, addr) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("serving the API at http://").nth(1) {
+            if let Some(rest) = line.split("serving the portal at http://").nth(1) {
                 let _ = found.send(rest.split('/').next().unwrap_or_default().to_owned());
             }
         }

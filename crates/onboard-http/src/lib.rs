@@ -17,6 +17,7 @@
 //! | `files` | uploads (streamed, size-checked, content-sniffed) and downloads |
 //! | `ops` | `/healthz`, request logging, timeouts, panics, unknown routes |
 //! | `openapi` | the `/openapi.json` document |
+//! | `web` | the web portal's pages at `/` (askama templates, cookie sessions, CSRF) |
 //!
 //! ## Decisions where the SPEC is silent
 //!
@@ -60,6 +61,7 @@ mod problem;
 mod routes;
 mod steps;
 mod views;
+mod web;
 
 pub use admin::CreatedUser;
 pub use openapi::document as openapi_document;
@@ -156,13 +158,14 @@ impl AppState {
     }
 }
 
-/// The whole API: `/api/v1/...`, `/healthz` and `/openapi.json`, with logging, timeouts,
+/// The whole API and the web portal: `/api/v1/...`, `/healthz`, `/openapi.json` and the
+/// portal's pages at `/`, with logging, timeouts,
 /// the body limit, panic recovery and problem-JSON answers for unknown routes and methods.
 ///
 /// The router has no prefix of its own beyond those paths, so another axum application can
 /// `nest` or `merge` it.
 pub fn router(state: AppState) -> Router {
-    ops::layered(routes::build(), state)
+    ops::layered(routes::build().merge(web::routes()), state)
 }
 
 /// Serves the API (HTTP/1.1) on `listener` until `shutdown` completes; requests in flight

@@ -63,11 +63,15 @@ async fn method_not_allowed() -> ApiError {
 /// problem JSON, so clients see one error format.
 async fn problemize(response: Response<Body>) -> Response<Body> {
     let status = response.status();
-    let is_problem = response
+    // Problem JSON, and the portal's own error pages, are answers already.
+    let is_answer = response
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        .is_some_and(|v| {
+            v.as_bytes().starts_with(PROBLEM_JSON.as_bytes())
+                || v.as_bytes().starts_with(b"text/html")
+        });
+    if !(status.is_client_error() || status.is_server_error()) || is_answer {
         return response;
     }
     let mut fixed = for_status(status).into_response();

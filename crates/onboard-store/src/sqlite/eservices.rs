@@ -632,7 +632,7 @@ pub(super) fn dashboard(tx: &Transaction<'_>, scope: Scope, today: NaiveDate) ->
     // so the cards cannot drift from `Counts::of`. Live needs the launch dates: counted apart.
     let summaries = groups
         .into_iter()
-        .flat_map(|(summary, n)| std::iter::repeat(summary).take(usize::try_from(n).unwrap_or(0)));
+        .flat_map(|(summary, n)| std::iter::repeat_n(summary, usize::try_from(n).unwrap_or(0)));
     let mut counts = Counts::of(summaries, today);
     let mut params = filter.params;
     params.push(Value::Text(today.text()));

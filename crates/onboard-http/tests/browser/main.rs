@@ -1,0 +1,430 @@
+//! The web portal in a real browser: Debian's Chromium driven through chromedriver with
+//! fantoccini, against the real server on a random port. axe-core (vendored, unmodified) is
+//! injected into every page and must find no violation.
+//!
+//! Without `chromedriver` on the machine the tests print a notice and pass, except under CI
+//! (`CI` set), where a missing browser is a failure: `.ci/run` installs it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+use common::Server;
+use fantoccini::{Client, ClientBuilder, Locator};
+use onboard_core::reference::Role;
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// axe-core 4.11.1, as published (MPL-2.0, licence beside it).
+const AXE: &str = include_str!("axe-4.11.1.min.js");
+
+/// A running chromedriver, stopped on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromedriver_path() -> Option<String> {
+    let path =
+        std::env::var("ONBOARD_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    std::path::Path::new(&path).exists().then_some(path)
+}
+
+/// Starts chromedriver on a free port, or explains why not (a failure under CI).
+async fn driver(test: &str) -> Option<Driver> {
+    let Some(path) = chromedriver_path() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromedriver is missing: CI must install chromium and chromium-driver"
+        );
+        eprintln!("notice: chromedriver not found; skipping the browser test {test}");
+        return None;
+    };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // Owned by `Driver` at once, so that its `Drop` kills and waits for it on every path.
+    let driver = Driver {
+        child: Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Some(driver);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+/// A headless Chromium session; `javascript: false` turns scripts off, as some users have.
+async fn browser(driver: &Driver, javascript: bool) -> Client {
+    let mut options = json!({
+        "binary": std::env::var("ONBOARD_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--window-size=1280,900"],
+    });
+    if !javascript {
+        options["prefs"] = json!({"profile.managed_default_content_settings.javascript": 2});
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".into(), options);
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("connect to chromedriver")
+}
+
+/// Runs axe-core on the page and fails with every violation found.
+async fn assert_accessible(c: &Client, page: &str) {
+    let script = format!(
+        "{AXE}\nreturn axe.run(document).then(r => r.violations.map(v => \
+         v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(n => n.target.join(' ')).join(', ')));"
+    );
+    let violations = c.execute(&script, vec![]).await.expect("run axe");
+    let list: Vec<String> = serde_json::from_value(violations).unwrap();
+    assert!(list.is_empty(), "axe found on {page}:\n{}", list.join("\n"));
+}
+
+async fn fill(c: &Client, id: &str, text: &str) {
+    let field = c.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// Clicks and waits until the next page has replaced this one (a click may return before
+/// the navigation it starts is done).
+async fn click_and_wait(c: &Client, target: fantoccini::elements::Element) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    target.click().await.unwrap();
+    for _ in 0..200 {
+        if old.tag_name().await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the page did not change after the click");
+}
+
+async fn submit(c: &Client) {
+    let button = c
+        .find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap();
+    click_and_wait(c, button).await;
+}
+
+async fn path_of(c: &Client) -> String {
+    c.current_url().await.unwrap().path().to_owned()
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_signs_in_for_the_first_time_and_finds_the_eservice() {
+    let Some(driver) = driver("first sign-in").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    server
+        .create_account(
+            "new.officer",
+            "Init1234Pw",
+            Role::Agency,
+            Some(seed.agency_a),
+        )
+        .await;
+    let id = server
+        .create_eservice(&seed.officer_a.token, "ระบบจองคิวผู้สูงอายุ", "จองคิวรับเบี้ยยังชีพ")
+        .await;
+    let other = server
+        .create_eservice(&seed.officer_b.token, "ระบบต่อใบขับขี่", "ต่ออายุใบขับขี่")
+        .await;
+    let c = browser(&driver, true).await;
+    let base = &server.base;
+
+    // Pages need a session.
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(path_of(&c).await, "/login");
+    assert_accessible(&c, "login").await;
+
+    // A wrong password: the error summary leads, the title says so, focus moves there.
+    fill(&c, "username", "new.officer").await;
+    fill(&c, "password", "Wrong-1234").await;
+    submit(&c).await;
+    assert!(c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    assert!(text_of(&c, "#error-summary")
+        .await
+        .contains("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"));
+    let focused = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, Value::from("error-summary"));
+    // What was typed is kept (the password, by design, is not).
+    let typed = c
+        .find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(typed.as_deref(), Some("new.officer"));
+    assert_accessible(&c, "login with errors").await;
+
+    // The initial credentials lead to the first login.
+    fill(&c, "password", "Init1234Pw").await;
+    submit(&c).await;
+    assert_eq!(path_of(&c).await, "/first-login");
+    assert_accessible(&c, "first login").await;
+    let cookie = c.get_named_cookie("onboard_session").await.unwrap();
+    assert_eq!(cookie.http_only(), Some(true));
+    assert_eq!(
+        cookie.same_site().map(|s| s.to_string()).as_deref(),
+        Some("Lax")
+    );
+
+    // The four ticks follow what is typed.
+    fill(&c, "password", "abc").await;
+    let met = c
+        .execute("return [...document.querySelectorAll('#password-rules li.met')].map(li => li.dataset.rule)", vec![])
+        .await
+        .unwrap();
+    assert_eq!(met, json!(["lower"]));
+    fill(&c, "password", "Tangrat2027").await;
+    let met = c
+        .execute(
+            "return document.querySelectorAll('#password-rules li.met').length",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(met, json!(4));
+
+    // Broken rules are reported beside each field; the username is kept.
+    fill(&c, "username", "สมชาย").await;
+    fill(&c, "password_confirmation", "Tangrat2028").await;
+    submit(&c).await;
+    assert!(c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    let summary = text_of(&c, "#error-summary").await;
+    assert!(summary.contains("a-z, A-Z, 0-9, _ และ ."), "{summary}");
+    assert!(summary.contains("ไม่ตรงกับรหัสผ่านใหม่"), "{summary}");
+    let typed = c
+        .find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(typed.as_deref(), Some("สมชาย"));
+    assert_accessible(&c, "first login with errors").await;
+
+    fill(&c, "username", "somchai.k").await;
+    fill(&c, "password", "Tangrat2027").await;
+    fill(&c, "password_confirmation", "Tangrat2027").await;
+    submit(&c).await;
+    assert_eq!(path_of(&c).await, "/");
+    assert_eq!(text_of(&c, "h1").await, "แดชบอร์ด");
+    let cards = text_of(&c, ".cards").await;
+    for label in [
+        "งานบริการทั้งหมด",
+        "งานที่รอดำเนินการ",
+        "งานที่ยังไม่เปิดใช้งาน",
+        "รอตรวจสอบ",
+        "กำลังทดสอบ UAT",
+        "กำลังทดสอบ Pre-production",
+    ] {
+        assert!(cards.contains(label), "{label} in {cards}");
+    }
+    assert!(text_of(&c, ".gauge").await.contains("0% APPROVED"));
+    // The tracker shows the agency's e-Service, its seven steps with text statuses.
+    let tracker = text_of(&c, "ol.task-list").await;
+    assert!(
+        tracker.contains("ขอ Credential") && tracker.contains("กำลังดำเนินการ"),
+        "{tracker}"
+    );
+    assert_accessible(&c, "dashboard").await;
+
+    // The list, its paging text, and the e-Service page.
+    let link = c.find(Locator::LinkText("จัดการ e-Services")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert_eq!(path_of(&c).await, "/eservices");
+    assert!(text_of(&c, "main")
+        .await
+        .contains("แสดงรายการ 1-1 จากทั้งหมด 1 รายการ"));
+    assert!(
+        !text_of(&c, "main").await.contains("ระบบต่อใบขับขี่"),
+        "another agency's row"
+    );
+    assert_accessible(&c, "e-Service list").await;
+    fill(&c, "q", "เบี้ยยังชีพ").await;
+    submit(&c).await;
+    assert!(text_of(&c, "main")
+        .await
+        .contains("แสดงรายการ 1-1 จากทั้งหมด 1 รายการ"));
+    let link = c.find(Locator::LinkText("ระบบจองคิวผู้สูงอายุ")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert_eq!(path_of(&c).await, format!("/eservices/{id}"));
+    assert_eq!(text_of(&c, "h1").await, "e-Service: ระบบจองคิวผู้สูงอายุ");
+    let steps = c.find_all(Locator::Css("ol.task-list > li")).await.unwrap();
+    assert_eq!(steps.len(), 7);
+    assert!(steps[0].text().await.unwrap().contains("กำลังดำเนินการ"));
+    assert!(steps[6].text().await.unwrap().contains("ยังไม่ถึงขั้นตอนนี้"));
+    assert_accessible(&c, "e-Service page").await;
+
+    // Another agency's e-Service does not exist for this officer.
+    c.goto(&format!("{base}/eservices/{other}")).await.unwrap();
+    assert_eq!(text_of(&c, "h1").await, "ไม่พบหน้าที่ต้องการ");
+    assert_accessible(&c, "not found").await;
+
+    // Logging out ends the session.
+    c.goto(&format!("{base}/")).await.unwrap();
+    let logout = c.find(Locator::Css("header form button")).await.unwrap();
+    click_and_wait(&c, logout).await;
+    assert_eq!(path_of(&c).await, "/login");
+    c.goto(&format!("{base}/eservices")).await.unwrap();
+    assert_eq!(path_of(&c).await, "/login");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_forms_work_without_javascript() {
+    let Some(driver) = driver("without JavaScript").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    server
+        .create_account(
+            "plain.officer",
+            "Init1234Pw",
+            Role::Agency,
+            Some(seed.agency_a),
+        )
+        .await;
+    let c = browser(&driver, false).await;
+    c.goto(&format!("{}/login", server.base)).await.unwrap();
+    fill(&c, "username", "plain.officer").await;
+    fill(&c, "password", "Init1234Pw").await;
+    submit(&c).await;
+    assert_eq!(path_of(&c).await, "/first-login");
+    // No ticks without JavaScript: the rules are still listed, and the server checks them.
+    let met = c
+        .find_all(Locator::Css("#password-rules li.met"))
+        .await
+        .unwrap();
+    assert!(met.is_empty());
+    fill(&c, "username", "plain.k").await;
+    fill(&c, "password", "short").await;
+    fill(&c, "password_confirmation", "short").await;
+    submit(&c).await;
+    assert!(text_of(&c, "#error-summary")
+        .await
+        .contains("อย่างน้อย 8 ตัวอักษร"));
+    fill(&c, "password", "Tangrat2027").await;
+    fill(&c, "password_confirmation", "Tangrat2027").await;
+    submit(&c).await;
+    assert_eq!(path_of(&c).await, "/");
+    assert_eq!(text_of(&c, "h1").await, "แดชบอร์ด");
+    c.close().await.unwrap();
+}
+
+/// Without a browser: a form posted without its CSRF token is refused and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_without_their_csrf_token_are_refused() {
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let cookie = format!("onboard_session={}", seed.pending.token);
+    let post = |path: &str, body: &str| {
+        server
+            .http
+            .request(Method::POST, format!("{}{path}", server.base))
+            .header("cookie", cookie.clone())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
+            .send()
+    };
+    let r = post(
+        "/first-login",
+        "username=stolen.name&password=Tangrat2027&password_confirmation=Tangrat2027",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(r.text().await.unwrap().contains("แบบฟอร์มหมดอายุ"));
+    let r = post(
+        "/first-login",
+        "csrf=forged&username=stolen.name&password=Tangrat2027&password_confirmation=Tangrat2027",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let user = server
+        .state
+        .store
+        .user(seed.pending.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.must_change_credentials, "nothing changed");
+    // The login form checks its double-submit cookie too.
+    let r = server
+        .http
+        .post(format!("{}/login", server.base))
+        .form(&[
+            ("username", "officer_a"),
+            ("password", "x"),
+            ("csrf", "guess"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    // Pages carry the security headers.
+    let r = server
+        .http
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .unwrap();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"));
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    let set = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
+}
