@@ -1,14 +1,15 @@
 //! # onboard-app
 //!
 //! The flows of onboard that are more than one rule and one store call: logging in with
-//! throttling, the first login of manual §1, logging out, and creating an account with
-//! generated credentials. The JSON API, the web portal and the CLI all call these functions,
+//! throttling, the first login of manual §1, logging out, creating an account with
+//! generated credentials, and applying a command to an e-Service. The JSON API, the web portal and the CLI all call these functions,
 //! so a flow is written once; the front ends only translate requests and answers.
 //!
 //! Rules stay in `onboard-core`; storage in `onboard-store`. This crate knows neither HTTP
 //! nor SQL, and takes the time as an argument.
 
 pub mod accounts;
+pub mod eservices;
 
 use onboard_core::validation::Report;
 use onboard_store::StoreError;

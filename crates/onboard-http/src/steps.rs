@@ -37,23 +37,21 @@ async fn execute(
     if_match: IfMatch,
     command: Command,
 ) -> ApiResult<EService> {
-    let name = command.name();
-    let svc = state
-        .store
-        .execute(
-            id,
-            &caller.0.actor(),
-            command,
-            if_match.0,
-            &state.command_context(),
-        )
-        .await
-        .map_err(|e| match e {
-            onboard_store::StoreError::NotFound => ApiError::not_found("e-Service"),
-            other => other.into(),
-        })?;
-    tracing::info!(eservice = %id, command = name, version = svc.version, "command applied");
-    Ok(svc)
+    onboard_app::eservices::execute(
+        state.store.as_ref(),
+        &caller.0,
+        id,
+        command,
+        if_match.0,
+        &state.command_context(),
+    )
+    .await
+    .map_err(|e| match e {
+        onboard_app::AppError::Store(onboard_store::StoreError::NotFound) => {
+            ApiError::not_found("e-Service")
+        }
+        other => other.into(),
+    })
 }
 
 /// Saves a draft (well-typed, maybe incomplete) of a form step.

@@ -51,6 +51,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/eservices", get(eservice_list))
         .route("/eservices/{id}", get(eservice_page))
+        .route(
+            "/eservices/{id}/launch",
+            get(launch_page).post(launch_submit),
+        )
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -936,6 +940,8 @@ async fn eservice_list(
 struct StepRow {
     number: u8,
     title: &'static str,
+    /// The step's own page, where the portal has one.
+    link: Option<String>,
     status: &'static str,
     status_th: &'static str,
     dates: Vec<String>,
@@ -1010,6 +1016,8 @@ async fn eservice_page(
             StepRow {
                 number: s.step.number(),
                 title: s.step.title_th(),
+                link: (s.step == Step::Launch && s.status != StepStatus::Locked)
+                    .then(|| format!("/eservices/{}/launch", svc.id)),
                 status: s.status.as_str(),
                 status_th: s.status.title_th(),
                 dates,
@@ -1053,6 +1061,239 @@ async fn eservice_page(
         credentials,
     }
     .into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// Step 7: the launch date, the release Tuesday it makes, and the final confirmation
+
+/// What the launch page shows.
+enum LaunchStage {
+    /// The form (and, after "check", the release Tuesday of the chosen date).
+    Form,
+    /// The check-your-answers page before the final confirmation (manual dialog V4).
+    Confirm,
+    /// Confirmed: the release date (manual dialog V5).
+    Done(String),
+    /// Step 7 is not open yet.
+    NotYet,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "launch.html")]
+struct LaunchPage {
+    layout: Layout,
+    errors: Errors,
+    id: Uuid,
+    name: String,
+    version: u64,
+    stage: LaunchStage,
+    desired: String,
+    desired_th: String,
+    note: String,
+    release: Option<String>,
+    notice: Option<String>,
+}
+
+impl LaunchPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.first(field)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct LaunchForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    desired_date: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// The e-Service a page is about, if the caller may see it.
+async fn visible(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<onboard_core::workflow::EService, Response> {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return Err(page_error(StatusCode::NOT_FOUND, None));
+    };
+    match state.store.eservice(id, Scope::of(user)).await {
+        Ok(Some(svc)) => Ok(svc),
+        Ok(None) => Err(page_error(StatusCode::NOT_FOUND, None)),
+        Err(e) => Err(store_failure(&e)),
+    }
+}
+
+fn launch_page_of(
+    session: &Session,
+    svc: &onboard_core::workflow::EService,
+    stage: LaunchStage,
+) -> LaunchPage {
+    LaunchPage {
+        layout: session.layout("eservices"),
+        errors: Errors::default(),
+        id: svc.id,
+        name: svc.name.clone(),
+        version: svc.version,
+        stage,
+        desired: String::new(),
+        desired_th: String::new(),
+        note: String::new(),
+        release: None,
+        notice: None,
+    }
+}
+
+/// The stage of step 7 as it stands.
+fn launch_stage(svc: &onboard_core::workflow::EService) -> LaunchStage {
+    let step = svc.step(Step::Launch);
+    match (step.status, svc.launch_on) {
+        (StepStatus::Completed, Some(day)) => {
+            LaunchStage::Done(format!("วันอังคารที่ {}", thai_date(day)))
+        }
+        (StepStatus::InProgress | StepStatus::ChangesRequested, _) => LaunchStage::Form,
+        _ => LaunchStage::NotYet,
+    }
+}
+
+async fn launch_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let session = match Session::ready(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let svc = match visible(&state, &session.user, &id).await {
+        Ok(svc) => svc,
+        Err(r) => return r,
+    };
+    let mut page = launch_page_of(&session, &svc, launch_stage(&svc));
+    // A draft keeps what was typed before.
+    if let Some(draft) = &svc.step(Step::Launch).draft {
+        page.desired = draft["desired_date"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        page.note = draft["note"].as_str().unwrap_or_default().to_owned();
+    }
+    page.into_response()
+}
+
+async fn launch_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<LaunchForm>,
+) -> Response {
+    let session = match Session::ready(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !session.csrf_ok(&form.csrf) {
+        return csrf_refused();
+    }
+    let svc = match visible(&state, &session.user, &id).await {
+        Ok(svc) => svc,
+        Err(r) => return r,
+    };
+    let stage = launch_stage(&svc);
+    if !matches!(stage, LaunchStage::Form) {
+        return Redirect::to(&format!("/eservices/{}/launch", svc.id)).into_response();
+    }
+    let now = state.now();
+    let today = onboard_core::schedule::today_in_bangkok(now);
+    let payload = serde_json::json!({
+        "desired_date": form.desired_date.trim(),
+        "note": (!form.note.trim().is_empty()).then(|| form.note.clone()),
+    });
+    let mut page = launch_page_of(&session, &svc, LaunchStage::Form);
+    page.desired = form.desired_date.trim().to_owned();
+    page.note = form.note.clone();
+    // The same checks step 7's submission makes, so the page never shows a date that the
+    // confirmation would refuse.
+    let deadline = state.schedule.launch_deadline.for_request(today);
+    let checked = onboard_core::payload::validate(
+        Step::Launch,
+        &payload,
+        &onboard_core::payload::Context::offline(today, deadline),
+    );
+    let desired = match checked {
+        Ok(_) => onboard_core::fields::date(&page.desired).ok(),
+        Err(onboard_core::payload::PayloadError::Invalid(report)) => {
+            page.errors = Errors::from_report(&report);
+            return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
+        }
+        Err(e) => {
+            page.errors = Errors::one("desired_date", format!("ข้อมูลไม่ถูกต้อง ({e})"));
+            return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
+        }
+    };
+    if let Some(day) = desired {
+        page.desired_th = thai_date(day);
+        page.release = onboard_core::schedule::try_launch_on(now, day, &state.schedule.closed)
+            .ok()
+            .map(|r| {
+                format!(
+                    "วันอังคารที่ {} (ยืนยันก่อน {})",
+                    thai_date(r.launch_on),
+                    thai_datetime(r.cutoff.to_utc())
+                )
+            });
+    }
+    match form.action.as_str() {
+        "review" => {
+            page.stage = LaunchStage::Confirm;
+            page.into_response()
+        }
+        "confirm" => {
+            let expected = form.version.parse::<u64>().ok();
+            let command = onboard_core::workflow::Command::Submit {
+                step: Step::Launch,
+                payload: Some(payload),
+            };
+            match onboard_app::eservices::execute(
+                state.store.as_ref(),
+                &session.user,
+                svc.id,
+                command,
+                expected,
+                &state.command_context(),
+            )
+            .await
+            {
+                Ok(_) => Redirect::to(&format!("/eservices/{}/launch", svc.id)).into_response(),
+                Err(AppError::Invalid(report)) => {
+                    page.errors = Errors::from_report(&report);
+                    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+                }
+                // The e-Service changed meanwhile: say so in Thai and show it as it is now,
+                // keeping what was typed.
+                Err(AppError::Store(onboard_store::StoreError::Command(e))) => {
+                    page.notice = Some(e.detail_th());
+                    page.version =
+                        match state.store.eservice(svc.id, Scope::of(&session.user)).await {
+                            Ok(Some(now)) => {
+                                page.stage = launch_stage(&now);
+                                now.version
+                            }
+                            _ => page.version,
+                        };
+                    (StatusCode::CONFLICT, page).into_response()
+                }
+                Err(e) => failure(&e),
+            }
+        }
+        // "check" and "edit": the form again, with the release Tuesday of the date.
+        _ => page.into_response(),
+    }
 }
 
 #[cfg(test)]

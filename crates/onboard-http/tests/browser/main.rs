@@ -9,7 +9,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-use common::Server;
+use common::files::{pdf, png, xlsx};
+use common::{fixture, Seed, Server};
 use fantoccini::{Client, ClientBuilder, Locator};
 use onboard_core::reference::Role;
 use reqwest::Method;
@@ -427,4 +428,134 @@ async fn forms_without_their_csrf_token_are_refused() {
         set.contains("HttpOnly") && set.contains("SameSite=Lax"),
         "{set}"
     );
+}
+
+/// An e-Service of agency A with steps 1 to 6 done through the API: step 7 is open.
+async fn at_launch(server: &Server, seed: &Seed) -> String {
+    let officer = seed.officer_a.token.as_str();
+    let reviewer = seed.reviewer.token.as_str();
+    let id = server
+        .create_eservice(officer, "ระบบแจ้งเตือนเบี้ยยังชีพ", "แจ้งเตือนการจ่ายเบี้ย")
+        .await;
+    let base = format!("/api/v1/eservices/{id}/steps");
+    let icon = server
+        .upload_id(officer, "icon", "icon.png", png(120, 120, [10, 120, 200]))
+        .await;
+    let letter = server
+        .upload_id(officer, "assignment_letter", "letter.pdf", pdf("letter"))
+        .await;
+    let shot = server
+        .upload_id(officer, "screenshot", "shot.png", png(108, 192, [1, 2, 3]))
+        .await;
+    let mut forms = vec![
+        ("credential", fixture("step1-valid")),
+        ("uat-setup", fixture("step2-valid")),
+        ("uat-test", fixture("attempt-valid")),
+        ("platform-request", fixture("step4-valid")),
+        ("preprod-setup", fixture("step5-valid")),
+        ("preprod-test", fixture("attempt-valid")),
+    ];
+    forms[0].1["icon_file_id"] = json!(icon);
+    forms[3].1["requester"]["assignment_letter_file_id"] = json!(letter);
+    forms[4].1["icon_file_id"] = json!(icon);
+    forms[4].1["screenshot_file_ids"] = json!([shot]);
+    for (step, mut form) in forms {
+        let path = if step.ends_with("-test") {
+            form["file_id"] = json!(
+                server
+                    .upload_id(officer, "test_result", "result.xlsx", xlsx())
+                    .await
+            );
+            format!("{base}/{step}/attempts")
+        } else {
+            format!("{base}/{step}/submit")
+        };
+        let r = server.json(Method::POST, &path, officer, &form).await;
+        assert!(r.status.is_success(), "{step}: {}", r.body);
+        server
+            .post_empty(&format!("{base}/{step}/approve"), reviewer)
+            .await
+            .expect(200);
+    }
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_launch_page_announces_the_release_tuesday_before_the_final_confirmation() {
+    let Some(driver) = driver("launch").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let id = at_launch(&server, &seed).await;
+    let c = browser(&driver, true).await;
+    let base = &server.base;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "username", &seed.officer_a.username).await;
+    fill(&c, "password", &seed.officer_a.password).await;
+    submit(&c).await;
+    c.goto(&format!("{base}/eservices/{id}")).await.unwrap();
+    let link = c
+        .find(Locator::LinkText("เตรียมการเปิดให้บริการ"))
+        .await
+        .unwrap();
+    click_and_wait(&c, link).await;
+    assert_eq!(path_of(&c).await, format!("/eservices/{id}/launch"));
+    assert!(text_of(&c, "main")
+        .await
+        .contains("เปิดให้บริการตามรอบทุกวันอังคาร"));
+    assert_accessible(&c, "launch").await;
+
+    // A Buddhist-era year is named, and nothing is confirmed.
+    c.execute(
+        "document.getElementById('desired_date').type = 'text'",
+        vec![],
+    )
+    .await
+    .unwrap();
+    fill(&c, "desired_date", "2569-12-10").await;
+    let check = c.find(Locator::Css("button[value=check]")).await.unwrap();
+    click_and_wait(&c, check).await;
+    assert!(text_of(&c, "#error-summary").await.contains("พุทธศักราช"));
+    assert_accessible(&c, "launch with errors").await;
+
+    // The test server's clock is Wednesday 2026-11-25: 10 December 2026 makes Tuesday 15.
+    c.execute(
+        "document.getElementById('desired_date').type = 'text'",
+        vec![],
+    )
+    .await
+    .unwrap();
+    fill(&c, "desired_date", "2026-12-10").await;
+    fill(&c, "note", "ขอเปิดพร้อมประกาศของกรม").await;
+    let check = c.find(Locator::Css("button[value=check]")).await.unwrap();
+    click_and_wait(&c, check).await;
+    assert!(
+        text_of(&c, "main").await.contains("วันอังคารที่ 15 ธ.ค. 2569"),
+        "{}",
+        text_of(&c, "main").await
+    );
+    let review = c.find(Locator::Css("button[value=review]")).await.unwrap();
+    click_and_wait(&c, review).await;
+    let summary = text_of(&c, ".summary-list").await;
+    assert!(
+        summary.contains("วันอังคารที่ 15 ธ.ค. 2569") && summary.contains("ขอเปิดพร้อมประกาศของกรม"),
+        "{summary}"
+    );
+    assert!(text_of(&c, "main")
+        .await
+        .contains("เมื่อยืนยันแล้วจะไม่สามารถแก้ไขได้"));
+    assert_accessible(&c, "launch confirmation").await;
+    let confirm = c.find(Locator::Css("button[value=confirm]")).await.unwrap();
+    click_and_wait(&c, confirm).await;
+    assert!(text_of(&c, "main")
+        .await
+        .contains("เปิดให้บริการ e-Service สำเร็จ"));
+    assert!(text_of(&c, "main").await.contains("วันอังคารที่ 15 ธ.ค. 2569"));
+    assert_accessible(&c, "launch done").await;
+    let detail = server
+        .get(&format!("/api/v1/eservices/{id}"), &seed.officer_a.token)
+        .await;
+    assert_eq!(detail.expect(200)["launch_on"], "2026-12-15");
+    c.close().await.unwrap();
 }
