@@ -55,6 +55,8 @@ pub(crate) fn routes() -> Router<AppState> {
             "/eservices/{id}/launch",
             get(launch_page).post(launch_submit),
         )
+        .route("/launched", get(launched_page))
+        .route("/notifications", get(notifications_page))
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -1294,6 +1296,108 @@ async fn launch_submit(
         // "check" and "edit": the form again, with the release Tuesday of the date.
         _ => page.into_response(),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Launched e-Services and notifications
+
+struct LaunchedRow {
+    id: Uuid,
+    name: String,
+    agency: String,
+    launch_on: String,
+    lifecycle: &'static str,
+    lifecycle_th: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "launched.html")]
+struct LaunchedPage {
+    layout: Layout,
+    errors: Errors,
+    rows: Vec<LaunchedRow>,
+}
+
+async fn launched_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let session = match Session::ready(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let items = match state
+        .store
+        .launched(Scope::of(&session.user), today(&state))
+        .await
+    {
+        Ok(items) => items,
+        Err(e) => return store_failure(&e),
+    };
+    LaunchedPage {
+        layout: session.layout("launched"),
+        errors: Errors::default(),
+        rows: items
+            .into_iter()
+            .map(|i| LaunchedRow {
+                id: i.id,
+                name: i.name,
+                agency: i.agency_name_th,
+                launch_on: i.launch_on.map(thai_date).unwrap_or_default(),
+                lifecycle: i.lifecycle.as_str(),
+                lifecycle_th: i.lifecycle.title_th(),
+            })
+            .collect(),
+    }
+    .into_response()
+}
+
+struct NoticeRow {
+    title: String,
+    body: String,
+    at: String,
+    at_iso: String,
+    link: Option<String>,
+    unread: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    layout: Layout,
+    errors: Errors,
+    rows: Vec<NoticeRow>,
+}
+
+/// Notifications listed on their page (as many as the API lists).
+const NOTIFICATION_PAGE: u32 = 100;
+
+async fn notifications_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let session = match Session::ready(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let items = match state
+        .store
+        .notifications(session.user.id, NOTIFICATION_PAGE)
+        .await
+    {
+        Ok(items) => items,
+        Err(e) => return store_failure(&e),
+    };
+    NotificationsPage {
+        layout: session.layout("notifications"),
+        errors: Errors::default(),
+        rows: items
+            .into_iter()
+            .map(|n| NoticeRow {
+                title: n.title_th,
+                body: n.body_th,
+                at: thai_datetime(n.at),
+                at_iso: n.at.to_rfc3339(),
+                link: n.eservice_id.map(|id| format!("/eservices/{id}")),
+                unread: n.read_at.is_none(),
+            })
+            .collect(),
+    }
+    .into_response()
 }
 
 #[cfg(test)]

@@ -178,6 +178,15 @@ impl Lifecycle {
         }
     }
 
+    /// The Thai label (เปิดให้บริการแล้ว is the manual's menu for `live`).
+    pub fn title_th(self) -> &'static str {
+        match self {
+            Lifecycle::Onboarding => "อยู่ระหว่างการเชื่อมต่อ",
+            Lifecycle::Scheduled => "รอเปิดให้บริการ",
+            Lifecycle::Live => "เปิดให้บริการแล้ว",
+        }
+    }
+
     /// The lifecycle for a given `launch_on` (if confirmed) on `today` (Asia/Bangkok).
     pub fn at(launch_on: Option<NaiveDate>, today: NaiveDate) -> Lifecycle {
         match launch_on {

@@ -557,5 +557,21 @@ async fn the_launch_page_announces_the_release_tuesday_before_the_final_confirma
         .get(&format!("/api/v1/eservices/{id}"), &seed.officer_a.token)
         .await;
     assert_eq!(detail.expect(200)["launch_on"], "2026-12-15");
+
+    // The launched list and the notifications have it too.
+    let link = c.find(Locator::LinkText("เปิดให้บริการแล้ว")).await.unwrap();
+    click_and_wait(&c, link).await;
+    let row = text_of(&c, "tbody").await;
+    assert!(
+        row.contains("ระบบแจ้งเตือนเบี้ยยังชีพ")
+            && row.contains("15 ธ.ค. 2569")
+            && row.contains("รอเปิดให้บริการ"),
+        "{row}"
+    );
+    assert_accessible(&c, "launched").await;
+    let link = c.find(Locator::LinkText("การแจ้งเตือน")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert!(text_of(&c, "ul.notifications").await.contains("อนุมัติแล้ว"));
+    assert_accessible(&c, "notifications").await;
     c.close().await.unwrap();
 }
