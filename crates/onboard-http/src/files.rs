@@ -12,7 +12,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onboard_core::file::{image_dimensions, sanitize_name, sniff, FilePurpose};
 use onboard_core::validation::Code;
-use onboard_store::NewFile;
+use onboard_store::{FileMeta, NewFile, User};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -117,15 +117,36 @@ pub async fn upload(
     let (name, bytes) = read_file_field(&mut multipart, purpose)
         .await?
         .ok_or_else(|| ApiError::invalid("file", Code::Required))?;
-    let media_type = sniff(&bytes)
+    let meta = save_upload(state, &caller.0, purpose, name, &bytes).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FileView {
+            id: meta.id,
+            name: meta.name,
+            media_type: meta.media_type,
+            size: meta.size,
+            sha256: meta.sha256,
+        }),
+    ))
+}
+
+/// Stores an uploaded file for `purpose` after deciding its type from the content: the one
+/// way in for files, from the API and from the portal's forms.
+pub(crate) async fn save_upload(
+    state: AppState,
+    user: &User,
+    purpose: FilePurpose,
+    name: String,
+    bytes: &[u8],
+) -> ApiResult<FileMeta> {
+    let media_type = sniff(bytes)
         .filter(|m| purpose.accepts(*m))
         .ok_or_else(|| ApiError::invalid("file", Code::FileType))?;
     let dimensions = if media_type.is_image() {
-        image_dimensions(&bytes)
+        image_dimensions(bytes)
     } else {
         None
     };
-    let user = &caller.0;
     let meta = state
         .store
         .put_file(
@@ -137,20 +158,54 @@ pub async fn upload(
                 agency_id: user.agency_id,
                 uploaded_at: state.now(),
             },
-            &bytes,
+            bytes,
         )
         .await?;
     tracing::info!(file = %meta.id, size = meta.size, purpose = purpose.as_str(), "file uploaded");
-    Ok((
-        StatusCode::CREATED,
-        Json(FileView {
-            id: meta.id,
-            name: meta.name,
-            media_type: meta.media_type,
-            size: meta.size,
-            sha256: meta.sha256,
-        }),
-    ))
+    Ok(meta)
+}
+
+/// A multipart form of a portal page: its text fields and at most one file.
+#[derive(Debug, Default)]
+pub(crate) struct PageForm {
+    /// Text fields by name (the last value wins).
+    pub texts: std::collections::HashMap<String, String>,
+    /// The `file` field, if one was chosen: sanitized name and content.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+/// Longest text field of a page form: enough for any field of the forms.
+const PAGE_TEXT_MAX: usize = 256 * 1024;
+
+/// Reads a page's multipart form, the file bounded by `purpose`'s limit as on the API.
+pub(crate) async fn read_page_form(
+    mut multipart: Multipart,
+    purpose: FilePurpose,
+) -> ApiResult<PageForm> {
+    let mut form = PageForm::default();
+    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+        let Some(name) = field.name().map(str::to_owned) else {
+            continue;
+        };
+        if name == "file" {
+            let file_name = sanitize_name(field.file_name().unwrap_or_default());
+            let bytes = field.bytes().await.map_err(multipart_error)?;
+            if bytes.len() as u64 > purpose.max_size() {
+                return Err(too_large(purpose));
+            }
+            // A file input left empty sends an empty part without a name.
+            if !bytes.is_empty() {
+                form.file = Some((file_name, bytes.to_vec()));
+            }
+        } else {
+            let text = field.text().await.map_err(multipart_error)?;
+            if text.len() > PAGE_TEXT_MAX {
+                return Err(ApiError::PayloadTooLarge(None));
+            }
+            form.texts.insert(name, text);
+        }
+    }
+    Ok(form)
 }
 
 /// RFC 5987 `attr-char`: everything else is percent-encoded.

@@ -55,6 +55,15 @@ pub(crate) fn routes() -> Router<AppState> {
             "/eservices/{id}/launch",
             get(launch_page).post(launch_submit),
         )
+        .route("/eservices/{id}/steps/{step}", get(attempts_page))
+        .route(
+            "/eservices/{id}/steps/{step}/attempts",
+            post(attempt_submit).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/eservices/{id}/steps/{step}/attempts/{number}/delete",
+            post(attempt_delete),
+        )
         .route("/launched", get(launched_page))
         .route("/notifications", get(notifications_page))
         .route("/assets/{*file}", get(asset))
@@ -1018,8 +1027,14 @@ async fn eservice_page(
             StepRow {
                 number: s.step.number(),
                 title: s.step.title_th(),
-                link: (s.step == Step::Launch && s.status != StepStatus::Locked)
-                    .then(|| format!("/eservices/{}/launch", svc.id)),
+                link: match s.step {
+                    _ if s.status == StepStatus::Locked => None,
+                    Step::Launch => Some(format!("/eservices/{}/launch", svc.id)),
+                    step if step.is_test() => {
+                        Some(format!("/eservices/{}/steps/{}", svc.id, step.as_str()))
+                    }
+                    _ => None,
+                },
                 status: s.status.as_str(),
                 status_th: s.status.title_th(),
                 dates,
@@ -1296,6 +1311,303 @@ async fn launch_submit(
         // "check" and "edit": the form again, with the release Tuesday of the date.
         _ => page.into_response(),
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Steps 3 and 6: the table of test attempts, with add, edit and delete
+
+struct AttemptRow {
+    number: u32,
+    details: String,
+    file_name: String,
+    added_at: String,
+    class: &'static str,
+    status_th: &'static str,
+    review_note: Option<String>,
+    changeable: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "attempts.html")]
+struct AttemptsPage {
+    layout: Layout,
+    errors: Errors,
+    id: Uuid,
+    name: String,
+    step: &'static str,
+    step_title: &'static str,
+    version: u64,
+    rows: Vec<AttemptRow>,
+    can_add: bool,
+    editing: Option<u32>,
+    details: String,
+    notice: Option<String>,
+}
+
+impl AttemptsPage {
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.first(field)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct AttemptsQuery {
+    edit: Option<String>,
+}
+
+/// A test step (3 or 6) named by its slug; other steps have no page here yet.
+fn test_step(slug: &str) -> Option<Step> {
+    slug.parse::<Step>().ok().filter(|s| s.is_test())
+}
+
+/// The attempts page of `svc` as it stands, for `session`.
+async fn attempts_page_of(
+    state: &AppState,
+    session: &Session,
+    svc: &onboard_core::workflow::EService,
+    step: Step,
+    editing: Option<u32>,
+) -> AttemptsPage {
+    let s = svc.step(step);
+    let owner = DetailAccess::of(session.user.role, session.user.agency_id, svc.agency_id).owner;
+    let latest = s.attempts.last().map(|a| a.number);
+    let mut rows = Vec::with_capacity(s.attempts.len());
+    for a in &s.attempts {
+        let file_name = match a.file_id.parse::<Uuid>() {
+            Ok(id) => state.store.file(id).await.ok().flatten().map(|f| f.name),
+            Err(_) => None,
+        };
+        let (class, status_th) = match a.status {
+            // The manual's table shows a pending attempt as กำลังดำเนินการ.
+            onboard_core::workflow::AttemptStatus::Pending => ("in_progress", "กำลังดำเนินการ"),
+            onboard_core::workflow::AttemptStatus::Passed => ("completed", "ผ่าน"),
+            onboard_core::workflow::AttemptStatus::Failed => ("changes_requested", "ไม่ผ่าน"),
+        };
+        rows.push(AttemptRow {
+            number: a.number,
+            details: a.details.clone(),
+            file_name: file_name.unwrap_or_else(|| "-".to_owned()),
+            added_at: thai_datetime(a.added_at),
+            class,
+            status_th,
+            review_note: a.review_note.clone(),
+            changeable: owner
+                && Some(a.number) == latest
+                && a.status == onboard_core::workflow::AttemptStatus::Pending,
+        });
+    }
+    let open = matches!(
+        s.status,
+        StepStatus::InProgress | StepStatus::ChangesRequested
+    );
+    let editing = editing.filter(|n| rows.iter().any(|r| r.number == *n && r.changeable));
+    let details = editing
+        .and_then(|n| s.attempts.iter().find(|a| a.number == n))
+        .map(|a| a.details.clone())
+        .unwrap_or_default();
+    AttemptsPage {
+        layout: session.layout("eservices"),
+        errors: Errors::default(),
+        id: svc.id,
+        name: svc.name.clone(),
+        step: step.as_str(),
+        step_title: step.title_th(),
+        version: svc.version,
+        can_add: owner && (open || editing.is_some()),
+        rows,
+        editing,
+        details,
+        notice: None,
+    }
+}
+
+async fn attempts_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, step)): Path<(String, String)>,
+    Query(query): Query<AttemptsQuery>,
+) -> Response {
+    let session = match Session::ready(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(step) = test_step(&step) else {
+        return page_error(StatusCode::NOT_FOUND, None);
+    };
+    let svc = match visible(&state, &session.user, &id).await {
+        Ok(svc) => svc,
+        Err(r) => return r,
+    };
+    let editing = query.edit.as_deref().and_then(|n| n.parse().ok());
+    attempts_page_of(&state, &session, &svc, step, editing)
+        .await
+        .into_response()
+}
+
+/// Runs an attempt command and answers as a page: back to the table (303), or the table
+/// with the problems beside the fields, what was typed kept.
+async fn attempt_command(
+    state: &AppState,
+    session: &Session,
+    svc: &onboard_core::workflow::EService,
+    step: Step,
+    command: onboard_core::workflow::Command,
+    version: Option<u64>,
+    typed: (Option<u32>, String),
+) -> Response {
+    let result = onboard_app::eservices::execute(
+        state.store.as_ref(),
+        &session.user,
+        svc.id,
+        command,
+        version,
+        &state.command_context(),
+    )
+    .await;
+    let back = format!("/eservices/{}/steps/{}", svc.id, step.as_str());
+    let (status, errors, notice) = match result {
+        Ok(_) => return Redirect::to(&back).into_response(),
+        Err(AppError::Invalid(report)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Errors::from_report(&report),
+            None,
+        ),
+        // Changed meanwhile, or not allowed now: say so and show the table as it is.
+        Err(AppError::Store(onboard_store::StoreError::Command(e))) => {
+            (StatusCode::CONFLICT, Errors::default(), Some(e.detail_th()))
+        }
+        Err(e) => return failure(&e),
+    };
+    let current = match state.store.eservice(svc.id, Scope::of(&session.user)).await {
+        Ok(Some(now)) => now,
+        _ => svc.clone(),
+    };
+    let mut page = attempts_page_of(state, session, &current, step, typed.0).await;
+    page.errors = errors;
+    page.notice = notice;
+    page.details = typed.1;
+    (status, page).into_response()
+}
+
+async fn attempt_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, step)): Path<(String, String)>,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let session = match Session::ready(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let Some(step) = test_step(&step) else {
+        return page_error(StatusCode::NOT_FOUND, None);
+    };
+    let svc = match visible(&state, &session.user, &id).await {
+        Ok(svc) => svc,
+        Err(r) => return r,
+    };
+    let purpose = onboard_core::file::FilePurpose::TestResult;
+    let form = match crate::files::read_page_form(multipart, purpose).await {
+        Ok(form) => form,
+        Err(e) => {
+            let mut page = attempts_page_of(&state, &session, &svc, step, None).await;
+            page.errors = Errors::one("file_id", e.detail_th());
+            return (e.status(), page).into_response();
+        }
+    };
+    let text = |name: &str| form.texts.get(name).cloned().unwrap_or_default();
+    if !session.csrf_ok(&text("csrf")) {
+        return csrf_refused();
+    }
+    let editing = text("number").parse::<u32>().ok();
+    let details = text("details");
+    let version = text("version").parse::<u64>().ok();
+    let file_id = match form.file {
+        Some((name, bytes)) => {
+            match crate::files::save_upload(state.clone(), &session.user, purpose, name, &bytes)
+                .await
+            {
+                Ok(meta) => meta.id.to_string(),
+                Err(crate::ApiError::Validation(report)) => {
+                    let mut page = attempts_page_of(&state, &session, &svc, step, editing).await;
+                    page.errors = Errors(
+                        report
+                            .errors
+                            .iter()
+                            .map(|_| FieldMessage {
+                                field: "file_id".into(),
+                                message: "ไฟล์ผลการทดสอบต้องเป็นประเภท XLSX, XLS, PDF หรือ CSV".into(),
+                            })
+                            .collect(),
+                    );
+                    page.details = details;
+                    return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "upload failed");
+                    return page_error(StatusCode::INTERNAL_SERVER_ERROR, None);
+                }
+            }
+        }
+        // Editing without a new file keeps the one the attempt has.
+        None => editing
+            .and_then(|n| svc.step(step).attempts.iter().find(|a| a.number == n))
+            .map(|a| a.file_id.clone())
+            .unwrap_or_default(),
+    };
+    let input = serde_json::json!({"details": details, "file_id": file_id});
+    let command = match editing {
+        Some(number) => onboard_core::workflow::Command::EditAttempt {
+            step,
+            number,
+            input,
+        },
+        None => onboard_core::workflow::Command::AddAttempt { step, input },
+    };
+    attempt_command(
+        &state,
+        &session,
+        &svc,
+        step,
+        command,
+        version,
+        (editing, details),
+    )
+    .await
+}
+
+async fn attempt_delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, step, number)): Path<(String, String, String)>,
+    Form(form): Form<LaunchForm>,
+) -> Response {
+    let session = match Session::ready(&state, &headers).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if !session.csrf_ok(&form.csrf) {
+        return csrf_refused();
+    }
+    let (Some(step), Ok(number)) = (test_step(&step), number.parse::<u32>()) else {
+        return page_error(StatusCode::NOT_FOUND, None);
+    };
+    let svc = match visible(&state, &session.user, &id).await {
+        Ok(svc) => svc,
+        Err(r) => return r,
+    };
+    let command = onboard_core::workflow::Command::DeleteAttempt { step, number };
+    let version = form.version.parse::<u64>().ok();
+    attempt_command(
+        &state,
+        &session,
+        &svc,
+        step,
+        command,
+        version,
+        (None, String::new()),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------

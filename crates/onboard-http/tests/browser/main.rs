@@ -128,6 +128,15 @@ async fn click_and_wait(c: &Client, target: fantoccini::elements::Element) {
     panic!("the page did not change after the click");
 }
 
+/// Submits the add/edit form of the attempts page (the table's delete buttons are forms too).
+async fn save_attempt(c: &Client) {
+    let button = c
+        .find(Locator::Css("#attempt-form button[type=submit]"))
+        .await
+        .unwrap();
+    click_and_wait(c, button).await;
+}
+
 async fn submit(c: &Client) {
     let button = c
         .find(Locator::Css("main form button[type=submit]"))
@@ -573,5 +582,156 @@ async fn the_launch_page_announces_the_release_tuesday_before_the_final_confirma
     click_and_wait(&c, link).await;
     assert!(text_of(&c, "ul.notifications").await.contains("อนุมัติแล้ว"));
     assert_accessible(&c, "notifications").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_adds_edits_and_deletes_test_attempts_with_their_files() {
+    let Some(driver) = driver("attempts").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let officer = seed.officer_a.token.as_str();
+    let reviewer = seed.reviewer.token.as_str();
+    let id = server
+        .create_eservice(officer, "ระบบตรวจสอบสิทธิ", "ตรวจสอบสิทธิเบี้ยยังชีพ")
+        .await;
+    let steps = format!("/api/v1/eservices/{id}/steps");
+    for (step, form) in [
+        ("credential", fixture("step1-valid")),
+        ("uat-setup", fixture("step2-valid")),
+    ] {
+        let mut form = form;
+        if step == "credential" {
+            form["icon_file_id"] = json!(
+                server
+                    .upload_id(officer, "icon", "i.png", png(120, 120, [9, 9, 9]))
+                    .await
+            );
+        }
+        let r = server
+            .json(
+                Method::POST,
+                &format!("{steps}/{step}/submit"),
+                officer,
+                &form,
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
+        server
+            .post_empty(&format!("{steps}/{step}/approve"), reviewer)
+            .await
+            .expect(200);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let result = dir.path().join("ผลการทดสอบ UAT.xlsx");
+    std::fs::write(&result, xlsx()).unwrap();
+    let picture = dir.path().join("ภาพ.png");
+    std::fs::write(&picture, png(8, 8, [1, 1, 1])).unwrap();
+
+    let c = browser(&driver, true).await;
+    let base = &server.base;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "username", &seed.officer_a.username).await;
+    fill(&c, "password", &seed.officer_a.password).await;
+    submit(&c).await;
+    c.goto(&format!("{base}/eservices/{id}")).await.unwrap();
+    let link = c
+        .find(Locator::LinkText("การทดสอบผ่าน UAT Environment"))
+        .await
+        .unwrap();
+    click_and_wait(&c, link).await;
+    assert_eq!(path_of(&c).await, format!("/eservices/{id}/steps/uat-test"));
+    assert!(text_of(&c, "main").await.contains("ยังไม่มีผลการทดสอบ"));
+    assert_accessible(&c, "attempts, empty").await;
+
+    // A file of the wrong type: the message sits beside the field, the details are kept.
+    fill(&c, "details", "ทดสอบการยืนยันตัวตนครบทุกกรณี").await;
+    c.find(Locator::Id("file_id"))
+        .await
+        .unwrap()
+        .send_keys(picture.to_str().unwrap())
+        .await
+        .unwrap();
+    save_attempt(&c).await;
+    assert!(text_of(&c, "#error-summary")
+        .await
+        .contains("XLSX, XLS, PDF หรือ CSV"));
+    let kept = c
+        .find(Locator::Id("details"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("ทดสอบการยืนยันตัวตนครบทุกกรณี"));
+    assert_accessible(&c, "attempts with errors").await;
+
+    // The XLSX: a pending attempt, shown as กำลังดำเนินการ with its file name.
+    c.find(Locator::Id("file_id"))
+        .await
+        .unwrap()
+        .send_keys(result.to_str().unwrap())
+        .await
+        .unwrap();
+    save_attempt(&c).await;
+    let table = text_of(&c, "tbody").await;
+    assert!(
+        table.contains("ผลการทดสอบ UAT.xlsx") && table.contains("กำลังดำเนินการ"),
+        "{table}"
+    );
+    assert_accessible(&c, "attempts with one").await;
+
+    // Edit keeps the file when none is chosen; delete takes the attempt back.
+    let edit = c.find(Locator::Css("tbody a")).await.unwrap();
+    click_and_wait(&c, edit).await;
+    fill(&c, "details", "ทดสอบครบทุกกรณี รวมกรณีบัตรหมดอายุ").await;
+    save_attempt(&c).await;
+    let table = text_of(&c, "tbody").await;
+    assert!(
+        table.contains("รวมกรณีบัตรหมดอายุ") && table.contains("ผลการทดสอบ UAT.xlsx"),
+        "{table}"
+    );
+    let delete = c.find(Locator::Css("tbody form button")).await.unwrap();
+    click_and_wait(&c, delete).await;
+    assert!(text_of(&c, "main").await.contains("ยังไม่มีผลการทดสอบ"));
+
+    // Added again and failed by DGA: ไม่ผ่าน with the reason; the next attempt is number 2.
+    fill(&c, "details", "ทดสอบรอบแรก").await;
+    c.find(Locator::Id("file_id"))
+        .await
+        .unwrap()
+        .send_keys(result.to_str().unwrap())
+        .await
+        .unwrap();
+    save_attempt(&c).await;
+    server
+        .json(
+            Method::POST,
+            &format!("{steps}/uat-test/request-changes"),
+            reviewer,
+            &json!({"reason": "กรณีบัตรหมดอายุยังไม่ผ่าน"}),
+        )
+        .await
+        .expect(200);
+    c.refresh().await.unwrap();
+    let table = text_of(&c, "tbody").await;
+    assert!(
+        table.contains("ไม่ผ่าน") && table.contains("กรณีบัตรหมดอายุยังไม่ผ่าน"),
+        "{table}"
+    );
+    fill(&c, "details", "ทดสอบรอบสอง").await;
+    c.find(Locator::Id("file_id"))
+        .await
+        .unwrap()
+        .send_keys(result.to_str().unwrap())
+        .await
+        .unwrap();
+    save_attempt(&c).await;
+    let rows = c.find_all(Locator::Css("tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[1].text().await.unwrap().starts_with("2"));
+    assert_accessible(&c, "attempts, failed then pending").await;
     c.close().await.unwrap();
 }
