@@ -10,8 +10,9 @@
 //! 2. with `ONBOARD_BENCH_SERVICES` (default 100,000) e-Services loaded (SQLite has no bulk
 //!    loader: they are created through `Store::create_eservice` with `synchronous=NORMAL`,
 //!    one in ten with step 1 submitted), the same clients read `GET /dashboard` (staff and
-//!    agency scope) and `GET /eservices?q=<Thai substring>`, `ONBOARD_BENCH_READS` requests
-//!    each (default 4,000);
+//!    agency scope), `GET /eservices?q=<Thai substring>`, the portal's dashboard page `GET /`
+//!    and list page `GET /eservices` beside the JSON list they compare with,
+//!    `ONBOARD_BENCH_READS` requests each (default 4,000);
 //! 3. the ceiling: a bare axum handler returning a small JSON, same clients, same count.
 //!
 //! Prints requests per second and p50/p99 latency per scenario.
@@ -260,9 +261,11 @@ impl Client {
     }
 
     fn req(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        // The portal's pages read the same session token from their cookie.
         self.http
             .request(method, format!("{}{path}", self.base))
             .bearer_auth(token)
+            .header("cookie", format!("onboard_session={token}"))
     }
 
     async fn upload(&mut self, token: &str, purpose: &str, name: &str, bytes: Vec<u8>) -> String {
@@ -555,6 +558,11 @@ async fn loaded_reads(clients: usize, services: usize, count: usize) -> Vec<Figu
         format!("/api/v1/eservices?q={SEARCH}&page=2"),
         format!("/api/v1/eservices?q=ออนไลน์ 12&per_page=50"),
     ];
+    let list = vec![
+        "/api/v1/eservices?per_page=20".to_owned(),
+        "/api/v1/eservices?per_page=20&page=2".to_owned(),
+    ];
+    let list_page = vec!["/eservices".to_owned(), "/eservices?page=2".to_owned()];
     let n = services;
     let out = vec![
         reads(
@@ -582,6 +590,33 @@ async fn loaded_reads(clients: usize, services: usize, count: usize) -> Vec<Figu
             &reviewer.1,
             &search,
             format!("GET /eservices?q=<Thai>, {n} loaded"),
+        )
+        .await,
+        reads(
+            &server.base,
+            clients,
+            count,
+            &officers[0].1,
+            &["/".to_owned()],
+            format!("page GET / (dashboard), one agency, {n} loaded"),
+        )
+        .await,
+        reads(
+            &server.base,
+            clients,
+            count,
+            &reviewer.1,
+            &list,
+            format!("GET /api/v1/eservices?per_page=20, staff, {n} loaded"),
+        )
+        .await,
+        reads(
+            &server.base,
+            clients,
+            count,
+            &reviewer.1,
+            &list_page,
+            format!("page GET /eservices (list), staff, {n} loaded"),
         )
         .await,
     ];
