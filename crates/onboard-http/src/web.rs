@@ -196,6 +196,34 @@ fn csrf_of(session_token: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A signed-in caller, whatever the state of the first login (the first-login page).
+struct SignedIn(Session);
+
+/// A signed-in caller who has done the first login (every other page).
+struct Ready(Session);
+
+impl axum::extract::FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        Session::of(state, &parts.headers).await.map(SignedIn)
+    }
+}
+
+impl axum::extract::FromRequestParts<AppState> for Ready {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        Session::ready(state, &parts.headers).await.map(Ready)
+    }
+}
+
 /// A signed-in caller, whatever the state of the first login.
 struct Session {
     user: User,
@@ -562,11 +590,7 @@ impl FirstLoginPage {
     }
 }
 
-async fn first_login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let session = match Session::of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+async fn first_login_page(SignedIn(session): SignedIn) -> Response {
     if !session.user.must_change_credentials {
         return Redirect::to("/").into_response();
     }
@@ -592,13 +616,9 @@ struct FirstLoginForm {
 
 async fn first_login_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn(session): SignedIn,
     Form(form): Form<FirstLoginForm>,
 ) -> Response {
-    let session = match Session::of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     if !session.csrf_ok(&form.csrf) {
         return csrf_refused();
     }
@@ -634,12 +654,9 @@ struct CsrfForm {
 async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
+    SignedIn(session): SignedIn,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let session = match Session::of(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     if !session.csrf_ok(&form.csrf) {
         return csrf_refused();
     }
@@ -695,13 +712,9 @@ struct DashboardQuery {
 
 async fn dashboard(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Ready(session): Ready,
     Query(query): Query<DashboardQuery>,
 ) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     match dashboard_page(&state, &session, query).await {
         Ok(page) => page.into_response(),
         Err(e) => store_failure(&e),
@@ -853,13 +866,9 @@ fn list_link(q: &str, status: Option<StepStatus>, page: u32) -> String {
 
 async fn eservice_list(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Ready(session): Ready,
     Query(form): Query<ListForm>,
 ) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let q = form
         .q
         .as_deref()
@@ -989,14 +998,10 @@ struct DetailQuery {
 
 async fn eservice_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Ready(session): Ready,
     Path(id): Path<String>,
     Query(query): Query<DetailQuery>,
 ) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Ok(id) = id.parse::<Uuid>() else {
         return page_error(StatusCode::NOT_FOUND, None);
     };
@@ -1181,13 +1186,9 @@ fn launch_stage(svc: &onboard_core::workflow::EService) -> LaunchStage {
 
 async fn launch_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Ready(session): Ready,
     Path(id): Path<String>,
 ) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let svc = match visible(&state, &session.user, &id).await {
         Ok(svc) => svc,
         Err(r) => return r,
@@ -1206,14 +1207,10 @@ async fn launch_page(
 
 async fn launch_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Ready(session): Ready,
     Path(id): Path<String>,
     Form(form): Form<LaunchForm>,
 ) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     if !session.csrf_ok(&form.csrf) {
         return csrf_refused();
     }
@@ -1423,14 +1420,10 @@ async fn attempts_page_of(
 
 async fn attempts_page(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Ready(session): Ready,
     Path((id, step)): Path<(String, String)>,
     Query(query): Query<AttemptsQuery>,
 ) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Some(step) = test_step(&step) else {
         return page_error(StatusCode::NOT_FOUND, None);
     };
@@ -1491,14 +1484,10 @@ async fn attempt_command(
 
 async fn attempt_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Ready(session): Ready,
     Path((id, step)): Path<(String, String)>,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     let Some(step) = test_step(&step) else {
         return page_error(StatusCode::NOT_FOUND, None);
     };
@@ -1578,14 +1567,10 @@ async fn attempt_submit(
 
 async fn attempt_delete(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    Ready(session): Ready,
     Path((id, step, number)): Path<(String, String, String)>,
     Form(form): Form<LaunchForm>,
 ) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
     if !session.csrf_ok(&form.csrf) {
         return csrf_refused();
     }
@@ -1630,11 +1615,7 @@ struct LaunchedPage {
     rows: Vec<LaunchedRow>,
 }
 
-async fn launched_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+async fn launched_page(State(state): State<AppState>, Ready(session): Ready) -> Response {
     let items = match state
         .store
         .launched(Scope::of(&session.user), today(&state))
@@ -1681,11 +1662,7 @@ struct NotificationsPage {
 /// Notifications listed on their page (as many as the API lists).
 const NOTIFICATION_PAGE: u32 = 100;
 
-async fn notifications_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let session = match Session::ready(&state, &headers).await {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+async fn notifications_page(State(state): State<AppState>, Ready(session): Ready) -> Response {
     let items = match state
         .store
         .notifications(session.user.id, NOTIFICATION_PAGE)

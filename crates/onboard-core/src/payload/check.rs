@@ -118,11 +118,7 @@ pub(crate) fn optional_text(
     raw: &Option<String>,
     max: usize,
 ) -> Option<Option<String>> {
-    if is_filled(raw) {
-        text(r, path, raw, max).map(Some)
-    } else {
-        Some(None)
-    }
+    optional(raw, || text(r, path, raw, max))
 }
 
 /// Optional text of several lines; blank is absent.
@@ -132,8 +128,16 @@ pub(crate) fn optional_long_text(
     raw: &Option<String>,
     max: usize,
 ) -> Option<Option<String>> {
+    optional(raw, || long_text(r, path, raw, max))
+}
+
+/// `Some(None)` for a blank field, else the checked value (`None` when it failed).
+fn optional(
+    raw: &Option<String>,
+    check: impl FnOnce() -> Option<String>,
+) -> Option<Option<String>> {
     if is_filled(raw) {
-        long_text(r, path, raw, max).map(Some)
+        check().map(Some)
     } else {
         Some(None)
     }
