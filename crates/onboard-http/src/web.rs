@@ -438,12 +438,6 @@ struct LoginPage {
     notice: Option<String>,
 }
 
-impl LoginPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.first(field)
-    }
-}
-
 /// The login form, with a fresh double-submit CSRF cookie.
 fn login_form(
     headers: &HeaderMap,
@@ -579,15 +573,6 @@ struct FirstLoginPage {
     layout: Layout,
     errors: Errors,
     username: String,
-}
-
-impl FirstLoginPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.first(field)
-    }
-    fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors.all(field)
-    }
 }
 
 async fn first_login_page(SignedIn(session): SignedIn) -> Response {
@@ -1116,12 +1101,6 @@ struct LaunchPage {
     notice: Option<String>,
 }
 
-impl LaunchPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.first(field)
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 struct LaunchForm {
     #[serde(default)]
@@ -1339,12 +1318,6 @@ struct AttemptsPage {
     editing: Option<u32>,
     details: String,
     notice: Option<String>,
-}
-
-impl AttemptsPage {
-    fn error_for(&self, field: &str) -> Option<&str> {
-        self.errors.first(field)
-    }
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -145,6 +145,14 @@ async fn submit(c: &Client) {
     click_and_wait(c, button).await;
 }
 
+/// Signs in through the login form.
+async fn sign_in(c: &Client, base: &str, username: &str, password: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "username", username).await;
+    fill(c, "password", password).await;
+    submit(c).await;
+}
+
 async fn path_of(c: &Client) -> String {
     c.current_url().await.unwrap().path().to_owned()
 }
@@ -499,10 +507,7 @@ async fn the_launch_page_announces_the_release_tuesday_before_the_final_confirma
     let id = at_launch(&server, &seed).await;
     let c = browser(&driver, true).await;
     let base = &server.base;
-    c.goto(&format!("{base}/login")).await.unwrap();
-    fill(&c, "username", &seed.officer_a.username).await;
-    fill(&c, "password", &seed.officer_a.password).await;
-    submit(&c).await;
+    sign_in(&c, base, &seed.officer_a.username, &seed.officer_a.password).await;
     c.goto(&format!("{base}/eservices/{id}")).await.unwrap();
     let link = c
         .find(Locator::LinkText("เตรียมการเปิดให้บริการ"))
@@ -632,10 +637,7 @@ async fn an_officer_adds_edits_and_deletes_test_attempts_with_their_files() {
 
     let c = browser(&driver, true).await;
     let base = &server.base;
-    c.goto(&format!("{base}/login")).await.unwrap();
-    fill(&c, "username", &seed.officer_a.username).await;
-    fill(&c, "password", &seed.officer_a.password).await;
-    submit(&c).await;
+    sign_in(&c, base, &seed.officer_a.username, &seed.officer_a.password).await;
     c.goto(&format!("{base}/eservices/{id}")).await.unwrap();
     let link = c
         .find(Locator::LinkText("การทดสอบผ่าน UAT Environment"))
