@@ -1,0 +1,519 @@
+//! The dashboard, the e-Service list, one e-Service's task list, launched e-Services and
+//! notifications.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------
+// Dashboard
+
+pub(super) struct NotificationRow {
+    title: String,
+    at: String,
+    at_iso: String,
+    link: Option<String>,
+}
+
+pub(super) struct TrackedStep {
+    number: u8,
+    title: &'static str,
+    status: &'static str,
+    status_th: &'static str,
+}
+
+pub(super) struct Tracker {
+    id: Uuid,
+    name: String,
+    steps: Vec<TrackedStep>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+pub(super) struct DashboardPage {
+    layout: Layout,
+    errors: Errors,
+    cards: Vec<(&'static str, String)>,
+    approved_percent: u64,
+    notifications: Vec<NotificationRow>,
+    tracker_options: Vec<(Uuid, String, bool)>,
+    tracker: Option<Tracker>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct DashboardQuery {
+    eservice: Option<String>,
+}
+
+pub(super) async fn dashboard(
+    State(state): State<AppState>,
+    Ready(session): Ready,
+    Query(query): Query<DashboardQuery>,
+) -> Response {
+    match dashboard_page(&state, &session, query).await {
+        Ok(page) => page.into_response(),
+        Err(e) => store_failure(&e),
+    }
+}
+
+pub(super) async fn dashboard_page(
+    state: &AppState,
+    session: &Session,
+    query: DashboardQuery,
+) -> Result<DashboardPage, onboard_store::StoreError> {
+    let scope = Scope::of(&session.user);
+    let c = state.store.dashboard(scope, today(state)).await?;
+    let cards = vec![
+        ("งานบริการทั้งหมด", grouped(c.total)),
+        ("งานที่รอดำเนินการ", grouped(c.pending_action)),
+        ("งานที่ยังไม่เปิดใช้งาน", grouped(c.not_launched)),
+        ("รอตรวจสอบ", grouped(c.awaiting_review)),
+        ("กำลังทดสอบ UAT", grouped(c.testing_uat)),
+        ("กำลังทดสอบ Pre-production", grouped(c.testing_preprod)),
+    ];
+    let notifications = state
+        .store
+        .notifications(session.user.id, RECENT_NOTIFICATIONS)
+        .await?
+        .into_iter()
+        .map(|n| NotificationRow {
+            title: n.title_th,
+            at: thai_datetime(n.at),
+            at_iso: n.at.to_rfc3339(),
+            link: n.eservice_id.map(|id| format!("/eservices/{id}")),
+        })
+        .collect();
+    let choices = state
+        .store
+        .list(
+            &ListQuery {
+                per_page: TRACKER_CHOICES,
+                page: 1,
+                ..ListQuery::default()
+            },
+            scope,
+            today(state),
+        )
+        .await?;
+    let chosen = query
+        .eservice
+        .as_deref()
+        .and_then(|id| id.parse::<Uuid>().ok())
+        .or_else(|| choices.items.first().map(|i| i.id));
+    let tracker = match chosen {
+        Some(id) => state.store.eservice(id, scope).await?.map(|svc| Tracker {
+            id: svc.id,
+            name: svc.name.clone(),
+            steps: svc
+                .steps
+                .iter()
+                .map(|s| TrackedStep {
+                    number: s.step.number(),
+                    title: s.step.title_th(),
+                    status: s.status.as_str(),
+                    status_th: s.status.title_th(),
+                })
+                .collect(),
+        }),
+        None => None,
+    };
+    let tracker_options = choices
+        .items
+        .iter()
+        .map(|i| (i.id, i.name.clone(), Some(i.id) == chosen))
+        .collect();
+    Ok(DashboardPage {
+        layout: session.layout("dashboard"),
+        errors: Errors::default(),
+        cards,
+        approved_percent: c.approved_percent,
+        notifications,
+        tracker_options,
+        tracker,
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// e-Service list
+
+pub(super) struct ListRow {
+    id: Uuid,
+    name: String,
+    agency: String,
+    ministry: String,
+    step_number: u8,
+    step: &'static str,
+    status: &'static str,
+    status_th: &'static str,
+    /// The class of each of the seven steps on the bar.
+    bar: Vec<&'static str>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "eservices.html")]
+pub(super) struct ListPage {
+    layout: Layout,
+    errors: Errors,
+    q: String,
+    status_options: Vec<(&'static str, &'static str, bool)>,
+    showing: String,
+    rows: Vec<ListRow>,
+    prev_page: Option<String>,
+    next_page: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ListForm {
+    q: Option<String>,
+    status: Option<String>,
+    page: Option<String>,
+}
+
+/// The seven steps' states of a list row: those before the current step are complete and
+/// those after it locked (SPEC §4 invariants 1 and 2), so the row needs no more than its
+/// current step and status.
+pub(super) fn bar(current: Step, status: StepStatus) -> Vec<&'static str> {
+    Step::ALL
+        .iter()
+        .map(|s| match s.number().cmp(&current.number()) {
+            std::cmp::Ordering::Less => StepStatus::Completed.as_str(),
+            std::cmp::Ordering::Equal => status.as_str(),
+            std::cmp::Ordering::Greater => StepStatus::Locked.as_str(),
+        })
+        .collect()
+}
+
+pub(super) fn list_link(q: &str, status: Option<StepStatus>, page: u32) -> String {
+    let mut link = format!("/eservices?page={page}");
+    if !q.is_empty() {
+        link.push_str("&q=");
+        link.push_str(
+            &percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC)
+                .to_string(),
+        );
+    }
+    if let Some(s) = status {
+        link.push_str("&status=");
+        link.push_str(s.as_str());
+    }
+    link
+}
+
+pub(super) async fn eservice_list(
+    State(state): State<AppState>,
+    Ready(session): Ready,
+    Query(form): Query<ListForm>,
+) -> Response {
+    let q = form
+        .q
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    // A query the store cannot run (a NUL) finds nothing rather than failing the page.
+    let q_ok = !q.chars().any(char::is_control);
+    let status = form
+        .status
+        .as_deref()
+        .and_then(|s| s.parse::<StepStatus>().ok());
+    let page = form
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<u32>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let query = ListQuery {
+        q: (!q.is_empty()).then(|| q.clone()),
+        status,
+        page,
+        per_page: PER_PAGE,
+        ..ListQuery::default()
+    };
+    let found = if q_ok {
+        match state
+            .store
+            .list(&query, Scope::of(&session.user), today(&state))
+            .await
+        {
+            Ok(found) => found,
+            Err(e) => return store_failure(&e),
+        }
+    } else {
+        onboard_store::Page {
+            items: Vec::new(),
+            total: 0,
+            page,
+            per_page: PER_PAGE,
+        }
+    };
+    let first = u64::from(page - 1) * u64::from(PER_PAGE) + 1;
+    let last = first + found.items.len() as u64 - 1;
+    let showing = if found.items.is_empty() {
+        "ไม่พบรายการ".to_owned()
+    } else {
+        format!(
+            "แสดงรายการ {}-{} จากทั้งหมด {} รายการ",
+            grouped(first),
+            grouped(last),
+            grouped(found.total)
+        )
+    };
+    let rows = found
+        .items
+        .into_iter()
+        .map(|i| ListRow {
+            id: i.id,
+            name: i.name,
+            agency: i.agency_name_th,
+            ministry: i.ministry_th,
+            step_number: i.current_step.number(),
+            step: i.current_step.title_th(),
+            status: i.current_status.as_str(),
+            status_th: i.current_status.title_th(),
+            bar: bar(i.current_step, i.current_status),
+        })
+        .collect();
+    ListPage {
+        layout: session.layout("eservices"),
+        errors: Errors::default(),
+        status_options: StepStatus::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.title_th(), Some(*s) == status))
+            .collect(),
+        prev_page: (page > 1).then(|| list_link(&q, status, page - 1)),
+        next_page: (last < found.total).then(|| list_link(&q, status, page + 1)),
+        q,
+        showing,
+        rows,
+    }
+    .into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// One e-Service: the seven steps as a task list
+
+pub(super) struct StepRow {
+    number: u8,
+    title: &'static str,
+    /// The step's own page, where the portal has one.
+    link: Option<String>,
+    status: &'static str,
+    status_th: &'static str,
+    dates: Vec<String>,
+    review_note: Option<String>,
+}
+
+pub(super) struct CredentialRow {
+    environment: &'static str,
+    app_id: String,
+    consumer_key: String,
+    consumer_secret: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "eservice.html")]
+pub(super) struct EServicePage {
+    layout: Layout,
+    errors: Errors,
+    id: Uuid,
+    name: String,
+    agency: String,
+    services: String,
+    category: &'static str,
+    launch_on: Option<String>,
+    steps: Vec<StepRow>,
+    credentials: Vec<CredentialRow>,
+    can_reveal: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct DetailQuery {
+    secret: Option<String>,
+}
+
+pub(super) async fn eservice_page(
+    State(state): State<AppState>,
+    Ready(session): Ready,
+    Path(id): Path<String>,
+    Query(query): Query<DetailQuery>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return page_error(StatusCode::NOT_FOUND, None);
+    };
+    let user = &session.user;
+    let svc = match state.store.eservice(id, Scope::of(user)).await {
+        Ok(Some(svc)) => svc,
+        // Another agency's e-Service does not exist for this caller (SPEC §2).
+        Ok(None) => return page_error(StatusCode::NOT_FOUND, None),
+        Err(e) => return store_failure(&e),
+    };
+    let agency = match state.store.agency(svc.agency_id).await {
+        Ok(a) => a.map(|a| a.name_th).unwrap_or_default(),
+        Err(e) => return store_failure(&e),
+    };
+    let access = DetailAccess::of(user.role, user.agency_id, svc.agency_id);
+    let reveal = access.consumer_secret && query.secret.as_deref() == Some("1");
+    let steps = svc
+        .steps
+        .iter()
+        .map(|s| {
+            let mut dates = Vec::new();
+            if let Some(at) = s.submitted_at {
+                dates.push(format!("ส่งเมื่อ {}", thai_datetime(at)));
+            }
+            if let Some(at) = s.reviewed_at {
+                dates.push(format!("ตรวจสอบเมื่อ {}", thai_datetime(at)));
+            }
+            StepRow {
+                number: s.step.number(),
+                title: s.step.title_th(),
+                link: match s.step {
+                    _ if s.status == StepStatus::Locked => None,
+                    Step::Launch => Some(format!("/eservices/{}/launch", svc.id)),
+                    step if step.is_test() => {
+                        Some(format!("/eservices/{}/steps/{}", svc.id, step.as_str()))
+                    }
+                    _ => None,
+                },
+                status: s.status.as_str(),
+                status_th: s.status.title_th(),
+                dates,
+                review_note: s.review_note.clone(),
+            }
+        })
+        .collect();
+    let credentials = if access.credentials {
+        [
+            (Environment::Uat, "UAT", svc.credentials.uat.as_ref()),
+            (
+                Environment::Production,
+                "Production",
+                svc.credentials.production.as_ref(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(_, label, c)| {
+            c.map(|c| CredentialRow {
+                environment: label,
+                app_id: c.app_id.clone(),
+                consumer_key: c.consumer_key.clone(),
+                consumer_secret: reveal.then(|| c.consumer_secret.clone()),
+            })
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
+    EServicePage {
+        layout: session.layout("eservices"),
+        errors: Errors::default(),
+        id: svc.id,
+        name: svc.name.clone(),
+        agency,
+        services: svc.services.join(", "),
+        category: svc.category.title_th(),
+        launch_on: svc.launch_on.map(thai_date),
+        can_reveal: access.consumer_secret && !reveal,
+        steps,
+        credentials,
+    }
+    .into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// Launched e-Services and notifications
+
+pub(super) struct LaunchedRow {
+    id: Uuid,
+    name: String,
+    agency: String,
+    launch_on: String,
+    lifecycle: &'static str,
+    lifecycle_th: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "launched.html")]
+pub(super) struct LaunchedPage {
+    layout: Layout,
+    errors: Errors,
+    rows: Vec<LaunchedRow>,
+}
+
+pub(super) async fn launched_page(
+    State(state): State<AppState>,
+    Ready(session): Ready,
+) -> Response {
+    let items = match state
+        .store
+        .launched(Scope::of(&session.user), today(&state))
+        .await
+    {
+        Ok(items) => items,
+        Err(e) => return store_failure(&e),
+    };
+    LaunchedPage {
+        layout: session.layout("launched"),
+        errors: Errors::default(),
+        rows: items
+            .into_iter()
+            .map(|i| LaunchedRow {
+                id: i.id,
+                name: i.name,
+                agency: i.agency_name_th,
+                launch_on: i.launch_on.map(thai_date).unwrap_or_default(),
+                lifecycle: i.lifecycle.as_str(),
+                lifecycle_th: i.lifecycle.title_th(),
+            })
+            .collect(),
+    }
+    .into_response()
+}
+
+pub(super) struct NoticeRow {
+    title: String,
+    body: String,
+    at: String,
+    at_iso: String,
+    link: Option<String>,
+    unread: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notifications.html")]
+pub(super) struct NotificationsPage {
+    layout: Layout,
+    errors: Errors,
+    rows: Vec<NoticeRow>,
+}
+
+/// Notifications listed on their page (as many as the API lists).
+pub(super) const NOTIFICATION_PAGE: u32 = 100;
+
+pub(super) async fn notifications_page(
+    State(state): State<AppState>,
+    Ready(session): Ready,
+) -> Response {
+    let items = match state
+        .store
+        .notifications(session.user.id, NOTIFICATION_PAGE)
+        .await
+    {
+        Ok(items) => items,
+        Err(e) => return store_failure(&e),
+    };
+    NotificationsPage {
+        layout: session.layout("notifications"),
+        errors: Errors::default(),
+        rows: items
+            .into_iter()
+            .map(|n| NoticeRow {
+                title: n.title_th,
+                body: n.body_th,
+                at: thai_datetime(n.at),
+                at_iso: n.at.to_rfc3339(),
+                link: n.eservice_id.map(|id| format!("/eservices/{id}")),
+                unread: n.read_at.is_none(),
+            })
+            .collect(),
+    }
+    .into_response()
+}

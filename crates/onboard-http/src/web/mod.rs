@@ -1,0 +1,356 @@
+//! The web portal (SPEC §14): server-rendered Thai pages over the same application flows as
+//! the JSON API. Every form is a plain POST answered by a 303 redirect, so the portal works
+//! without JavaScript; `portal.js` only adds live help.
+//!
+//! Sessions are the API's sessions, carried in an HttpOnly, SameSite=Lax cookie (Secure when
+//! the request came over https). Forms carry a CSRF token: after login it is derived from
+//! the session token (so it needs no storage and dies with the session); the login form,
+//! before any session exists, uses a double-submit cookie.
+
+use crate::eservices::today;
+use crate::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{DateTime, Utc};
+use onboard_app::{accounts, AppError};
+use onboard_core::privacy::DetailAccess;
+use onboard_core::reference::{Environment, Step, StepStatus};
+use onboard_core::schedule::{bangkok, thai_date};
+use onboard_core::validation::Report;
+use onboard_store::password::random_string;
+use onboard_store::{ListQuery, Scope, User};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+mod eservices;
+mod session;
+mod sign_in;
+mod steps;
+
+use eservices::*;
+use session::*;
+use sign_in::*;
+use steps::*;
+
+/// The session cookie (the API's session token).
+const SESSION_COOKIE: &str = "onboard_session";
+/// The login form's double-submit CSRF cookie.
+const LOGIN_CSRF_COOKIE: &str = "onboard_login_csrf";
+/// Rows per page of the e-Service list.
+const PER_PAGE: u32 = 20;
+/// Notifications on the dashboard.
+const RECENT_NOTIFICATIONS: u32 = 10;
+/// e-Services offered in the dashboard's status tracker.
+const TRACKER_CHOICES: u32 = 100;
+
+/// The pages and their assets, to merge beside the API's routes.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard))
+        .route("/login", get(login_page).post(login_submit))
+        .route(
+            "/first-login",
+            get(first_login_page).post(first_login_submit),
+        )
+        .route("/logout", post(logout))
+        .route("/eservices", get(eservice_list))
+        .route("/eservices/{id}", get(eservice_page))
+        .route(
+            "/eservices/{id}/launch",
+            get(launch_page).post(launch_submit),
+        )
+        .route("/eservices/{id}/steps/{step}", get(attempts_page))
+        .route(
+            "/eservices/{id}/steps/{step}/attempts",
+            post(attempt_submit).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/eservices/{id}/steps/{step}/attempts/{number}/delete",
+            post(attempt_delete),
+        )
+        .route("/launched", get(launched_page))
+        .route("/notifications", get(notifications_page))
+        .route("/assets/{*file}", get(asset))
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+// ---------------------------------------------------------------------------------------
+// Assets, embedded in the binary
+
+/// The embedded files: path under `/assets/`, content type, bytes.
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    (
+        "portal.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../assets/portal.css"),
+    ),
+    (
+        "portal.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/portal.js"),
+    ),
+    (
+        "htmx-2.0.11.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/htmx-2.0.11.min.js"),
+    ),
+    (
+        "fonts/sarabun-thai-400-normal.woff2",
+        "font/woff2",
+        include_bytes!("../../assets/fonts/sarabun-thai-400-normal.woff2"),
+    ),
+    (
+        "fonts/sarabun-thai-700-normal.woff2",
+        "font/woff2",
+        include_bytes!("../../assets/fonts/sarabun-thai-700-normal.woff2"),
+    ),
+    (
+        "fonts/sarabun-latin-400-normal.woff2",
+        "font/woff2",
+        include_bytes!("../../assets/fonts/sarabun-latin-400-normal.woff2"),
+    ),
+    (
+        "fonts/sarabun-latin-700-normal.woff2",
+        "font/woff2",
+        include_bytes!("../../assets/fonts/sarabun-latin-700-normal.woff2"),
+    ),
+    (
+        "fonts/OFL.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../../assets/fonts/OFL.txt"),
+    ),
+];
+
+async fn asset(Path(file): Path<String>) -> Response {
+    match ASSETS.iter().find(|(name, _, _)| *name == file) {
+        Some((_, content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, *content_type),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => page_error(StatusCode::NOT_FOUND, None),
+    }
+}
+
+/// Headers of every page: no inline scripts, no framing, no referrer to other sites.
+async fn security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
+             object-src 'none'",
+        ),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+// ---------------------------------------------------------------------------------------
+// Page furniture
+
+/// What the frame of every page needs.
+pub(crate) struct Layout {
+    /// The signed-in user's display name (no menu when nobody is signed in).
+    user: Option<String>,
+    /// The CSRF token of the forms on the page.
+    csrf: String,
+    /// The menu entry to mark as current.
+    section: &'static str,
+}
+
+/// One problem of a form: the field's id and the Thai message.
+pub(crate) struct FieldMessage {
+    field: String,
+    message: String,
+}
+
+/// The problems of a form, for the error summary and the messages beside the fields.
+#[derive(Default)]
+pub(crate) struct Errors(Vec<FieldMessage>);
+
+impl Errors {
+    fn from_report(report: &Report) -> Errors {
+        Errors(
+            report
+                .errors
+                .iter()
+                .map(|i| FieldMessage {
+                    field: i.field.clone(),
+                    message: i.message_th.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    fn one(field: &str, message: impl Into<String>) -> Errors {
+        Errors(vec![FieldMessage {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn iter(&self) -> std::slice::Iter<'_, FieldMessage> {
+        self.0.iter()
+    }
+
+    /// The first message of a field.
+    fn first(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// Every message of a field.
+    fn all(&self, field: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.as_str())
+            .collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a Errors {
+    type Item = &'a FieldMessage;
+    type IntoIter = std::slice::Iter<'a, FieldMessage>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    errors: Errors,
+    title: String,
+    message: String,
+}
+
+fn page_error_with(status: StatusCode, title: &str, message: &str) -> Response {
+    let page = ErrorPage {
+        layout: Layout {
+            user: None,
+            csrf: String::new(),
+            section: "",
+        },
+        errors: Errors::default(),
+        title: title.to_owned(),
+        message: message.to_owned(),
+    };
+    (status, page).into_response()
+}
+
+fn page_error(status: StatusCode, detail: Option<&str>) -> Response {
+    match status {
+        StatusCode::NOT_FOUND => page_error_with(
+            status,
+            "ไม่พบหน้าที่ต้องการ",
+            detail.unwrap_or("ไม่พบข้อมูลที่ต้องการ หรือข้อมูลนี้ไม่ได้อยู่ในหน่วยงานของคุณ"),
+        ),
+        _ => page_error_with(
+            status,
+            "ระบบขัดข้อง",
+            detail.unwrap_or("ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง หากยังพบปัญหาโปรดติดต่อ สพร."),
+        ),
+    }
+}
+
+/// A failure of a flow as a page: the cause goes to the log, the page says what to do.
+fn failure(e: &AppError) -> Response {
+    tracing::error!(error = %e, "page failed");
+    page_error(StatusCode::INTERNAL_SERVER_ERROR, None)
+}
+
+fn store_failure(e: &onboard_store::StoreError) -> Response {
+    tracing::error!(error = %e, "page failed");
+    page_error(StatusCode::INTERNAL_SERVER_ERROR, None)
+}
+
+/// A number with thousands separators, as Thai officers read them.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `27 พ.ย. 2569 10:15 น.` in Bangkok time.
+fn thai_datetime(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&bangkok());
+    format!(
+        "{} {} น.",
+        thai_date(local.date_naive()),
+        local.format("%H:%M")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(100_000), "100,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn a_row_bar_follows_the_invariants() {
+        assert_eq!(
+            bar(Step::PlatformRequest, StepStatus::UnderReview),
+            [
+                "completed",
+                "completed",
+                "completed",
+                "under_review",
+                "locked",
+                "locked",
+                "locked"
+            ]
+        );
+    }
+
+    #[test]
+    fn cookies_are_read_by_name() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; onboard_session=tok; b=2"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("tok"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
+}
