@@ -335,15 +335,10 @@ pub(super) async fn eservice_page(
     Path(id): Path<String>,
     Query(query): Query<DetailQuery>,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return page_error(StatusCode::NOT_FOUND, None);
-    };
     let user = &session.user;
-    let svc = match state.store.eservice(id, Scope::of(user)).await {
-        Ok(Some(svc)) => svc,
-        // Another agency's e-Service does not exist for this caller (SPEC §2).
-        Ok(None) => return page_error(StatusCode::NOT_FOUND, None),
-        Err(e) => return store_failure(&e),
+    let svc = match visible(&state, user, &id).await {
+        Ok(svc) => svc,
+        Err(r) => return r,
     };
     let agency = match state.store.agency(svc.agency_id).await {
         Ok(a) => a.map(|a| a.name_th).unwrap_or_default(),

@@ -291,6 +291,23 @@ fn store_failure(e: &onboard_store::StoreError) -> Response {
     page_error(StatusCode::INTERNAL_SERVER_ERROR, None)
 }
 
+/// The e-Service a page is about, if the caller may see it: another agency's e-Service does
+/// not exist for this caller (SPEC §2).
+async fn visible(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<onboard_core::workflow::EService, Response> {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return Err(page_error(StatusCode::NOT_FOUND, None));
+    };
+    match state.store.eservice(id, Scope::of(user)).await {
+        Ok(Some(svc)) => Ok(svc),
+        Ok(None) => Err(page_error(StatusCode::NOT_FOUND, None)),
+        Err(e) => Err(store_failure(&e)),
+    }
+}
+
 /// A number with thousands separators, as Thai officers read them.
 fn grouped(n: u64) -> String {
     let digits = n.to_string();

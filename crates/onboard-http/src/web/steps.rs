@@ -47,22 +47,6 @@ pub(super) struct LaunchForm {
     version: String,
 }
 
-/// The e-Service a page is about, if the caller may see it.
-pub(super) async fn visible(
-    state: &AppState,
-    user: &User,
-    id: &str,
-) -> Result<onboard_core::workflow::EService, Response> {
-    let Ok(id) = id.parse::<Uuid>() else {
-        return Err(page_error(StatusCode::NOT_FOUND, None));
-    };
-    match state.store.eservice(id, Scope::of(user)).await {
-        Ok(Some(svc)) => Ok(svc),
-        Ok(None) => Err(page_error(StatusCode::NOT_FOUND, None)),
-        Err(e) => Err(store_failure(&e)),
-    }
-}
-
 pub(super) fn launch_page_of(
     session: &Session,
     svc: &onboard_core::workflow::EService,
@@ -257,7 +241,19 @@ pub(super) struct AttemptsQuery {
     edit: Option<String>,
 }
 
-/// A test step (3 or 6) named by its slug; other steps have no page here yet.
+/// The test step (3 or 6) named by `slug` of the e-Service `id`, or the page that says it
+/// is not there (other steps have no page here yet).
+async fn test_step_page(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    slug: &str,
+) -> Result<(Step, onboard_core::workflow::EService), Response> {
+    let step = test_step(slug).ok_or_else(|| page_error(StatusCode::NOT_FOUND, None))?;
+    Ok((step, visible(state, user, id).await?))
+}
+
+/// A test step (3 or 6) named by its slug.
 pub(super) fn test_step(slug: &str) -> Option<Step> {
     slug.parse::<Step>().ok().filter(|s| s.is_test())
 }
@@ -329,11 +325,8 @@ pub(super) async fn attempts_page(
     Path((id, step)): Path<(String, String)>,
     Query(query): Query<AttemptsQuery>,
 ) -> Response {
-    let Some(step) = test_step(&step) else {
-        return page_error(StatusCode::NOT_FOUND, None);
-    };
-    let svc = match visible(&state, &session.user, &id).await {
-        Ok(svc) => svc,
+    let (step, svc) = match test_step_page(&state, &session.user, &id, &step).await {
+        Ok(found) => found,
         Err(r) => return r,
     };
     let editing = query.edit.as_deref().and_then(|n| n.parse().ok());
@@ -393,11 +386,8 @@ pub(super) async fn attempt_submit(
     Path((id, step)): Path<(String, String)>,
     multipart: axum::extract::Multipart,
 ) -> Response {
-    let Some(step) = test_step(&step) else {
-        return page_error(StatusCode::NOT_FOUND, None);
-    };
-    let svc = match visible(&state, &session.user, &id).await {
-        Ok(svc) => svc,
+    let (step, svc) = match test_step_page(&state, &session.user, &id, &step).await {
+        Ok(found) => found,
         Err(r) => return r,
     };
     let purpose = onboard_core::file::FilePurpose::TestResult;
@@ -479,11 +469,11 @@ pub(super) async fn attempt_delete(
     if !session.csrf_ok(&form.csrf) {
         return csrf_refused();
     }
-    let (Some(step), Ok(number)) = (test_step(&step), number.parse::<u32>()) else {
+    let Ok(number) = number.parse::<u32>() else {
         return page_error(StatusCode::NOT_FOUND, None);
     };
-    let svc = match visible(&state, &session.user, &id).await {
-        Ok(svc) => svc,
+    let (step, svc) = match test_step_page(&state, &session.user, &id, &step).await {
+        Ok(found) => found,
         Err(r) => return r,
     };
     let command = onboard_core::workflow::Command::DeleteAttempt { step, number };
