@@ -175,6 +175,8 @@ pub(crate) struct Layout {
     csrf: String,
     /// The menu entry to mark as current.
     section: &'static str,
+    /// Whether the menu leads anywhere: not before the first login is done.
+    menu: bool,
 }
 
 /// One problem of a form: the field's id and the Thai message.
@@ -257,6 +259,7 @@ fn page_error_with(status: StatusCode, title: &str, message: &str) -> Response {
             user: None,
             csrf: String::new(),
             section: "",
+            menu: false,
         },
         errors: Errors::default(),
         title: title.to_owned(),

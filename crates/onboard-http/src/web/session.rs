@@ -107,6 +107,7 @@ impl Session {
             user: Some(self.user.display_name.clone()),
             csrf: csrf_of(&self.token),
             section,
+            menu: !self.user.must_change_credentials,
         }
     }
 

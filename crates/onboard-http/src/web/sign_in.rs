@@ -28,6 +28,7 @@ pub(super) fn login_form(
             user: None,
             csrf: csrf.clone(),
             section: "login",
+            menu: false,
         },
         errors,
         username,

@@ -223,6 +223,8 @@ async fn an_officer_signs_in_for_the_first_time_and_finds_the_eservice() {
     fill(&c, "password", "Init1234Pw").await;
     submit(&c).await;
     assert_eq!(path_of(&c).await, "/first-login");
+    // No menu before the first login is done: its links would only lead back here.
+    assert!(c.find(Locator::Css("nav")).await.is_err());
     assert_accessible(&c, "first login").await;
     let cookie = c.get_named_cookie("onboard_session").await.unwrap();
     assert_eq!(cookie.http_only(), Some(true));
