@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod eservices;
+pub mod files;
 
 use onboard_core::validation::Report;
 use onboard_store::StoreError;

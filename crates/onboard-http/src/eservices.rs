@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use onboard_app::AppError;
 use onboard_core::privacy::DetailAccess;
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::today_in_bangkok;
@@ -212,28 +213,22 @@ pub async fn create(
     Json(body): Json<CreateRequest>,
 ) -> ApiResult<Response> {
     let user = &caller.0;
-    let agency_id = match body.agency_id.or(user.agency_id) {
-        Some(a) => a,
-        None if user.role == Role::Admin => {
-            return Err(ApiError::invalid("agency_id", Code::Required))
-        }
-        // Core refuses reviewers (403) whatever the agency.
-        None => Uuid::nil(),
-    };
-    let svc = state
-        .store
-        .create_eservice(
-            &user.actor(),
-            agency_id,
-            &body.name,
-            &body.services,
-            &state.command_context(),
-        )
-        .await
-        .map_err(|e| match e {
-            onboard_store::StoreError::NotFound => ApiError::not_found("agency"),
-            other => other.into(),
-        })?;
+    if body.agency_id.or(user.agency_id).is_none() && user.role == Role::Admin {
+        return Err(ApiError::invalid("agency_id", Code::Required));
+    }
+    let svc = onboard_app::eservices::create(
+        state.store.as_ref(),
+        user,
+        body.agency_id,
+        &body.name,
+        &body.services,
+        &state.command_context(),
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Store(onboard_store::StoreError::NotFound) => ApiError::not_found("agency"),
+        other => other.into(),
+    })?;
     detail_response(&state, user, &svc, StatusCode::CREATED).await
 }
 

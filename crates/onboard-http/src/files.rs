@@ -165,44 +165,78 @@ pub(crate) async fn save_upload(
     Ok(meta)
 }
 
-/// A multipart form of a portal page: its text fields and at most one file.
+/// A multipart form of a portal page: its text fields and its files.
 #[derive(Debug, Default)]
 pub(crate) struct PageForm {
-    /// Text fields by name (the last value wins).
-    pub texts: std::collections::HashMap<String, String>,
-    /// The `file` field, if one was chosen: sanitized name and content.
-    pub file: Option<(String, Vec<u8>)>,
+    /// Every value of every text field, in order (check boxes repeat a name).
+    pub texts: std::collections::HashMap<String, Vec<String>>,
+    /// The files chosen: field name, sanitized file name, content.
+    pub files: Vec<(String, String, Vec<u8>)>,
+    /// The file fields whose file was over its purpose's size limit (not kept).
+    pub too_large: Vec<(String, FilePurpose)>,
+}
+
+impl PageForm {
+    /// The last value of a text field, or "".
+    pub fn text(&self, name: &str) -> String {
+        self.texts
+            .get(name)
+            .and_then(|v| v.last())
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
 /// Longest text field of a page form: enough for any field of the forms.
 const PAGE_TEXT_MAX: usize = 256 * 1024;
+/// All the text of a page form together.
+const PAGE_TEXTS_MAX: usize = 2 * 1024 * 1024;
+/// Files in one page form (step 5: an icon and ten screenshots).
+const PAGE_FILES_MAX: usize = 12;
 
-/// Reads a page's multipart form, the file bounded by `purpose`'s limit as on the API.
+/// Reads a page's multipart form. A part is a file when `purpose_of` its field name says
+/// what it is for; each file is bounded by its purpose's limit as on the API. A file over
+/// its limit is dropped and noted, and the rest of the form is still read, so the page can
+/// say what was wrong and keep everything else that was typed.
 pub(crate) async fn read_page_form(
     mut multipart: Multipart,
-    purpose: FilePurpose,
+    purpose_of: impl Fn(&str) -> Option<FilePurpose>,
 ) -> ApiResult<PageForm> {
     let mut form = PageForm::default();
-    while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
+    let mut text_bytes = 0usize;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let Some(name) = field.name().map(str::to_owned) else {
             continue;
         };
-        if name == "file" {
+        if let Some(purpose) = purpose_of(&name) {
             let file_name = sanitize_name(field.file_name().unwrap_or_default());
-            let bytes = field.bytes().await.map_err(multipart_error)?;
-            if bytes.len() as u64 > purpose.max_size() {
-                return Err(too_large(purpose));
+            let limit = usize::try_from(purpose.max_size()).unwrap_or(usize::MAX);
+            let mut bytes = Vec::new();
+            let mut over = false;
+            while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                if over || bytes.len().saturating_add(chunk.len()) > limit {
+                    over = true;
+                    bytes = Vec::new();
+                    continue;
+                }
+                bytes.extend_from_slice(&chunk);
             }
-            // A file input left empty sends an empty part without a name.
-            if !bytes.is_empty() {
-                form.file = Some((file_name, bytes.to_vec()));
+            if over {
+                form.too_large.push((name, purpose));
+            } else if !bytes.is_empty() {
+                // A file input left empty sends an empty part without a name.
+                if form.files.len() >= PAGE_FILES_MAX {
+                    return Err(ApiError::PayloadTooLarge(None));
+                }
+                form.files.push((name, file_name, bytes));
             }
         } else {
             let text = field.text().await.map_err(multipart_error)?;
-            if text.len() > PAGE_TEXT_MAX {
+            text_bytes = text_bytes.saturating_add(text.len());
+            if text.len() > PAGE_TEXT_MAX || text_bytes > PAGE_TEXTS_MAX {
                 return Err(ApiError::PayloadTooLarge(None));
             }
-            form.texts.insert(name, text);
+            form.texts.entry(name).or_default().push(text);
         }
     }
     Ok(form)
@@ -253,18 +287,7 @@ pub async fn download(
     caller: Caller,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Response> {
-    let user = &caller.0;
-    let meta = state
-        .store
-        .file(id)
-        .await?
-        .filter(|m| {
-            user.role.is_staff() || (m.agency_id.is_some() && m.agency_id == user.agency_id)
-        })
-        .ok_or_else(|| ApiError::not_found("file"))?;
-    let content = state
-        .store
-        .file_content(id)
+    let (meta, content) = onboard_app::files::readable(state.store.as_ref(), &caller.0, id)
         .await?
         .ok_or_else(|| ApiError::not_found("file"))?;
     let disposition = HeaderValue::from_str(&content_disposition(&meta.name))

@@ -158,6 +158,8 @@ pub(super) struct ListPage {
     rows: Vec<ListRow>,
     prev_page: Option<String>,
     next_page: Option<String>,
+    /// Agency officers add their own e-Services.
+    can_create: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -280,6 +282,7 @@ pub(super) async fn eservice_list(
             .collect(),
         prev_page: (page > 1).then(|| list_link(&q, status, page - 1)),
         next_page: (last < found.total).then(|| list_link(&q, status, page + 1)),
+        can_create: session.user.role == Role::Agency,
         q,
         showing,
         rows,
@@ -363,10 +366,7 @@ pub(super) async fn eservice_page(
                 link: match s.step {
                     _ if s.status == StepStatus::Locked => None,
                     Step::Launch => Some(format!("/eservices/{}/launch", svc.id)),
-                    step if step.is_test() => {
-                        Some(format!("/eservices/{}/steps/{}", svc.id, step.as_str()))
-                    }
-                    _ => None,
+                    step => Some(format!("/eservices/{}/steps/{}", svc.id, step.as_str())),
                 },
                 status: s.status.as_str(),
                 status_th: s.status.title_th(),
@@ -511,4 +511,94 @@ pub(super) async fn notifications_page(
             .collect(),
     }
     .into_response()
+}
+
+// ---------------------------------------------------------------------------------------
+// A new e-Service
+
+#[derive(Template, WebTemplate)]
+#[template(path = "eservice_new.html")]
+pub(super) struct NewEServicePage {
+    layout: Layout,
+    errors: Errors,
+    name: String,
+    services: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct NewEServiceForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    services: String,
+}
+
+/// `GET /eservices/new`: an agency officer names a new e-Service and its งานบริการ.
+pub(super) async fn new_eservice_page(Ready(session): Ready) -> Response {
+    if session.user.role != Role::Agency {
+        return page_error(StatusCode::NOT_FOUND, None);
+    }
+    NewEServicePage {
+        layout: session.layout("eservices"),
+        errors: Errors::default(),
+        name: String::new(),
+        services: String::new(),
+    }
+    .into_response()
+}
+
+/// `POST /eservices/new`: creates it and opens step 1.
+pub(super) async fn new_eservice_submit(
+    State(state): State<AppState>,
+    Ready(session): Ready,
+    Form(form): Form<NewEServiceForm>,
+) -> Response {
+    if !session.csrf_ok(&form.csrf) {
+        return csrf_refused();
+    }
+    if session.user.role != Role::Agency {
+        return page_error(StatusCode::NOT_FOUND, None);
+    }
+    let services: Vec<String> = form
+        .services
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    match onboard_app::eservices::create(
+        state.store.as_ref(),
+        &session.user,
+        None,
+        &form.name,
+        &services,
+        &state.command_context(),
+    )
+    .await
+    {
+        Ok(svc) => Redirect::to(&format!("/eservices/{}/steps/credential", svc.id)).into_response(),
+        Err(AppError::Invalid(report)) => {
+            let errors = Errors(
+                report
+                    .errors
+                    .iter()
+                    .map(|i| {
+                        // `services[2]` belongs to the one box of names.
+                        let field = i.field.split('[').next().unwrap_or_default();
+                        FieldMessage::new(field, i.message_th.clone())
+                    })
+                    .collect(),
+            );
+            let page = NewEServicePage {
+                layout: session.layout("eservices"),
+                errors,
+                name: form.name,
+                services: form.services,
+            };
+            (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
+        Err(e) => failure(&e),
+    }
 }

@@ -18,8 +18,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::{DateTime, Utc};
 use onboard_app::{accounts, AppError};
+use onboard_core::file::FilePurpose;
 use onboard_core::privacy::DetailAccess;
-use onboard_core::reference::{Environment, Step, StepStatus};
+use onboard_core::reference::{Environment, Role, Step, StepStatus};
 use onboard_core::schedule::{bangkok, thai_date};
 use onboard_core::validation::Report;
 use onboard_store::password::random_string;
@@ -29,13 +30,16 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 mod eservices;
+mod form;
 mod session;
 mod sign_in;
+mod step_forms;
 mod steps;
 
 use eservices::*;
 use session::*;
 use sign_in::*;
+use step_forms::*;
 use steps::*;
 
 /// The session cookie (the API's session token).
@@ -60,12 +64,25 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/logout", post(logout))
         .route("/eservices", get(eservice_list))
+        .route(
+            "/eservices/new",
+            get(new_eservice_page).post(new_eservice_submit),
+        )
         .route("/eservices/{id}", get(eservice_page))
         .route(
             "/eservices/{id}/launch",
             get(launch_page).post(launch_submit),
         )
-        .route("/eservices/{id}/steps/{step}", get(attempts_page))
+        .route(
+            "/eservices/{id}/steps/{step}",
+            get(step_page)
+                .post(step_submit_form)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/eservices/{id}/steps/{step}/check", get(step_check))
+        .route("/eservices/{id}/steps/{step}/submit", post(step_confirm))
+        .route("/eservices/{id}/steps/{step}/withdraw", post(step_withdraw))
+        .route("/files/{id}", get(file_page))
         .route(
             "/eservices/{id}/steps/{step}/attempts",
             post(attempt_submit).layer(axum::extract::DefaultBodyLimit::disable()),
@@ -119,6 +136,16 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "fonts/sarabun-latin-700-normal.woff2",
         "font/woff2",
         include_bytes!("../../assets/fonts/sarabun-latin-700-normal.woff2"),
+    ),
+    (
+        "templates/minimum-testcase.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        include_bytes!("../../assets/templates/minimum-testcase.xlsx"),
+    ),
+    (
+        "templates/icon-screenshot-guide.png",
+        "image/png",
+        include_bytes!("../../assets/templates/icon-screenshot-guide.png"),
     ),
     (
         "fonts/OFL.txt",
@@ -183,6 +210,18 @@ pub(crate) struct Layout {
 pub(crate) struct FieldMessage {
     field: String,
     message: String,
+    /// The field's label, to name it in the error summary (forms with many fields).
+    label: Option<String>,
+}
+
+impl FieldMessage {
+    fn new(field: impl Into<String>, message: impl Into<String>) -> FieldMessage {
+        FieldMessage {
+            field: field.into(),
+            message: message.into(),
+            label: None,
+        }
+    }
 }
 
 /// The problems of a form, for the error summary and the messages beside the fields.
@@ -195,19 +234,13 @@ impl Errors {
             report
                 .errors
                 .iter()
-                .map(|i| FieldMessage {
-                    field: i.field.clone(),
-                    message: i.message_th.clone(),
-                })
+                .map(|i| FieldMessage::new(i.field.clone(), i.message_th.clone()))
                 .collect(),
         )
     }
 
     fn one(field: &str, message: impl Into<String>) -> Errors {
-        Errors(vec![FieldMessage {
-            field: field.to_owned(),
-            message: message.into(),
-        }])
+        Errors(vec![FieldMessage::new(field, message)])
     }
 
     fn is_empty(&self) -> bool {
@@ -308,6 +341,75 @@ async fn visible(
         Ok(Some(svc)) => Ok(svc),
         Ok(None) => Err(page_error(StatusCode::NOT_FOUND, None)),
         Err(e) => Err(store_failure(&e)),
+    }
+}
+
+/// Why a file chosen on a page was not stored.
+pub(crate) enum Upload {
+    /// The content is not of a type the field takes: the Thai message for beside the field.
+    Refused(String),
+    /// The store failed: the page to answer with.
+    Failed(Response),
+}
+
+/// Stores a file chosen on a page, the same way the API's upload does; returns its id.
+async fn upload(
+    state: &AppState,
+    user: &User,
+    purpose: FilePurpose,
+    name: String,
+    bytes: &[u8],
+) -> Result<String, Upload> {
+    match crate::files::save_upload(state.clone(), user, purpose, name, bytes).await {
+        Ok(meta) => Ok(meta.id.to_string()),
+        Err(crate::ApiError::Validation(_)) => Err(Upload::Refused(
+            match purpose {
+                FilePurpose::Icon => "ไฟล์ไอคอนต้องเป็นรูปภาพ PNG หรือ JPG",
+                FilePurpose::Screenshot => "ภาพหน้าจอต้องเป็นรูปภาพ PNG หรือ JPG",
+                FilePurpose::TestResult => "ไฟล์ผลการทดสอบต้องเป็นประเภท XLSX, XLS, PDF หรือ CSV",
+                FilePurpose::AssignmentLetter => "หนังสือมอบหมายต้องเป็นไฟล์ PDF, PNG หรือ JPG",
+            }
+            .to_owned(),
+        )),
+        Err(e) => {
+            tracing::error!(error = %e, "upload failed");
+            Err(Upload::Failed(page_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                None,
+            )))
+        }
+    }
+}
+
+/// `GET /files/{id}`: an uploaded file for whoever may read it (the same rule as the API's
+/// download). Images open in the page (previews); other files download.
+async fn file_page(
+    State(state): State<AppState>,
+    Ready(session): Ready,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<Uuid>() else {
+        return page_error(StatusCode::NOT_FOUND, None);
+    };
+    match onboard_app::files::readable(state.store.as_ref(), &session.user, id).await {
+        Ok(Some((meta, content))) => {
+            let disposition = if meta.media_type.is_image() {
+                "inline".to_owned()
+            } else {
+                crate::files::content_disposition(&meta.name)
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, meta.media_type.mime().to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::CACHE_CONTROL, "private, no-store".to_owned()),
+                ],
+                content,
+            )
+                .into_response()
+        }
+        Ok(None) => page_error(StatusCode::NOT_FOUND, None),
+        Err(e) => failure(&e),
     }
 }
 

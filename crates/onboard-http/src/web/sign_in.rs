@@ -73,16 +73,10 @@ pub(super) async fn login_submit(
     }
     let mut errors = Vec::new();
     if form.username.trim().is_empty() {
-        errors.push(FieldMessage {
-            field: "username".into(),
-            message: "กรุณากรอกชื่อผู้ใช้งาน".into(),
-        });
+        errors.push(FieldMessage::new("username", "กรุณากรอกชื่อผู้ใช้งาน"));
     }
     if form.password.is_empty() {
-        errors.push(FieldMessage {
-            field: "password".into(),
-            message: "กรุณากรอกรหัสผ่าน".into(),
-        });
+        errors.push(FieldMessage::new("password", "กรุณากรอกรหัสผ่าน"));
     }
     if !errors.is_empty() {
         return login_form(

@@ -236,11 +236,6 @@ pub(super) struct AttemptsPage {
     notice: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct AttemptsQuery {
-    edit: Option<String>,
-}
-
 /// The test step (3 or 6) named by `slug` of the e-Service `id`, or the page that says it
 /// is not there (other steps have no page here yet).
 async fn test_step_page(
@@ -319,22 +314,6 @@ pub(super) async fn attempts_page_of(
     }
 }
 
-pub(super) async fn attempts_page(
-    State(state): State<AppState>,
-    Ready(session): Ready,
-    Path((id, step)): Path<(String, String)>,
-    Query(query): Query<AttemptsQuery>,
-) -> Response {
-    let (step, svc) = match test_step_page(&state, &session.user, &id, &step).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
-    let editing = query.edit.as_deref().and_then(|n| n.parse().ok());
-    attempts_page_of(&state, &session, &svc, step, editing)
-        .await
-        .into_response()
-}
-
 /// Runs an attempt command and answers as a page: back to the table (303), or the table
 /// with the problems beside the fields, what was typed kept.
 pub(super) async fn attempt_command(
@@ -391,46 +370,39 @@ pub(super) async fn attempt_submit(
         Err(r) => return r,
     };
     let purpose = onboard_core::file::FilePurpose::TestResult;
-    let form = match crate::files::read_page_form(multipart, purpose).await {
-        Ok(form) => form,
-        Err(e) => {
-            let mut page = attempts_page_of(&state, &session, &svc, step, None).await;
-            page.errors = Errors::one("file_id", e.detail_th());
-            return (e.status(), page).into_response();
-        }
-    };
-    let text = |name: &str| form.texts.get(name).cloned().unwrap_or_default();
-    if !session.csrf_ok(&text("csrf")) {
+    let form =
+        match crate::files::read_page_form(multipart, |n| (n == "file").then_some(purpose)).await {
+            Ok(form) => form,
+            Err(e) => {
+                let mut page = attempts_page_of(&state, &session, &svc, step, None).await;
+                page.errors = Errors::one("file_id", e.detail_th());
+                return (e.status(), page).into_response();
+            }
+        };
+    if !session.csrf_ok(&form.text("csrf")) {
         return csrf_refused();
     }
-    let editing = text("number").parse::<u32>().ok();
-    let details = text("details");
-    let version = text("version").parse::<u64>().ok();
-    let file_id = match form.file {
-        Some((name, bytes)) => {
-            match crate::files::save_upload(state.clone(), &session.user, purpose, name, &bytes)
-                .await
-            {
-                Ok(meta) => meta.id.to_string(),
-                Err(crate::ApiError::Validation(report)) => {
+    let editing = form.text("number").parse::<u32>().ok();
+    let details = form.text("details");
+    let version = form.text("version").parse::<u64>().ok();
+    if !form.too_large.is_empty() {
+        let mut page = attempts_page_of(&state, &session, &svc, step, editing).await;
+        let e = crate::ApiError::PayloadTooLarge(Some(purpose));
+        page.errors = Errors::one("file_id", e.detail_th());
+        page.details = details;
+        return (e.status(), page).into_response();
+    }
+    let file_id = match form.files.into_iter().next() {
+        Some((_, name, bytes)) => {
+            match upload(&state, &session.user, purpose, name, &bytes).await {
+                Ok(id) => id,
+                Err(Upload::Refused(message)) => {
                     let mut page = attempts_page_of(&state, &session, &svc, step, editing).await;
-                    page.errors = Errors(
-                        report
-                            .errors
-                            .iter()
-                            .map(|_| FieldMessage {
-                                field: "file_id".into(),
-                                message: "ไฟล์ผลการทดสอบต้องเป็นประเภท XLSX, XLS, PDF หรือ CSV".into(),
-                            })
-                            .collect(),
-                    );
+                    page.errors = Errors::one("file_id", message);
                     page.details = details;
                     return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, "upload failed");
-                    return page_error(StatusCode::INTERNAL_SERVER_ERROR, None);
-                }
+                Err(Upload::Failed(r)) => return r,
             }
         }
         // Editing without a new file keeps the one the attempt has.

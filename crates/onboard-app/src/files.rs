@@ -1,0 +1,21 @@
+//! Reading an uploaded file: who may (SPEC §9), in one place for the API's download and the
+//! portal's previews.
+
+use crate::AppResult;
+use onboard_store::{FileMeta, Store, User};
+use uuid::Uuid;
+
+/// The file `id` with its content, if `user` may read it: staff read every file, an agency
+/// officer only their own agency's. A file the user may not read does not exist for them.
+pub async fn readable(
+    store: &dyn Store,
+    user: &User,
+    id: Uuid,
+) -> AppResult<Option<(FileMeta, Vec<u8>)>> {
+    let Some(meta) = store.file(id).await?.filter(|m| {
+        user.role.is_staff() || (m.agency_id.is_some() && m.agency_id == user.agency_id)
+    }) else {
+        return Ok(None);
+    };
+    Ok(store.file_content(id).await?.map(|content| (meta, content)))
+}
