@@ -375,6 +375,54 @@ async fn the_forms_work_without_javascript() {
     submit(&c).await;
     assert_eq!(path_of(&c).await, "/");
     assert_eq!(text_of(&c, "h1").await, "แดชบอร์ด");
+
+    // A step form: every field is shown (none appears with its choice), the server ignores
+    // those whose choice is not made, and saving is a plain POST answered by a redirect.
+    let id = server
+        .create_eservice(&seed.officer_a.token, "ระบบนัดหมายออนไลน์", "นัดหมายล่วงหน้า")
+        .await;
+    c.goto(&format!("{}/eservices/{id}/steps/credential", server.base))
+        .await
+        .unwrap();
+    assert!(c
+        .find(Locator::Id("personal_data.fields"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap());
+    fill(&c, "short_description", "นัดหมายรับบริการล่วงหน้า").await;
+    fill(&c, "full_description", "เลือกวันและเวลารับบริการที่สำนักงานได้เอง").await;
+    tick(
+        &c,
+        &[
+            "personal_data.required-1",
+            "personal_data.fields",
+            "identity_verification",
+            "notifications-1",
+        ],
+    )
+    .await;
+    press(&c, "check").await;
+    let summary = text_of(&c, "#error-summary").await;
+    assert!(summary.contains("กำหนดการเปิดใช้งาน"), "{summary}");
+    assert!(!summary.contains("ข้อมูลส่วนบุคคลที่ต้องการเข้าถึง"), "{summary}");
+    let kept = c
+        .find(Locator::Id("short_description"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("นัดหมายรับบริการล่วงหน้า"));
+    press(&c, "save").await;
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .ends_with("?saved=1"));
+    assert!(text_of(&c, "main").await.contains("บันทึกแบบร่างแล้ว"));
     c.close().await.unwrap();
 }
 
@@ -737,5 +785,536 @@ async fn an_officer_adds_edits_and_deletes_test_attempts_with_their_files() {
     assert_eq!(rows.len(), 2);
     assert!(rows[1].text().await.unwrap().starts_with("2"));
     assert_accessible(&c, "attempts, failed then pending").await;
+    c.close().await.unwrap();
+}
+
+/// Sets inputs of a form by id as typing would (with `input` and `change` events); a date
+/// input becomes a text box first, so that the ISO value is taken whatever the locale.
+async fn set_fields(c: &Client, values: &[(&str, &str)]) {
+    let map: serde_json::Map<String, Value> = values
+        .iter()
+        .map(|(id, v)| ((*id).to_owned(), Value::from(*v)))
+        .collect();
+    c.execute(
+        "for (const [id, v] of Object.entries(arguments[0])) {
+           const el = document.getElementById(id);
+           if (!el) throw new Error('no input ' + id);
+           if (el.type === 'date') el.type = 'text';
+           el.value = v;
+           el.dispatchEvent(new Event('input', {bubbles: true}));
+           el.dispatchEvent(new Event('change', {bubbles: true}));
+         }",
+        vec![Value::Object(map)],
+    )
+    .await
+    .unwrap();
+}
+
+/// Clicks radio buttons and check boxes by id, as a user would (hidden ones cannot be).
+async fn tick(c: &Client, ids: &[&str]) {
+    for id in ids {
+        c.find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|_| panic!("no input {id}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {id}: {e}"));
+    }
+}
+
+/// Presses the form button whose `value` is `action` and waits for the next page.
+async fn press(c: &Client, action: &str) {
+    let button = c
+        .find(Locator::Css(&format!(
+            "main button[value='{action}']:not(.default-button)"
+        )))
+        .await
+        .unwrap_or_else(|_| panic!("no button {action}"));
+    click_and_wait(c, button).await;
+}
+
+/// Chooses files for a file input.
+async fn choose(c: &Client, id: &str, paths: &[&std::path::Path]) {
+    let list: Vec<&str> = paths.iter().map(|p| p.to_str().unwrap()).collect();
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .send_keys(&list.join("\n"))
+        .await
+        .unwrap();
+}
+
+/// The check-your-answers page, checked, then confirmed: the under-review page follows.
+async fn confirm_step(c: &Client, page: &str) {
+    assert!(
+        c.title().await.unwrap().starts_with("ตรวจสอบข้อมูล"),
+        "{page}: {}",
+        text_of(c, "main").await
+    );
+    assert_accessible(c, &format!("{page}, check your answers")).await;
+    submit(c).await;
+    assert!(
+        text_of(c, "main").await.contains("อยู่ระหว่างการตรวจสอบ"),
+        "{page}: {}",
+        text_of(c, "main").await
+    );
+    assert_accessible(c, &format!("{page}, under review")).await;
+}
+
+/// Adds a tester through the card the form adds (manual dialog เพิ่มผู้ทดสอบ).
+async fn add_tester(c: &Client, index: usize, name: &str, citizen_id: &str) {
+    press(c, "add_tester").await;
+    let at = |m: &str| format!("testers[{index}].{m}");
+    for (member, value) in [
+        ("full_name", name),
+        ("organization", "กองเทคโนโลยีสารสนเทศ"),
+        ("email", "tester@rd.go.th"),
+        ("phone", "081-234-5678"),
+        ("citizen_id", citizen_id),
+    ] {
+        fill(c, &at(member), value).await;
+    }
+    tick(c, &[&at("os")]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_goes_from_the_first_login_to_a_scheduled_launch_in_the_browser() {
+    let Some(driver) = driver("journey").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let reviewer = seed.reviewer.token.as_str();
+    server
+        .create_account(
+            "journey.new",
+            "Init1234Pw",
+            Role::Agency,
+            Some(seed.agency_a),
+        )
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: Vec<u8>| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    };
+    let icon = write("ไอคอน.png", png(120, 120, [20, 80, 160]));
+    let wide_icon = write("icon-wide.png", png(200, 100, [20, 80, 160]));
+    let shot_1 = write("หน้าแรก.png", png(108, 192, [200, 200, 200]));
+    let shot_2 = write("แบบฟอร์ม.png", png(108, 192, [100, 100, 100]));
+    let letter = write("หนังสือมอบหมาย.pdf", pdf("letter"));
+    let result = write("AF6-1 Minimum testcase (uat).xlsx", xlsx());
+    let c = browser(&driver, true).await;
+    let base = &server.base;
+
+    // First login: new credentials, then the dashboard.
+    sign_in(&c, base, "journey.new", "Init1234Pw").await;
+    assert_eq!(path_of(&c).await, "/first-login");
+    fill(&c, "username", "somsri.rd").await;
+    fill(&c, "password", "Tangrat2027").await;
+    fill(&c, "password_confirmation", "Tangrat2027").await;
+    submit(&c).await;
+    assert_eq!(path_of(&c).await, "/");
+
+    // A new e-Service with its งานบริการ.
+    let link = c.find(Locator::LinkText("จัดการ e-Services")).await.unwrap();
+    click_and_wait(&c, link).await;
+    let link = c.find(Locator::LinkText("+ เพิ่ม e-Service")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert_accessible(&c, "new e-Service").await;
+    fill(&c, "name", "ระบบคืนภาษีออนไลน์").await;
+    fill(&c, "services", "ขอคืนภาษี\nติดตามการคืนภาษี").await;
+    submit(&c).await;
+    let path = path_of(&c).await;
+    assert!(path.ends_with("/steps/credential"), "{path}");
+    let id = path
+        .trim_start_matches("/eservices/")
+        .trim_end_matches("/steps/credential")
+        .to_owned();
+    let api = format!("/api/v1/eservices/{id}/steps");
+
+    // Step 1: the counter counts, conditional fields appear with their choice, the icon
+    // shows as a preview once uploaded.
+    assert_accessible(&c, "step 1 form").await;
+    assert!(c
+        .find(Locator::Id("personal_data.fields"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .map(|shown| !shown)
+        .unwrap());
+    c.find(Locator::Css(
+        "select[id=category] option[value=tax_finance]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    fill(&c, "short_description", "ยื่นขอคืนภาษีและติดตามผลผ่านแอปทางรัฐ").await;
+    let short = "ยื่นขอคืนภาษีและติดตามผลผ่านแอปทางรัฐ";
+    // Characters as the server counts them (code points), not bytes or UTF-16 units.
+    assert_eq!(
+        text_of(&c, "[id='short_description-counter']").await,
+        format!("{}/140", short.chars().count())
+    );
+    fill(
+        &c,
+        "full_description",
+        "ผู้เสียภาษียื่นคำขอคืนภาษี แนบเอกสาร และติดตามสถานะการคืนเงินได้ในที่เดียว",
+    )
+    .await;
+    choose(&c, "icon_file_id", &[&icon]).await;
+    set_fields(
+        &c,
+        &[("icon_concept", "-"), ("planned_launch_date", "2027-03-02")],
+    )
+    .await;
+    tick(&c, &["personal_data.required"]).await;
+    tick(
+        &c,
+        &[
+            "personal_data.fields",
+            "personal_data.fields-1",
+            "identity_verification",
+            "notifications",
+            "device_access",
+        ],
+    )
+    .await;
+    press(&c, "save").await;
+    assert!(text_of(&c, "main").await.contains("บันทึกแบบร่างแล้ว"));
+    let preview = c.find(Locator::Css("img.preview")).await.unwrap();
+    assert!(preview
+        .attr("src")
+        .await
+        .unwrap()
+        .unwrap()
+        .starts_with("/files/"));
+    assert!(text_of(&c, "main").await.contains("ไอคอน.png"));
+    assert_accessible(&c, "step 1 with an icon").await;
+
+    // A mistake: the summary names it, what was typed stays.
+    set_fields(&c, &[("planned_launch_date", "2570-03-02")]).await;
+    press(&c, "check").await;
+    assert!(c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    assert!(text_of(&c, "#error-summary")
+        .await
+        .contains("กำหนดการเปิดใช้งาน: "));
+    assert_eq!(
+        c.find(Locator::Id("short_description"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("ยื่นขอคืนภาษีและติดตามผลผ่านแอปทางรัฐ")
+    );
+    assert_accessible(&c, "step 1 with errors").await;
+    set_fields(&c, &[("planned_launch_date", "2027-03-02")]).await;
+    press(&c, "check").await;
+    let check = text_of(&c, "main").await;
+    assert!(
+        check.contains("รายชื่องานบริการทั้งหมด 2 รายการ")
+            && check.contains("ติดตามการคืนภาษี")
+            && check.contains("ภาษีและการเงิน")
+            && check.contains("2 มี.ค. 2570")
+            && check.contains("ไอคอน.png"),
+        "{check}"
+    );
+    confirm_step(&c, "step 1").await;
+
+    // DGA asks for a change; the officer sees why, corrects and resubmits.
+    server
+        .json(
+            Method::POST,
+            &format!("{api}/credential/request-changes"),
+            reviewer,
+            &json!({"reason": "กรุณาเลือกรูปแบบการยืนยันตัวตนด้วยใบหน้า"}),
+        )
+        .await
+        .expect(200);
+    c.refresh().await.unwrap();
+    assert!(text_of(&c, "main")
+        .await
+        .contains("กรุณาเลือกรูปแบบการยืนยันตัวตนด้วยใบหน้า"));
+    tick(&c, &["identity_verification-1"]).await;
+    press(&c, "check").await;
+    assert!(text_of(&c, "main").await.contains("เปรียบเทียบใบหน้า"));
+    confirm_step(&c, "step 1 again").await;
+    server
+        .post_empty(&format!("{api}/credential/approve"), reviewer)
+        .await
+        .expect(200);
+
+    // Step 2: mToken and one tester added through the card.
+    c.goto(&format!("{base}/eservices/{id}/steps/uat-setup"))
+        .await
+        .unwrap();
+    assert!(text_of(&c, "main").await.contains("ยังไม่มีข้อมูลผู้ทดสอบ"));
+    assert_accessible(&c, "step 2 form").await;
+    tick(&c, &["profile_access.type"]).await;
+    set_fields(
+        &c,
+        &[(
+            "profile_access.landing_page_url",
+            "https://efiling.rd.go.th/tangrat",
+        )],
+    )
+    .await;
+    add_tester(&c, 0, "นางสมศรี ใจงาม", "1-1037-02071-81-1").await;
+    press(&c, "check").await;
+    assert!(text_of(&c, "main").await.contains("ผู้ทดสอบ #1"));
+    confirm_step(&c, "step 2").await;
+    server
+        .post_empty(&format!("{api}/uat-setup/approve"), reviewer)
+        .await
+        .expect(200);
+
+    // Step 3: a failed attempt, then a passed one.
+    c.goto(&format!("{base}/eservices/{id}/steps/uat-test"))
+        .await
+        .unwrap();
+    assert!(c
+        .find(Locator::LinkText(
+            "ดาวน์โหลด Template Minimum Testcase (XLSX)"
+        ))
+        .await
+        .is_ok());
+    fill(&c, "details", "ทดสอบตาม Minimum Testcase รอบที่ 1").await;
+    choose(&c, "file_id", &[&result]).await;
+    save_attempt(&c).await;
+    server
+        .json(
+            Method::POST,
+            &format!("{api}/uat-test/request-changes"),
+            reviewer,
+            &json!({"reason": "กรณีคืนภาษีเกินยังไม่ผ่าน"}),
+        )
+        .await
+        .expect(200);
+    c.refresh().await.unwrap();
+    assert!(text_of(&c, "tbody").await.contains("ไม่ผ่าน"));
+    fill(&c, "details", "ทดสอบตาม Minimum Testcase รอบที่ 2").await;
+    choose(&c, "file_id", &[&result]).await;
+    save_attempt(&c).await;
+    server
+        .post_empty(&format!("{api}/uat-test/approve"), reviewer)
+        .await
+        .expect(200);
+    c.refresh().await.unwrap();
+    let rows = c.find_all(Locator::Css("tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[1].text().await.unwrap().contains("ผ่าน"));
+
+    // Step 4: the three-part form.
+    c.goto(&format!("{base}/eservices/{id}/steps/platform-request"))
+        .await
+        .unwrap();
+    assert_accessible(&c, "step 4 form").await;
+    set_fields(
+        &c,
+        &[
+            ("requester.agency.name_th", "กรมสรรพากร"),
+            ("requester.agency.name_en", "The Revenue Department"),
+            ("requester.agency.abbr_th", "สรรพากร"),
+            ("requester.agency.abbr_en", "RD"),
+            ("requester.agency.parent_th", "กระทรวงการคลัง"),
+            ("requester.agency.parent_en", "Ministry of Finance"),
+            ("requester.agency.address.number", "90"),
+            ("requester.agency.address.road", "ถนนพหลโยธิน"),
+            ("requester.agency.address.subdistrict", "แขวงพญาไท"),
+            ("requester.agency.address.district", "เขตพญาไท"),
+            ("requester.agency.address.province", "กรุงเทพมหานคร"),
+            ("requester.agency.address.postcode", "10400"),
+            ("requester.assignee.full_name", "นางสมศรี ใจงาม"),
+            ("requester.assignee.citizen_id", "3700100556670"),
+            ("requester.assignee.division", "สำนักเทคโนโลยีสารสนเทศ"),
+            ("requester.assignee.position", "นักวิชาการคอมพิวเตอร์"),
+            ("requester.assignee.office_phone", "02 272 8000"),
+            ("requester.assignee.mobile", "0812345678"),
+            ("requester.assignee.email", "somsri@rd.go.th"),
+            ("service.intended_launch_date", "2027-03-02"),
+            ("service.name", "ระบบคืนภาษีออนไลน์"),
+            (
+                "service.description",
+                "ยื่นคำขอคืนภาษีและติดตามผลการคืนเงินผ่านแอปทางรัฐ",
+            ),
+            ("service.access_url", "https://efiling.rd.go.th/refund"),
+        ],
+    )
+    .await;
+    tick(
+        &c,
+        &[
+            "requester.agency.agency_type",
+            "requester.administrator.same_as_assignee",
+            "requester.problem_contact.type",
+            "service.target_group",
+            "service.personal_data_fields",
+            "service.personal_data_fields-1",
+            "service.identity_level-1",
+            "service.download_feature-1",
+            "service.notifications",
+            "service.smart_tracking-1",
+            "service.profile_access.type",
+        ],
+    )
+    .await;
+    set_fields(
+        &c,
+        &[
+            ("requester.problem_contact.phone", "1161"),
+            ("requester.problem_contact.email", "contact@rd.go.th"),
+            (
+                "service.profile_access.landing_page_url",
+                "https://efiling.rd.go.th/tangrat",
+            ),
+        ],
+    )
+    .await;
+    choose(&c, "requester.assignment_letter_file_id", &[&letter]).await;
+    // Without the consent the summary says so.
+    press(&c, "check").await;
+    assert!(text_of(&c, "#error-summary")
+        .await
+        .contains("คำรับรองและคำยินยอม"));
+    assert!(text_of(&c, "main").await.contains("หนังสือมอบหมาย.pdf"));
+    tick(&c, &["consents"]).await;
+    press(&c, "check").await;
+    let check = text_of(&c, "main").await;
+    assert!(
+        check.contains("The Revenue Department") && check.contains("ตกลง"),
+        "{check}"
+    );
+    assert!(
+        c.find(Locator::Css("main form button"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            == "ยืนยันการส่งข้อมูล"
+    );
+    confirm_step(&c, "step 4").await;
+    server
+        .post_empty(&format!("{api}/platform-request/approve"), reviewer)
+        .await
+        .expect(200);
+
+    // Step 5: category, icon (the size warning does not block), screenshots, a tester.
+    c.goto(&format!("{base}/eservices/{id}/steps/preprod-setup"))
+        .await
+        .unwrap();
+    assert!(text_of(&c, "main").await.contains("Consumer Key"));
+    assert!(c
+        .find(Locator::LinkText(
+            "ดาวน์โหลด Template Icon งานบริการและภาพหน้าจอตัวอย่าง"
+        ))
+        .await
+        .is_ok());
+    c.find(Locator::Css(
+        "select[id=category] option[value=tax_finance]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    choose(&c, "icon_file_id", &[&wide_icon]).await;
+    choose(&c, "screenshot_file_ids", &[&shot_1, &shot_2]).await;
+    // The browser previews chosen images before they are uploaded.
+    for _ in 0..40 {
+        if c.find_all(Locator::Css(".previews img"))
+            .await
+            .unwrap()
+            .len()
+            == 3
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        c.find_all(Locator::Css(".previews img"))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    tick(&c, &["profile_access.type"]).await;
+    set_fields(
+        &c,
+        &[(
+            "profile_access.landing_page_url",
+            "https://efiling.rd.go.th/tangrat",
+        )],
+    )
+    .await;
+    add_tester(&c, 0, "นายสมชาย ใจดี", "1101700345670").await;
+    assert_eq!(
+        c.find_all(Locator::Css("img.preview")).await.unwrap().len(),
+        3
+    );
+    assert_accessible(&c, "step 5 form").await;
+    press(&c, "check").await;
+    let check = text_of(&c, "main").await;
+    assert!(
+        check.contains("หน้าแรก.png") && check.contains("แบบฟอร์ม.png"),
+        "{check}"
+    );
+    assert!(
+        text_of(&c, "main").await.contains("120x120"),
+        "the size warning: {check}"
+    );
+    confirm_step(&c, "step 5").await;
+    server
+        .post_empty(&format!("{api}/preprod-setup/approve"), reviewer)
+        .await
+        .expect(200);
+
+    // Step 6: one attempt, passed.
+    c.goto(&format!("{base}/eservices/{id}/steps/preprod-test"))
+        .await
+        .unwrap();
+    fill(&c, "details", "ทดสอบบน Pre-Production ครบทุกกรณี").await;
+    choose(&c, "file_id", &[&result]).await;
+    save_attempt(&c).await;
+    server
+        .post_empty(&format!("{api}/preprod-test/approve"), reviewer)
+        .await
+        .expect(200);
+
+    // Step 7: the Tuesday is announced before the final confirmation.
+    c.goto(&format!("{base}/eservices/{id}")).await.unwrap();
+    let link = c
+        .find(Locator::LinkText("เตรียมการเปิดให้บริการ"))
+        .await
+        .unwrap();
+    click_and_wait(&c, link).await;
+    set_fields(&c, &[("desired_date", "2026-12-10")]).await;
+    press(&c, "check").await;
+    assert!(text_of(&c, "main").await.contains("วันอังคารที่ 15 ธ.ค. 2569"));
+    press(&c, "review").await;
+    press(&c, "confirm").await;
+    assert!(text_of(&c, "main")
+        .await
+        .contains("เปิดให้บริการ e-Service สำเร็จ"));
+    let detail = server
+        .get(&format!("/api/v1/eservices/{id}"), &seed.admin.token)
+        .await;
+    let detail = detail.expect(200);
+    assert_eq!(detail["launch_on"], "2026-12-15");
+    assert_eq!(detail["lifecycle"], "scheduled");
+
+    // Every step shows its summary, with the step's status.
+    c.goto(&format!("{base}/eservices/{id}/steps/platform-request"))
+        .await
+        .unwrap();
+    assert!(text_of(&c, "main").await.contains("เสร็จสิ้น"));
+    assert_accessible(&c, "step 4 done").await;
     c.close().await.unwrap();
 }
