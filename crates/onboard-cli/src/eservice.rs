@@ -89,6 +89,7 @@ async fn list(args: ListArgs, today: NaiveDate) -> Result<Outcome, Failure> {
         lifecycle: args.lifecycle,
         page: args.page,
         per_page: args.per_page,
+        skip_total: false,
     };
     let page = store
         .list(&query, Scope::All, today)

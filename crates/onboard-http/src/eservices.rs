@@ -157,6 +157,7 @@ impl ListParams {
             lifecycle: parse_opt::<Lifecycle>("lifecycle", &self.lifecycle)?,
             page: page.unwrap_or(1),
             per_page: per_page.unwrap_or(20),
+            skip_total: false,
         })
     }
 }

@@ -275,6 +275,10 @@ pub struct ListQuery {
     pub page: u32,
     /// Page size, 1 to 100.
     pub per_page: u32,
+    /// Do not count the matches: `total` is then only the rows up to this page. For callers
+    /// that show a page without "N รายการ" (the dashboard's tracker), so they do not pay for a
+    /// count over every e-Service.
+    pub skip_total: bool,
 }
 
 /// Largest page size.

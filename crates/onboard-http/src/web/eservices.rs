@@ -87,6 +87,7 @@ pub(super) async fn dashboard_page(
             &ListQuery {
                 per_page: TRACKER_CHOICES,
                 page: 1,
+                skip_total: true,
                 ..ListQuery::default()
             },
             scope,

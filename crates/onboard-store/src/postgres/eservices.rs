@@ -499,6 +499,9 @@ pub(super) async fn list(
 
     let total = match rows.first().and_then(|r| r.total) {
         Some(n) => to_u64(n),
+        None if query.skip_total => {
+            to_u64(offset).saturating_add(u64::try_from(rows.len()).unwrap_or(0))
+        }
         // Only agency, step and status filters: the dashboard counters know the total.
         None if search.is_none() && query.lifecycle.is_none() => {
             count_from_counters(pool, query, scope).await?

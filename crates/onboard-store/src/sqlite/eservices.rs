@@ -587,6 +587,8 @@ pub(super) fn list(
     let total: i64 = match text_matches {
         // The text is the only condition: the indexes have already counted.
         Some(n) if f.conditions.len() == 1 => n,
+        // Not wanted: every row up to this page is taken to exist (corrected below).
+        _ if query.skip_total => offset + i64::from(per_page),
         _ => tx
             .prepare_cached(&format!("SELECT COUNT(*) FROM eservices e{where_sql}"))?
             .query_row(params_from_iter(f.params.iter()), |r| r.get(0))?,
@@ -600,9 +602,14 @@ pub(super) fn list(
     let mut stmt = tx.prepare_cached(&format!(
         "{ITEM_SELECT}{where_sql} ORDER BY e.updated_at DESC, e.id LIMIT ? OFFSET ?"
     ))?;
-    let items = stmt
+    let items: Vec<ListItem> = stmt
         .query_map(params_from_iter(params.iter()), |r| item_row(r, today))?
         .collect::<rusqlite::Result<_>>()?;
+    let total = if query.skip_total {
+        offset + i64::try_from(items.len()).unwrap_or(0)
+    } else {
+        total
+    };
     Ok(Page {
         items,
         total: u64::try_from(total).unwrap_or(0),
