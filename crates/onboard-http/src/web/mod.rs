@@ -30,11 +30,13 @@ use uuid::Uuid;
 
 mod eservices;
 mod session;
+mod settings;
 mod sign_in;
 mod steps;
 
 use eservices::*;
 use session::*;
+use settings::*;
 use sign_in::*;
 use steps::*;
 
@@ -76,6 +78,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/launched", get(launched_page))
         .route("/notifications", get(notifications_page))
+        .route("/settings", get(settings_page).post(settings_submit))
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }
