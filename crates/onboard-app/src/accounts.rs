@@ -165,6 +165,11 @@ pub async fn first_login(
 /// rule reported at once ([`AppError::Invalid`]). Every other session of the account is
 /// revoked; the one the change was made from (`current_session`, its token hash) stays.
 /// [`AppError::FirstLoginRequired`] while the account must still do the first login.
+///
+/// A typed current password is a guess at the account's password, so it counts as a login
+/// attempt at `now` (SPEC §10): a wrong one is a failure, a right one clears the failures,
+/// and after 5 failures within 15 minutes [`AppError::TooManyAttempts`] answers, here and at
+/// login. A stolen session therefore cannot try passwords without limit.
 pub async fn change_password(
     store: &dyn Store,
     user: &User,
@@ -172,9 +177,21 @@ pub async fn change_password(
     current_password: &str,
     new_password: &str,
     confirmation: &str,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     if user.must_change_credentials {
         return Err(AppError::FirstLoginRequired);
+    }
+    let key = Username::parse(&user.username)
+        .map(|u| u.normalized())
+        .unwrap_or_else(|_| user.username.to_ascii_lowercase());
+    let guessed = !current_password.is_empty();
+    if guessed {
+        if let Err(wait) = store.begin_login_attempt(&key, now).await? {
+            return Err(AppError::TooManyAttempts {
+                retry_after: retry_after_secs(wait),
+            });
+        }
     }
     let (username, hash) = (user.username.clone(), user.password_hash.clone());
     let (current_password, new_password, confirmation) = (
@@ -182,17 +199,28 @@ pub async fn change_password(
         new_password.to_owned(),
         confirmation.to_owned(),
     );
-    let checked = blocking(move || {
-        check_password_change(
+    let (checked, verified) = blocking(move || {
+        // The check verifies only the typed current password (at most once).
+        let verified = std::cell::Cell::new(false);
+        let checked = check_password_change(
             &username,
             &current_password,
             &new_password,
             &confirmation,
-            |p| verify_password(p, &hash),
-        )
+            |p| {
+                let matches = verify_password(p, &hash);
+                verified.set(matches);
+                matches
+            },
+        );
+        (checked, verified.get())
     })
-    .await?
-    .map_err(AppError::Invalid)?;
+    .await?;
+    if guessed && verified {
+        // The attempt counted as a failure until now.
+        store.clear_login_failures(&key).await?;
+    }
+    let checked = checked.map_err(AppError::Invalid)?;
     let hash = blocking(move || hash_password(checked.expose())).await??;
     store
         .change_password(user.id, &hash, Some(current_session))

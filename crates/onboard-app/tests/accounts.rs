@@ -214,6 +214,7 @@ async fn a_password_change_checks_every_rule_and_keeps_only_its_session() {
         &created.initial_password,
         "Changed2028",
         "Changed2028",
+        now(),
     )
     .await
     .unwrap_err();
@@ -250,6 +251,7 @@ async fn a_password_change_checks_every_rule_and_keeps_only_its_session() {
         "Tangrat2026",
         "Changed2028",
         "Changed2028",
+        now(),
     )
     .await
     .unwrap_err();
@@ -273,6 +275,7 @@ async fn a_password_change_checks_every_rule_and_keeps_only_its_session() {
         "Tangrat2027",
         "somying.r",
         "other",
+        now(),
     )
     .await
     .unwrap_err();
@@ -300,6 +303,7 @@ async fn a_password_change_checks_every_rule_and_keeps_only_its_session() {
         "Tangrat2027",
         "Tangrat2027",
         "Tangrat2027",
+        now(),
     )
     .await
     .unwrap_err();
@@ -321,6 +325,7 @@ async fn a_password_change_checks_every_rule_and_keeps_only_its_session() {
         "Tangrat2027",
         "Changed2028",
         "Changed2028",
+        now(),
     )
     .await
     .unwrap();
@@ -336,4 +341,90 @@ async fn a_password_change_checks_every_rule_and_keeps_only_its_session() {
         .unwrap();
     assert!(!again.user.must_change_credentials);
     assert_eq!(again.user.username, "somying.r");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_current_passwords_count_as_failed_logins() {
+    let (store, _dir) = store().await;
+    let store = store.as_ref();
+    let created = new_officer(store).await;
+    let ttl = Duration::hours(8);
+    let user = accounts::first_login(
+        store,
+        &created.user,
+        "somying.r",
+        "Tangrat2027",
+        "Tangrat2027",
+    )
+    .await
+    .unwrap();
+    let session = accounts::login(store, "somying.r", "Tangrat2027", ttl, now())
+        .await
+        .unwrap();
+    let change = |current: &'static str, at: DateTime<Utc>| {
+        let (user, hash) = (user.clone(), token_hash(&session.token));
+        async move {
+            accounts::change_password(
+                store,
+                &user,
+                &hash,
+                current,
+                "Changed2028",
+                "Changed2028",
+                at,
+            )
+            .await
+        }
+    };
+
+    // A right current password clears earlier failures, even when the new one is refused.
+    for _ in 0..4 {
+        let e = change("Wrong-1234", now()).await.unwrap_err();
+        assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+    }
+    let e = accounts::change_password(
+        store,
+        &user,
+        &token_hash(&session.token),
+        "Tangrat2027",
+        "short",
+        "short",
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+    // An empty current password is no guess: it does not count.
+    for _ in 0..6 {
+        let e = change("", now()).await.unwrap_err();
+        assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+    }
+
+    // Five wrong ones: the account's password is locked, here and at login.
+    for _ in 0..5 {
+        let e = change("Wrong-1234", now()).await.unwrap_err();
+        assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+    }
+    let e = change("Tangrat2027", now()).await.unwrap_err();
+    assert!(
+        matches!(e, AppError::TooManyAttempts { retry_after: 900 }),
+        "{e:?}"
+    );
+    let e = accounts::login(store, "somying.r", "Tangrat2027", ttl, now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::TooManyAttempts { .. }), "{e:?}");
+    // Once the failures leave the window, the right password changes it.
+    change("Tangrat2027", now() + Duration::minutes(15))
+        .await
+        .unwrap();
+    accounts::login(
+        store,
+        "somying.r",
+        "Changed2028",
+        ttl,
+        now() + Duration::minutes(15),
+    )
+    .await
+    .unwrap();
 }

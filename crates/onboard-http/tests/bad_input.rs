@@ -601,6 +601,15 @@ async fn a_password_change_checks_the_current_password_and_ends_the_other_sessio
         .get("/api/v1/me", &seed.officer_b.token)
         .await
         .expect(200);
+    // Wrong current passwords count as failed logins of the account: 429 after five.
+    for _ in 0..5 {
+        change(Some(here), "Wrong-1234x", "Again2029x", "Again2029x")
+            .await
+            .expect_problem(422, "validation_failed");
+    }
+    let r = change(Some(here), "Changed2028x", "Again2029x", "Again2029x").await;
+    r.expect_problem(429, "too_many_attempts");
+    assert_eq!(r.headers["retry-after"], "900");
     server.stop().await;
 }
 

@@ -74,6 +74,7 @@ pub(super) async fn settings_submit(
         &form.current_password,
         &form.password,
         &form.password_confirmation,
+        state.now(),
     )
     .await
     {
@@ -81,6 +82,15 @@ pub(super) async fn settings_submit(
         Err(AppError::Invalid(report)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             SettingsPage::of(&session, Errors::from_report(&report), None),
+        )
+            .into_response(),
+        Err(e @ AppError::TooManyAttempts { .. }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            SettingsPage::of(
+                &session,
+                Errors::one("current_password", crate::ApiError::from(e).detail_th()),
+                None,
+            ),
         )
             .into_response(),
         Err(AppError::FirstLoginRequired) => Redirect::to("/first-login").into_response(),
