@@ -1,10 +1,11 @@
-//! Accounts: login with throttling, sessions, the first login, and new accounts (SPEC §2,
-//! §10; manual §1).
+//! Accounts: login with throttling, sessions, the first login, password changes, and new
+//! accounts (SPEC §2, §10; manual §1).
 
 use crate::{blocking, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use onboard_core::account::{
-    check_first_login, check_password, suggest_username, NewAccount, Username,
+    check_first_login, check_password, check_password_change, suggest_username, NewAccount,
+    Username,
 };
 use onboard_core::notify::{account_created, MailConfig};
 use onboard_core::validation::{Code, Path, Report};
@@ -156,6 +157,76 @@ pub async fn first_login(
         })?;
     tracing::info!(user = %updated.id, "first login completed");
     Ok(updated)
+}
+
+/// Changes the password of a signed-in account (the การตั้งค่า menu, `POST /me/password`):
+/// the current password must be the account's (else an issue on `current_password`), the new
+/// one follows the rules of the first login and the confirmation must equal it, every broken
+/// rule reported at once ([`AppError::Invalid`]). Every other session of the account is
+/// revoked; the one the change was made from (`current_session`, its token hash) stays.
+/// [`AppError::FirstLoginRequired`] while the account must still do the first login.
+///
+/// A typed current password is a guess at the account's password, so it counts as a login
+/// attempt at `now` (SPEC §10): a wrong one is a failure, a right one clears the failures,
+/// and after 5 failures within 15 minutes [`AppError::TooManyAttempts`] answers, here and at
+/// login. A stolen session therefore cannot try passwords without limit.
+pub async fn change_password(
+    store: &dyn Store,
+    user: &User,
+    current_session: &str,
+    current_password: &str,
+    new_password: &str,
+    confirmation: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if user.must_change_credentials {
+        return Err(AppError::FirstLoginRequired);
+    }
+    let key = Username::parse(&user.username)
+        .map(|u| u.normalized())
+        .unwrap_or_else(|_| user.username.to_ascii_lowercase());
+    let guessed = !current_password.is_empty();
+    if guessed {
+        if let Err(wait) = store.begin_login_attempt(&key, now).await? {
+            return Err(AppError::TooManyAttempts {
+                retry_after: retry_after_secs(wait),
+            });
+        }
+    }
+    let (username, hash) = (user.username.clone(), user.password_hash.clone());
+    let (current_password, new_password, confirmation) = (
+        current_password.to_owned(),
+        new_password.to_owned(),
+        confirmation.to_owned(),
+    );
+    let (checked, verified) = blocking(move || {
+        // The check verifies only the typed current password (at most once).
+        let verified = std::cell::Cell::new(false);
+        let checked = check_password_change(
+            &username,
+            &current_password,
+            &new_password,
+            &confirmation,
+            |p| {
+                let matches = verify_password(p, &hash);
+                verified.set(matches);
+                matches
+            },
+        );
+        (checked, verified.get())
+    })
+    .await?;
+    if guessed && verified {
+        // The attempt counted as a failure until now.
+        store.clear_login_failures(&key).await?;
+    }
+    let checked = checked.map_err(AppError::Invalid)?;
+    let hash = blocking(move || hash_password(checked.expose())).await??;
+    store
+        .change_password(user.id, &hash, Some(current_session))
+        .await?;
+    tracing::info!(user = %user.id, "password changed");
+    Ok(())
 }
 
 /// A new account and its initial credentials (shown once; also e-mailed).

@@ -1,7 +1,7 @@
 //! # onboard-app
 //!
 //! The flows of onboard that are more than one rule and one store call: logging in with
-//! throttling, the first login of manual §1, logging out, creating an account with
+//! throttling, the first login of manual §1, changing a password, logging out, creating an account with
 //! generated credentials, and applying a command to an e-Service. The JSON API, the web portal and the CLI all call these functions,
 //! so a flow is written once; the front ends only translate requests and answers.
 //!
@@ -36,6 +36,9 @@ pub enum AppError {
     /// The first login is already done.
     #[error("the first login is already done")]
     FirstLoginDone,
+    /// The account must do the first login (choose its username and password) before this.
+    #[error("the first login must be done first")]
+    FirstLoginRequired,
     /// No free generated username was found (very unlikely; trying again helps).
     #[error("could not find a free username; try again")]
     NoFreeUsername,

@@ -1,5 +1,5 @@
 //! The account flows against a real SQLite store: login and its throttle, the first login,
-//! logout, and new accounts with generated credentials.
+//! password changes, logout, and new accounts with generated credentials.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -7,6 +7,7 @@ use onboard_app::{accounts, AppError};
 use onboard_core::account::NewAccount;
 use onboard_core::notify::MailConfig;
 use onboard_core::validation::Code;
+use onboard_store::password::token_hash;
 use onboard_store::sqlite::{SqliteOptions, SqliteStore};
 use onboard_store::{NewAgency, Store, StoreError};
 use std::sync::Arc;
@@ -187,4 +188,243 @@ async fn first_login_refuses_a_taken_username_and_accounts_need_their_agency() {
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::Store(StoreError::NotFound)), "{e:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_checks_every_rule_and_keeps_only_its_session() {
+    let (store, _dir) = store().await;
+    let store = store.as_ref();
+    let created = new_officer(store).await;
+    let ttl = Duration::hours(8);
+
+    // Before the first login there is nothing to change yet.
+    let first = accounts::login(
+        store,
+        &created.initial_username,
+        &created.initial_password,
+        ttl,
+        now(),
+    )
+    .await
+    .unwrap();
+    let e = accounts::change_password(
+        store,
+        &first.user,
+        &token_hash(&first.token),
+        &created.initial_password,
+        "Changed2028",
+        "Changed2028",
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, AppError::FirstLoginRequired), "{e:?}");
+    let user = accounts::first_login(
+        store,
+        &first.user,
+        "somying.r",
+        "Tangrat2027",
+        "Tangrat2027",
+    )
+    .await
+    .unwrap();
+
+    // The same account signed in twice more: this browser and another one.
+    let here = accounts::login(store, "somying.r", "Tangrat2027", ttl, now())
+        .await
+        .unwrap();
+    let elsewhere = accounts::login(store, "somying.r", "Tangrat2027", ttl, now())
+        .await
+        .unwrap();
+    let alive = |token: String| async move {
+        accounts::session_user(store, &token, now())
+            .await
+            .unwrap()
+            .is_some()
+    };
+
+    // A wrong current password: one issue on `current_password`, in Thai and English.
+    let e = accounts::change_password(
+        store,
+        &user,
+        &token_hash(&here.token),
+        "Tangrat2026",
+        "Changed2028",
+        "Changed2028",
+        now(),
+    )
+    .await
+    .unwrap_err();
+    let AppError::Invalid(report) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(report.errors.len(), 1);
+    let issue = &report.errors[0];
+    assert_eq!(
+        (issue.field.as_str(), issue.code),
+        ("current_password", Code::Mismatch)
+    );
+    assert_eq!(issue.message_th, "รหัสผ่านปัจจุบันไม่ถูกต้อง");
+    assert!(!issue.message_en.is_empty());
+
+    // Every broken rule of the new password at once: the first login's rules.
+    let e = accounts::change_password(
+        store,
+        &user,
+        &token_hash(&here.token),
+        "Tangrat2027",
+        "somying.r",
+        "other",
+        now(),
+    )
+    .await
+    .unwrap_err();
+    let AppError::Invalid(report) = e else {
+        panic!("{e:?}")
+    };
+    let problems: Vec<(&str, Code)> = report
+        .errors
+        .iter()
+        .map(|i| (i.field.as_str(), i.code))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            ("password", Code::InvalidFormat),
+            ("password", Code::InvalidFormat),
+            ("password", Code::NotAllowed),
+            ("password_confirmation", Code::Mismatch),
+        ]
+    );
+    let e = accounts::change_password(
+        store,
+        &user,
+        &token_hash(&here.token),
+        "Tangrat2027",
+        "Tangrat2027",
+        "Tangrat2027",
+        now(),
+    )
+    .await
+    .unwrap_err();
+    let AppError::Invalid(report) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(report.errors[0].message_th, "รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน");
+    // Refused changes changed nothing.
+    assert!(alive(here.token.clone()).await && alive(elsewhere.token.clone()).await);
+    accounts::login(store, "somying.r", "Tangrat2027", ttl, now())
+        .await
+        .unwrap();
+
+    // A good change: this session stays, the others end, only the new password logs in.
+    accounts::change_password(
+        store,
+        &user,
+        &token_hash(&here.token),
+        "Tangrat2027",
+        "Changed2028",
+        "Changed2028",
+        now(),
+    )
+    .await
+    .unwrap();
+    assert!(alive(here.token.clone()).await);
+    assert!(!alive(elsewhere.token.clone()).await);
+    assert!(!alive(first.token.clone()).await);
+    let e = accounts::login(store, "somying.r", "Tangrat2027", ttl, now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::InvalidCredentials), "{e:?}");
+    let again = accounts::login(store, "SOMYING.R", "Changed2028", ttl, now())
+        .await
+        .unwrap();
+    assert!(!again.user.must_change_credentials);
+    assert_eq!(again.user.username, "somying.r");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_current_passwords_count_as_failed_logins() {
+    let (store, _dir) = store().await;
+    let store = store.as_ref();
+    let created = new_officer(store).await;
+    let ttl = Duration::hours(8);
+    let user = accounts::first_login(
+        store,
+        &created.user,
+        "somying.r",
+        "Tangrat2027",
+        "Tangrat2027",
+    )
+    .await
+    .unwrap();
+    let session = accounts::login(store, "somying.r", "Tangrat2027", ttl, now())
+        .await
+        .unwrap();
+    let change = |current: &'static str, at: DateTime<Utc>| {
+        let (user, hash) = (user.clone(), token_hash(&session.token));
+        async move {
+            accounts::change_password(
+                store,
+                &user,
+                &hash,
+                current,
+                "Changed2028",
+                "Changed2028",
+                at,
+            )
+            .await
+        }
+    };
+
+    // A right current password clears earlier failures, even when the new one is refused.
+    for _ in 0..4 {
+        let e = change("Wrong-1234", now()).await.unwrap_err();
+        assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+    }
+    let e = accounts::change_password(
+        store,
+        &user,
+        &token_hash(&session.token),
+        "Tangrat2027",
+        "short",
+        "short",
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+    // An empty current password is no guess: it does not count.
+    for _ in 0..6 {
+        let e = change("", now()).await.unwrap_err();
+        assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+    }
+
+    // Five wrong ones: the account's password is locked, here and at login.
+    for _ in 0..5 {
+        let e = change("Wrong-1234", now()).await.unwrap_err();
+        assert!(matches!(e, AppError::Invalid(_)), "{e:?}");
+    }
+    let e = change("Tangrat2027", now()).await.unwrap_err();
+    assert!(
+        matches!(e, AppError::TooManyAttempts { retry_after: 900 }),
+        "{e:?}"
+    );
+    let e = accounts::login(store, "somying.r", "Tangrat2027", ttl, now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::TooManyAttempts { .. }), "{e:?}");
+    // Once the failures leave the window, the right password changes it.
+    change("Tangrat2027", now() + Duration::minutes(15))
+        .await
+        .unwrap();
+    accounts::login(
+        store,
+        "somying.r",
+        "Changed2028",
+        ttl,
+        now() + Duration::minutes(15),
+    )
+    .await
+    .unwrap();
 }

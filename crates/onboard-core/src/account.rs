@@ -1,8 +1,10 @@
-//! Username and password rules of the first login (SPEC §2, manual §1).
+//! Username and password rules of the first login (SPEC §2, manual §1) and of a later
+//! password change (the manual's การตั้งค่า menu, `POST /me/password`).
 //!
 //! An admin creates an account with a generated username and password; at first login the
-//! user must choose new ones. [`check_first_login`] reports every failed rule as its own
-//! [`Issue`], because the form shows all of the manual's ticks at once.
+//! user must choose new ones. [`check_first_login`] and [`check_password_change`] report
+//! every failed rule as its own [`Issue`], because the forms show all of the manual's ticks
+//! at once; both hold a new password to the same rules.
 //!
 //! Passwords are never trimmed (a space is a legitimate password character) and never
 //! printed: [`Password`] has no `Display`, no serde, and its `Debug` is `Password(***)`.
@@ -122,6 +124,8 @@ const USERNAME: &str = "username";
 const PASSWORD: &str = "password";
 /// Field path of the confirmation.
 const CONFIRMATION: &str = "password_confirmation";
+/// Field path of the current password (password change).
+const CURRENT_PASSWORD: &str = "current_password";
 
 /// A required character class: its test, and what the password needs, in Thai and English.
 type CharacterClass = (fn(&char) -> bool, &'static str, &'static str);
@@ -199,6 +203,111 @@ pub fn check_password(password: &str, username: &str) -> Result<Password, Report
     }
 }
 
+/// Pushes every broken rule of a new password and its confirmation, at the fields
+/// `password` and `password_confirmation`: the policy of [`password_rules`], differing from
+/// the current password (`is_current_password`, called at most once and only for a
+/// non-empty password), and a confirmation equal to the password. Shared by the first login
+/// and the password change, so both hold a new password to the same rules.
+fn new_password_rules(
+    report: &mut Report,
+    password: &str,
+    confirmation: &str,
+    username: &str,
+    is_current_password: impl Fn(&str) -> bool,
+) {
+    let password_field = Path::root().key(PASSWORD);
+    password_rules(report, &password_field, password, username);
+    if !password.is_empty() && is_current_password(password) {
+        report.push(Issue::with_messages(
+            &password_field,
+            Code::NotAllowed,
+            "รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน",
+            "The new password must differ from the current one",
+        ));
+    }
+
+    let confirmation_field = Path::root().key(CONFIRMATION);
+    if confirmation.is_empty() {
+        report.push(Issue::with_messages(
+            &confirmation_field,
+            Code::Required,
+            "กรุณากรอกรหัสผ่านอีกครั้งเพื่อยืนยัน",
+            "Type the password again to confirm it",
+        ));
+    } else if confirmation != password {
+        report.push(Issue::with_messages(
+            &confirmation_field,
+            Code::Mismatch,
+            "รหัสผ่านที่ยืนยันไม่ตรงกับรหัสผ่านใหม่",
+            "The confirmation does not match the new password",
+        ));
+    }
+}
+
+/// Checks the password-change form and reports every broken rule separately, at the fields
+/// `current_password`, `password` and `password_confirmation`: the current password must be
+/// given and be the account's (`mismatch` otherwise); the new password follows the rules of
+/// the first login (length, `A-Z`, `a-z`, `0-9`, not containing `username`, differing from
+/// the current password) and the confirmation must equal it.
+///
+/// `is_current_password` tells whether a text is the account's current password (typically
+/// an Argon2 verification); it is called at most once, with a non-empty `current_password`.
+/// Whether the new password is the current one is then a plain comparison with the verified
+/// `current_password`; when the current password is wrong that rule is not judged.
+///
+/// ```
+/// use onboard_core::account::check_password_change;
+/// let is_current = |p: &str| p == "Tangrat2027";
+/// let ok = check_password_change("somchai.k", "Tangrat2027", "Tangrat2028", "Tangrat2028", is_current);
+/// assert_eq!(ok.unwrap().expose(), "Tangrat2028");
+///
+/// let report =
+///     check_password_change("somchai.k", "guess", "Tangrat2027", "Tangrat2028", is_current)
+///         .unwrap_err();
+/// let fields: Vec<_> = report.errors.iter().map(|i| i.field.as_str()).collect();
+/// assert_eq!(fields, ["current_password", "password_confirmation"]);
+/// ```
+pub fn check_password_change(
+    username: &str,
+    current_password: &str,
+    password: &str,
+    confirmation: &str,
+    is_current_password: impl Fn(&str) -> bool,
+) -> Result<Password, Report> {
+    let mut report = Report::new();
+
+    let current_field = Path::root().key(CURRENT_PASSWORD);
+    let current_ok = if current_password.is_empty() {
+        report.push(Issue::with_messages(
+            &current_field,
+            Code::Required,
+            "กรุณากรอกรหัสผ่านปัจจุบัน",
+            "Type your current password",
+        ));
+        false
+    } else if is_current_password(current_password) {
+        true
+    } else {
+        report.push(Issue::with_messages(
+            &current_field,
+            Code::Mismatch,
+            "รหัสผ่านปัจจุบันไม่ถูกต้อง",
+            "The current password is not correct",
+        ));
+        false
+    };
+
+    new_password_rules(&mut report, password, confirmation, username, |p| {
+        current_ok && p == current_password
+    });
+
+    if report.is_valid() {
+        Ok(Password(password.to_owned()))
+    } else {
+        Err(report)
+    }
+}
+
 /// Checks the first-login form and reports every broken rule separately, at the fields
 /// `username`, `password` and `password_confirmation`.
 ///
@@ -229,33 +338,13 @@ pub fn check_first_login(
         report.push(crate::fields::issue::<Username>(&username_field, e));
     }
 
-    let password_field = Path::root().key(PASSWORD);
-    password_rules(&mut report, &password_field, password, username);
-    if !password.is_empty() && is_current_password(password) {
-        report.push(Issue::with_messages(
-            &password_field,
-            Code::NotAllowed,
-            "รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน",
-            "The new password must differ from the current one",
-        ));
-    }
-
-    let confirmation_field = Path::root().key(CONFIRMATION);
-    if confirmation.is_empty() {
-        report.push(Issue::with_messages(
-            &confirmation_field,
-            Code::Required,
-            "กรุณากรอกรหัสผ่านอีกครั้งเพื่อยืนยัน",
-            "Type the password again to confirm it",
-        ));
-    } else if confirmation != password {
-        report.push(Issue::with_messages(
-            &confirmation_field,
-            Code::Mismatch,
-            "รหัสผ่านที่ยืนยันไม่ตรงกับรหัสผ่านใหม่",
-            "The confirmation does not match the new password",
-        ));
-    }
+    new_password_rules(
+        &mut report,
+        password,
+        confirmation,
+        username,
+        is_current_password,
+    );
 
     if !report.is_valid() {
         return Err(report);
@@ -451,6 +540,118 @@ mod tests {
             |_| false,
         ));
         assert_eq!(e, [(CONFIRMATION.to_owned(), Code::Mismatch)]);
+    }
+
+    /// (field, code) of every error of a password change from `Tangrat2027`.
+    fn change(current: &str, password: &str, confirmation: &str) -> Vec<(String, Code)> {
+        check_password_change("somchai", current, password, confirmation, |p| {
+            p == "Tangrat2027"
+        })
+        .unwrap_err()
+        .errors
+        .into_iter()
+        .map(|i| (i.field, i.code))
+        .collect()
+    }
+
+    #[test]
+    fn a_good_password_change() {
+        let calls = std::cell::Cell::new(0);
+        let p = check_password_change(
+            "somchai",
+            "Tangrat2027",
+            "Changed2028",
+            "Changed2028",
+            |p| {
+                calls.set(calls.get() + 1);
+                p == "Tangrat2027"
+            },
+        )
+        .unwrap();
+        assert_eq!(p.expose(), "Changed2028");
+        // One verification only: the current password's.
+        assert_eq!(calls.get(), 1);
+    }
+
+    #[test]
+    fn the_current_password_must_be_given_and_right() {
+        let current = (CURRENT_PASSWORD.to_owned(), Code::Required);
+        assert_eq!(change("", "Changed2028", "Changed2028"), [current]);
+        let r = check_password_change("somchai", "guess", "Changed2028", "Changed2028", |_| false)
+            .unwrap_err();
+        assert_eq!(r.errors.len(), 1);
+        let issue = &r.errors[0];
+        assert_eq!(
+            (issue.field.as_str(), issue.code),
+            (CURRENT_PASSWORD, Code::Mismatch)
+        );
+        assert_eq!(issue.message_th, "รหัสผ่านปัจจุบันไม่ถูกต้อง");
+        assert_eq!(issue.message_en, "The current password is not correct");
+        // Never asked for an empty current password.
+        assert!(
+            check_password_change("somchai", "", "Changed2028", "Changed2028", |_| {
+                panic!("not called for empty")
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_new_password_follows_the_first_login_rules() {
+        let right = "Tangrat2027";
+        assert_eq!(change(right, "Abcde12", "Abcde12"), [pw(Code::TooShort)]);
+        let long = format!("Ab1{}", "x".repeat(126));
+        assert_eq!(change(right, &long, &long), [pw(Code::TooLong)]);
+        assert_eq!(
+            change(right, "abcdefg1", "abcdefg1"),
+            [pw(Code::InvalidFormat)]
+        );
+        assert_eq!(
+            change(right, "ABCDEFG1", "ABCDEFG1"),
+            [pw(Code::InvalidFormat)]
+        );
+        assert_eq!(
+            change(right, "Abcdefgh", "Abcdefgh"),
+            [pw(Code::InvalidFormat)]
+        );
+        assert_eq!(
+            change(right, "xSomChai1", "xSomChai1"),
+            [pw(Code::NotAllowed)]
+        );
+        // The same as the current password.
+        let e = check_password_change("somchai", right, right, right, |p| p == right).unwrap_err();
+        assert_eq!(e.errors.len(), 1);
+        assert_eq!(e.errors[0].message_th, "รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านปัจจุบัน");
+        // Confirmation.
+        assert_eq!(
+            change(right, "Changed2028", "Changed2029"),
+            [(CONFIRMATION.to_owned(), Code::Mismatch)]
+        );
+        assert_eq!(
+            change(right, "Changed2028", ""),
+            [(CONFIRMATION.to_owned(), Code::Required)]
+        );
+    }
+
+    #[test]
+    fn a_password_change_reports_everything_at_once() {
+        assert_eq!(
+            change("guess", "", "x"),
+            [
+                (CURRENT_PASSWORD.to_owned(), Code::Mismatch),
+                pw(Code::Required),
+                (CONFIRMATION.to_owned(), Code::Mismatch)
+            ]
+        );
+        assert_eq!(
+            change("", "abc", "abc"),
+            [
+                (CURRENT_PASSWORD.to_owned(), Code::Required),
+                pw(Code::TooShort),
+                pw(Code::InvalidFormat),
+                pw(Code::InvalidFormat),
+            ]
+        );
     }
 
     #[test]

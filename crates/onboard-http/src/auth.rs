@@ -1,5 +1,5 @@
-//! Sessions: login with throttling, the first login of manual §1, logout, `GET /me`, and
-//! the extractors that identify the caller.
+//! Sessions: login with throttling, the first login of manual §1, logout, `GET /me`, the
+//! password change (`POST /me/password`), and the extractors that identify the caller.
 
 use crate::extract::Json;
 use crate::problem::{ApiError, ApiResult};
@@ -202,6 +202,53 @@ pub async fn first_login(
 )]
 pub async fn logout(State(state): State<AppState>, caller: SessionCaller) -> ApiResult<StatusCode> {
     state.store.revoke_session(&caller.token_hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /me/password` body. No `Debug`: it holds passwords.
+#[derive(Clone, Default, Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    /// The account's current password.
+    #[serde(default)]
+    pub current_password: String,
+    /// The new password (the rules of the first login).
+    #[serde(default)]
+    pub password: String,
+    /// The new password again.
+    #[serde(default)]
+    pub password_confirmation: String,
+}
+
+/// Changes the caller's password (SPEC §2 rules; the current password must be right).
+/// Every other session of the account is revoked; this token stays valid. A typed current
+/// password counts as a login attempt of the account: 429 after 5 failures within 15
+/// minutes, here and at login.
+#[utoipa::path(
+    post, path = "/api/v1/me/password", tag = "auth",
+    request_body = ChangePasswordRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Password changed; every other session of the account revoked"),
+        (status = 422, description = "`validation_failed`, one issue per broken rule (`current_password` when it is wrong)", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`: too many wrong passwords for this account; see `Retry-After`", body = crate::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "seconds to wait"))),
+    )
+)]
+pub async fn change_password(
+    State(state): State<AppState>,
+    caller: SessionCaller,
+    Json(body): Json<ChangePasswordRequest>,
+) -> ApiResult<StatusCode> {
+    accounts::change_password(
+        state.store.as_ref(),
+        &caller.user,
+        &caller.token_hash,
+        &body.current_password,
+        &body.password,
+        &body.password_confirmation,
+        state.now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -26,7 +26,7 @@ use utoipa::{Modify, OpenApi};
             Errors are `application/problem+json` (schema `Problem`) with a `code`.",
     ),
     paths(
-        auth::login, auth::first_login, auth::logout, auth::me,
+        auth::login, auth::first_login, auth::logout, auth::me, auth::change_password,
         admin::list_agencies, admin::create_agency, admin::post_user,
         eservices::list, eservices::create, eservices::detail, eservices::put_services,
         steps::save_draft, steps::submit, steps::withdraw,
@@ -41,7 +41,7 @@ use utoipa::{Modify, OpenApi};
     components(schemas(Problem, views::IssueView)),
     modifiers(&Security, &CommonErrors, &PreciseParameters),
     tags(
-        (name = "auth", description = "Login, first login (manual §1), logout"),
+        (name = "auth", description = "Login, first login (manual §1), logout, password change"),
         (name = "admin", description = "Agencies and user accounts"),
         (name = "eservices", description = "e-Services, their events, the review queue"),
         (name = "steps", description = "The seven steps: drafts, submissions, attempts, reviews"),

@@ -53,6 +53,7 @@ fn table() -> Vec<Route> {
         post("/api/v1/auth/first-login", auth::first_login),
         post("/api/v1/auth/logout", auth::logout),
         get("/api/v1/me", auth::me),
+        post("/api/v1/me/password", auth::change_password),
         get("/api/v1/agencies", admin::list_agencies),
         post("/api/v1/agencies", admin::create_agency),
         post("/api/v1/users", admin::post_user),

@@ -149,6 +149,20 @@ fn rows() -> Vec<Row> {
             [401, 200, 200, 200, 200, 200],
         ),
         row(
+            M::POST,
+            "/api/v1/me/password",
+            S::None,
+            |_, _, _| {
+                (
+                    "/api/v1/me/password".into(),
+                    Body::Json(
+                        json!({"current_password": CHANGER_PASSWORD, "password": "Changed2028x", "password_confirmation": "Changed2028x"}),
+                    ),
+                )
+            },
+            [401, 204, 204, 204, 204, 403],
+        ),
+        row(
             M::GET,
             "/api/v1/agencies",
             S::None,
@@ -576,8 +590,34 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
     ids
 }
 
+/// The password of the accounts made for the password-change cells.
+const CHANGER_PASSWORD: &str = "Current2027x";
+
+/// A new account with the role and agency of caller `c`, first-logged-in with
+/// [`CHANGER_PASSWORD`], and its token: a password change revokes the account's other
+/// sessions and replaces its password, which the seeded accounts keep for the other cells.
+async fn changer(server: &Server, seed: &Seed, c: usize, n: usize) -> String {
+    let (role, agency) = match c {
+        1 => (Role::Agency, Some(seed.agency_a)),
+        2 => (Role::Agency, Some(seed.agency_b)),
+        3 => (Role::Reviewer, None),
+        _ => (Role::Admin, None),
+    };
+    let initial = format!("changer_init_{n}");
+    server
+        .create_account(&initial, "Initial2027x", role, agency)
+        .await;
+    let token = server.login(&initial, "Initial2027x").await;
+    let body = json!({"username": format!("changer_{n}"), "password": CHANGER_PASSWORD, "password_confirmation": CHANGER_PASSWORD});
+    server
+        .json(Method::POST, "/api/v1/auth/first-login", &token, &body)
+        .await
+        .expect(200);
+    token
+}
+
 /// The token of caller `c` for one cell (a new session when the request revokes it, a new
-/// pending account for the first login).
+/// pending account for the first login, a new account for the password change).
 async fn token(server: &Server, seed: &Seed, c: usize, row: &Row, n: usize) -> Option<String> {
     let account = match c {
         0 => return None,
@@ -587,6 +627,9 @@ async fn token(server: &Server, seed: &Seed, c: usize, row: &Row, n: usize) -> O
         4 => &seed.admin,
         _ => &seed.pending,
     };
+    if c != 5 && row.route == "/api/v1/me/password" {
+        return Some(changer(server, seed, c, n).await);
+    }
     if c == 5 && row.route == "/api/v1/auth/first-login" {
         let name = format!("pending_{n}");
         server

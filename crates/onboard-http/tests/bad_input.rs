@@ -488,6 +488,132 @@ async fn first_login_reports_every_rule_and_is_required_first() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_password_change_checks_the_current_password_and_ends_the_other_sessions() {
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let officer = &seed.officer_a;
+    let here = officer.token.as_str();
+    let elsewhere = server.login(&officer.username, &officer.password).await;
+    let change = |token: Option<&str>, current: &str, password: &str, confirmation: &str| {
+        server.send(
+            server
+                .req(Method::POST, "/api/v1/me/password", token)
+                .json(&json!({"current_password": current, "password": password, "password_confirmation": confirmation})),
+        )
+    };
+    let issues = |body: &serde_json::Value| -> Vec<(String, String)> {
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let thai = e["message_th"].as_str().unwrap();
+                assert!(
+                    thai.chars().any(|c| ('\u{0E01}'..='\u{0E5B}').contains(&c)),
+                    "{e}"
+                );
+                (
+                    e["field"].as_str().unwrap().to_owned(),
+                    e["code"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+
+    // No session: 401. Before the first login: 403.
+    change(None, &officer.password, "Changed2028x", "Changed2028x")
+        .await
+        .expect_problem(401, "unauthenticated");
+    change(
+        Some(&seed.pending.token),
+        &seed.pending.password,
+        "Changed2028x",
+        "Changed2028x",
+    )
+    .await
+    .expect_problem(403, "credentials_change_required");
+
+    // A wrong current password: 422 on `current_password`, in Thai.
+    let r = change(Some(here), "Wrong-1234x", "Changed2028x", "Changed2028x").await;
+    let body = r.expect_problem(422, "validation_failed");
+    assert_eq!(
+        issues(body),
+        [("current_password".to_owned(), "mismatch".to_owned())]
+    );
+    assert_eq!(body["errors"][0]["message_th"], "รหัสผ่านปัจจุบันไม่ถูกต้อง");
+    // Every problem at once, each with its Thai message.
+    let r = change(Some(here), "", "short", "other").await;
+    let found = issues(r.expect_problem(422, "validation_failed"));
+    for expected in [
+        ("current_password", "required"),
+        ("password", "too_short"),
+        ("password", "invalid_format"),
+        ("password_confirmation", "mismatch"),
+    ] {
+        assert!(
+            found.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{expected:?} in {found:?}"
+        );
+    }
+    // The current password again is not a new one.
+    let r = change(
+        Some(here),
+        &officer.password,
+        &officer.password,
+        &officer.password,
+    )
+    .await;
+    assert_eq!(
+        issues(r.expect_problem(422, "validation_failed")),
+        [("password".to_owned(), "not_allowed".to_owned())]
+    );
+    // Refused changes end no session.
+    server.get("/api/v1/me", &elsewhere).await.expect(200);
+
+    // The change: 204; this token still works, the other login is revoked.
+    let r = change(
+        Some(here),
+        &officer.password,
+        "Changed2028x",
+        "Changed2028x",
+    )
+    .await;
+    r.expect(204);
+    assert_eq!(r.body, serde_json::Value::Null);
+    server.get("/api/v1/me", here).await.expect(200);
+    server.get("/api/v1/dashboard", here).await.expect(200);
+    server
+        .get("/api/v1/me", &elsewhere)
+        .await
+        .expect_problem(401, "unauthenticated");
+    // Only the new password logs in.
+    let r = server
+        .send(
+            server
+                .req(Method::POST, "/api/v1/auth/login", None)
+                .json(&json!({"username": officer.username, "password": officer.password})),
+        )
+        .await;
+    r.expect_problem(401, "invalid_credentials");
+    server.login(&officer.username, "Changed2028x").await;
+    // Other accounts are not touched.
+    server
+        .get("/api/v1/me", &seed.officer_b.token)
+        .await
+        .expect(200);
+    // Wrong current passwords count as failed logins of the account: 429 after five.
+    for _ in 0..5 {
+        change(Some(here), "Wrong-1234x", "Again2029x", "Again2029x")
+            .await
+            .expect_problem(422, "validation_failed");
+    }
+    let r = change(Some(here), "Changed2028x", "Again2029x", "Again2029x").await;
+    r.expect_problem(429, "too_many_attempts");
+    assert_eq!(r.headers["retry-after"], "900");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admins_create_users_with_generated_credentials() {
     let server = Server::sqlite().await;
     let seed = server.seed().await;

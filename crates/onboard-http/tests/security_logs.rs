@@ -119,6 +119,17 @@ async fn logs_of_a_full_walk_carry_no_secrets() {
         )
         .await;
     let _ = server.get("/api/v1/me", "forged-token-value").await;
+    // A refused and a done password change.
+    for current in ["Wrong-Current-123", seed.officer_a.password.as_str()] {
+        let _ = server
+            .json(
+                Method::POST,
+                "/api/v1/me/password",
+                &officer,
+                &json!({"current_password": current, "password": "Changed-Secret-2028", "password_confirmation": "Changed-Secret-2028"}),
+            )
+            .await;
+    }
     server.stop().await;
 
     for account in [
@@ -134,6 +145,8 @@ async fn logs_of_a_full_walk_carry_no_secrets() {
     secrets.push(officer);
     secrets.push("Wrong-Guess-123".into());
     secrets.push("forged-token-value".into());
+    secrets.push("Wrong-Current-123".into());
+    secrets.push("Changed-Secret-2028".into());
     let mut ids = Vec::new();
     for name in ["step2-valid", "step4-valid", "step5-valid"] {
         citizen_ids(&fixture(name), &mut ids);
@@ -147,6 +160,7 @@ async fn logs_of_a_full_walk_carry_no_secrets() {
         "the walk was logged"
     );
     assert!(log.contains("status=200"), "the status is logged");
+    assert!(log.contains("password changed"), "the change is logged");
     for s in &secrets {
         assert!(
             !log.contains(s.as_str()),

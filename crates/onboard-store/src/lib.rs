@@ -140,6 +140,15 @@ pub trait Store: Send + Sync {
         username: &str,
         password_hash: &str,
     ) -> Result<User>;
+    /// Changes the password of an account: sets the new hash and revokes every session of
+    /// the account except `keep_session` (the token hash of the session the change was made
+    /// from, if any), in one transaction. `NotFound` if the account does not exist.
+    async fn change_password(
+        &self,
+        user: Uuid,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()>;
 
     // --- sessions and throttling ---
 

@@ -357,6 +357,20 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn change_password(
+        &self,
+        user: Uuid,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
+        let hash = password_hash.to_owned();
+        let keep = keep_session.map(str::to_owned);
+        self.write(move |tx| {
+            accounts::change_password(tx, user, &hash, keep.as_deref(), Utc::now())
+        })
+        .await
+    }
+
     async fn create_session(&self, session: Session) -> Result<()> {
         self.write(move |tx| accounts::create_session(tx, &session))
             .await

@@ -32,12 +32,14 @@ use uuid::Uuid;
 mod eservices;
 mod form;
 mod session;
+mod settings;
 mod sign_in;
 mod step_forms;
 mod steps;
 
 use eservices::*;
 use session::*;
+use settings::*;
 use sign_in::*;
 use step_forms::*;
 use steps::*;
@@ -93,6 +95,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/launched", get(launched_page))
         .route("/notifications", get(notifications_page))
+        .route("/settings", get(settings_page).post(settings_submit))
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }

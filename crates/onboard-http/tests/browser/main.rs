@@ -464,6 +464,26 @@ async fn forms_without_their_csrf_token_are_refused() {
         .unwrap()
         .unwrap();
     assert!(user.must_change_credentials, "nothing changed");
+    // The password change too, for an account past its first login.
+    let r = server
+        .http
+        .post(format!("{}/settings", server.base))
+        .header(
+            "cookie",
+            format!("onboard_session={}", seed.officer_b.token),
+        )
+        .form(&[
+            ("current_password", seed.officer_b.password.as_str()),
+            ("password", "Stolen2028x"),
+            ("password_confirmation", "Stolen2028x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    server
+        .login(&seed.officer_b.username, &seed.officer_b.password)
+        .await;
     // The login form checks its double-submit cookie too.
     let r = server
         .http
@@ -495,6 +515,104 @@ async fn forms_without_their_csrf_token_are_refused() {
         set.contains("HttpOnly") && set.contains("SameSite=Lax"),
         "{set}"
     );
+}
+
+/// The values of the password fields of the page.
+async fn password_values(c: &Client) -> Value {
+    c.execute(
+        "return [...document.querySelectorAll('input[type=password]')].map(i => i.value)",
+        vec![],
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_changes_the_password_in_the_settings() {
+    let Some(driver) = driver("settings").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let officer = &seed.officer_a;
+    let c = browser(&driver, true).await;
+    let base = &server.base;
+    sign_in(&c, base, &officer.username, &officer.password).await;
+
+    // The menu leads there; the account is shown read-only above the form.
+    let link = c.find(Locator::LinkText("การตั้งค่า")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert_eq!(path_of(&c).await, "/settings");
+    assert_eq!(text_of(&c, "h1").await, "การตั้งค่า");
+    assert_eq!(text_of(&c, "nav a[aria-current=page]").await, "การตั้งค่า");
+    assert_eq!(text_of(&c, "main h2").await, "เปลี่ยนรหัสผ่าน");
+    let account = text_of(&c, ".summary-list").await;
+    assert!(
+        account.contains("ชื่อผู้ใช้งาน (Username)")
+            && account.contains(&officer.username)
+            && account.contains("อีเมล")
+            && account.contains("@dga.or.th"),
+        "{account}"
+    );
+    assert_accessible(&c, "settings").await;
+
+    // A wrong current password: the error summary leads, nothing typed comes back.
+    fill(&c, "current_password", "Wrong-1234x").await;
+    fill(&c, "password", "Changed2028x").await;
+    fill(&c, "password_confirmation", "Changed2028x").await;
+    submit(&c).await;
+    assert!(c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    assert!(text_of(&c, "#error-summary")
+        .await
+        .contains("รหัสผ่านปัจจุบันไม่ถูกต้อง"));
+    assert_eq!(
+        text_of(&c, "#current_password-error").await,
+        "ข้อผิดพลาด: รหัสผ่านปัจจุบันไม่ถูกต้อง"
+    );
+    let focused = c
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, Value::from("error-summary"));
+    assert_eq!(password_values(&c).await, json!(["", "", ""]));
+    assert_accessible(&c, "settings with errors").await;
+
+    // The ticks of the first login follow the new password here too.
+    fill(&c, "password", "changed").await;
+    let met = c
+        .execute("return [...document.querySelectorAll('#password-rules li.met')].map(li => li.dataset.rule)", vec![])
+        .await
+        .unwrap();
+    assert_eq!(met, json!(["lower"]));
+
+    // The change: back to the page with the notice; this session goes on.
+    fill(&c, "current_password", &officer.password).await;
+    fill(&c, "password", "Changed2028x").await;
+    fill(&c, "password_confirmation", "Changed2028x").await;
+    submit(&c).await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!((url.path(), url.query()), ("/settings", Some("changed=1")));
+    assert!(!c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    assert!(text_of(&c, ".notice")
+        .await
+        .contains("เปลี่ยนรหัสผ่านเรียบร้อยแล้ว"));
+    assert_eq!(password_values(&c).await, json!(["", "", ""]));
+    assert_accessible(&c, "settings, changed").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(path_of(&c).await, "/");
+
+    // Out and in again: the old password no longer works, the new one does.
+    let logout = c.find(Locator::Css("header form button")).await.unwrap();
+    click_and_wait(&c, logout).await;
+    sign_in(&c, base, &officer.username, &officer.password).await;
+    assert_eq!(path_of(&c).await, "/login");
+    assert!(text_of(&c, "#error-summary")
+        .await
+        .contains("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"));
+    sign_in(&c, base, &officer.username, "Changed2028x").await;
+    assert_eq!(path_of(&c).await, "/");
+    assert_eq!(text_of(&c, "h1").await, "แดชบอร์ด");
+    c.close().await.unwrap();
 }
 
 /// An e-Service of agency A with steps 1 to 6 done through the API: step 7 is open.

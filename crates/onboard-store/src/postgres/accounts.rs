@@ -207,6 +207,37 @@ pub(super) async fn complete_first_login(
         .ok_or(StoreError::NotFound)
 }
 
+/// The new password hash, and every other session of the account revoked, in one
+/// transaction (see `Store::change_password`).
+pub(super) async fn change_password(
+    pool: &PgPool,
+    user: Uuid,
+    password_hash: &str,
+    keep_session: Option<&str>,
+) -> Result<()> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    let updated = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(user)
+        .bind(password_hash)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = now() \
+         WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $2",
+    )
+    .bind(user)
+    .bind(keep_session)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(())
+}
+
 pub(super) async fn create_session(pool: &PgPool, session: Session) -> Result<()> {
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",

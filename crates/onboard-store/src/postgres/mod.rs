@@ -352,6 +352,15 @@ impl Store for PgStore {
         accounts::complete_first_login(&self.pool, user, username, password_hash).await
     }
 
+    async fn change_password(
+        &self,
+        user: Uuid,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
+        accounts::change_password(&self.pool, user, password_hash, keep_session).await
+    }
+
     async fn create_session(&self, session: Session) -> Result<()> {
         accounts::create_session(&self.pool, session).await
     }

@@ -174,6 +174,30 @@ pub(super) fn complete_first_login(
     }
 }
 
+/// The new password hash, and every other session of the account revoked at `now`, in the
+/// caller's one transaction (see `Store::change_password`).
+pub(super) fn change_password(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    password_hash: &str,
+    keep_session: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let updated = tx.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        params![id.text(), password_hash],
+    )?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    tx.execute(
+        "UPDATE sessions SET revoked_at = ?3
+         WHERE user_id = ?1 AND revoked_at IS NULL AND (?2 IS NULL OR token_hash <> ?2)",
+        params![id.text(), keep_session, now.text()],
+    )?;
+    Ok(())
+}
+
 pub(super) fn create_session(tx: &Transaction<'_>, s: &Session) -> Result<()> {
     let inserted = tx.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",

@@ -51,6 +51,7 @@ macro_rules! conformance_suite {
             username_is_unique_case_insensitively,
             first_login,
             sessions_expire_and_are_revoked,
+            password_change_keeps_only_the_current_session,
             login_attempts_window,
             login_attempts_race,
             create_eservice_and_read_back,
@@ -754,6 +755,78 @@ pub async fn sessions_expire_and_are_revoked(store: Arc<dyn Store>) {
         .await
         .unwrap()
         .is_some());
+}
+
+/// A password change sets the new hash and revokes every session of the account but the one
+/// it was made from; other accounts' sessions stay.
+pub async fn password_change_keeps_only_the_current_session(store: Arc<dyn Store>) {
+    let a = new_agency(&store, "กรมสรรพากร", "The Revenue Department").await;
+    let u = new_user(&store, "somying.r", Role::Agency, Some(&a)).await;
+    let other_user = new_user(&store, "somsak.r", Role::Agency, Some(&a)).await;
+    let session = |user: &User, token: &str| Session {
+        token_hash: onboard_store::password::token_hash(token),
+        user_id: user.id,
+        created_at: now(),
+        expires_at: now() + Duration::hours(8),
+    };
+    let current = session(&u, "the session of the change");
+    let laptop = session(&u, "a second login");
+    let phone = session(&u, "a third login");
+    let theirs = session(&other_user, "another account's login");
+    for s in [&current, &laptop, &phone, &theirs] {
+        store.create_session(s.clone()).await.unwrap();
+    }
+    let alive = |s: &Session| {
+        let store = store.clone();
+        let hash = s.token_hash.clone();
+        async move { store.session(&hash, now()).await.unwrap().is_some() }
+    };
+
+    let hash = onboard_store::password::hash_password("Changed2027x").unwrap();
+    store
+        .change_password(u.id, &hash, Some(&current.token_hash))
+        .await
+        .unwrap();
+    let changed = store.user(u.id).await.unwrap().unwrap();
+    assert_eq!(changed.password_hash, hash);
+    assert!(onboard_store::password::verify_password(
+        "Changed2027x",
+        &changed.password_hash
+    ));
+    // Nothing else of the account changed.
+    assert_eq!(
+        (changed.username.as_str(), changed.must_change_credentials),
+        (u.username.as_str(), u.must_change_credentials)
+    );
+    assert!(alive(&current).await, "the session of the change remains");
+    assert!(!alive(&laptop).await, "another session is revoked");
+    assert!(!alive(&phone).await, "another session is revoked");
+    assert!(alive(&theirs).await, "another account is not touched");
+    assert_eq!(
+        store
+            .user(other_user.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        other_user.password_hash
+    );
+
+    // Without a session to keep, every session of the account goes.
+    store.change_password(u.id, FAKE_HASH, None).await.unwrap();
+    assert_eq!(
+        store.user(u.id).await.unwrap().unwrap().password_hash,
+        FAKE_HASH
+    );
+    assert!(!alive(&current).await);
+    assert!(alive(&theirs).await);
+
+    // An unknown account is not found, and changes nothing.
+    let r = store
+        .change_password(Uuid::now_v7(), &hash, Some(&theirs.token_hash))
+        .await;
+    assert_eq!(err_code(r), "not_found");
+    assert!(alive(&theirs).await);
 }
 
 /// Attempts are counted per username (any case) within the sliding 15-minute window; a
