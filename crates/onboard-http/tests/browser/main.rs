@@ -1436,3 +1436,74 @@ async fn an_officer_goes_from_the_first_login_to_a_scheduled_launch_in_the_brows
     assert_accessible(&c, "step 4 done").await;
     c.close().await.unwrap();
 }
+
+/// Without a browser: a step form posted on a stale version says so in Thai and gives the
+/// form back with what was typed; another agency's step form is a 404; no token, no change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_step_form_keeps_what_was_typed() {
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let officer = seed.officer_a.token.as_str();
+    let id = server
+        .create_eservice(officer, "ระบบจองคิวตรวจสุขภาพ", "จองคิวตรวจสุขภาพ")
+        .await;
+    let page = |token: &str| {
+        server
+            .http
+            .get(format!("{}/eservices/{id}/steps/credential", server.base))
+            .header("cookie", format!("onboard_session={token}"))
+            .send()
+    };
+    let html = page(officer).await.unwrap().text().await.unwrap();
+    let value_of = |name: &str| {
+        let at = html
+            .find(&format!("name=\"{name}\" value=\""))
+            .unwrap_or_else(|| panic!("no {name} in the form"));
+        let rest = &html[at + name.len() + 15..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    };
+    let (csrf, version) = (value_of("csrf"), value_of("version"));
+    // Meanwhile the e-Service changes (another officer edits its งานบริการ).
+    server
+        .json(
+            Method::PUT,
+            &format!("/api/v1/eservices/{id}/services"),
+            officer,
+            &json!({"services": ["จองคิวตรวจสุขภาพ", "เลื่อนนัด"]}),
+        )
+        .await
+        .expect(200);
+    let post = |token: &str, csrf: &str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.to_owned())
+            .text("version", version.clone())
+            .text("action", "save")
+            .text("short_description", "จองคิวตรวจสุขภาพประจำปีล่วงหน้า");
+        server
+            .http
+            .post(format!("{}/eservices/{id}/steps/credential", server.base))
+            .header("cookie", format!("onboard_session={token}"))
+            .multipart(form)
+            .send()
+    };
+    let r = post(officer, &csrf).await.unwrap();
+    assert_eq!(r.status().as_u16(), 409);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("ข้อมูลนี้ถูกแก้ไขไปแล้ว"), "{body}");
+    assert!(
+        body.contains("จองคิวตรวจสุขภาพประจำปีล่วงหน้า"),
+        "what was typed is kept"
+    );
+    // Another agency's officer finds nothing there; a form without its token changes nothing.
+    assert_eq!(
+        page(&seed.officer_b.token).await.unwrap().status().as_u16(),
+        404
+    );
+    let r = post(officer, "forged").await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let detail = server
+        .get(&format!("/api/v1/eservices/{id}"), officer)
+        .await;
+    let steps = detail.expect(200)["steps"].clone();
+    assert!(steps[0]["draft"].is_null(), "no draft was saved: {steps}");
+}
