@@ -12,10 +12,14 @@ pub async fn readable(
     user: &User,
     id: Uuid,
 ) -> AppResult<Option<(FileMeta, Vec<u8>)>> {
-    let Some(meta) = store.file(id).await?.filter(|m| {
-        user.role.is_staff() || (m.agency_id.is_some() && m.agency_id == user.agency_id)
-    }) else {
+    let Some(meta) = store.file(id).await?.filter(|m| may_read(user, m)) else {
         return Ok(None);
     };
     Ok(store.file_content(id).await?.map(|content| (meta, content)))
+}
+
+/// Whether `user` may read the file `meta` describes: staff every file, an agency officer
+/// only their own agency's.
+pub fn may_read(user: &User, meta: &FileMeta) -> bool {
+    user.role.is_staff() || (meta.agency_id.is_some() && meta.agency_id == user.agency_id)
 }

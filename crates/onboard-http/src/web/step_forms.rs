@@ -470,9 +470,7 @@ async fn file_infos(
             continue;
         };
         if let Ok(Some(meta)) = state.store.file(id).await {
-            let mine = user.role.is_staff()
-                || (meta.agency_id.is_some() && meta.agency_id == user.agency_id);
-            if mine {
+            if onboard_app::files::may_read(user, &meta) {
                 out.insert(
                     raw,
                     FileInfo {
