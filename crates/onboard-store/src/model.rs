@@ -318,6 +318,9 @@ pub struct ListItem {
     pub launch_on: Option<NaiveDate>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// While the current step is under review: when it was submitted (the review queue's
+    /// order and "days waiting").
+    pub review_since: Option<DateTime<Utc>>,
 }
 
 /// A page of results.

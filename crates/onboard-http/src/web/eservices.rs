@@ -99,20 +99,34 @@ pub(super) async fn dashboard_page(
         .as_deref()
         .and_then(|id| id.parse::<Uuid>().ok())
         .or_else(|| choices.items.first().map(|i| i.id));
-    let tracker = match chosen {
-        Some(id) => state.store.eservice(id, scope).await?.map(|svc| Tracker {
-            id: svc.id,
-            name: svc.name.clone(),
-            steps: svc
-                .steps
-                .iter()
-                .map(|s| TrackedStep {
-                    number: s.step.number(),
-                    title: s.step.title_th(),
-                    status: s.status.as_str(),
-                    status_th: s.status.title_th(),
-                })
-                .collect(),
+    // The tracker needs only the current step and status: a listed e-Service's row has
+    // them, so only one chosen from elsewhere is read whole.
+    let tracked = |id: Uuid, name: String, current: Step, status: StepStatus| Tracker {
+        id,
+        name,
+        steps: statuses(current, status)
+            .map(|(step, status)| TrackedStep {
+                number: step.number(),
+                title: step.title_th(),
+                status: status.as_str(),
+                status_th: status.title_th(),
+            })
+            .collect(),
+    };
+    let tracker = match chosen.map(|id| choices.items.iter().find(|i| i.id == id).ok_or(id)) {
+        Some(Ok(item)) => Some(tracked(
+            item.id,
+            item.name.clone(),
+            item.current_step,
+            item.current_status,
+        )),
+        Some(Err(id)) => state.store.eservice(id, scope).await?.map(|svc| {
+            tracked(
+                svc.id,
+                svc.name.clone(),
+                svc.current_step(),
+                svc.current_status(),
+            )
         }),
         None => None,
     };
@@ -174,14 +188,18 @@ pub(super) struct ListForm {
 /// those after it locked (SPEC §4 invariants 1 and 2), so the row needs no more than its
 /// current step and status.
 pub(super) fn bar(current: Step, status: StepStatus) -> Vec<&'static str> {
+    statuses(current, status).map(|(_, s)| s.as_str()).collect()
+}
+
+/// Each step with its status, from the current step and status alone (the same invariants).
+fn statuses(current: Step, status: StepStatus) -> impl Iterator<Item = (Step, StepStatus)> {
     Step::ALL
         .iter()
-        .map(|s| match s.number().cmp(&current.number()) {
-            std::cmp::Ordering::Less => StepStatus::Completed.as_str(),
-            std::cmp::Ordering::Equal => status.as_str(),
-            std::cmp::Ordering::Greater => StepStatus::Locked.as_str(),
+        .map(move |s| match s.number().cmp(&current.number()) {
+            std::cmp::Ordering::Less => (*s, StepStatus::Completed),
+            std::cmp::Ordering::Equal => (*s, status),
+            std::cmp::Ordering::Greater => (*s, StepStatus::Locked),
         })
-        .collect()
 }
 
 pub(super) fn list_link(q: &str, status: Option<StepStatus>, page: u32) -> String {
@@ -366,6 +384,10 @@ pub(super) async fn eservice_page(
                 title: s.step.title_th(),
                 link: match s.step {
                     _ if s.status == StepStatus::Locked => None,
+                    // DGA staff review what waits for them.
+                    step if user.role.is_staff() && s.status == StepStatus::UnderReview => Some(
+                        format!("/eservices/{}/steps/{}/review", svc.id, step.as_str()),
+                    ),
                     Step::Launch => Some(format!("/eservices/{}/launch", svc.id)),
                     step => Some(format!("/eservices/{}/steps/{}", svc.id, step.as_str())),
                 },

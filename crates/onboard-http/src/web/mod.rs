@@ -27,10 +27,12 @@ use onboard_store::password::random_string;
 use onboard_store::{ListQuery, Scope, User};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 mod eservices;
 mod form;
+mod review;
 mod session;
 mod settings;
 mod sign_in;
@@ -38,6 +40,7 @@ mod step_forms;
 mod steps;
 
 use eservices::*;
+use review::*;
 use session::*;
 use settings::*;
 use sign_in::*;
@@ -52,8 +55,9 @@ const LOGIN_CSRF_COOKIE: &str = "onboard_login_csrf";
 const PER_PAGE: u32 = 20;
 /// Notifications on the dashboard.
 const RECENT_NOTIFICATIONS: u32 = 10;
-/// e-Services offered in the dashboard's status tracker.
-const TRACKER_CHOICES: u32 = 100;
+/// e-Services offered in the dashboard's status tracker: the most recently changed (the list
+/// page finds any other).
+const TRACKER_CHOICES: u32 = 20;
 
 /// The pages and their assets, to merge beside the API's routes.
 pub(crate) fn routes() -> Router<AppState> {
@@ -82,6 +86,13 @@ pub(crate) fn routes() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/eservices/{id}/steps/{step}/check", get(step_check))
+        .route("/review", get(queue_page))
+        .route("/eservices/{id}/steps/{step}/review", get(review_page))
+        .route("/eservices/{id}/steps/{step}/approve", post(approve_submit))
+        .route(
+            "/eservices/{id}/steps/{step}/request-changes",
+            post(request_changes_submit),
+        )
         .route("/eservices/{id}/steps/{step}/submit", post(step_confirm))
         .route("/eservices/{id}/steps/{step}/withdraw", post(step_withdraw))
         .route("/files/{id}", get(file_page))
@@ -207,6 +218,8 @@ pub(crate) struct Layout {
     section: &'static str,
     /// Whether the menu leads anywhere: not before the first login is done.
     menu: bool,
+    /// DGA staff (reviewers and admins): their menu items.
+    staff: bool,
 }
 
 /// One problem of a form: the field's id and the Thai message.
@@ -296,6 +309,7 @@ fn page_error_with(status: StatusCode, title: &str, message: &str) -> Response {
             csrf: String::new(),
             section: "",
             menu: false,
+            staff: false,
         },
         errors: Errors::default(),
         title: title.to_owned(),

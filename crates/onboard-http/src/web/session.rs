@@ -108,6 +108,7 @@ impl Session {
             csrf: csrf_of(&self.token),
             section,
             menu: !self.user.must_change_credentials,
+            staff: self.user.role.is_staff(),
         }
     }
 

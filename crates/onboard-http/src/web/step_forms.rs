@@ -458,7 +458,7 @@ pub(super) struct FileInfo {
 }
 
 /// Names of the uploaded files a payload refers to (only files the user may read).
-async fn file_infos(
+pub(super) async fn file_infos(
     state: &AppState,
     user: &User,
     fields: &[Field],
@@ -646,18 +646,18 @@ fn tester_view(path: &str, index: usize, card: &Value, errors: &Errors) -> Teste
 
 /// One answer of the check-your-answers summary.
 pub(super) struct SummaryRow {
-    label: String,
-    lines: Vec<String>,
+    pub(super) label: String,
+    pub(super) lines: Vec<String>,
     /// Files to open: address and name.
-    files: Vec<(String, String)>,
+    pub(super) files: Vec<(String, String)>,
     /// The input to go back to.
-    anchor: String,
+    pub(super) anchor: String,
 }
 
 /// A part of the summary under its heading.
 pub(super) struct SummarySection {
-    title: &'static str,
-    rows: Vec<SummaryRow>,
+    pub(super) title: &'static str,
+    pub(super) rows: Vec<SummaryRow>,
 }
 
 /// The check-your-answers summary of `payload`, in the form's order: only the fields that
@@ -852,6 +852,8 @@ pub(super) struct StepStatusPage {
     confirm_label: &'static str,
     notice: Option<String>,
     can_withdraw: bool,
+    /// DGA staff: a link to the review page.
+    can_review: bool,
     submitted_at: Option<String>,
 }
 
@@ -862,7 +864,7 @@ pub(super) struct StepQuery {
 }
 
 /// The fields of `step` with today's launch deadline in their help text.
-fn step_fields(state: &AppState, step: Step) -> Option<Vec<Field>> {
+pub(super) fn step_fields(state: &AppState, step: Step) -> Option<Vec<Field>> {
     let today = onboard_core::schedule::today_in_bangkok(state.now());
     let deadline = thai_date(state.schedule.launch_deadline.for_request(today));
     fields_of(step, &deadline)
@@ -944,6 +946,7 @@ async fn status_page(
         },
         notice: None,
         can_withdraw: owner && stage == Stage::UnderReview,
+        can_review: session.user.role.is_staff() && stage == Stage::UnderReview,
         submitted_at: s.submitted_at.map(thai_datetime),
     }
 }

@@ -209,14 +209,16 @@ pub(super) async fn launch_submit(
 // Steps 3 and 6: the table of test attempts, with add, edit and delete
 
 pub(super) struct AttemptRow {
-    number: u32,
-    details: String,
-    file_name: String,
-    added_at: String,
-    class: &'static str,
-    status_th: &'static str,
-    review_note: Option<String>,
-    changeable: bool,
+    pub(super) number: u32,
+    pub(super) details: String,
+    pub(super) file_name: String,
+    /// The file, to open.
+    pub(super) file_id: String,
+    pub(super) added_at: String,
+    pub(super) class: &'static str,
+    pub(super) status_th: &'static str,
+    pub(super) review_note: Option<String>,
+    pub(super) changeable: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -253,16 +255,14 @@ pub(super) fn test_step(slug: &str) -> Option<Step> {
     slug.parse::<Step>().ok().filter(|s| s.is_test())
 }
 
-/// The attempts page of `svc` as it stands, for `session`.
-pub(super) async fn attempts_page_of(
+/// The attempts of a test step as table rows; `owner` may change the latest pending one.
+pub(super) async fn attempt_rows(
     state: &AppState,
-    session: &Session,
     svc: &onboard_core::workflow::EService,
     step: Step,
-    editing: Option<u32>,
-) -> AttemptsPage {
+    owner: bool,
+) -> Vec<AttemptRow> {
     let s = svc.step(step);
-    let owner = DetailAccess::of(session.user.role, session.user.agency_id, svc.agency_id).owner;
     let latest = s.attempts.last().map(|a| a.number);
     let mut rows = Vec::with_capacity(s.attempts.len());
     for a in &s.attempts {
@@ -280,6 +280,7 @@ pub(super) async fn attempts_page_of(
             number: a.number,
             details: a.details.clone(),
             file_name: file_name.unwrap_or_else(|| "-".to_owned()),
+            file_id: a.file_id.clone(),
             added_at: thai_datetime(a.added_at),
             class,
             status_th,
@@ -289,6 +290,20 @@ pub(super) async fn attempts_page_of(
                 && a.status == onboard_core::workflow::AttemptStatus::Pending,
         });
     }
+    rows
+}
+
+/// The attempts page of `svc` as it stands, for `session`.
+pub(super) async fn attempts_page_of(
+    state: &AppState,
+    session: &Session,
+    svc: &onboard_core::workflow::EService,
+    step: Step,
+    editing: Option<u32>,
+) -> AttemptsPage {
+    let s = svc.step(step);
+    let owner = DetailAccess::of(session.user.role, session.user.agency_id, svc.agency_id).owner;
+    let rows = attempt_rows(state, svc, step, owner).await;
     let open = matches!(
         s.status,
         StepStatus::InProgress | StepStatus::ChangesRequested

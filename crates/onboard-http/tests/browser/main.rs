@@ -854,7 +854,10 @@ async fn an_officer_adds_edits_and_deletes_test_attempts_with_their_files() {
     assert_accessible(&c, "attempts with one").await;
 
     // Edit keeps the file when none is chosen; delete takes the attempt back.
-    let edit = c.find(Locator::Css("tbody a")).await.unwrap();
+    let edit = c
+        .find(Locator::Css("tbody a[href*='edit=']"))
+        .await
+        .unwrap();
     click_and_wait(&c, edit).await;
     fill(&c, "details", "ทดสอบครบทุกกรณี รวมกรณีบัตรหมดอายุ").await;
     save_attempt(&c).await;
@@ -1506,4 +1509,208 @@ async fn a_stale_step_form_keeps_what_was_typed() {
         .await;
     let steps = detail.expect(200)["steps"].clone();
     assert!(steps[0]["draft"].is_null(), "no draft was saved: {steps}");
+}
+
+/// An e-Service of agency A with steps 1 to 3 done and step 4 submitted through the API.
+async fn at_platform_review(server: &Server, seed: &Seed) -> String {
+    let officer = seed.officer_a.token.as_str();
+    let reviewer = seed.reviewer.token.as_str();
+    let id = server
+        .create_eservice(officer, "ระบบขอรับสวัสดิการกำลังพล", "ขอรับสวัสดิการ")
+        .await;
+    let base = format!("/api/v1/eservices/{id}/steps");
+    let mut forms = vec![
+        ("credential", fixture("step1-valid")),
+        ("uat-setup", fixture("step2-valid")),
+        ("uat-test", fixture("attempt-valid")),
+        ("platform-request", fixture("step4-valid")),
+    ];
+    forms[0].1["icon_file_id"] = json!(
+        server
+            .upload_id(officer, "icon", "icon.png", png(120, 120, [1, 2, 3]))
+            .await
+    );
+    forms[2].1["file_id"] = json!(
+        server
+            .upload_id(officer, "test_result", "result.xlsx", xlsx())
+            .await
+    );
+    forms[3].1["requester"]["assignment_letter_file_id"] = json!(
+        server
+            .upload_id(
+                officer,
+                "assignment_letter",
+                "หนังสือมอบหมาย.pdf",
+                pdf("letter")
+            )
+            .await
+    );
+    for (step, form) in forms {
+        let path = if step == "uat-test" {
+            format!("{base}/{step}/attempts")
+        } else {
+            format!("{base}/{step}/submit")
+        };
+        let r = server.json(Method::POST, &path, officer, &form).await;
+        assert!(r.status.is_success(), "{step}: {}", r.body);
+        if step != "platform-request" {
+            server
+                .post_empty(&format!("{base}/{step}/approve"), reviewer)
+                .await
+                .expect(200);
+        }
+    }
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewer_works_the_queue_while_the_officer_follows() {
+    let Some(driver) = driver("review").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let id = at_platform_review(&server, &seed).await;
+    let base = &server.base;
+    let agency_before = server
+        .state
+        .store
+        .agency(seed.agency_a)
+        .await
+        .unwrap()
+        .unwrap();
+
+    // The reviewer opens the queue and the oldest submission.
+    let dga = browser(&driver, true).await;
+    sign_in(&dga, base, &seed.reviewer.username, &seed.reviewer.password).await;
+    let link = dga.find(Locator::LinkText("รอตรวจสอบ")).await.unwrap();
+    click_and_wait(&dga, link).await;
+    assert!(text_of(&dga, "tbody")
+        .await
+        .contains("4. ขอใช้บริการขึ้นแพลตฟอร์มกลาง"));
+    assert_accessible(&dga, "review queue").await;
+    let link = dga
+        .find(Locator::LinkText("ระบบขอรับสวัสดิการกำลังพล"))
+        .await
+        .unwrap();
+    click_and_wait(&dga, link).await;
+    assert_eq!(
+        path_of(&dga).await,
+        format!("/eservices/{id}/steps/platform-request/review")
+    );
+    let page = text_of(&dga, "main").await;
+    assert!(
+        page.contains("ส่วนที่ 1 : ข้อมูลผู้แจ้งความประสงค์")
+            && page.contains("Royal Thai Navy")
+            && page.contains("หนังสือมอบหมาย.pdf")
+            && page.contains("ข้อมูลหน่วยงานที่ต่างจากทะเบียน"),
+        "{page}"
+    );
+    assert_accessible(&dga, "review page").await;
+
+    // Changes need a reason; with one, the step goes back to the agency.
+    let send_back = dga
+        .find(Locator::Css("form[action$='request-changes'] button"))
+        .await
+        .unwrap();
+    click_and_wait(&dga, send_back).await;
+    assert!(dga.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    assert_accessible(&dga, "review page with errors").await;
+    fill(&dga, "reason", "กรุณาระบุชื่อบริการให้ตรงกับชื่อที่ประกาศ").await;
+    let send_back = dga
+        .find(Locator::Css("form[action$='request-changes'] button"))
+        .await
+        .unwrap();
+    click_and_wait(&dga, send_back).await;
+    let page = text_of(&dga, "main").await;
+    assert!(
+        page.contains("ส่งกลับให้หน่วยงานแก้ไขแล้ว") && page.contains("ต้องแก้ไข"),
+        "{page}"
+    );
+
+    // The officer, in their own browser, sees why, corrects and resubmits.
+    let agency = browser(&driver, true).await;
+    sign_in(
+        &agency,
+        base,
+        &seed.officer_a.username,
+        &seed.officer_a.password,
+    )
+    .await;
+    let link = agency.find(Locator::LinkText("การแจ้งเตือน")).await.unwrap();
+    click_and_wait(&agency, link).await;
+    assert!(text_of(&agency, "main")
+        .await
+        .contains("ระบบขอรับสวัสดิการกำลังพล"));
+    agency
+        .goto(&format!("{base}/eservices/{id}/steps/platform-request"))
+        .await
+        .unwrap();
+    assert!(text_of(&agency, "main")
+        .await
+        .contains("กรุณาระบุชื่อบริการให้ตรงกับชื่อที่ประกาศ"));
+    fill(&agency, "service.name", "ระบบขอรับสวัสดิการกำลังพลกองทัพเรือ").await;
+    press(&agency, "check").await;
+    confirm_step(&agency, "step 4 resubmitted").await;
+    // Staff pages are not the agency's.
+    agency.goto(&format!("{base}/review")).await.unwrap();
+    assert!(text_of(&agency, "h1").await.contains("ไม่พบหน้าที่ต้องการ"));
+    agency
+        .goto(&format!(
+            "{base}/eservices/{id}/steps/platform-request/review"
+        ))
+        .await
+        .unwrap();
+    assert!(text_of(&agency, "h1").await.contains("ไม่พบหน้าที่ต้องการ"));
+
+    // Back in the queue; approved with supplied production credentials, the agency record
+    // left as it is.
+    dga.goto(&format!("{base}/review")).await.unwrap();
+    let link = dga
+        .find(Locator::LinkText("ระบบขอรับสวัสดิการกำลังพล"))
+        .await
+        .unwrap();
+    click_and_wait(&dga, link).await;
+    assert!(text_of(&dga, "main")
+        .await
+        .contains("ระบบขอรับสวัสดิการกำลังพลกองทัพเรือ"));
+    fill(&dga, "app_id", "navy-welfare-prod").await;
+    fill(&dga, "consumer_key", "K".repeat(32).as_str()).await;
+    let approve = dga
+        .find(Locator::Css("form[action$='approve'] button"))
+        .await
+        .unwrap();
+    click_and_wait(&dga, approve).await;
+    assert!(text_of(&dga, "#error-summary").await.contains("ให้ครบ"));
+    fill(&dga, "consumer_secret", "S".repeat(32).as_str()).await;
+    fill(&dga, "note", "ผ่านการตรวจสอบ").await;
+    let approve = dga
+        .find(Locator::Css("form[action$='approve'] button"))
+        .await
+        .unwrap();
+    click_and_wait(&dga, approve).await;
+    let page = text_of(&dga, "main").await;
+    assert!(
+        page.contains("อนุมัติแล้ว") && page.contains("ผ่านการตรวจสอบ"),
+        "{page}"
+    );
+    assert_accessible(&dga, "review page, approved").await;
+    let agency_after = server
+        .state
+        .store
+        .agency(seed.agency_a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(agency_after.names(), agency_before.names());
+
+    // The officer sees the production credentials on the e-Service page.
+    agency
+        .goto(&format!("{base}/eservices/{id}"))
+        .await
+        .unwrap();
+    let page = text_of(&agency, "main").await;
+    assert!(page.contains("navy-welfare-prod"), "{page}");
+    dga.close().await.unwrap();
+    agency.close().await.unwrap();
 }

@@ -339,7 +339,7 @@ pub(super) async fn events(pool: &PgPool, id: Uuid) -> Result<Vec<StoredEvent>> 
 
 /// The columns of a [`ListItem`], over `eservices e JOIN agencies a`.
 const ITEM_COLUMNS: &str = "e.id, e.name, e.agency_id, a.name_th AS agency_name_th, \
-     a.ministry_th, e.current_step, e.current_status, e.launch_on, \
+     a.ministry_th, e.current_step, e.current_status, e.launch_on, e.review_since, \
      (e.state ->> 'updated_at') AS updated_at";
 
 #[derive(sqlx::FromRow)]
@@ -352,6 +352,7 @@ struct ItemRow {
     current_step: String,
     current_status: String,
     launch_on: Option<NaiveDate>,
+    review_since: Option<DateTime<Utc>>,
     // Read from the state, which keeps the nanoseconds that timestamptz would round away.
     updated_at: Option<String>,
     /// Matches over all pages, when the query counted them.
@@ -386,6 +387,7 @@ impl ItemRow {
             lifecycle: Lifecycle::at(self.launch_on, today),
             launch_on: self.launch_on,
             updated_at,
+            review_since: self.review_since,
         })
     }
 }

@@ -358,7 +358,8 @@ pub(super) fn events(tx: &Transaction<'_>, id: Uuid) -> Result<Vec<StoredEvent>>
 
 /// The SELECT of a [`ListItem`], to be followed by WHERE and ORDER clauses.
 const ITEM_SELECT: &str = "SELECT e.id, e.name, e.agency_id, a.name_th, a.ministry_th, \
-                           e.current_step, e.current_status, e.launch_on, e.updated_at \
+                           e.current_step, e.current_status, e.launch_on, e.updated_at, \
+                           e.review_since \
                            FROM eservices e JOIN agencies a ON a.id = e.agency_id";
 
 fn item_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<ListItem> {
@@ -374,6 +375,7 @@ fn item_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<ListItem> {
         lifecycle: Lifecycle::at(launch_on, today),
         launch_on,
         updated_at: get(r, 8)?,
+        review_since: get_opt(r, 9)?,
     })
 }
 

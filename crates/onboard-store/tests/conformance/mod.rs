@@ -2430,6 +2430,32 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         (StepStatus::UnderReview, Lifecycle::Onboarding)
     );
     assert_eq!(item.agency_name_th, w.agency.name_th);
+    // Each item says since when it waits: its current step's submission time.
+    let waiting = store.review_queue(10).await.unwrap();
+    assert!(waiting
+        .windows(2)
+        .all(|p| p[0].review_since <= p[1].review_since));
+    let b_submitted = store
+        .eservice(b.id, Scope::All)
+        .await
+        .unwrap()
+        .unwrap()
+        .step(Step::Credential)
+        .submitted_at
+        .unwrap();
+    let since = waiting[0].review_since.unwrap();
+    assert!(
+        (since - b_submitted).num_milliseconds().abs() < 1,
+        "{since} vs {b_submitted}"
+    );
+    let listed = store
+        .list(&ListQuery::default(), Scope::All, today())
+        .await
+        .unwrap();
+    assert!(listed
+        .items
+        .iter()
+        .all(|i| i.review_since.is_some() == (i.current_status == StepStatus::UnderReview)));
 
     // Reviewed or withdrawn submissions leave the queue; a resubmission re-enters by its time.
     store
