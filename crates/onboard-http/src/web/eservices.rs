@@ -169,6 +169,9 @@ pub(super) struct ListPage {
     errors: Errors,
     q: String,
     status_options: Vec<(&'static str, &'static str, bool)>,
+    step_options: Vec<(&'static str, &'static str, bool)>,
+    /// Staff only: every agency, to filter by.
+    agencies: Vec<(Uuid, String, bool)>,
     showing: String,
     rows: Vec<ListRow>,
     prev_page: Option<String>,
@@ -180,7 +183,9 @@ pub(super) struct ListPage {
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ListForm {
     q: Option<String>,
+    step: Option<String>,
     status: Option<String>,
+    agency: Option<String>,
     page: Option<String>,
 }
 
@@ -202,18 +207,26 @@ fn statuses(current: Step, status: StepStatus) -> impl Iterator<Item = (Step, St
         })
 }
 
-pub(super) fn list_link(q: &str, status: Option<StepStatus>, page: u32) -> String {
+/// The list page of `query`'s filters at `page`.
+pub(super) fn list_link(query: &ListQuery, page: u32) -> String {
     let mut link = format!("/eservices?page={page}");
-    if !q.is_empty() {
+    if let Some(q) = &query.q {
         link.push_str("&q=");
         link.push_str(
             &percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC)
                 .to_string(),
         );
     }
-    if let Some(s) = status {
+    if let Some(s) = query.step {
+        link.push_str("&step=");
+        link.push_str(s.as_str());
+    }
+    if let Some(s) = query.status {
         link.push_str("&status=");
         link.push_str(s.as_str());
+    }
+    if let Some(a) = query.agency_id {
+        link.push_str(&format!("&agency={a}"));
     }
     link
 }
@@ -235,6 +248,14 @@ pub(super) async fn eservice_list(
         .status
         .as_deref()
         .and_then(|s| s.parse::<StepStatus>().ok());
+    let step = form.step.as_deref().and_then(|s| s.parse::<Step>().ok());
+    // Only staff choose an agency: an officer's list is their agency's anyway.
+    let staff = session.user.role.is_staff();
+    let agency = form
+        .agency
+        .as_deref()
+        .and_then(|s| s.parse::<Uuid>().ok())
+        .filter(|_| staff);
     let page = form
         .page
         .as_deref()
@@ -243,10 +264,23 @@ pub(super) async fn eservice_list(
         .unwrap_or(1);
     let query = ListQuery {
         q: (!q.is_empty()).then(|| q.clone()),
+        step,
         status,
+        agency_id: agency,
         page,
         per_page: PER_PAGE,
         ..ListQuery::default()
+    };
+    let agencies = if staff {
+        match state.store.agencies().await {
+            Ok(all) => all
+                .into_iter()
+                .map(|a| (a.id, a.name_th, Some(a.id) == agency))
+                .collect(),
+            Err(e) => return store_failure(&e),
+        }
+    } else {
+        Vec::new()
     };
     let found = if q_ok {
         match state
@@ -299,8 +333,13 @@ pub(super) async fn eservice_list(
             .iter()
             .map(|s| (s.as_str(), s.title_th(), Some(*s) == status))
             .collect(),
-        prev_page: (page > 1).then(|| list_link(&q, status, page - 1)),
-        next_page: (last < found.total).then(|| list_link(&q, status, page + 1)),
+        step_options: Step::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.title_th(), Some(*s) == step))
+            .collect(),
+        agencies,
+        prev_page: (page > 1).then(|| list_link(&query, page - 1)),
+        next_page: (last < found.total).then(|| list_link(&query, page + 1)),
         can_create: session.user.role == Role::Agency,
         q,
         showing,

@@ -1704,6 +1704,27 @@ async fn a_reviewer_works_the_queue_while_the_officer_follows() {
         .unwrap();
     assert_eq!(agency_after.names(), agency_before.names());
 
+    // All e-Services, filtered by agency and step: it is at step 5 now.
+    dga.goto(&format!(
+        "{base}/eservices?agency={}&step=preprod-setup",
+        seed.agency_a
+    ))
+    .await
+    .unwrap();
+    assert!(text_of(&dga, "main")
+        .await
+        .contains("ระบบขอรับสวัสดิการกำลังพล"));
+    assert_accessible(&dga, "all e-Services, filtered").await;
+    dga.goto(&format!(
+        "{base}/eservices?agency={}&step=credential",
+        seed.agency_a
+    ))
+    .await
+    .unwrap();
+    assert!(!text_of(&dga, "main")
+        .await
+        .contains("ระบบขอรับสวัสดิการกำลังพล"));
+
     // The officer sees the production credentials on the e-Service page.
     agency
         .goto(&format!("{base}/eservices/{id}"))
