@@ -114,3 +114,20 @@ pub async fn create(
     tracing::info!(eservice = %svc.id, "e-Service created");
     Ok(svc)
 }
+
+/// For DGA staff, whole days the oldest submission under review has waited at `now` (SPEC
+/// §7 `awaiting_review_oldest_days`); `None` when nothing waits, and for agency officers.
+pub async fn oldest_waiting_days(
+    store: &dyn Store,
+    user: &User,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Option<u64>> {
+    if !user.role.is_staff() {
+        return Ok(None);
+    }
+    let oldest = store.review_queue(1).await?;
+    Ok(oldest
+        .first()
+        .and_then(|i| i.review_since)
+        .map(|since| onboard_core::dashboard::waiting_days(since, now)))
+}

@@ -12,7 +12,7 @@
 
 use crate::reference::{Step, StepStatus};
 use crate::workflow::{EService, Lifecycle};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What the dashboard needs to know of one e-Service.
@@ -95,6 +95,22 @@ impl Counts {
     pub fn percent(part: u64, total: u64) -> u64 {
         (part * 100).checked_div(total).unwrap_or(0)
     }
+}
+
+/// Whole days a submission made at `since` has waited at `now` (SPEC §7
+/// `awaiting_review_oldest_days`, and the review queue's "days waiting"): completed periods
+/// of 24 hours, never negative.
+///
+/// ```
+/// use chrono::{Duration, TimeZone, Utc};
+/// use onboard_core::dashboard::waiting_days;
+/// let since = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+/// assert_eq!(waiting_days(since, since + Duration::hours(23)), 0);
+/// assert_eq!(waiting_days(since, since + Duration::hours(49)), 2);
+/// assert_eq!(waiting_days(since, since - Duration::hours(1)), 0);
+/// ```
+pub fn waiting_days(since: DateTime<Utc>, now: DateTime<Utc>) -> u64 {
+    u64::try_from((now - since).num_days()).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -41,6 +41,9 @@ pub struct DashboardView {
     pub launched: u64,
     /// % APPROVED, rounded down.
     pub approved_percent: u64,
+    /// Staff only: whole days the oldest submission under review has waited; null when none
+    /// waits (and for agency officers).
+    pub awaiting_review_oldest_days: Option<u64>,
     /// การแจ้งเตือนล่าสุด: the caller's 10 newest notifications.
     pub recent_notifications: Vec<NotificationView>,
 }
@@ -73,6 +76,12 @@ pub async fn dashboard(
         testing_preprod: c.testing_preprod,
         launched: c.launched,
         approved_percent: c.approved_percent,
+        awaiting_review_oldest_days: onboard_app::eservices::oldest_waiting_days(
+            state.store.as_ref(),
+            user,
+            state.now(),
+        )
+        .await?,
         recent_notifications: recent.into_iter().map(Into::into).collect(),
     }))
 }

@@ -85,5 +85,18 @@ async fn representative_answers() {
         ".recent_notifications[].id" => "[id]",
         ".recent_notifications[].eservice_id" => "[eservice]",
     });
+    // Three days and a bit later the submission has waited three whole days.
+    server.set_clock(server.now() + chrono::Duration::hours(3 * 24 + 5));
+    // (Signed in again: the earlier session has expired meanwhile.)
+    let reviewer = server
+        .login(&seed.reviewer.username, &seed.reviewer.password)
+        .await;
+    let later = server.get("/api/v1/dashboard", &reviewer).await;
+    assert_eq!(later.expect(200)["awaiting_review_oldest_days"], 3);
+    let officer = server
+        .login(&seed.officer_a.username, &seed.officer_a.password)
+        .await;
+    let mine = server.get("/api/v1/dashboard", &officer).await;
+    assert!(mine.expect(200)["awaiting_review_oldest_days"].is_null());
     server.stop().await;
 }

@@ -36,6 +36,8 @@ pub(super) struct DashboardPage {
     notifications: Vec<NotificationRow>,
     tracker_options: Vec<(Uuid, String, bool)>,
     tracker: Option<Tracker>,
+    /// Staff only: days the oldest submission under review has waited.
+    oldest_days: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -50,7 +52,7 @@ pub(super) async fn dashboard(
 ) -> Response {
     match dashboard_page(&state, &session, query).await {
         Ok(page) => page.into_response(),
-        Err(e) => store_failure(&e),
+        Err(e) => failure(&e),
     }
 }
 
@@ -58,7 +60,7 @@ pub(super) async fn dashboard_page(
     state: &AppState,
     session: &Session,
     query: DashboardQuery,
-) -> Result<DashboardPage, onboard_store::StoreError> {
+) -> Result<DashboardPage, AppError> {
     let scope = Scope::of(&session.user);
     let c = state.store.dashboard(scope, today(state)).await?;
     let cards = vec![
@@ -135,7 +137,14 @@ pub(super) async fn dashboard_page(
         .iter()
         .map(|i| (i.id, i.name.clone(), Some(i.id) == chosen))
         .collect();
+    let oldest_days = onboard_app::eservices::oldest_waiting_days(
+        state.store.as_ref(),
+        &session.user,
+        state.now(),
+    )
+    .await?;
     Ok(DashboardPage {
+        oldest_days,
         layout: session.layout("dashboard"),
         errors: Errors::default(),
         cards,

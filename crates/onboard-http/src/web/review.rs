@@ -20,7 +20,7 @@ pub(super) struct QueueRow {
     number: u8,
     title: &'static str,
     submitted: String,
-    days: i64,
+    days: u64,
 }
 
 #[derive(Template, WebTemplate)]
@@ -45,10 +45,9 @@ fn not_staff(session: &Session) -> Option<Response> {
     (!session.user.role.is_staff()).then(|| page_error(StatusCode::NOT_FOUND, None))
 }
 
-/// Whole days from `since` to today, in Bangkok.
-fn days_since(state: &AppState, since: DateTime<Utc>) -> i64 {
-    let today = onboard_core::schedule::today_in_bangkok(state.now());
-    (today - since.with_timezone(&bangkok()).date_naive()).num_days()
+/// Whole days a submission made at `since` has waited (SPEC §7).
+fn days_since(state: &AppState, since: DateTime<Utc>) -> u64 {
+    onboard_core::dashboard::waiting_days(since, state.now())
 }
 
 /// `GET /review`: submissions waiting for DGA, oldest first, with how long each has waited.
@@ -127,7 +126,7 @@ pub(super) struct ReviewPage {
     status_th: &'static str,
     under_review: bool,
     submitted_at: Option<String>,
-    days: Option<i64>,
+    days: Option<u64>,
     sections: Vec<SummarySection>,
     attempts: Vec<AttemptRow>,
     warnings: Vec<String>,

@@ -604,6 +604,10 @@ pub async fn seven_steps(server: &Server, seed: &Seed) -> String {
     );
     assert_eq!(c["recent_notifications"].as_array().unwrap().len(), 10);
     assert_eq!(c["recent_notifications"][0]["kind"], "launch_scheduled");
+    // Staff only, and null when nothing waits.
+    assert!(c["awaiting_review_oldest_days"].is_null());
+    let staff = server.get("/api/v1/dashboard", reviewer).await;
+    assert!(staff.expect(200)["awaiting_review_oldest_days"].is_null());
     let launched = server.get("/api/v1/launched", officer).await;
     let item = &launched.expect(200)[0];
     assert_eq!(
