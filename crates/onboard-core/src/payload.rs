@@ -43,9 +43,9 @@ pub use credential::{
 pub use launch::LaunchRequest;
 pub use person::{Os, Person, Tester};
 pub use platform::{
-    Address, Administrator, AgencyDetails, AgencyType, Consents, CoordinatorChoice, IdentityLevel,
-    JuristicDataField, PlatformRequest, ProblemContact, ProblemContactType, Requester,
-    ServiceDetails, TargetGroup,
+    consent_statements, Address, Administrator, AgencyDetails, AgencyType, ConsentStatement,
+    Consents, CoordinatorChoice, IdentityLevel, JuristicDataField, PlatformRequest, ProblemContact,
+    ProblemContactType, Requester, ServiceDetails, TargetGroup, CONSENTS_VERSION,
 };
 pub use profile::{ProfileAccess, ProfileAccessType};
 pub use services::validate_services;

@@ -518,6 +518,7 @@ pub fn decide(
                 Change::Submitted {
                     submission: valid.payload.to_json(),
                     consented_by,
+                    consents_version: consented_by.map(|_| payload::CONSENTS_VERSION.to_owned()),
                     warnings: valid.warnings,
                 },
             );

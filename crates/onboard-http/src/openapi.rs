@@ -34,7 +34,7 @@ use utoipa::{Modify, OpenApi};
         steps::approve, steps::request_changes, steps::agency_diff,
         eservices::events, eservices::review_queue, eservices::launched,
         portal::dashboard, portal::notifications, portal::mark_read, portal::release_date,
-        portal::categories, portal::steps, portal::statuses,
+        portal::categories, portal::steps, portal::statuses, portal::consents,
         files::upload, files::download,
         ops::healthz, serve_document,
     ),

@@ -275,6 +275,48 @@ pub struct StatusLabel {
     pub title_en: String,
 }
 
+/// The step-4 consent statements in force and their version (SPEC §10).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConsentsView {
+    /// The version a submission records when it consents.
+    pub version: String,
+    /// The statements, in the form's order.
+    pub statements: Vec<ConsentStatementView>,
+}
+
+/// One consent statement.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ConsentStatementView {
+    /// The member of `consents` it sets.
+    pub key: String,
+    /// Thai wording, as the agency reads it.
+    pub text_th: String,
+    /// English wording.
+    pub text_en: String,
+}
+
+/// The three statements of step 4 part 3 with their version.
+#[utoipa::path(
+    get, path = "/api/v1/reference/consents", tag = "portal",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Consent statements", body = ConsentsView))
+)]
+pub async fn consents(_caller: Caller) -> Json<ConsentsView> {
+    let version = onboard_core::payload::CONSENTS_VERSION;
+    Json(ConsentsView {
+        version: version.to_owned(),
+        statements: onboard_core::payload::consent_statements(version)
+            .unwrap_or_default()
+            .iter()
+            .map(|s| ConsentStatementView {
+                key: s.key.to_owned(),
+                text_th: s.th.to_owned(),
+                text_en: s.en.to_owned(),
+            })
+            .collect(),
+    })
+}
+
 /// The five step statuses (SPEC §4), in the order a step passes through them.
 #[utoipa::path(
     get, path = "/api/v1/reference/statuses", tag = "portal",

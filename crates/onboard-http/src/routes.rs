@@ -108,6 +108,7 @@ fn table() -> Vec<Route> {
         get("/api/v1/reference/categories", portal::categories),
         get("/api/v1/reference/steps", portal::steps),
         get("/api/v1/reference/statuses", portal::statuses),
+        get("/api/v1/reference/consents", portal::consents),
         Route {
             // Uploads bound their own size while streaming (per purpose); the global
             // request limit still applies.

@@ -431,6 +431,13 @@ fn rows() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/api/v1/reference/consents",
+            S::None,
+            |_, _, _| ("/api/v1/reference/consents".into(), Body::Empty),
+            ok_for_all,
+        ),
+        row(
+            M::GET,
             "/api/v1/reference/steps",
             S::None,
             |_, _, _| ("/api/v1/reference/steps".into(), Body::Empty),

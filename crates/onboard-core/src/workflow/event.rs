@@ -61,6 +61,10 @@ pub enum Change {
         /// For step 4: who gave the three consents, and when.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         consented_by: Option<Uuid>,
+        /// For step 4: the version of the statements consented to
+        /// ([`crate::payload::CONSENTS_VERSION`] at the time).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consents_version: Option<String>,
         /// Advice found while validating (never blocking), kept for the reviewer.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         warnings: Vec<Issue>,

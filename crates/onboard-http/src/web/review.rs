@@ -132,10 +132,20 @@ pub(super) struct ReviewPage {
     warnings: Vec<String>,
     history: Vec<HistoryRow>,
     differences: Vec<AgencyDifference>,
+    /// Step 4: the wording the agency consented to (its version and statements), who and when.
+    consented: Option<Consented>,
     /// Steps 1 and 4 issue credentials; the reviewer may supply them.
     issues_credentials: bool,
     form: DecisionForm,
     notice: Option<String>,
+}
+
+/// The consents of a step-4 submission, as accepted.
+pub(super) struct Consented {
+    version: String,
+    statements: Vec<&'static str>,
+    by: String,
+    at: String,
 }
 
 /// What a reviewer types on the review page (kept when it comes back with a problem).
@@ -224,6 +234,7 @@ async fn review_page_of(
         .map_err(|e| store_failure(&e))?;
     let mut names: HashMap<Uuid, String> = HashMap::new();
     let mut history = Vec::new();
+    let mut consented = None;
     for e in events
         .iter()
         .map(|e| &e.event)
@@ -236,6 +247,22 @@ async fn review_page_of(
             slot.insert(match state.store.user(e.actor).await {
                 Ok(Some(u)) => u.display_name,
                 _ => "-".to_owned(),
+            });
+        }
+        if let Change::Submitted {
+            consents_version: Some(version),
+            ..
+        } = &e.change
+        {
+            consented = Some(Consented {
+                statements: onboard_core::payload::consent_statements(version)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|s| s.th)
+                    .collect(),
+                version: version.clone(),
+                by: names.get(&e.actor).cloned().unwrap_or_default(),
+                at: thai_datetime(e.at),
             });
         }
         let text = match &e.change {
@@ -273,6 +300,7 @@ async fn review_page_of(
         warnings: s.warnings.iter().map(|w| w.message_th.clone()).collect(),
         history,
         differences,
+        consented,
         issues_credentials: matches!(step, Step::Credential | Step::PlatformRequest),
         form,
         notice: None,

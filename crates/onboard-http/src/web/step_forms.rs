@@ -188,13 +188,6 @@ fn person(prefix: &str, when: Option<(&str, &'static str)>) -> Vec<Field> {
     }
 }
 
-/// The three statements of step 4 part 3 (PORTAL.md V2), in the order of `consents`.
-pub(super) const CONSENTS: [(&str, &str); 3] = [
-    ("data_access", "ข้าพเจ้ายินยอมให้สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน) หรือ สพร. เข้าถึงข้อมูล เอกสาร และหลักฐานต่าง ๆ ที่ข้าพเจ้าได้ให้ไว้ เพื่อประโยชน์ในการพิจารณาการขอใช้บริการมาเชื่อมต่อและให้บริการบนแพลตฟอร์มดิจิทัลกลางของรัฐ และการดำเนินการอื่นใดที่เกี่ยวข้อง"),
-    ("accuracy", "ข้าพเจ้าขอรับรองว่าข้อมูล ตลอดจนเอกสารและหลักฐานต่าง ๆ มีความถูกต้อง ครบถ้วน และตรงต่อความเป็นจริง โดยหากปรากฏข้อเท็จจริงว่าข้อมูล เอกสาร หรือหลักฐานใดไม่ถูกต้อง ไม่ครบถ้วน หรือข้าพเจ้ามิได้ปฏิบัติตามข้อกำหนดหลักเกณฑ์ วิธีการ และเงื่อนไขที่สำนักงานกำหนด ข้าพเจ้าจะเร่งดำเนินการแก้ไขให้ถูกต้องและครบถ้วนภายในระยะเวลาที่ สพร. กำหนด"),
-    ("terms_and_privacy", "ข้าพเจ้าได้อ่านและตกลงที่จะปฏิบัติตามข้อกำหนดและเงื่อนไข และประกาศความเป็นส่วนตัว (Privacy Notice) เกี่ยวกับการนำบริการภาครัฐมาให้บริการบนแพลตฟอร์มดิจิทัลกลาง \"ทางรัฐ\" ตลอดจนข้อกำหนดอื่นใดที่เกี่ยวข้อง"),
-];
-
 /// Step 4, manual §6: the three-part form.
 fn platform_request() -> Vec<Field> {
     let agency = |member: &str| format!("requester.agency.{member}");
@@ -379,7 +372,15 @@ fn platform_request() -> Vec<Field> {
     f.extend(profile);
     f.extend([
         Field::section("ส่วนที่ 3 : คำรับรองและคำยินยอม"),
-        Field::consent("consents", "คำรับรองและคำยินยอม", CONSENTS.to_vec()),
+        Field::consent(
+            "consents",
+            "คำรับรองและคำยินยอม",
+            onboard_core::payload::consent_statements(onboard_core::payload::CONSENTS_VERSION)
+                .unwrap_or_default()
+                .iter()
+                .map(|s| (s.key, s.th))
+                .collect(),
+        ),
     ]);
     f
 }

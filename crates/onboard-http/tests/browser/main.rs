@@ -1606,6 +1606,14 @@ async fn a_reviewer_works_the_queue_while_the_officer_follows() {
             && page.contains("ข้อมูลหน่วยงานที่ต่างจากทะเบียน"),
         "{page}"
     );
+    // The exact wording consented to, by its version (as the API serves it).
+    let consents = server
+        .get("/api/v1/reference/consents", &seed.reviewer.token)
+        .await;
+    let consents = consents.expect(200);
+    let version = consents["version"].as_str().unwrap();
+    assert!(page.contains(&format!("ฉบับ {version}")), "{page}");
+    assert!(page.contains(consents["statements"][2]["text_th"].as_str().unwrap()));
     assert_accessible(&dga, "review page").await;
 
     // Changes need a reason; with one, the step goes back to the agency.
