@@ -353,6 +353,7 @@ impl From<AppError> for ApiError {
                 detail_th: "คุณตั้งชื่อผู้ใช้และรหัสผ่านใหม่ไปแล้ว ใช้ชื่อผู้ใช้และรหัสผ่านใหม่ในการเข้าสู่ระบบ".into(),
             },
             AppError::FirstLoginRequired => ApiError::CredentialsChangeRequired,
+            AppError::Forbidden(what) => ApiError::forbidden(what),
             AppError::NoFreeUsername => ApiError::Conflict(e.to_string()),
             AppError::Task(e) => ApiError::Internal(format!("background task failed: {e}")),
         }
