@@ -29,6 +29,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+mod administration;
 mod eservices;
 mod form;
 mod session;
@@ -37,6 +38,7 @@ mod sign_in;
 mod step_forms;
 mod steps;
 
+use administration::*;
 use eservices::*;
 use session::*;
 use settings::*;
@@ -96,6 +98,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/launched", get(launched_page))
         .route("/notifications", get(notifications_page))
         .route("/settings", get(settings_page).post(settings_submit))
+        .route("/users", get(users_page).post(user_create))
+        .route("/users/{id}/reset", post(user_reset))
+        .route("/users/{id}/disable", post(user_disable))
+        .route("/users/{id}/enable", post(user_enable))
+        .route("/agencies", get(agencies_page).post(agency_create))
+        .route("/agencies/{id}", get(agency_page).post(agency_update))
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -207,6 +215,8 @@ pub(crate) struct Layout {
     section: &'static str,
     /// Whether the menu leads anywhere: not before the first login is done.
     menu: bool,
+    /// Whether the menu shows the admins' pages (users and agencies).
+    admin: bool,
 }
 
 /// One problem of a form: the field's id and the Thai message.
@@ -296,6 +306,7 @@ fn page_error_with(status: StatusCode, title: &str, message: &str) -> Response {
             csrf: String::new(),
             section: "",
             menu: false,
+            admin: false,
         },
         errors: Errors::default(),
         title: title.to_owned(),

@@ -108,6 +108,7 @@ impl Session {
             csrf: csrf_of(&self.token),
             section,
             menu: !self.user.must_change_credentials,
+            admin: onboard_app::accounts::Administrator::of(&self.user).is_ok(),
         }
     }
 

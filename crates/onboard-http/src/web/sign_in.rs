@@ -29,6 +29,7 @@ pub(super) fn login_form(
             csrf: csrf.clone(),
             section: "login",
             menu: false,
+            admin: false,
         },
         errors,
         username,
