@@ -1,5 +1,6 @@
-//! Accounts: login with throttling, sessions, the first login, password changes, and new
-//! accounts (SPEC §2, §10; manual §1).
+//! Accounts: login with throttling, sessions, the first login, password changes, new
+//! accounts, and the admins' administration of accounts: the list, credentials resets,
+//! disabling and enabling (SPEC §2, §10; manual §1).
 
 use crate::{blocking, AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
@@ -7,14 +8,16 @@ use onboard_core::account::{
     check_first_login, check_password, check_password_change, suggest_username, NewAccount,
     Username,
 };
-use onboard_core::notify::{account_created, MailConfig};
+use onboard_core::notify::{account_created, credentials_reset, MailConfig};
+use onboard_core::reference::Role;
 use onboard_core::validation::{Code, Path, Report};
 use onboard_store::password::{
     hash_password, initial_password, new_token, random_string, token_hash, verify_password,
 };
-use onboard_store::{NewUser, Session, Store, StoreError, User};
+use onboard_store::{NewUser, Page, Session, Store, StoreError, User, UserQuery};
 use rand::Rng;
 use std::sync::OnceLock;
+use uuid::Uuid;
 
 /// A new session: the token to hand to the client (bearer header or cookie), when it
 /// expires, and whose it is.
@@ -182,9 +185,7 @@ pub async fn change_password(
     if user.must_change_credentials {
         return Err(AppError::FirstLoginRequired);
     }
-    let key = Username::parse(&user.username)
-        .map(|u| u.normalized())
-        .unwrap_or_else(|_| user.username.to_ascii_lowercase());
+    let key = throttle_key(&user.username);
     let guessed = !current_password.is_empty();
     if guessed {
         if let Err(wait) = store.begin_login_attempt(&key, now).await? {
@@ -229,7 +230,8 @@ pub async fn change_password(
     Ok(())
 }
 
-/// A new account and its initial credentials (shown once; also e-mailed).
+/// An account and its initial credentials, new or reset by an admin (shown once; also
+/// e-mailed).
 #[derive(Debug, Clone)]
 pub struct CreatedAccount {
     /// The account (`must_change_credentials` is true).
@@ -238,6 +240,17 @@ pub struct CreatedAccount {
     pub initial_username: String,
     /// The generated password.
     pub initial_password: String,
+}
+
+/// A random initial password that the password rules accept for `username` (SPEC §2), as
+/// new accounts and resets get.
+fn initial_password_for(username: &str) -> String {
+    loop {
+        let p = initial_password();
+        if check_password(&p, username).is_ok() {
+            return p;
+        }
+    }
 }
 
 /// Tries at a free generated username before giving up.
@@ -262,12 +275,7 @@ pub async fn create_account(
     let email = email.as_str().to_owned();
     for _ in 0..USERNAME_TRIES {
         let username = suggest_username(&email, rand::thread_rng().gen_range(0..10_000));
-        let password = loop {
-            let p = initial_password();
-            if check_password(&p, &username).is_ok() {
-                break p;
-            }
-        };
+        let password = initial_password_for(&username);
         let to_hash = password.clone();
         let password_hash = blocking(move || hash_password(&to_hash)).await??;
         // The store sends the welcome notice to the new account's own address, so the
@@ -296,6 +304,120 @@ pub async fn create_account(
         }
     }
     Err(AppError::NoFreeUsername)
+}
+
+/// Who may administer accounts and agencies (SPEC §2): an admin past the first login, in
+/// the API and the portal, or the operator who runs the CLI on the database itself. The
+/// flows below take one, so none of them can run without the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Administrator {
+    /// A signed-in admin's account.
+    Admin(Uuid),
+    /// The operator at the database (`onboard user ...`).
+    Operator,
+}
+
+impl Administrator {
+    /// The administrator a signed-in account is: [`AppError::Forbidden`] for reviewers and
+    /// agency officers, [`AppError::FirstLoginRequired`] for an admin who has not chosen
+    /// new credentials yet.
+    pub fn of(user: &User) -> AppResult<Administrator> {
+        if user.role != Role::Admin || user.disabled {
+            return Err(AppError::Forbidden("administer accounts and agencies"));
+        }
+        if user.must_change_credentials {
+            return Err(AppError::FirstLoginRequired);
+        }
+        Ok(Administrator::Admin(user.id))
+    }
+
+    /// The operator at the database (the CLI, which has the database itself).
+    pub fn operator() -> Administrator {
+        Administrator::Operator
+    }
+
+    /// The admin's account id, for logs; `None` for the operator.
+    pub fn account(&self) -> Option<Uuid> {
+        match self {
+            Administrator::Admin(id) => Some(*id),
+            Administrator::Operator => None,
+        }
+    }
+}
+
+/// A page of accounts (SPEC §10 `GET /users`), by username, disabled ones included. No
+/// secret is in a [`User`] that the front ends show (they have their own views).
+pub async fn list_users(
+    store: &dyn Store,
+    _by: &Administrator,
+    query: &UserQuery,
+) -> AppResult<Page<User>> {
+    Ok(store.users(query).await?)
+}
+
+/// Resets an account's credentials (SPEC §10 `reset-credentials`): a new random initial
+/// password, made as for a new account, replaces the old one; the account must do the
+/// first login of manual §1 again (a new username and password); every session of it ends;
+/// and the e-mail with the new password (`notify::credentials_reset`) is queued to its
+/// address, all in one transaction. The username stays, so the initial username of the
+/// answer is the current one. Earlier failed logins of the username are forgotten, so the
+/// user can sign in at once. `StoreError::NotFound` when there is no such account.
+pub async fn reset_credentials(
+    store: &dyn Store,
+    by: &Administrator,
+    user: Uuid,
+    mail: &MailConfig,
+    now: DateTime<Utc>,
+) -> AppResult<CreatedAccount> {
+    let current = store.user(user).await?.ok_or(StoreError::NotFound)?;
+    let username = current.username.clone();
+    let password = initial_password_for(&username);
+    let to_hash = password.clone();
+    let password_hash = blocking(move || hash_password(&to_hash)).await??;
+    let notice = credentials_reset(user, &username, &password, mail);
+    let reset = store
+        .reset_credentials(user, &password_hash, notice, now)
+        .await?;
+    store
+        .clear_login_failures(&throttle_key(&reset.username))
+        .await?;
+    tracing::info!(user = %reset.id, by = ?by.account(), "credentials reset");
+    Ok(CreatedAccount {
+        user: reset,
+        initial_username: username,
+        initial_password: password,
+    })
+}
+
+/// The key the login throttle counts a username's failures under.
+fn throttle_key(username: &str) -> String {
+    Username::parse(username)
+        .map(|u| u.normalized())
+        .unwrap_or_else(|_| username.to_ascii_lowercase())
+}
+
+/// Disables an account (SPEC §10): it can no longer log in (the same answer as a wrong
+/// password) and every session of it ends at once. Disabling a disabled account changes
+/// nothing. `StoreError::LastAdmin` for the last enabled admin (an admin may disable their
+/// own account while another admin remains); `StoreError::NotFound` when there is no such
+/// account.
+pub async fn disable_user(
+    store: &dyn Store,
+    by: &Administrator,
+    user: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<User> {
+    let disabled = store.disable_user(user, now).await?;
+    tracing::info!(user = %disabled.id, by = ?by.account(), "user disabled");
+    Ok(disabled)
+}
+
+/// Enables an account again: it logs in with its current password (sessions ended by the
+/// disable stay ended). `StoreError::NotFound` when there is no such account.
+pub async fn enable_user(store: &dyn Store, by: &Administrator, user: Uuid) -> AppResult<User> {
+    let enabled = store.enable_user(user).await?;
+    tracing::info!(user = %enabled.id, by = ?by.account(), "user enabled");
+    Ok(enabled)
 }
 
 #[cfg(test)]

@@ -2,13 +2,15 @@
 //!
 //! The flows of onboard that are more than one rule and one store call: logging in with
 //! throttling, the first login of manual §1, changing a password, logging out, creating an account with
-//! generated credentials, and applying a command to an e-Service. The JSON API, the web portal and the CLI all call these functions,
+//! generated credentials, the admins' account administration (listing, resetting credentials,
+//! disabling and enabling accounts), agencies, and applying a command to an e-Service. The JSON API, the web portal and the CLI all call these functions,
 //! so a flow is written once; the front ends only translate requests and answers.
 //!
 //! Rules stay in `onboard-core`; storage in `onboard-store`. This crate knows neither HTTP
 //! nor SQL, and takes the time as an argument.
 
 pub mod accounts;
+pub mod agencies;
 pub mod eservices;
 pub mod files;
 
@@ -33,6 +35,9 @@ pub enum AppError {
         /// Seconds to wait, at least 1.
         retry_after: u64,
     },
+    /// The caller's role may not do this (what it tried, in English).
+    #[error("only an admin may {0}")]
+    Forbidden(&'static str),
     /// The first login is already done.
     #[error("the first login is already done")]
     FirstLoginDone,

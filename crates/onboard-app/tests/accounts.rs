@@ -1,15 +1,19 @@
 //! The account flows against a real SQLite store: login and its throttle, the first login,
-//! password changes, logout, and new accounts with generated credentials.
+//! password changes, logout, new accounts with generated credentials, and the admins'
+//! administration of accounts and agencies.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use onboard_app::{accounts, AppError};
+use onboard_app::accounts::Administrator;
+use onboard_app::{accounts, agencies, AppError};
 use onboard_core::account::NewAccount;
-use onboard_core::notify::MailConfig;
+use onboard_core::notify::{MailConfig, NoticeKind};
+use onboard_core::reference::Role;
 use onboard_core::validation::Code;
+use onboard_core::workflow::AgencyNames;
 use onboard_store::password::token_hash;
 use onboard_store::sqlite::{SqliteOptions, SqliteStore};
-use onboard_store::{NewAgency, Store, StoreError};
+use onboard_store::{NewAgency, Store, StoreError, User, UserQuery};
 use std::sync::Arc;
 
 fn now() -> DateTime<Utc> {
@@ -427,4 +431,265 @@ async fn wrong_current_passwords_count_as_failed_logins() {
     )
     .await
     .unwrap();
+}
+
+/// A new account of `role` that has done its first login with `password`; its session token.
+async fn ready_account(
+    store: &dyn Store,
+    email: &str,
+    role: &str,
+    agency: Option<uuid::Uuid>,
+    username: &str,
+    password: &str,
+) -> (User, String) {
+    let account = NewAccount::parse(email, "ผู้ใช้ทดสอบ", role, agency).unwrap();
+    let created = accounts::create_account(store, account, &MailConfig::default(), now())
+        .await
+        .unwrap();
+    let ttl = Duration::hours(8);
+    let done = accounts::login(
+        store,
+        &created.initial_username,
+        &created.initial_password,
+        ttl,
+        now(),
+    )
+    .await
+    .unwrap();
+    let user = accounts::first_login(store, &done.user, username, password, password)
+        .await
+        .unwrap();
+    (user, done.token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_admins_past_the_first_login_administer() {
+    let (store, _dir) = store().await;
+    let officer = new_officer(store.as_ref()).await;
+    let (reviewer, _) = ready_account(
+        store.as_ref(),
+        "reviewer@dga.or.th",
+        "reviewer",
+        None,
+        "reviewer.dga",
+        "Review2027x",
+    )
+    .await;
+    let (admin, _) = ready_account(
+        store.as_ref(),
+        "admin@dga.or.th",
+        "admin",
+        None,
+        "admin.dga",
+        "Admin2027x",
+    )
+    .await;
+    for user in [&officer.user, &reviewer] {
+        let e = Administrator::of(user).unwrap_err();
+        assert!(matches!(e, AppError::Forbidden(_)), "{e:?}");
+    }
+    let pending = NewAccount::parse("new.admin@dga.or.th", "ผู้ดูแลใหม่", "admin", None).unwrap();
+    let pending = accounts::create_account(store.as_ref(), pending, &MailConfig::default(), now())
+        .await
+        .unwrap();
+    let e = Administrator::of(&pending.user).unwrap_err();
+    assert!(matches!(e, AppError::FirstLoginRequired), "{e:?}");
+    let by = Administrator::of(&admin).unwrap();
+    assert_eq!(by, Administrator::Admin(admin.id));
+    assert_eq!(by.account(), Some(admin.id));
+    assert_eq!(Administrator::operator().account(), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_gives_a_new_initial_password_and_the_first_login_again() {
+    let (store, _dir) = store().await;
+    let store = store.as_ref();
+    let agency = new_officer(store).await.user.agency_id;
+    let (officer, token) = ready_account(
+        store,
+        "malee@rd.go.th",
+        "agency",
+        agency,
+        "malee.s",
+        "Chosen2027x",
+    )
+    .await;
+    let ttl = Duration::hours(8);
+    let other = accounts::login(store, "malee.s", "Chosen2027x", ttl, now())
+        .await
+        .unwrap();
+    // Locked out by five wrong passwords.
+    for _ in 0..5 {
+        let e = accounts::login(store, "malee.s", "Wrong2027x", ttl, now())
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::InvalidCredentials), "{e:?}");
+    }
+    let e = accounts::login(store, "malee.s", "Chosen2027x", ttl, now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::TooManyAttempts { .. }), "{e:?}");
+
+    let mail = MailConfig::new("https://onboard.apps.go.th", "สพร.").unwrap();
+    let by = Administrator::operator();
+    let reset = accounts::reset_credentials(store, &by, officer.id, &mail, now())
+        .await
+        .unwrap();
+    assert_eq!(reset.initial_username, "malee.s", "the username stays");
+    assert!(onboard_core::account::check_password(&reset.initial_password, "malee.s").is_ok());
+    assert!(reset.user.must_change_credentials);
+    // Every session ended; the old password no longer works.
+    for t in [&token, &other.token] {
+        assert!(accounts::session_user(store, t, now())
+            .await
+            .unwrap()
+            .is_none());
+    }
+    let e = accounts::login(store, "malee.s", "Chosen2027x", ttl, now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::InvalidCredentials), "{e:?}");
+    // The new password works at once (the lockout is forgotten), for the first login.
+    let again = accounts::login(store, "malee.s", &reset.initial_password, ttl, now())
+        .await
+        .unwrap();
+    assert!(again.user.must_change_credentials);
+    let e = accounts::change_password(
+        store,
+        &again.user,
+        &token_hash(&again.token),
+        &reset.initial_password,
+        "Another2027x",
+        "Another2027x",
+        now(),
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, AppError::FirstLoginRequired), "{e:?}");
+    accounts::first_login(
+        store,
+        &again.user,
+        "malee.k",
+        "Another2027x",
+        "Another2027x",
+    )
+    .await
+    .unwrap();
+
+    // The e-mail: the reset letter to the account, the new password its secret.
+    let outbox = store.outbox(None, 10).await.unwrap();
+    let letter = &outbox[0];
+    assert_eq!(letter.kind, NoticeKind::CredentialsReset);
+    assert_eq!(letter.to, "malee@rd.go.th");
+    assert_eq!(
+        letter.secret.as_deref(),
+        Some(reset.initial_password.as_str())
+    );
+    assert!(letter.body.contains("ชื่อผู้ใช้งาน: malee.s"));
+    assert!(letter.body.contains("https://onboard.apps.go.th/"));
+
+    let e = accounts::reset_credentials(store, &by, uuid::Uuid::now_v7(), &mail, now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Store(StoreError::NotFound)), "{e:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disabled_accounts_are_refused_like_wrong_passwords_until_enabled() {
+    let (store, _dir) = store().await;
+    let store = store.as_ref();
+    let (admin, _) = ready_account(
+        store,
+        "admin@dga.or.th",
+        "admin",
+        None,
+        "admin.dga",
+        "Admin2027x",
+    )
+    .await;
+    let by = Administrator::of(&admin).unwrap();
+    let agency = new_officer(store).await.user.agency_id;
+    let (officer, token) = ready_account(
+        store,
+        "chai@rd.go.th",
+        "agency",
+        agency,
+        "chai.d",
+        "Chosen2027x",
+    )
+    .await;
+    let ttl = Duration::hours(8);
+
+    let disabled = accounts::disable_user(store, &by, officer.id, now())
+        .await
+        .unwrap();
+    assert!(disabled.disabled);
+    assert!(accounts::session_user(store, &token, now())
+        .await
+        .unwrap()
+        .is_none());
+    let e = accounts::login(store, "chai.d", "Chosen2027x", ttl, now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::InvalidCredentials), "{e:?}");
+
+    let enabled = accounts::enable_user(store, &by, officer.id).await.unwrap();
+    assert!(!enabled.disabled);
+    accounts::login(store, "chai.d", "Chosen2027x", ttl, now())
+        .await
+        .unwrap();
+
+    // The only admin stays.
+    let e = accounts::disable_user(store, &by, admin.id, now())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Store(StoreError::LastAdmin)), "{e:?}");
+
+    // The list, by username, with the filters of the store.
+    let page = accounts::list_users(
+        store,
+        &by,
+        &UserQuery {
+            role: Some(Role::Agency),
+            ..UserQuery::default()
+        },
+    )
+    .await
+    .unwrap();
+    let names: Vec<&str> = page.items.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(names.len(), 2);
+    assert_eq!(names[0], "chai.d");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_create_agencies_and_correct_their_names() {
+    let (store, _dir) = store().await;
+    let store = store.as_ref();
+    let by = Administrator::operator();
+    let names = AgencyNames::parse("กรมสรรพกร", "Revenue Dept", "กระทรวงการคลัง", "MOF").unwrap();
+    let agency = agencies::create(store, &by, &names).await.unwrap();
+    assert_eq!(agency.name_th, "กรมสรรพกร");
+    let fixed = AgencyNames::parse(
+        "กรมสรรพากร",
+        "The Revenue Department",
+        "กระทรวงการคลัง",
+        "Ministry of Finance",
+    )
+    .unwrap();
+    let updated = agencies::update(store, &by, agency.id, &fixed)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            updated.id,
+            updated.name_th.as_str(),
+            updated.ministry_en.as_str()
+        ),
+        (agency.id, "กรมสรรพากร", "Ministry of Finance")
+    );
+    assert_eq!(store.agencies().await.unwrap(), vec![updated]);
+    let e = agencies::update(store, &by, uuid::Uuid::now_v7(), &fixed)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, AppError::Store(StoreError::NotFound)), "{e:?}");
 }

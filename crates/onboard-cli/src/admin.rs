@@ -202,6 +202,28 @@ pub enum AgencyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Correct the four names of an agency; prints it.
+    Update {
+        /// The agency id.
+        id: Uuid,
+        /// Thai name (ชื่อหน่วยงาน).
+        #[arg(long)]
+        name_th: String,
+        /// English name.
+        #[arg(long)]
+        name_en: String,
+        /// Ministry or parent body, Thai (สังกัด/กระทรวง).
+        #[arg(long)]
+        ministry_th: String,
+        /// Ministry or parent body, English.
+        #[arg(long)]
+        ministry_en: String,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print the agency as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// List agencies.
     List {
         #[command(flatten)]
@@ -244,6 +266,19 @@ pub async fn agency(command: AgencyCommand) -> Result<Outcome, Failure> {
                 )
             })
         }
+        AgencyCommand::Update {
+            id,
+            name_th,
+            name_en,
+            ministry_th,
+            ministry_en,
+            db,
+            json,
+        } => {
+            let names = AgencyNames::parse(&name_th, &name_en, &ministry_th, &ministry_en)
+                .map_err(|r| Failure::Input(issues_text(&r.errors)))?;
+            crate::users::update_agency(id, &names, &db, json).await
+        }
         AgencyCommand::List { db, json: as_json } => {
             let agencies = db.open().await?.agencies().await.map_err(Failure::Store)?;
             Ok(if as_json {
@@ -281,6 +316,42 @@ pub enum UserCommand {
         #[command(flatten)]
         db: DbArgs,
         /// Print {"user", "initial_username", "initial_password"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List accounts by username, disabled ones included (the filters of GET /api/v1/users).
+    List(crate::users::ListArgs),
+    /// Reset an account's credentials: prints the new initial password (also e-mailed);
+    /// the username stays, the first login is due again and every session ends.
+    Reset {
+        /// The account: its id or username.
+        user: String,
+        #[command(flatten)]
+        mail: CommandMailArgs,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print {"user", "initial_username", "initial_password"} as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account: it can no longer log in and every session of it ends (the last
+    /// enabled admin is refused).
+    Disable {
+        /// The account: its id or username.
+        user: String,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print the account as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// The account: its id or username.
+        user: String,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print the account as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -328,10 +399,24 @@ pub async fn user(command: UserCommand) -> Result<Outcome, Failure> {
                 )
             })
         }
+        UserCommand::List(args) => crate::users::list(args).await,
+        UserCommand::Reset {
+            user,
+            mail,
+            db,
+            json,
+        } => crate::users::reset(&user, &mail.config()?, &db, json).await,
+        UserCommand::Disable { user, db, json } => {
+            crate::users::set_disabled(&user, true, &db, json).await
+        }
+        UserCommand::Enable { user, db, json } => {
+            crate::users::set_disabled(&user, false, &db, json).await
+        }
     }
 }
 
-fn issues_text(issues: &[onboard_core::validation::Issue]) -> String {
+/// Every problem of a report on one line: `field: code (Thai / English)`.
+pub(crate) fn issues_text(issues: &[onboard_core::validation::Issue]) -> String {
     issues
         .iter()
         .map(|i| {

@@ -13,6 +13,7 @@ mod outbox;
 mod progress;
 mod report;
 mod review;
+mod users;
 mod wiring;
 
 use chrono::Utc;

@@ -60,6 +60,9 @@ pub enum NoticeKind {
     LaunchScheduled,
     /// A new account (e-mail only, with the initial credentials).
     AccountCreated,
+    /// An admin reset the account's credentials (e-mail only, with the new initial
+    /// password).
+    CredentialsReset,
 }
 
 impl NoticeKind {
@@ -72,6 +75,7 @@ impl NoticeKind {
             NoticeKind::CredentialsIssued => "credentials_issued",
             NoticeKind::LaunchScheduled => "launch_scheduled",
             NoticeKind::AccountCreated => "account_created",
+            NoticeKind::CredentialsReset => "credentials_reset",
         }
     }
 }
@@ -257,7 +261,9 @@ impl Notice {
     /// audience in SQL uses these.
     pub fn email_parts(&self) -> [String; 3] {
         let (link_th, link_en) = match self.kind {
-            NoticeKind::AccountCreated => ("เข้าสู่ระบบได้ที่", "Sign in at"),
+            NoticeKind::AccountCreated | NoticeKind::CredentialsReset => {
+                ("เข้าสู่ระบบได้ที่", "Sign in at")
+            }
             _ => ("ดูรายละเอียดได้ที่", "Details:"),
         };
         let link = &self.link;
@@ -531,6 +537,38 @@ pub fn account_created(user: Uuid, username: &str, password: &str, mail: &MailCo
         ),
         body_en: format!(
             "DGA created your account on the onboarding status portal.\nUsername: {username}\nPassword: {password}\nAt your first sign-in you will choose a new username and password."
+        ),
+        link: mail.login_url(),
+        signature: mail.signature().to_owned(),
+        secret: (!password.is_empty()).then(|| password.to_owned()),
+    }
+}
+
+/// The e-mail to an account whose credentials an admin reset (SPEC §10
+/// `reset-credentials`), with the new initial password, linking to the portal's login page.
+/// The username stays; at the next sign-in the user goes through the first login again
+/// (manual §1). Like the welcome e-mail it is e-mail only and never logged; the password is
+/// the notice's [`secret`](Notice::secret).
+///
+/// ```
+/// use onboard_core::notify::{credentials_reset, MailConfig, NoticeKind};
+/// let mail = MailConfig::new("https://onboard.apps.go.th", "สพร.").unwrap();
+/// let n = credentials_reset(uuid::Uuid::nil(), "somchai.k", "Xy7pQ2rT9wLm", &mail);
+/// assert_eq!(n.kind, NoticeKind::CredentialsReset);
+/// assert_eq!(n.secret.as_deref(), Some("Xy7pQ2rT9wLm"));
+/// assert!(n.email_body("สมชาย ใจดี").contains("เข้าสู่ระบบได้ที่ https://onboard.apps.go.th/\n"));
+/// ```
+pub fn credentials_reset(user: Uuid, username: &str, password: &str, mail: &MailConfig) -> Notice {
+    Notice {
+        audience: Audience::User(user),
+        kind: NoticeKind::CredentialsReset,
+        title_th: "รีเซ็ตรหัสผ่านบัญชีผู้ใช้ระบบติดตามสถานะ".into(),
+        title_en: "Your onboarding portal password was reset".into(),
+        body_th: format!(
+            "ผู้ดูแลระบบของ สพร. ได้รีเซ็ตรหัสผ่านบัญชีผู้ใช้งานระบบติดตามสถานะของท่านแล้ว\nชื่อผู้ใช้งาน: {username}\nรหัสผ่านใหม่: {password}\nการเข้าสู่ระบบเดิมในทุกอุปกรณ์สิ้นสุดลงแล้ว เมื่อเข้าสู่ระบบครั้งถัดไป ระบบจะให้ท่านตั้งชื่อผู้ใช้งานและรหัสผ่านใหม่\nหากท่านไม่ได้ขอให้รีเซ็ตรหัสผ่าน โปรดติดต่อ สพร."
+        ),
+        body_en: format!(
+            "A DGA administrator reset the password of your account on the onboarding status portal.\nUsername: {username}\nNew password: {password}\nYou have been signed out everywhere. At your next sign-in you will choose a new username and password.\nIf you did not ask for this, please contact DGA."
         ),
         link: mail.login_url(),
         signature: mail.signature().to_owned(),

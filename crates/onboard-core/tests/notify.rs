@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use onboard_core::notify::{
-    account_created, notices, Audience, MailConfig, MailConfigError, Notice, NoticeContext,
-    NoticeKind,
+    account_created, credentials_reset, notices, Audience, MailConfig, MailConfigError, Notice,
+    NoticeContext, NoticeKind,
 };
 use onboard_core::reference::Step;
 use onboard_core::workflow::{self, Command, EService, Event, SuppliedCredentials};
@@ -321,6 +321,23 @@ fn the_welcome_email_links_to_the_login_page_and_marks_the_password() {
     assert!(body.contains("Sign in at http://10.1.2.3:9000/\n"));
     assert!(body.contains("somchai.k") && body.contains("Tangrat2027Init"));
     assert!(body.ends_with(&format!("{}\n", onboard_core::notify::DEFAULT_SIGNATURE)));
+}
+
+#[test]
+fn the_reset_email_gives_the_new_password_and_says_what_happens_next() {
+    let mail = mail();
+    let n = credentials_reset(uuid::Uuid::nil(), "somchai.k", "Reset2027Init", &mail);
+    assert_eq!(n.kind, NoticeKind::CredentialsReset);
+    assert_eq!(n.audience, Audience::User(uuid::Uuid::nil()));
+    assert_eq!(n.secret.as_deref(), Some("Reset2027Init"));
+    // The whole letter, as the outbox stores it.
+    insta::assert_snapshot!(n.email_body("สมชาย ใจดี"));
+    insta::assert_snapshot!("reset_subject", n.subject());
+    // Without a password there is no secret to hide.
+    assert_eq!(
+        credentials_reset(uuid::Uuid::nil(), "a", "", &mail).secret,
+        None
+    );
 }
 
 #[test]

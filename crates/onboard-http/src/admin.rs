@@ -1,18 +1,22 @@
-//! Agencies and user accounts (admins; reviewers may list agencies).
+//! Agencies and user accounts (admins; reviewers may list agencies). Who may administer is
+//! one rule, `onboard_app::accounts::Administrator::of` (403 for reviewers and officers).
 
 use crate::auth::Caller;
-use crate::extract::Json;
+use crate::eservices::parse_opt;
+use crate::extract::{Json, Path, Query};
 use crate::problem::{ApiError, ApiResult};
 use crate::views::{AgencyView, UserView};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use onboard_app::{accounts, AppError};
+use onboard_app::accounts::Administrator;
+use onboard_app::{accounts, agencies, AppError};
 use onboard_core::account::NewAccount;
+use onboard_core::reference::Role;
 use onboard_core::workflow::AgencyNames;
-use onboard_store::{NewAgency, StoreError};
+use onboard_store::{Page, StoreError, User, UserQuery, MAX_PER_PAGE};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// Every agency, by Thai name.
@@ -62,24 +66,53 @@ pub async fn create_agency(
     caller: Caller,
     Json(body): Json<NewAgencyRequest>,
 ) -> ApiResult<(StatusCode, Json<AgencyView>)> {
-    caller.require_admin("create agencies")?;
-    let names = AgencyNames::parse(
-        &body.name_th,
-        &body.name_en,
-        &body.ministry_th,
-        &body.ministry_en,
-    )
-    .map_err(ApiError::Validation)?;
-    let agency = state
-        .store
-        .create_agency(NewAgency {
-            name_th: names.name_th,
-            name_en: names.name_en,
-            ministry_th: names.ministry_th,
-            ministry_en: names.ministry_en,
-        })
-        .await?;
+    let by = Administrator::of(&caller.0)?;
+    let names = body.names()?;
+    let agency = agencies::create(state.store.as_ref(), &by, &names).await?;
     Ok((StatusCode::CREATED, Json(agency.into())))
+}
+
+impl NewAgencyRequest {
+    /// The four names checked together (422 with every problem).
+    fn names(&self) -> ApiResult<AgencyNames> {
+        AgencyNames::parse(
+            &self.name_th,
+            &self.name_en,
+            &self.ministry_th,
+            &self.ministry_en,
+        )
+        .map_err(ApiError::Validation)
+    }
+}
+
+/// Corrects the four names of an agency (admins): the e-Service list and search show the
+/// new names at once. Approving step 4 with `update_agency` is the other way an agency's
+/// names change.
+#[utoipa::path(
+    put, path = "/api/v1/agencies/{id}", tag = "admin",
+    params(("id" = Uuid, Path, description = "agency id")),
+    request_body = NewAgencyRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The agency with its new names", body = AgencyView),
+        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_agency(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    Json(body): Json<NewAgencyRequest>,
+) -> ApiResult<Json<AgencyView>> {
+    let by = Administrator::of(&caller.0)?;
+    let names = body.names()?;
+    let agency = agencies::update(state.store.as_ref(), &by, id, &names)
+        .await
+        .map_err(|e| match e {
+            AppError::Store(StoreError::NotFound) => ApiError::not_found("agency"),
+            other => other.into(),
+        })?;
+    Ok(Json(agency.into()))
 }
 
 /// `POST /users` body. The role is read as text so that an unknown one is a field problem
@@ -151,4 +184,174 @@ pub async fn post_user(
             initial_password: created.initial_password,
         }),
     ))
+}
+
+/// Query of `GET /users`. Values are parsed here so that a wrong one is a clear 400.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserParams {
+    /// Contained in the username, the display name or the e-mail address (ASCII letters in
+    /// any case; Thai too).
+    pub q: Option<String>,
+    /// `agency`, `reviewer` or `admin`.
+    pub role: Option<String>,
+    /// Agency id.
+    pub agency_id: Option<String>,
+    /// Page, from 1 (default 1).
+    pub page: Option<String>,
+    /// Page size, 1 to 100 (default 20); more is 400.
+    pub per_page: Option<String>,
+}
+
+impl UserParams {
+    fn to_query(&self) -> ApiResult<UserQuery> {
+        let page: Option<u32> = parse_opt("page", &self.page)?;
+        let per_page: Option<u32> = parse_opt("per_page", &self.per_page)?;
+        if page == Some(0) {
+            return Err(ApiError::BadRequest("`page` starts at 1".into()));
+        }
+        if per_page.is_some_and(|n| n == 0 || n > MAX_PER_PAGE) {
+            return Err(ApiError::BadRequest(format!(
+                "`per_page` must be 1 to {MAX_PER_PAGE}"
+            )));
+        }
+        Ok(UserQuery {
+            q: self
+                .q
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            role: parse_opt::<Role>("role", &self.role)?,
+            agency_id: parse_opt::<Uuid>("agency_id", &self.agency_id)?,
+            page: page.unwrap_or(1),
+            per_page: per_page.unwrap_or(20),
+        })
+    }
+}
+
+/// A page of accounts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserPageView {
+    /// This page's accounts (never a password or its hash).
+    pub items: Vec<UserView>,
+    /// Accounts over all pages.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u32,
+    /// Page size.
+    pub per_page: u32,
+}
+
+impl From<Page<User>> for UserPageView {
+    fn from(p: Page<User>) -> Self {
+        UserPageView {
+            items: p.items.iter().map(UserView::from).collect(),
+            total: p.total,
+            page: p.page,
+            per_page: p.per_page,
+        }
+    }
+}
+
+/// The accounts (admins), by username, disabled ones included, filtered and paged.
+#[utoipa::path(
+    get, path = "/api/v1/users", tag = "admin",
+    params(UserParams),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of accounts", body = UserPageView))
+)]
+pub async fn list_users(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<UserParams>,
+) -> ApiResult<Json<UserPageView>> {
+    let by = Administrator::of(&caller.0)?;
+    let query = params.to_query()?;
+    let page = accounts::list_users(state.store.as_ref(), &by, &query).await?;
+    Ok(Json(page.into()))
+}
+
+/// A 404 that names accounts for a flow's `NotFound`.
+fn no_such_user(e: AppError) -> ApiError {
+    match e {
+        AppError::Store(StoreError::NotFound) => ApiError::not_found("user"),
+        other => other.into(),
+    }
+}
+
+/// Resets an account's credentials (admins): a new initial password, in this answer once
+/// and e-mailed to the account; the username stays; the account does the first login again
+/// and every session of it ends.
+#[utoipa::path(
+    post, path = "/api/v1/users/{id}/reset-credentials", tag = "admin",
+    params(("id" = Uuid, Path, description = "user id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Reset; the initial credentials are shown this once", body = CreatedUser),
+    )
+)]
+pub async fn reset_credentials(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<CreatedUser>> {
+    let by = Administrator::of(&caller.0)?;
+    let reset = accounts::reset_credentials(
+        state.store.as_ref(),
+        &by,
+        id,
+        &state.config.mail,
+        state.now(),
+    )
+    .await
+    .map_err(no_such_user)?;
+    Ok(Json(CreatedUser {
+        user: UserView::from(&reset.user),
+        initial_username: reset.initial_username,
+        initial_password: reset.initial_password,
+    }))
+}
+
+/// Disables an account (admins): it can no longer log in (401 `invalid_credentials`, as
+/// for a wrong password) and every session of it ends. 409 `invalid_transition` for the
+/// last enabled admin.
+#[utoipa::path(
+    post, path = "/api/v1/users/{id}/disable", tag = "admin",
+    params(("id" = Uuid, Path, description = "user id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Disabled (also when it already was)", body = UserView),
+        (status = 409, description = "`invalid_transition`: the last enabled admin", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn disable_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UserView>> {
+    let by = Administrator::of(&caller.0)?;
+    let user = accounts::disable_user(state.store.as_ref(), &by, id, state.now())
+        .await
+        .map_err(no_such_user)?;
+    Ok(Json(UserView::from(&user)))
+}
+
+/// Enables an account again (admins): it logs in with its current password.
+#[utoipa::path(
+    post, path = "/api/v1/users/{id}/enable", tag = "admin",
+    params(("id" = Uuid, Path, description = "user id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Enabled (also when it already was)", body = UserView))
+)]
+pub async fn enable_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<UserView>> {
+    let by = Administrator::of(&caller.0)?;
+    let user = accounts::enable_user(state.store.as_ref(), &by, id)
+        .await
+        .map_err(no_such_user)?;
+    Ok(Json(UserView::from(&user)))
 }

@@ -122,7 +122,11 @@ pub struct ListParams {
     pub per_page: Option<String>,
 }
 
-fn parse_opt<T: std::str::FromStr>(name: &str, raw: &Option<String>) -> ApiResult<Option<T>> {
+/// An optional query value: absent or blank is `None`, a wrong one a clear 400.
+pub(crate) fn parse_opt<T: std::str::FromStr>(
+    name: &str,
+    raw: &Option<String>,
+) -> ApiResult<Option<T>> {
     match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => s

@@ -6,7 +6,7 @@ use crate::{admin, auth, eservices, files, ops, portal, steps};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use onboard_core::file::{FilePurpose, MediaType};
-use onboard_core::reference::{Step, StepStatus};
+use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::workflow::Lifecycle;
 use std::sync::OnceLock;
 use utoipa::openapi::path::{Operation, Parameter, ParameterIn};
@@ -27,7 +27,9 @@ use utoipa::{Modify, OpenApi};
     ),
     paths(
         auth::login, auth::first_login, auth::logout, auth::me, auth::change_password,
-        admin::list_agencies, admin::create_agency, admin::post_user,
+        admin::list_agencies, admin::create_agency, admin::update_agency,
+        admin::list_users, admin::post_user, admin::reset_credentials,
+        admin::disable_user, admin::enable_user,
         eservices::list, eservices::create, eservices::detail, eservices::put_services,
         steps::save_draft, steps::submit, steps::withdraw,
         steps::list_attempts, steps::add_attempt, steps::edit_attempt, steps::delete_attempt,
@@ -42,7 +44,7 @@ use utoipa::{Modify, OpenApi};
     modifiers(&Security, &CommonErrors, &PreciseParameters),
     tags(
         (name = "auth", description = "Login, first login (manual §1), logout, password change"),
-        (name = "admin", description = "Agencies and user accounts"),
+        (name = "admin", description = "Agencies and user accounts: create, list, correct names, reset credentials, disable and enable"),
         (name = "eservices", description = "e-Services, their events, the review queue"),
         (name = "steps", description = "The seven steps: drafts, submissions, attempts, reviews"),
         (name = "portal", description = "Dashboard, notifications, release dates, reference data"),
@@ -184,6 +186,7 @@ fn precise(p: &mut Parameter) {
             one_of(Step::ALL.iter().map(|s| s.as_str()))
         }
         (ParameterIn::Query, "status") => one_of(StepStatus::ALL.iter().map(|s| s.as_str())),
+        (ParameterIn::Query, "role") => one_of(Role::ALL.iter().map(|r| r.as_str())),
         (ParameterIn::Query, "lifecycle") => one_of(Lifecycle::ALL.map(Lifecycle::as_str)),
         (ParameterIn::Query, "agency_id") => {
             formatted(KnownFormat::Uuid).pattern(Some(UUID_PATTERN))

@@ -353,6 +353,7 @@ impl From<AppError> for ApiError {
                 detail_th: "คุณตั้งชื่อผู้ใช้และรหัสผ่านใหม่ไปแล้ว ใช้ชื่อผู้ใช้และรหัสผ่านใหม่ในการเข้าสู่ระบบ".into(),
             },
             AppError::FirstLoginRequired => ApiError::CredentialsChangeRequired,
+            AppError::Forbidden(what) => ApiError::forbidden(what),
             AppError::NoFreeUsername => ApiError::Conflict(e.to_string()),
             AppError::Task(e) => ApiError::Internal(format!("background task failed: {e}")),
         }
@@ -365,6 +366,10 @@ impl From<StoreError> for ApiError {
             StoreError::Command(c) => c.into(),
             StoreError::NotFound => ApiError::not_found("record"),
             StoreError::Duplicate(what) => ApiError::Conflict(format!("{what} already exists")),
+            StoreError::LastAdmin => ApiError::InvalidTransition {
+                detail: "the last enabled admin cannot be disabled; enable or create another admin first".into(),
+                detail_th: LAST_ADMIN_TH.into(),
+            },
             StoreError::Unsupported(what) => {
                 ApiError::Internal(format!("not supported by this backend: {what}"))
             }
@@ -372,6 +377,10 @@ impl From<StoreError> for ApiError {
         }
     }
 }
+
+/// Why the last enabled admin stays enabled, in Thai (the API's `detail_th` and the portal's
+/// message).
+pub const LAST_ADMIN_TH: &str = "ไม่สามารถปิดการใช้งานบัญชีนี้ได้ เพราะเป็นผู้ดูแลระบบคนสุดท้ายที่ยังใช้งานได้ กรุณาสร้างหรือเปิดการใช้งานบัญชีผู้ดูแลระบบอื่นก่อน";
 
 /// Result of handlers.
 pub type ApiResult<T> = Result<T, ApiError>;

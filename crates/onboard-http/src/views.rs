@@ -65,6 +65,7 @@ pub(crate) fn notice_kind_schema() -> Object {
             NoticeKind::CredentialsIssued,
             NoticeKind::LaunchScheduled,
             NoticeKind::AccountCreated,
+            NoticeKind::CredentialsReset,
         ]
         .into_iter()
         .map(NoticeKind::as_str),

@@ -10,7 +10,7 @@ use onboard_core::file::MediaType;
 use onboard_core::reference::{Role, Step};
 use onboard_core::workflow::{Actor, Command};
 use onboard_store::password::{new_token, token_hash};
-use onboard_store::{CommandContext, NewFile, Session};
+use onboard_store::{CommandContext, NewAgency, NewFile, Session};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -41,6 +41,8 @@ enum Stage {
     Step3Pending,
     /// An approval notified agency A's officer.
     Notified,
+    /// A new agency with a new officer of it (the target of the account administration).
+    Account,
 }
 
 /// Ids a request may refer to.
@@ -49,6 +51,8 @@ struct Ids {
     eservice: Uuid,
     file: Uuid,
     notification: Uuid,
+    agency: Uuid,
+    user: Uuid,
 }
 
 enum Body {
@@ -91,6 +95,8 @@ fn path(route: &str, ids: &Ids) -> String {
         .replace("{id}", &ids.eservice.to_string())
         .replace("{file}", &ids.file.to_string())
         .replace("{notification}", &ids.notification.to_string())
+        .replace("{agency}", &ids.agency.to_string())
+        .replace("{user}", &ids.user.to_string())
 }
 
 fn rows() -> Vec<Row> {
@@ -100,6 +106,7 @@ fn rows() -> Vec<Row> {
     let agency_only = [401, 200, 404, 403, 403, 403];
     let visible = [401, 200, 404, 200, 200, 403];
     let staff = [401, 403, 403, 200, 200, 403];
+    let admin_only = [401, 403, 403, 403, 200, 403];
     let review = [401, 403, 404, 200, 200, 403];
     vec![
         row(
@@ -182,6 +189,53 @@ fn rows() -> Vec<Row> {
                 )
             },
             [401, 403, 403, 403, 201, 403],
+        ),
+        row(
+            M::PUT,
+            "/api/v1/agencies/{id}",
+            S::Account,
+            |i, _, _| {
+                (
+                    path("/api/v1/agencies/{agency}", i),
+                    Body::Json(
+                        json!({"name_th": "กรมทดสอบใหม่", "name_en": "New Test Department", "ministry_th": "กระทรวงทดสอบ", "ministry_en": "Ministry of Tests"}),
+                    ),
+                )
+            },
+            admin_only,
+        ),
+        row(
+            M::GET,
+            "/api/v1/users",
+            S::None,
+            |_, _, _| ("/api/v1/users".into(), Body::Empty),
+            admin_only,
+        ),
+        row(
+            M::POST,
+            "/api/v1/users/{id}/reset-credentials",
+            S::Account,
+            |i, _, _| {
+                (
+                    path("/api/v1/users/{user}/reset-credentials", i),
+                    Body::Empty,
+                )
+            },
+            admin_only,
+        ),
+        row(
+            M::POST,
+            "/api/v1/users/{id}/disable",
+            S::Account,
+            |i, _, _| (path("/api/v1/users/{user}/disable", i), Body::Empty),
+            admin_only,
+        ),
+        row(
+            M::POST,
+            "/api/v1/users/{id}/enable",
+            S::Account,
+            |i, _, _| (path("/api/v1/users/{user}/enable", i), Body::Empty),
+            admin_only,
         ),
         row(
             M::POST,
@@ -521,6 +575,27 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
         file: put_file(server, seed, png(120, 120, [shade, 1, 2]), MediaType::Png).await,
         ..Ids::default()
     };
+    if stage == Stage::Account {
+        ids.agency = store
+            .create_agency(NewAgency {
+                name_th: format!("กรมทดสอบ {n}"),
+                name_en: format!("Test Department {n}"),
+                ministry_th: "กระทรวงทดสอบ".into(),
+                ministry_en: "Ministry of Tests".into(),
+            })
+            .await
+            .unwrap()
+            .id;
+        ids.user = server
+            .create_account(
+                &format!("target_{n}"),
+                "Target2027x",
+                Role::Agency,
+                Some(ids.agency),
+            )
+            .await;
+        return ids;
+    }
     if stage == Stage::None {
         return ids;
     }

@@ -130,6 +130,29 @@ async fn logs_of_a_full_walk_carry_no_secrets() {
             )
             .await;
     }
+    // An admin resets an account's credentials, disables it and enables it again.
+    let admin = server
+        .login(&seed.admin.username, &seed.admin.password)
+        .await;
+    let reset = server
+        .post_empty(
+            &format!("/api/v1/users/{}/reset-credentials", seed.officer_b.id),
+            &admin,
+        )
+        .await;
+    let initial = reset.expect(200)["initial_password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for action in ["disable", "enable"] {
+        server
+            .post_empty(
+                &format!("/api/v1/users/{}/{action}", seed.officer_b.id),
+                &admin,
+            )
+            .await
+            .expect(200);
+    }
     server.stop().await;
 
     for account in [
@@ -147,6 +170,8 @@ async fn logs_of_a_full_walk_carry_no_secrets() {
     secrets.push("forged-token-value".into());
     secrets.push("Wrong-Current-123".into());
     secrets.push("Changed-Secret-2028".into());
+    secrets.push(admin);
+    secrets.push(initial);
     let mut ids = Vec::new();
     for name in ["step2-valid", "step4-valid", "step5-valid"] {
         citizen_ids(&fixture(name), &mut ids);
@@ -161,6 +186,9 @@ async fn logs_of_a_full_walk_carry_no_secrets() {
     );
     assert!(log.contains("status=200"), "the status is logged");
     assert!(log.contains("password changed"), "the change is logged");
+    for done in ["credentials reset", "user disabled", "user enabled"] {
+        assert!(log.contains(done), "{done} is logged");
+    }
     for s in &secrets {
         assert!(
             !log.contains(s.as_str()),

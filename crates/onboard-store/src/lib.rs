@@ -51,6 +51,10 @@ pub enum StoreError {
     /// A unique value is taken (username, ...).
     #[error("already exists: {0}")]
     Duplicate(&'static str),
+    /// The account is the last enabled admin: disabling it would leave nobody to
+    /// administer accounts. Nothing was written.
+    #[error("the last enabled admin cannot be disabled")]
+    LastAdmin,
     /// The backend cannot do this (e.g. online backup on PostgreSQL: use pg_dump).
     #[error("not supported by this backend: {0}")]
     Unsupported(&'static str),
@@ -124,12 +128,19 @@ pub trait Store: Send + Sync {
     async fn agency(&self, id: Uuid) -> Result<Option<Agency>>;
     /// All agencies, by Thai name.
     async fn agencies(&self) -> Result<Vec<Agency>>;
+    /// Replaces the four names of an agency (an admin's correction; approving step 4 with
+    /// `update_agency` goes through [`Store::execute`] instead). `NotFound` if there is no
+    /// such agency.
+    async fn update_agency(&self, id: Uuid, names: NewAgency) -> Result<Agency>;
     /// Creates a user with `must_change_credentials`, and queues `welcome` (the e-mail with
     /// the initial credentials, greeting the new user by display name) to the user's address
     /// in the same transaction. `Duplicate("username")` if taken.
     async fn create_user(&self, user: NewUser, welcome: Notice) -> Result<User>;
     /// One user.
     async fn user(&self, id: Uuid) -> Result<Option<User>>;
+    /// A page of the accounts matching the query, by username (compared
+    /// case-insensitively), disabled ones included.
+    async fn users(&self, query: &UserQuery) -> Result<Page<User>>;
     /// The user with this username, compared case-insensitively.
     async fn user_by_username(&self, username: &str) -> Result<Option<User>>;
     /// Finishes the first login: new username and password hash, flag cleared.
@@ -149,6 +160,27 @@ pub trait Store: Send + Sync {
         password_hash: &str,
         keep_session: Option<&str>,
     ) -> Result<()>;
+    /// Resets the credentials of an account (an admin's `reset-credentials`): sets the new
+    /// password hash and `must_change_credentials` (the first login of manual §1 again; the
+    /// username stays), revokes every session of the account at `at`, and queues `notice`
+    /// (the e-mail with the new initial password, greeting the account by display name) to
+    /// the account's address, in one transaction. `NotFound` if the account does not exist.
+    async fn reset_credentials(
+        &self,
+        user: Uuid,
+        password_hash: &str,
+        notice: Notice,
+        at: DateTime<Utc>,
+    ) -> Result<User>;
+    /// Disables an account and revokes every session of it at `at`, in one transaction;
+    /// disabling a disabled account changes nothing. [`StoreError::LastAdmin`] when the
+    /// account is the last enabled admin: the check and the change are one atomic step, so
+    /// of two admins disabling each other at once, one is refused. `NotFound` if the
+    /// account does not exist.
+    async fn disable_user(&self, user: Uuid, at: DateTime<Utc>) -> Result<User>;
+    /// Enables an account again (it logs in with its current password); enabling an
+    /// enabled account changes nothing. `NotFound` if the account does not exist.
+    async fn enable_user(&self, user: Uuid) -> Result<User>;
 
     // --- sessions and throttling ---
 

@@ -284,14 +284,51 @@ pub struct ListQuery {
 /// Largest page size.
 pub const MAX_PER_PAGE: u32 = 100;
 
+/// Page and page size clamped to their allowed ranges (page >= 1, 1..=100, default 20).
+fn clamp_paging(page: u32, per_page: u32) -> (u32, u32) {
+    let per_page = match per_page {
+        0 => 20,
+        n => n.min(MAX_PER_PAGE),
+    };
+    (page.max(1), per_page)
+}
+
 impl ListQuery {
     /// Page and page size clamped to their allowed ranges (page >= 1, 1..=100, default 20).
     pub fn paging(&self) -> (u32, u32) {
-        let per_page = match self.per_page {
-            0 => 20,
-            n => n.min(MAX_PER_PAGE),
-        };
-        (self.page.max(1), per_page)
+        clamp_paging(self.page, self.per_page)
+    }
+}
+
+/// Filters and paging of `GET /users` (SPEC §10).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserQuery {
+    /// Contained in the username, the display name or the e-mail address, compared
+    /// case-insensitively for ASCII letters (Thai has no case).
+    pub q: Option<String>,
+    /// Role.
+    pub role: Option<Role>,
+    /// Agency.
+    pub agency_id: Option<Uuid>,
+    /// Page, from 1.
+    pub page: u32,
+    /// Page size, 1 to 100.
+    pub per_page: u32,
+}
+
+impl UserQuery {
+    /// Page and page size clamped to their allowed ranges (page >= 1, 1..=100, default 20).
+    pub fn paging(&self) -> (u32, u32) {
+        clamp_paging(self.page, self.per_page)
+    }
+
+    /// `q` trimmed and lowercased as both backends compare it; `None` when empty.
+    pub fn folded_q(&self) -> Option<String> {
+        self.q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_ascii_lowercase)
     }
 }
 

@@ -19,7 +19,7 @@ mod migrate;
 use crate::{
     Agency, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile, NewUser,
     Notification, OutboxMessage, OutboxStatus, Page, Result, Scope, Session, Store, StoreError,
-    StoredEvent, User,
+    StoredEvent, User, UserQuery,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -331,6 +331,11 @@ impl Store for SqliteStore {
         self.read(accounts::agencies).await
     }
 
+    async fn update_agency(&self, id: Uuid, names: NewAgency) -> Result<Agency> {
+        self.write(move |tx| accounts::update_agency(tx, id, names))
+            .await
+    }
+
     async fn create_user(&self, user: NewUser, welcome: Notice) -> Result<User> {
         self.write(move |tx| accounts::create_user(tx, user, &welcome))
             .await
@@ -338,6 +343,11 @@ impl Store for SqliteStore {
 
     async fn user(&self, id: Uuid) -> Result<Option<User>> {
         self.read(move |tx| accounts::user(tx, id)).await
+    }
+
+    async fn users(&self, query: &UserQuery) -> Result<Page<User>> {
+        let query = query.clone();
+        self.read(move |tx| accounts::users(tx, &query)).await
     }
 
     async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
@@ -369,6 +379,27 @@ impl Store for SqliteStore {
             accounts::change_password(tx, user, &hash, keep.as_deref(), Utc::now())
         })
         .await
+    }
+
+    async fn reset_credentials(
+        &self,
+        user: Uuid,
+        password_hash: &str,
+        notice: Notice,
+        at: DateTime<Utc>,
+    ) -> Result<User> {
+        let hash = password_hash.to_owned();
+        self.write(move |tx| accounts::reset_credentials(tx, user, &hash, &notice, at))
+            .await
+    }
+
+    async fn disable_user(&self, user: Uuid, at: DateTime<Utc>) -> Result<User> {
+        self.write(move |tx| accounts::disable_user(tx, user, at))
+            .await
+    }
+
+    async fn enable_user(&self, user: Uuid) -> Result<User> {
+        self.write(move |tx| accounts::enable_user(tx, user)).await
     }
 
     async fn create_session(&self, session: Session) -> Result<()> {

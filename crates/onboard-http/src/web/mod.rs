@@ -30,6 +30,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use uuid::Uuid;
 
+mod administration;
 mod eservices;
 mod form;
 mod review;
@@ -39,6 +40,7 @@ mod sign_in;
 mod step_forms;
 mod steps;
 
+use administration::*;
 use eservices::*;
 use review::*;
 use session::*;
@@ -107,6 +109,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/launched", get(launched_page))
         .route("/notifications", get(notifications_page))
         .route("/settings", get(settings_page).post(settings_submit))
+        .route("/users", get(users_page).post(user_create))
+        .route("/users/{id}/reset", post(user_reset))
+        .route("/users/{id}/disable", post(user_disable))
+        .route("/users/{id}/enable", post(user_enable))
+        .route("/agencies", get(agencies_page).post(agency_create))
+        .route("/agencies/{id}", get(agency_page).post(agency_update))
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -220,6 +228,8 @@ pub(crate) struct Layout {
     menu: bool,
     /// DGA staff (reviewers and admins): their menu items.
     staff: bool,
+    /// Whether the menu shows the admins' pages (users and agencies).
+    admin: bool,
 }
 
 /// One problem of a form: the field's id and the Thai message.
@@ -310,6 +320,7 @@ fn page_error_with(status: StatusCode, title: &str, message: &str) -> Response {
             section: "",
             menu: false,
             staff: false,
+            admin: false,
         },
         errors: Errors::default(),
         title: title.to_owned(),

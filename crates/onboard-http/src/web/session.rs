@@ -109,6 +109,7 @@ impl Session {
             section,
             menu: !self.user.must_change_credentials,
             staff: self.user.role.is_staff(),
+            admin: onboard_app::accounts::Administrator::of(&self.user).is_ok(),
         }
     }
 

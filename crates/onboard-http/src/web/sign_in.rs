@@ -30,6 +30,7 @@ pub(super) fn login_form(
             section: "login",
             menu: false,
             staff: false,
+            admin: false,
         },
         errors,
         username,

@@ -1743,3 +1743,275 @@ async fn a_reviewer_works_the_queue_while_the_officer_follows() {
     dga.close().await.unwrap();
     agency.close().await.unwrap();
 }
+
+/// Clicks the element `css` and waits for the next page.
+async fn click_css(c: &Client, css: &str) {
+    let target = c
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("nothing at {css}"));
+    click_and_wait(c, target).await;
+}
+
+/// The username and password of the newest e-mail of `kind` to `to`, as the user reads
+/// them in the letter (the password is the e-mail's marked secret).
+async fn mailed_credentials(server: &Server, to: &str, kind: &str) -> (String, String) {
+    let outbox = server.state.store.outbox(None, 100).await.unwrap();
+    let mail = outbox
+        .iter()
+        .find(|m| m.to == to && m.kind.as_str() == kind)
+        .unwrap_or_else(|| panic!("no {kind} e-mail to {to}"));
+    let username = mail
+        .body
+        .lines()
+        .find_map(|l| l.strip_prefix("ชื่อผู้ใช้งาน: "))
+        .unwrap()
+        .to_owned();
+    let password = mail.secret.clone().unwrap();
+    assert!(mail.body.contains(&password));
+    (username, password)
+}
+
+/// The first login with a new username and password; lands on the dashboard.
+async fn first_login_as(c: &Client, username: &str, password: &str) {
+    assert_eq!(path_of(c).await, "/first-login");
+    fill(c, "username", username).await;
+    fill(c, "password", password).await;
+    fill(c, "password_confirmation", password).await;
+    submit(c).await;
+    assert_eq!(path_of(c).await, "/");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_manages_agencies_and_accounts_in_the_browser() {
+    let Some(driver) = driver("account administration").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let base = &server.base;
+    let c = browser(&driver, true).await;
+    sign_in(&c, base, &seed.admin.username, &seed.admin.password).await;
+
+    // The admin's menu has the two pages.
+    let link = c.find(Locator::LinkText("หน่วยงาน")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert_eq!(path_of(&c).await, "/agencies");
+    assert_eq!(text_of(&c, "nav a[aria-current=page]").await, "หน่วยงาน");
+    assert!(text_of(&c, "#agencies").await.contains("กรมกิจการผู้สูงอายุ"));
+    assert_accessible(&c, "agencies").await;
+
+    // A new agency: every missing name at once, then the four names.
+    click_css(&c, "form[action='/agencies'] button[type=submit]").await;
+    assert!(c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    assert_eq!(
+        c.find_all(Locator::Css("#error-summary li"))
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_accessible(&c, "agencies with errors").await;
+    fill(&c, "name_th", "กรมสรรพกร").await;
+    fill(&c, "name_en", "The Revenue Department").await;
+    fill(&c, "ministry_th", "กระทรวงการคลัง").await;
+    fill(&c, "ministry_en", "Ministry of Finance").await;
+    click_css(&c, "form[action='/agencies'] button[type=submit]").await;
+    assert_eq!(path_of(&c).await, "/agencies");
+    assert!(text_of(&c, ".notice").await.contains("เพิ่มหน่วยงานแล้ว"));
+    assert!(text_of(&c, "#agencies").await.contains("กรมสรรพกร"));
+    assert_accessible(&c, "agencies, created").await;
+    let agency = server
+        .state
+        .store
+        .agencies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name_th == "กรมสรรพกร")
+        .unwrap();
+
+    // Its Thai name corrected.
+    let edit = c
+        .find(Locator::Css(&format!("a[href='/agencies/{}']", agency.id)))
+        .await
+        .unwrap();
+    click_and_wait(&c, edit).await;
+    assert_eq!(text_of(&c, "h1").await, "แก้ไขหน่วยงาน");
+    assert_accessible(&c, "agency edit").await;
+    fill(&c, "name_th", "").await;
+    submit(&c).await;
+    assert!(c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    assert!(text_of(&c, "#name_th-error")
+        .await
+        .starts_with("ข้อผิดพลาด: "));
+    assert_accessible(&c, "agency edit with errors").await;
+    fill(&c, "name_th", "กรมสรรพากร").await;
+    submit(&c).await;
+    assert_eq!(path_of(&c).await, "/agencies");
+    assert!(text_of(&c, ".notice").await.contains("บันทึกชื่อหน่วยงานแล้ว"));
+    assert!(text_of(&c, "#agencies").await.contains("กรมสรรพากร"));
+
+    // The users page lists every account with the six columns.
+    let link = c.find(Locator::LinkText("ผู้ใช้งาน")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert_eq!(path_of(&c).await, "/users");
+    let head = text_of(&c, "#users thead").await;
+    for column in ["ชื่อผู้ใช้งาน", "ชื่อ", "อีเมล", "บทบาท", "หน่วยงาน", "สถานะ"]
+    {
+        assert!(head.contains(column), "{column} in {head}");
+    }
+    assert!(text_of(&c, "#users").await.contains("officer_a"));
+    assert_accessible(&c, "users").await;
+
+    // A new officer of the new agency: the credentials are shown once, on this answer.
+    fill(&c, "email", "saraban@rd.go.th").await;
+    fill(&c, "display_name", "สมหญิง รักงาน").await;
+    set_fields(
+        &c,
+        &[("role", "agency"), ("agency_id", &agency.id.to_string())],
+    )
+    .await;
+    click_css(&c, "form[action='/users'][method=post] button[type=submit]").await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!((url.path(), url.query()), ("/users", None));
+    assert!(text_of(&c, "#issued h2").await.contains("สร้างบัญชีผู้ใช้งานแล้ว"));
+    let shown = (
+        text_of(&c, "#issued-username").await,
+        text_of(&c, "#issued-password").await,
+    );
+    assert_accessible(&c, "users, account created").await;
+    let (username, password) =
+        mailed_credentials(&server, "saraban@rd.go.th", "account_created").await;
+    assert_eq!(shown, (username.clone(), password.clone()));
+    // Never again: not on the next visit of the page.
+    c.goto(&format!("{base}/users")).await.unwrap();
+    assert!(c.find(Locator::Id("issued")).await.is_err());
+    assert!(!text_of(&c, "main").await.contains(&password));
+    let officer = server
+        .state
+        .store
+        .user_by_username(&username)
+        .await
+        .unwrap()
+        .unwrap();
+    let row = format!("#user-{}", officer.id);
+    assert!(text_of(&c, &row).await.contains("รอเข้าสู่ระบบครั้งแรก"));
+    assert!(text_of(&c, &row).await.contains("กรมสรรพากร"));
+
+    // The officer's first login, in another browser, with the e-mailed credentials.
+    let o = browser(&driver, true).await;
+    sign_in(&o, base, &username, &password).await;
+    first_login_as(&o, "somying.r", "Tangrat2027x").await;
+    // No admin pages for an officer: not in the menu, and a 404 page at their addresses.
+    assert!(o.find(Locator::LinkText("ผู้ใช้งาน")).await.is_err());
+    for page in ["/users", "/agencies"] {
+        o.goto(&format!("{base}{page}")).await.unwrap();
+        assert_eq!(text_of(&o, "h1").await, "ไม่พบหน้าที่ต้องการ", "{page}");
+    }
+
+    // A reset: new credentials shown once; the officer's open session ends.
+    c.goto(&format!("{base}/users")).await.unwrap();
+    click_css(&c, &format!("{row} form[action$='/reset'] button")).await;
+    assert!(text_of(&c, "#issued h2").await.contains("รีเซ็ตรหัสผ่านแล้ว"));
+    assert_eq!(text_of(&c, "#issued-username").await, "somying.r");
+    assert_accessible(&c, "users, credentials reset").await;
+    let (again, reset_password) =
+        mailed_credentials(&server, "saraban@rd.go.th", "credentials_reset").await;
+    assert_eq!(again, "somying.r");
+    assert_eq!(text_of(&c, "#issued-password").await, reset_password);
+    o.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(path_of(&o).await, "/login");
+    sign_in(&o, base, "somying.r", "Tangrat2027x").await;
+    assert!(text_of(&o, "#error-summary")
+        .await
+        .contains("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"));
+    sign_in(&o, base, "somying.r", &reset_password).await;
+    first_login_as(&o, "somying.rd", "Renewed2027x").await;
+
+    // Disabling ends the officer's open session: the next page load goes to the login.
+    c.goto(&format!("{base}/users")).await.unwrap();
+    click_css(&c, &format!("{row} form[action$='/disable'] button")).await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!((url.path(), url.query()), ("/users", Some("done=disabled")));
+    assert!(text_of(&c, ".notice").await.contains("ปิดการใช้งานบัญชีแล้ว"));
+    assert!(text_of(&c, &row).await.contains("ปิดการใช้งาน"));
+    assert_accessible(&c, "users, disabled").await;
+    o.goto(&format!("{base}/eservices")).await.unwrap();
+    assert_eq!(path_of(&o).await, "/login");
+    sign_in(&o, base, "somying.rd", "Renewed2027x").await;
+    assert_eq!(path_of(&o).await, "/login");
+    assert!(text_of(&o, "#error-summary")
+        .await
+        .contains("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"));
+
+    // Enabled again: the same password lets the officer in.
+    click_css(&c, &format!("{row} form[action$='/enable'] button")).await;
+    assert!(text_of(&c, ".notice").await.contains("เปิดการใช้งานบัญชีแล้ว"));
+    assert!(text_of(&c, &row).await.contains("ใช้งานอยู่"));
+    sign_in(&o, base, "somying.rd", "Renewed2027x").await;
+    assert_eq!(path_of(&o).await, "/");
+    o.close().await.unwrap();
+
+    // The only admin cannot disable their own account: the reason leads the page.
+    let own = format!("#user-{} form[action$='/disable'] button", seed.admin.id);
+    click_css(&c, &own).await;
+    assert!(c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    assert!(text_of(&c, "#error-summary")
+        .await
+        .contains("ผู้ดูแลระบบคนสุดท้าย"));
+    assert_accessible(&c, "users, last admin").await;
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(path_of(&c).await, "/");
+    c.close().await.unwrap();
+
+    // Without the form's CSRF token nothing happens; an officer's token gets the 404 page.
+    let post = |token: &str, path: String, csrf: Option<String>| {
+        let mut form = Vec::new();
+        if let Some(csrf) = csrf {
+            form.push(("csrf", csrf));
+        }
+        server
+            .http
+            .post(format!("{base}{path}"))
+            .header("cookie", format!("onboard_session={token}"))
+            .form(&form)
+            .send()
+    };
+    let target = format!("/users/{}/disable", seed.officer_b.id);
+    let r = post(&seed.admin.token, target.clone(), None).await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    // The officer's own token, as any page of theirs carries it.
+    let settings = server
+        .http
+        .get(format!("{base}/settings"))
+        .header(
+            "cookie",
+            format!("onboard_session={}", seed.officer_a.token),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let officer_csrf = settings
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let r = post(&seed.officer_a.token, target, Some(officer_csrf))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let still = server
+        .state
+        .store
+        .user(seed.officer_b.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!still.disabled, "nothing changed");
+    server.stop().await;
+}

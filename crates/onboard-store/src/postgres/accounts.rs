@@ -1,7 +1,7 @@
 //! Agencies, users, sessions and login throttling.
 
 use super::{corrupt, db, sql_state};
-use crate::{Agency, NewAgency, NewUser, Result, Session, StoreError, User};
+use crate::{Agency, NewAgency, NewUser, Page, Result, Session, StoreError, User, UserQuery};
 use chrono::{DateTime, Utc};
 use onboard_core::account::throttle;
 use onboard_core::notify::Notice;
@@ -121,6 +121,23 @@ pub(super) async fn agencies(pool: &PgPool) -> Result<Vec<Agency>> {
     Ok(rows.into_iter().map(Agency::from).collect())
 }
 
+/// The four names of an agency replaced (see `Store::update_agency`).
+pub(super) async fn update_agency(pool: &PgPool, id: Uuid, names: NewAgency) -> Result<Agency> {
+    let row: Option<AgencyRow> = sqlx::query_as(
+        "UPDATE agencies SET name_th = $2, name_en = $3, ministry_th = $4, ministry_en = $5 \
+         WHERE id = $1 RETURNING id, name_th, name_en, ministry_th, ministry_en",
+    )
+    .bind(id)
+    .bind(&names.name_th)
+    .bind(&names.name_en)
+    .bind(&names.ministry_th)
+    .bind(&names.ministry_en)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    row.map(Agency::from).ok_or(StoreError::NotFound)
+}
+
 pub(super) async fn create_user(pool: &PgPool, user: NewUser, welcome: Notice) -> Result<User> {
     let mut tx = pool.begin().await.map_err(db)?;
     let inserted = sqlx::query_as::<_, UserRow>(&format!(
@@ -171,6 +188,60 @@ pub(super) async fn user(pool: &PgPool, id: Uuid) -> Result<Option<User>> {
     .await
     .map_err(db)?;
     row.map(User::try_from).transpose()
+}
+
+/// ASCII letters lowercased, and nothing else: what SQLite's `lower()` and
+/// [`UserQuery::folded_q`] do, so both backends find the same accounts.
+fn ascii_lower(column: &str) -> String {
+    format!("translate({column}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')")
+}
+
+pub(super) async fn users(pool: &PgPool, query: &UserQuery) -> Result<Page<User>> {
+    let (page, per_page) = query.paging();
+    let q = query.folded_q();
+    let role = query.role.map(|r| r.as_str());
+    let filter = format!(
+        "WHERE ($1::text IS NULL OR strpos({}, $1) > 0 OR strpos({}, $1) > 0 \
+                OR strpos({}, $1) > 0) \
+           AND ($2::text IS NULL OR u.role = $2) \
+           AND ($3::uuid IS NULL OR u.agency_id = $3)",
+        ascii_lower("u.username"),
+        ascii_lower("u.display_name"),
+        ascii_lower("u.email"),
+    );
+    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM users u {filter}"))
+        .bind(&q)
+        .bind(role)
+        .bind(query.agency_id)
+        .fetch_one(pool)
+        .await
+        .map_err(db)?;
+    let offset = i64::from(page - 1) * i64::from(per_page);
+    let rows: Vec<UserRow> = if total <= offset {
+        Vec::new()
+    } else {
+        sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u {filter} \
+             ORDER BY u.username_norm, u.id LIMIT $4 OFFSET $5"
+        ))
+        .bind(&q)
+        .bind(role)
+        .bind(query.agency_id)
+        .bind(i64::from(per_page))
+        .bind(offset)
+        .fetch_all(pool)
+        .await
+        .map_err(db)?
+    };
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(User::try_from)
+            .collect::<Result<_>>()?,
+        total: u64::try_from(total).unwrap_or(0),
+        page,
+        per_page,
+    })
 }
 
 pub(super) async fn user_by_username(pool: &PgPool, username: &str) -> Result<Option<User>> {
@@ -236,6 +307,117 @@ pub(super) async fn change_password(
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(())
+}
+
+/// The new password hash and the first login again, every session revoked and the e-mail
+/// with the new password queued, in one transaction (see `Store::reset_credentials`).
+pub(super) async fn reset_credentials(
+    pool: &PgPool,
+    user: Uuid,
+    password_hash: &str,
+    notice: Notice,
+    at: DateTime<Utc>,
+) -> Result<User> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "UPDATE users AS u SET password_hash = $2, must_change_credentials = true \
+         WHERE u.id = $1 RETURNING {USER_COLUMNS}"
+    ))
+    .bind(user)
+    .bind(password_hash)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    let updated = User::try_from(row.ok_or(StoreError::NotFound)?)?;
+    revoke_sessions_of(&mut tx, user, at).await?;
+    // Like the welcome e-mail: to the account's own address, e-mail only.
+    super::mail::queue_email(
+        &mut tx,
+        updated.id,
+        &updated.email,
+        &updated.display_name,
+        &notice,
+        at,
+    )
+    .await?;
+    tx.commit().await.map_err(db)?;
+    Ok(updated)
+}
+
+/// Every session of an account still open revoked at `at`.
+async fn revoke_sessions_of(
+    conn: &mut sqlx::PgConnection,
+    user: Uuid,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user)
+        .bind(at)
+        .execute(conn)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
+/// The account disabled and its sessions revoked, unless it is the last enabled admin (see
+/// `Store::disable_user`). Every disable of every server takes the same transaction-scoped
+/// advisory lock first, so the count of the other enabled admins and the change are one
+/// step: two admins disabling each other at once are serialized, and the second sees the
+/// first's change (each statement reads what was committed before it began).
+pub(super) async fn disable_user(pool: &PgPool, user: Uuid, at: DateTime<Utc>) -> Result<User> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    // Two-key form, its own key space (as the login lock); keyed by schema too.
+    sqlx::query(
+        "SELECT pg_advisory_xact_lock(hashtext('onboard.disable.' || current_schema()), 0)",
+    )
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+    ))
+    .bind(user)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    let current = User::try_from(row.ok_or(StoreError::NotFound)?)?;
+    if current.role == Role::Admin && !current.disabled {
+        let other_admins: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM users WHERE role = $1 AND NOT disabled AND id <> $2",
+        )
+        .bind(Role::Admin.as_str())
+        .bind(user)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        if other_admins == 0 {
+            return Err(StoreError::LastAdmin);
+        }
+    }
+    let row: UserRow = sqlx::query_as(&format!(
+        "UPDATE users AS u SET disabled = true WHERE u.id = $1 RETURNING {USER_COLUMNS}"
+    ))
+    .bind(user)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    revoke_sessions_of(&mut tx, user, at).await?;
+    tx.commit().await.map_err(db)?;
+    User::try_from(row)
+}
+
+/// The account enabled again (see `Store::enable_user`).
+pub(super) async fn enable_user(pool: &PgPool, user: Uuid) -> Result<User> {
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "UPDATE users AS u SET disabled = false WHERE u.id = $1 RETURNING {USER_COLUMNS}"
+    ))
+    .bind(user)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    row.map(User::try_from)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
 }
 
 pub(super) async fn create_session(pool: &PgPool, session: Session) -> Result<()> {

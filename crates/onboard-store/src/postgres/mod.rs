@@ -45,7 +45,7 @@ mod write;
 use crate::{
     Agency, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile, NewUser,
     Notification, OutboxMessage, OutboxStatus, Page, Result, Scope, Session, Store, StoreError,
-    StoredEvent, User,
+    StoredEvent, User, UserQuery,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -331,12 +331,20 @@ impl Store for PgStore {
         accounts::agencies(&self.pool).await
     }
 
+    async fn update_agency(&self, id: Uuid, names: NewAgency) -> Result<Agency> {
+        accounts::update_agency(&self.pool, id, names).await
+    }
+
     async fn create_user(&self, user: NewUser, welcome: Notice) -> Result<User> {
         accounts::create_user(&self.pool, user, welcome).await
     }
 
     async fn user(&self, id: Uuid) -> Result<Option<User>> {
         accounts::user(&self.pool, id).await
+    }
+
+    async fn users(&self, query: &UserQuery) -> Result<Page<User>> {
+        accounts::users(&self.pool, query).await
     }
 
     async fn user_by_username(&self, username: &str) -> Result<Option<User>> {
@@ -359,6 +367,24 @@ impl Store for PgStore {
         keep_session: Option<&str>,
     ) -> Result<()> {
         accounts::change_password(&self.pool, user, password_hash, keep_session).await
+    }
+
+    async fn reset_credentials(
+        &self,
+        user: Uuid,
+        password_hash: &str,
+        notice: Notice,
+        at: DateTime<Utc>,
+    ) -> Result<User> {
+        accounts::reset_credentials(&self.pool, user, password_hash, notice, at).await
+    }
+
+    async fn disable_user(&self, user: Uuid, at: DateTime<Utc>) -> Result<User> {
+        accounts::disable_user(&self.pool, user, at).await
+    }
+
+    async fn enable_user(&self, user: Uuid) -> Result<User> {
+        accounts::enable_user(&self.pool, user).await
     }
 
     async fn create_session(&self, session: Session) -> Result<()> {

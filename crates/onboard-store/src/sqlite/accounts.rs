@@ -2,10 +2,11 @@
 
 use super::codec::{get, get_opt, is_unique_violation, opt, Text};
 use super::messages;
-use crate::{Agency, NewAgency, NewUser, Result, Session, StoreError, User};
+use crate::{Agency, NewAgency, NewUser, Page, Result, Session, StoreError, User, UserQuery};
 use chrono::{DateTime, Utc};
 use onboard_core::account::throttle;
 use onboard_core::notify::Notice;
+use onboard_core::reference::Role;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
@@ -64,6 +65,26 @@ pub(super) fn agencies(tx: &Transaction<'_>) -> Result<Vec<Agency>> {
     ))?;
     let rows = stmt.query_map([], agency_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The four names of an agency replaced (see `Store::update_agency`); the search index of
+/// agency names follows through its trigger.
+pub(super) fn update_agency(tx: &Transaction<'_>, id: Uuid, names: NewAgency) -> Result<Agency> {
+    let updated = tx.execute(
+        "UPDATE agencies SET name_th = ?2, name_en = ?3, ministry_th = ?4, ministry_en = ?5
+         WHERE id = ?1",
+        params![
+            id.text(),
+            names.name_th,
+            names.name_en,
+            names.ministry_th,
+            names.ministry_en
+        ],
+    )?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    agency(tx, id)?.ok_or(StoreError::NotFound)
 }
 
 const USER_COLUMNS: &str = "id, username, email, display_name, role, agency_id, password_hash, \
@@ -144,6 +165,44 @@ pub(super) fn user(tx: &Transaction<'_>, id: Uuid) -> Result<Option<User>> {
         .optional()?)
 }
 
+/// The conditions of a [`UserQuery`] (`?1` the folded text, `?2` the role, `?3` the
+/// agency; each `NULL` when not asked for). `lower()` folds ASCII letters only, as
+/// [`UserQuery::folded_q`] does.
+const USERS_WHERE: &str = "WHERE (?1 IS NULL OR instr(lower(username), ?1) > 0
+                              OR instr(lower(display_name), ?1) > 0
+                              OR instr(lower(email), ?1) > 0)
+                           AND (?2 IS NULL OR role = ?2)
+                           AND (?3 IS NULL OR agency_id = ?3)";
+
+pub(super) fn users(tx: &Transaction<'_>, query: &UserQuery) -> Result<Page<User>> {
+    let (page, per_page) = query.paging();
+    let q = query.folded_q();
+    let role = query.role.map(|r| r.text());
+    let agency = query.agency_id.map(|a| a.text());
+    let total: i64 = tx
+        .prepare_cached(&format!("SELECT COUNT(*) FROM users {USERS_WHERE}"))?
+        .query_row(params![q, role, agency], |r| r.get(0))?;
+    let offset = i64::from(page - 1) * i64::from(per_page);
+    let items = if total <= offset {
+        Vec::new()
+    } else {
+        tx.prepare_cached(&format!(
+            "SELECT {USER_COLUMNS} FROM users {USERS_WHERE}
+             ORDER BY username_norm, id LIMIT ?4 OFFSET ?5"
+        ))?
+        .query_map(params![q, role, agency, i64::from(per_page), offset], |r| {
+            user_at(r, 0)
+        })?
+        .collect::<rusqlite::Result<_>>()?
+    };
+    Ok(Page {
+        items,
+        total: u64::try_from(total).unwrap_or(0),
+        page,
+        per_page,
+    })
+}
+
 pub(super) fn user_by_username(tx: &Transaction<'_>, username: &str) -> Result<Option<User>> {
     Ok(tx
         .query_row(
@@ -196,6 +255,73 @@ pub(super) fn change_password(
         params![id.text(), keep_session, now.text()],
     )?;
     Ok(())
+}
+
+/// Every session of an account still open revoked at `now`.
+fn revoke_sessions_of(tx: &Transaction<'_>, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+    tx.execute(
+        "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
+        params![id.text(), now.text()],
+    )?;
+    Ok(())
+}
+
+/// The new password hash and the first login again, every session revoked and the e-mail
+/// with the new password queued, in the caller's one transaction (see
+/// `Store::reset_credentials`).
+pub(super) fn reset_credentials(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    password_hash: &str,
+    notice: &Notice,
+    at: DateTime<Utc>,
+) -> Result<User> {
+    let updated = tx.execute(
+        "UPDATE users SET password_hash = ?2, must_change_credentials = 1 WHERE id = ?1",
+        params![id.text(), password_hash],
+    )?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    revoke_sessions_of(tx, id, at)?;
+    let user = user(tx, id)?.ok_or(StoreError::NotFound)?;
+    // Like the welcome e-mail: to the account's own address, e-mail only.
+    let to = messages::Mailbox {
+        account: Some(user.id),
+        address: &user.email,
+        name: &user.display_name,
+    };
+    messages::queue_email(tx, &to, notice, None, at)?;
+    Ok(user)
+}
+
+/// The account disabled and its sessions revoked, unless it is the last enabled admin (see
+/// `Store::disable_user`). Atomic because every write runs on the one writer connection in
+/// a `BEGIN IMMEDIATE` transaction: no other write comes between the count and the change.
+pub(super) fn disable_user(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<User> {
+    let current = user(tx, id)?.ok_or(StoreError::NotFound)?;
+    if current.role == Role::Admin && !current.disabled {
+        let other_admins: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM users WHERE role = ?1 AND disabled = 0 AND id <> ?2",
+            params![Role::Admin.text(), id.text()],
+            |r| r.get(0),
+        )?;
+        if other_admins == 0 {
+            return Err(StoreError::LastAdmin);
+        }
+    }
+    tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [id.text()])?;
+    revoke_sessions_of(tx, id, at)?;
+    user(tx, id)?.ok_or(StoreError::NotFound)
+}
+
+/// The account enabled again (see `Store::enable_user`).
+pub(super) fn enable_user(tx: &Transaction<'_>, id: Uuid) -> Result<User> {
+    let updated = tx.execute("UPDATE users SET disabled = 0 WHERE id = ?1", [id.text()])?;
+    if updated == 0 {
+        return Err(StoreError::NotFound);
+    }
+    user(tx, id)?.ok_or(StoreError::NotFound)
 }
 
 pub(super) fn create_session(tx: &Transaction<'_>, s: &Session) -> Result<()> {
