@@ -13,6 +13,7 @@ pub mod accounts;
 pub mod agencies;
 pub mod eservices;
 pub mod files;
+pub mod reports;
 
 use onboard_core::validation::Report;
 use onboard_store::StoreError;

@@ -1733,6 +1733,51 @@ async fn a_reviewer_works_the_queue_while_the_officer_follows() {
         .await
         .contains("ระบบขอรับสวัสดิการกำลังพล"));
 
+    // Reports: the CSV download, as `onboard report` writes it, for staff only.
+    dga.goto(&format!("{base}/reports")).await.unwrap();
+    assert_accessible(&dga, "reports").await;
+    let href = dga
+        .find(Locator::LinkText("ดาวน์โหลดรายงาน (CSV)"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let csv_of = |cookie: String| {
+        server
+            .http
+            .get(format!("{base}{href}"))
+            .header("cookie", format!("onboard_session={cookie}"))
+            .send()
+    };
+    let staff_cookie = dga
+        .get_named_cookie("onboard_session")
+        .await
+        .unwrap()
+        .value()
+        .to_owned();
+    let r = csv_of(staff_cookie).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let bytes = r.bytes().await.unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    assert!(text.starts_with('\u{feff}'), "a byte-order mark for Excel");
+    let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");
+    assert_eq!(
+        lines.next(),
+        Some(onboard_app::reports::COLUMNS.join(",").as_str())
+    );
+    let row = lines
+        .find(|l| l.contains("ระบบขอรับสวัสดิการกำลังพล"))
+        .expect("the e-Service's row");
+    assert!(row.contains("พัฒนาและติดตั้ง Pre-Production"), "{row}");
+    let officer_cookie = seed.officer_a.token.clone();
+    assert_eq!(csv_of(officer_cookie).await.unwrap().status().as_u16(), 404);
+
     // The officer sees the production credentials on the e-Service page.
     agency
         .goto(&format!("{base}/eservices/{id}"))
