@@ -1,7 +1,7 @@
 //! The e-Service report (SPEC §11 `onboard report`, SPEC §14 the staff's CSV download): one
 //! row per e-Service with its agency, ministry, current step, status, days in the current
 //! step and launch date. The CLI writes it to a file or standard output, the portal sends it
-//! as a download: both through [`write`], so they are the same bytes.
+//! as a download: both through [`write()`], so they are the same bytes.
 //!
 //! The CSV is for Excel: UTF-8 with a byte-order mark (without it Excel reads Thai as
 //! mojibake), CRLF line endings and RFC 4180 quoting. The e-Services are read a page of 100
