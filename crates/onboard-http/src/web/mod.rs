@@ -33,6 +33,7 @@ use uuid::Uuid;
 mod administration;
 mod eservices;
 mod form;
+mod outbox;
 mod reports;
 mod review;
 mod session;
@@ -43,6 +44,7 @@ mod steps;
 
 use administration::*;
 use eservices::*;
+use outbox::outbox_page;
 use reports::{report_csv, reports_page};
 use review::*;
 use session::*;
@@ -92,6 +94,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/eservices/{id}/steps/{step}/check", get(step_check))
         .route("/review", get(queue_page))
         .route("/reports", get(reports_page))
+        .route("/outbox", get(outbox_page))
         .route("/reports/eservices.csv", get(report_csv))
         .route("/eservices/{id}/steps/{step}/review", get(review_page))
         .route("/eservices/{id}/steps/{step}/approve", post(approve_submit))

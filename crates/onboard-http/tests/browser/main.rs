@@ -1661,8 +1661,13 @@ async fn a_reviewer_works_the_queue_while_the_officer_follows() {
     press(&agency, "check").await;
     confirm_step(&agency, "step 4 resubmitted").await;
     // Staff pages are not the agency's.
-    agency.goto(&format!("{base}/review")).await.unwrap();
-    assert!(text_of(&agency, "h1").await.contains("ไม่พบหน้าที่ต้องการ"));
+    for page in ["review", "reports", "outbox"] {
+        agency.goto(&format!("{base}/{page}")).await.unwrap();
+        assert!(
+            text_of(&agency, "h1").await.contains("ไม่พบหน้าที่ต้องการ"),
+            "{page}"
+        );
+    }
     agency
         .goto(&format!(
             "{base}/eservices/{id}/steps/platform-request/review"
@@ -2006,6 +2011,17 @@ async fn an_admin_manages_agencies_and_accounts_in_the_browser() {
         .await
         .contains("ผู้ดูแลระบบคนสุดท้าย"));
     assert_accessible(&c, "users, last admin").await;
+
+    // The outbox lists the e-mails with their status; initial passwords never show there.
+    let link = c.find(Locator::LinkText("อีเมลขาออก")).await.unwrap();
+    click_and_wait(&c, link).await;
+    let table = text_of(&c, "tbody").await;
+    assert!(
+        table.contains("saraban@rd.go.th") && table.contains("รอส่ง"),
+        "{table}"
+    );
+    assert!(!text_of(&c, "main").await.contains(&password));
+    assert_accessible(&c, "outbox").await;
     c.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(path_of(&c).await, "/");
     c.close().await.unwrap();
