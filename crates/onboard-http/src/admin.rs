@@ -2,7 +2,7 @@
 //! one rule, `onboard_app::accounts::Administrator::of` (403 for reviewers and officers).
 
 use crate::auth::Caller;
-use crate::eservices::parse_opt;
+use crate::eservices::{paging, parse_opt, search_text};
 use crate::extract::{Json, Path, Query};
 use crate::problem::{ApiError, ApiResult};
 use crate::views::{AgencyView, UserView};
@@ -14,7 +14,7 @@ use onboard_app::{accounts, agencies, AppError};
 use onboard_core::account::NewAccount;
 use onboard_core::reference::Role;
 use onboard_core::workflow::AgencyNames;
-use onboard_store::{Page, StoreError, User, UserQuery, MAX_PER_PAGE};
+use onboard_store::{Page, StoreError, User, UserQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -205,27 +205,13 @@ pub struct UserParams {
 
 impl UserParams {
     fn to_query(&self) -> ApiResult<UserQuery> {
-        let page: Option<u32> = parse_opt("page", &self.page)?;
-        let per_page: Option<u32> = parse_opt("per_page", &self.per_page)?;
-        if page == Some(0) {
-            return Err(ApiError::BadRequest("`page` starts at 1".into()));
-        }
-        if per_page.is_some_and(|n| n == 0 || n > MAX_PER_PAGE) {
-            return Err(ApiError::BadRequest(format!(
-                "`per_page` must be 1 to {MAX_PER_PAGE}"
-            )));
-        }
+        let (page, per_page) = paging(&self.page, &self.per_page)?;
         Ok(UserQuery {
-            q: self
-                .q
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
+            q: search_text(&self.q),
             role: parse_opt::<Role>("role", &self.role)?,
             agency_id: parse_opt::<Uuid>("agency_id", &self.agency_id)?,
-            page: page.unwrap_or(1),
-            per_page: per_page.unwrap_or(20),
+            page,
+            per_page,
         })
     }
 }

@@ -122,6 +122,30 @@ pub struct ListParams {
     pub per_page: Option<String>,
 }
 
+/// `page` (from 1, default 1) and `per_page` (1 to 100, default 20) of a list query; out of
+/// range is a clear 400.
+pub(crate) fn paging(page: &Option<String>, per_page: &Option<String>) -> ApiResult<(u32, u32)> {
+    let page: Option<u32> = parse_opt("page", page)?;
+    let per_page: Option<u32> = parse_opt("per_page", per_page)?;
+    if page == Some(0) {
+        return Err(ApiError::BadRequest("`page` starts at 1".into()));
+    }
+    if per_page.is_some_and(|n| n == 0 || n > MAX_PER_PAGE) {
+        return Err(ApiError::BadRequest(format!(
+            "`per_page` must be 1 to {MAX_PER_PAGE}"
+        )));
+    }
+    Ok((page.unwrap_or(1), per_page.unwrap_or(20)))
+}
+
+/// A search text: trimmed, `None` when blank.
+pub(crate) fn search_text(q: &Option<String>) -> Option<String> {
+    q.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
 /// An optional query value: absent or blank is `None`, a wrong one a clear 400.
 pub(crate) fn parse_opt<T: std::str::FromStr>(
     name: &str,
@@ -138,29 +162,15 @@ pub(crate) fn parse_opt<T: std::str::FromStr>(
 
 impl ListParams {
     fn to_query(&self) -> ApiResult<ListQuery> {
-        let page: Option<u32> = parse_opt("page", &self.page)?;
-        let per_page: Option<u32> = parse_opt("per_page", &self.per_page)?;
-        if page == Some(0) {
-            return Err(ApiError::BadRequest("`page` starts at 1".into()));
-        }
-        if per_page.is_some_and(|n| n == 0 || n > MAX_PER_PAGE) {
-            return Err(ApiError::BadRequest(format!(
-                "`per_page` must be 1 to {MAX_PER_PAGE}"
-            )));
-        }
+        let (page, per_page) = paging(&self.page, &self.per_page)?;
         Ok(ListQuery {
-            q: self
-                .q
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned),
+            q: search_text(&self.q),
             step: parse_opt::<Step>("step", &self.step)?,
             status: parse_opt::<StepStatus>("status", &self.status)?,
             agency_id: parse_opt::<Uuid>("agency_id", &self.agency_id)?,
             lifecycle: parse_opt::<Lifecycle>("lifecycle", &self.lifecycle)?,
-            page: page.unwrap_or(1),
-            per_page: per_page.unwrap_or(20),
+            page,
+            per_page,
             skip_total: false,
         })
     }

@@ -1168,36 +1168,10 @@ pub(super) async fn step_submit_form(
             .into_response()
         }
         (Some(_), _) => Redirect::to(&format!("{here}#{}", action_anchor(&action))).into_response(),
-        (None, "check") => {
-            let today = onboard_core::schedule::today_in_bangkok(state.now());
-            let deadline = state.schedule.launch_deadline.for_request(today);
-            match onboard_app::eservices::check_submission(
-                state.store.as_ref(),
-                &svc,
-                step,
-                &payload,
-                today,
-                deadline,
-            )
-            .await
-            {
-                Ok(_) => Redirect::to(&format!("{here}/check")).into_response(),
-                Err(AppError::Invalid(report)) => {
-                    let page = form_page(
-                        &state,
-                        &session,
-                        &svc,
-                        step,
-                        &fields,
-                        &payload,
-                        form_errors(&fields, &report),
-                    )
-                    .await;
-                    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
-                }
-                Err(e) => failure(&e),
-            }
-        }
+        (None, "check") => match checked(&state, &session, &svc, step, &fields, &payload).await {
+            Ok(_) => Redirect::to(&format!("{here}/check")).into_response(),
+            Err(page) => page,
+        },
         _ => Redirect::to(&format!("{here}?saved=1")).into_response(),
     }
 }
@@ -1267,6 +1241,38 @@ async fn refused(
     (status, page).into_response()
 }
 
+/// Checks `payload` as submitting it would (today's rules): its warnings, or the form again
+/// with every problem beside its field (422).
+async fn checked(
+    state: &AppState,
+    session: &Session,
+    svc: &EService,
+    step: Step,
+    fields: &[Field],
+    payload: &Value,
+) -> Result<Vec<onboard_core::validation::Issue>, Response> {
+    let today = onboard_core::schedule::today_in_bangkok(state.now());
+    let deadline = state.schedule.launch_deadline.for_request(today);
+    let result = onboard_app::eservices::check_submission(
+        state.store.as_ref(),
+        svc,
+        step,
+        payload,
+        today,
+        deadline,
+    )
+    .await;
+    match result {
+        Ok(warnings) => Ok(warnings),
+        Err(AppError::Invalid(report)) => {
+            let errors = form_errors(fields, &report);
+            let page = form_page(state, session, svc, step, fields, payload, errors).await;
+            Err((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(failure(&e)),
+    }
+}
+
 /// `GET /eservices/{id}/steps/{step}/check`: the saved draft as a summary, with the final
 /// confirmation (manual §3.3 `ตรวจสอบและยืนยัน`).
 pub(super) async fn step_check(
@@ -1283,33 +1289,9 @@ pub(super) async fn step_check(
         return Redirect::to(&here).into_response();
     }
     let payload = svc.step(step).draft.clone().unwrap_or(Value::Null);
-    let today = onboard_core::schedule::today_in_bangkok(state.now());
-    let deadline = state.schedule.launch_deadline.for_request(today);
-    let warnings = match onboard_app::eservices::check_submission(
-        state.store.as_ref(),
-        &svc,
-        step,
-        &payload,
-        today,
-        deadline,
-    )
-    .await
-    {
+    let warnings = match checked(&state, &session, &svc, step, &fields, &payload).await {
         Ok(warnings) => warnings,
-        Err(AppError::Invalid(report)) => {
-            let page = form_page(
-                &state,
-                &session,
-                &svc,
-                step,
-                &fields,
-                &payload,
-                form_errors(&fields, &report),
-            )
-            .await;
-            return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
-        }
-        Err(e) => return failure(&e),
+        Err(page) => return page,
     };
     let mut page = status_page(
         &state,
