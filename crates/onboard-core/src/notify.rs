@@ -58,6 +58,8 @@ pub enum NoticeKind {
     CredentialsIssued,
     /// The launch is on the release train.
     LaunchScheduled,
+    /// An admin moved the launch to another release Tuesday.
+    LaunchRescheduled,
     /// A new account (e-mail only, with the initial credentials).
     AccountCreated,
     /// An admin reset the account's credentials (e-mail only, with the new initial
@@ -74,6 +76,7 @@ impl NoticeKind {
             NoticeKind::ChangesRequested => "changes_requested",
             NoticeKind::CredentialsIssued => "credentials_issued",
             NoticeKind::LaunchScheduled => "launch_scheduled",
+            NoticeKind::LaunchRescheduled => "launch_rescheduled",
             NoticeKind::AccountCreated => "account_created",
             NoticeKind::CredentialsReset => "credentials_reset",
         }
@@ -479,6 +482,41 @@ pub fn notices(event: &Event, service: &EService, ctx: &NoticeContext<'_>) -> Ve
                     format!(
                         "{by} confirmed the launch of e-Service \"{name}\" on Tang Rat on Tuesday {launch_on}.{note_en}"
                     ),
+                ),
+            ]
+        }
+        Change::LaunchRescheduled {
+            previous,
+            launch_on,
+            reason,
+            ..
+        } => {
+            let (from_th, to_th) = (thai_date(*previous), thai_date(*launch_on));
+            let reason = mask_citizen_ids_in_text(reason);
+            let body_th = format!(
+                "สพร. เลื่อนวันเปิดให้บริการ e-Service \"{name}\" บนทางรัฐจากวันอังคารที่ {from_th} \
+                 เป็นวันอังคารที่ {to_th}\nเหตุผล: {reason}"
+            );
+            let body_en = format!(
+                "DGA moved the launch of e-Service \"{name}\" on Tang Rat from Tuesday {previous} \
+                 to Tuesday {launch_on}.\nReason: {reason}"
+            );
+            vec![
+                notice(
+                    agency,
+                    NoticeKind::LaunchRescheduled,
+                    format!("เลื่อนวันเปิดให้บริการ: {name}"),
+                    format!("Launch rescheduled: {name}"),
+                    body_th.clone(),
+                    body_en.clone(),
+                ),
+                notice(
+                    Audience::Staff,
+                    NoticeKind::LaunchRescheduled,
+                    format!("เลื่อนวันเปิดให้บริการ: {name} ({by})"),
+                    format!("Launch rescheduled: {name} ({by})"),
+                    body_th,
+                    body_en,
                 ),
             ]
         }

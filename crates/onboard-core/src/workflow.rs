@@ -168,6 +168,14 @@ pub enum Command {
         /// Why; required.
         reason: String,
     },
+    /// Move a scheduled launch to another release Tuesday (admins only, before the
+    /// launch day): the release of `desired_date` by the same rule as step 7.
+    RescheduleLaunch {
+        /// The new desired date, `YYYY-MM-DD` (as the step-7 form takes it).
+        desired_date: String,
+        /// Why; required, shown to the agency.
+        reason: String,
+    },
 }
 
 impl Command {
@@ -183,6 +191,7 @@ impl Command {
             Command::Withdraw { .. } => "withdraw",
             Command::Approve { .. } => "approve",
             Command::RequestChanges { .. } => "request_changes",
+            Command::RescheduleLaunch { .. } => "reschedule_launch",
         }
     }
 
@@ -198,6 +207,7 @@ impl Command {
             | Command::Withdraw { step }
             | Command::Approve { step, .. }
             | Command::RequestChanges { step, .. } => Some(*step),
+            Command::RescheduleLaunch { .. } => Some(Step::Launch),
         }
     }
 
@@ -472,10 +482,11 @@ pub fn decide(
             });
         }
     }
-    let needs = if command.is_review() {
-        actor.role.is_staff()
-    } else {
-        actor.role == Role::Agency
+    let needs = match &command {
+        // Moving a release is DGA's call for the whole train, not a reviewer's.
+        Command::RescheduleLaunch { .. } => actor.role == Role::Admin,
+        c if c.is_review() => actor.role.is_staff(),
+        _ => actor.role == Role::Agency,
     };
     if !needs {
         return Err(CommandError::Forbidden {
@@ -646,6 +657,61 @@ pub fn decide(
                 StepStatus::ChangesRequested,
                 Change::ChangesRequested { reason },
             );
+        }
+        Command::RescheduleLaunch {
+            desired_date,
+            reason,
+        } => {
+            let today = schedule::today_in_bangkok(env.now);
+            let previous = match state.launch_on {
+                Some(on) if state.lifecycle(today) == Lifecycle::Scheduled => on,
+                _ => return Err(invalid("reschedule_launch", state.step(Step::Launch))),
+            };
+            let mut report = Report::new();
+            let path = Path::root().key("desired_date");
+            let desired = crate::fields::planned_date(&path, &desired_date, today)
+                .map_err(|issue| report.push(issue))
+                .ok();
+            let release =
+                desired.map(|d| (d, schedule::launch_on(env.now, d, &env.schedule.closed)));
+            if let Some((_, release)) = release.filter(|(_, r)| r.launch_on == previous) {
+                report.push(crate::validation::Issue::with_messages(
+                    &path,
+                    Code::NotAllowed,
+                    format!(
+                        "วันเผยแพร่ของวันที่นี้คือวันอังคารที่ {} ซึ่งเป็นวันเดิม กรุณาเลือกวันอื่น",
+                        schedule::thai_date(release.launch_on)
+                    ),
+                    format!(
+                        "That date goes out on Tuesday {}, the launch date already set; choose another",
+                        release.launch_on
+                    ),
+                ));
+            }
+            // Every problem of the two fields at once, in the form's order.
+            let reason = match review_text(Some(&reason), "reason", true) {
+                Ok(reason) => reason,
+                Err(CommandError::Invalid(r)) => {
+                    report.errors.extend(r.errors);
+                    None
+                }
+                Err(e) => return Err(e),
+            };
+            match (release, reason) {
+                (Some((desired, release)), Some(reason)) if report.errors.is_empty() => {
+                    out.push(
+                        Some(Step::Launch),
+                        None,
+                        Change::LaunchRescheduled {
+                            previous,
+                            desired,
+                            launch_on: release.launch_on,
+                            reason,
+                        },
+                    );
+                }
+                _ => return Err(CommandError::Invalid(report)),
+            }
         }
     }
     Ok(out.events)

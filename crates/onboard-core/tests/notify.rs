@@ -387,3 +387,36 @@ fn mail_config_takes_http_and_https_portals_only() {
         "http://[::1]:8080/"
     );
 }
+
+#[test]
+fn a_rescheduled_launch_tells_the_agency_both_tuesdays_and_the_reason() {
+    let state = at_step(Step::Launch);
+    let (state, _) = run(&state, officer(), submit(Step::Launch));
+    let before = state.launch_on.expect("scheduled");
+    let later = before + chrono::Days::new(7);
+    let (_, notes) = run(
+        &state,
+        admin(),
+        Command::RescheduleLaunch {
+            desired_date: later.to_string(),
+            reason: "ระบบปิดปรับปรุง ผู้ติดต่อ 3700100556670".into(),
+        },
+    );
+    let audiences: Vec<&Audience> = notes.iter().map(|n| &n.audience).collect();
+    assert_eq!(
+        audiences,
+        [&Audience::Agency(state.agency_id), &Audience::Staff]
+    );
+    assert!(notes
+        .iter()
+        .all(|n| n.kind == NoticeKind::LaunchRescheduled));
+    let agency = &notes[0];
+    assert!(
+        !every_text(agency).contains("3700100556670"),
+        "citizen IDs are masked"
+    );
+    insta::assert_snapshot!("rescheduled_subject", agency.subject());
+    insta::assert_snapshot!("rescheduled_body_th", agency.body_th);
+    insta::assert_snapshot!("rescheduled_body_en", agency.body_en);
+    assert!(notes[1].title_th.contains(AGENCY_TH));
+}

@@ -6,6 +6,7 @@
 
 mod common;
 
+use chrono::Datelike;
 use common::*;
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::workflow::{
@@ -64,6 +65,10 @@ enum Kind {
     RequestChanges {
         blank: bool,
     },
+    /// Move the launch by this many weeks (0: the same Tuesday, refused).
+    Reschedule {
+        weeks: u8,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -105,6 +110,7 @@ fn kind() -> impl Strategy<Value = Kind> {
         1 => Just(Kind::Withdraw),
         6 => (any::<bool>(), any::<bool>()).prop_map(|(supplied, note)| Kind::Approve { supplied, note }),
         2 => any::<bool>().prop_map(|blank| Kind::RequestChanges { blank }),
+        2 => (0u8..3).prop_map(|weeks| Kind::Reschedule { weeks }),
     ]
 }
 
@@ -180,6 +186,13 @@ fn command(op: &Op, state: &EService) -> Command {
                 "กรุณาแก้ไข URL".into()
             },
         },
+        Kind::Reschedule { weeks } => Command::RescheduleLaunch {
+            desired_date: state
+                .launch_on
+                .map(|on| (on + chrono::Days::new(7 * u64::from(weeks))).to_string())
+                .unwrap_or_else(|| "2026-12-29".into()),
+            reason: "ช่วงปิดปรับปรุงระบบ / maintenance freeze".into(),
+        },
     }
 }
 
@@ -245,6 +258,9 @@ fn check_shape(state: &EService) -> Result<(), TestCaseError> {
         );
     }
     prop_assert_eq!(state.launch_on.is_some(), done == 7);
+    if let Some(on) = state.launch_on {
+        prop_assert_eq!(on.weekday(), chrono::Weekday::Tue);
+    }
     Ok(())
 }
 
@@ -253,6 +269,25 @@ fn check_history(state: &EService, log: &[Event]) -> Result<(), TestCaseError> {
     // 4. The log folds to the state.
     let folded = EService::from_events(log).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(&folded, state);
+    // Only an admin moves a launch, always after step 7 scheduled it, to another Tuesday.
+    let mut scheduled = None;
+    for e in log {
+        match &e.change {
+            Change::LaunchScheduled { launch_on, .. } => scheduled = Some(*launch_on),
+            Change::LaunchRescheduled {
+                previous,
+                launch_on,
+                ..
+            } => {
+                prop_assert_eq!(e.actor, admin().user_id);
+                prop_assert_eq!(Some(*previous), scheduled);
+                prop_assert!(launch_on != previous);
+                scheduled = Some(*launch_on);
+            }
+            _ => {}
+        }
+    }
+    prop_assert_eq!(scheduled, state.launch_on);
     for s in &state.steps {
         let events = || log.iter().filter(|e| e.step == Some(s.step));
         let approvals: Vec<&Event> = events()
@@ -354,25 +389,28 @@ proptest! {
         let (state, _) = run(&ops)?;
         let parts = EnvParts::new();
         let cmd = command(&probe, &state);
-        let review = cmd.is_review();
         let probe_actor = op_actor(&probe, &state);
-        let result = workflow::execute(&state, &probe_actor, cmd, None, &parts.env());
         let role = probe_actor.role;
+        // SPEC §4 and §10: agencies fill, staff review, only admins move a launch.
+        let may = match &cmd {
+            Command::RescheduleLaunch { .. } => role == Role::Admin,
+            c if c.is_review() => role.is_staff(),
+            _ => role == Role::Agency,
+        };
+        let result = workflow::execute(&state, &probe_actor, cmd, None, &parts.env());
         match result {
-            Err(CommandError::Forbidden { .. }) => prop_assert!(review != role.is_staff()),
+            Err(CommandError::Forbidden { .. }) => prop_assert!(!may),
             Err(CommandError::NotFound) => {}
-            Ok(_) | Err(_) => prop_assert!(review == (role != Role::Agency)),
+            Ok(_) | Err(_) => prop_assert!(may),
         }
     }
 }
 
-#[test]
-fn a_happy_walk_reaches_live_on_the_right_tuesday() {
-    let parts = EnvParts::new();
-    let env = parts.env();
-    let (mut state, mut log) = new_service(&env);
+/// Every step done by the book, up to the confirmed launch.
+fn walk_to_launch(env: &Env) -> (EService, Vec<Event>) {
+    let (mut state, mut log) = new_service(env);
     let mut run = |actor: workflow::Actor, cmd: Command| {
-        let (next, events) = workflow::execute(&state, &actor, cmd, Some(state.version), &env)
+        let (next, events) = workflow::execute(&state, &actor, cmd, Some(state.version), env)
             .unwrap_or_else(|e| panic!("{e:?}"));
         state = next;
         log.extend(events);
@@ -407,11 +445,124 @@ fn a_happy_walk_reaches_live_on_the_right_tuesday() {
             );
         }
     }
+    (state, log)
+}
+
+#[test]
+fn a_happy_walk_reaches_live_on_the_right_tuesday() {
+    let parts = EnvParts::new();
+    let (state, log) = walk_to_launch(&parts.env());
     assert!(state.is_complete());
     assert!(state.credentials.uat.is_some() && state.credentials.production.is_some());
     let launch_on = state.launch_on.expect("scheduled");
     assert_eq!(launch_on.format("%a").to_string(), "Tue");
     assert_eq!(EService::from_events(&log).unwrap(), state);
+}
+
+#[test]
+fn an_admin_moves_a_scheduled_launch_to_another_tuesday() {
+    let parts = EnvParts::new();
+    let env = parts.env();
+    let (state, mut log) = walk_to_launch(&env);
+    let before = state.launch_on.expect("scheduled");
+    let reschedule = |date: &str, reason: &str| Command::RescheduleLaunch {
+        desired_date: date.into(),
+        reason: reason.into(),
+    };
+    let two_weeks_later = (before + chrono::Days::new(14)).to_string();
+
+    // Agencies and reviewers may not; another agency does not even see it.
+    for (actor, code) in [
+        (officer(), "forbidden"),
+        (reviewer(), "forbidden"),
+        (other_officer(), "not_found"),
+    ] {
+        let err = workflow::execute(
+            &state,
+            &actor,
+            reschedule(&two_weeks_later, "ปิดระบบ"),
+            None,
+            &env,
+        )
+        .expect_err("only an admin reschedules");
+        assert_eq!(err.code(), code, "{actor:?}");
+    }
+    // Every problem of the form at once: the same Tuesday, and no reason.
+    let same = before.to_string();
+    let Err(CommandError::Invalid(report)) =
+        workflow::execute(&state, &admin(), reschedule(&same, "  "), None, &env)
+    else {
+        panic!("the same Tuesday and a blank reason are invalid");
+    };
+    let fields: Vec<String> = report.errors.iter().map(|i| i.field.to_string()).collect();
+    assert_eq!(fields, ["desired_date", "reason"]);
+    assert!(
+        report.errors[0].message_th.contains("วันเดิม"),
+        "{:?}",
+        report.errors[0]
+    );
+    // A Buddhist-era year gets the form's own message.
+    let Err(CommandError::Invalid(report)) = workflow::execute(
+        &state,
+        &admin(),
+        reschedule("2570-01-05", "ปิดระบบ"),
+        None,
+        &env,
+    ) else {
+        panic!("a Buddhist-era year is invalid");
+    };
+    assert!(report.errors[0].message_th.contains("พุทธศักราช"));
+
+    // A date on a Wednesday goes out on the next Tuesday, closed dates skipped.
+    let closed = before + chrono::Days::new(14);
+    let schedule = onboard_core::schedule::ScheduleConfig {
+        closed: [closed].into_iter().collect(),
+        ..Default::default()
+    };
+    let env = Env {
+        schedule: &schedule,
+        ..env
+    };
+    let wednesday = (before + chrono::Days::new(8)).to_string();
+    let (moved, events) = workflow::execute(
+        &state,
+        &admin(),
+        reschedule(&wednesday, "ช่วงปิดปรับปรุงระบบ"),
+        Some(state.version),
+        &env,
+    )
+    .expect("an admin reschedules");
+    let expected = before + chrono::Days::new(21);
+    assert_eq!(moved.launch_on, Some(expected));
+    assert_eq!(moved.version, state.version + 1);
+    assert!(matches!(
+        &events[..],
+        [Event { change: Change::LaunchRescheduled { previous, launch_on, reason, .. }, .. }]
+            if *previous == before && *launch_on == expected && reason == "ช่วงปิดปรับปรุงระบบ"
+    ));
+    log.extend(events);
+    assert_eq!(EService::from_events(&log).unwrap(), moved);
+
+    // Before step 7 is confirmed, and once live, there is nothing to move.
+    let (fresh, _) = new_service(&env);
+    let err =
+        workflow::execute(&fresh, &admin(), reschedule(&wednesday, "x"), None, &env).unwrap_err();
+    assert_eq!(err.code(), "invalid_transition");
+    // On the launch day itself it is live.
+    let launch_day = expected.and_hms_opt(3, 0, 0).unwrap().and_utc();
+    let after_launch = Env {
+        now: launch_day,
+        ..env
+    };
+    let err = workflow::execute(
+        &moved,
+        &admin(),
+        reschedule(&wednesday, "x"),
+        None,
+        &after_launch,
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "invalid_transition");
 }
 
 #[test]

@@ -33,7 +33,7 @@ use utoipa::{Modify, OpenApi};
         eservices::list, eservices::create, eservices::detail, eservices::put_services,
         steps::save_draft, steps::submit, steps::withdraw,
         steps::list_attempts, steps::add_attempt, steps::edit_attempt, steps::delete_attempt,
-        steps::approve, steps::request_changes, steps::agency_diff,
+        steps::approve, steps::request_changes, steps::agency_diff, steps::reschedule_launch,
         eservices::events, eservices::review_queue, eservices::launched,
         portal::dashboard, portal::notifications, portal::mark_read, portal::release_date,
         portal::categories, portal::steps, portal::statuses, portal::consents,

@@ -106,6 +106,10 @@ fn table() -> Vec<Route> {
             "/api/v1/eservices/{id}/steps/platform-request/agency-diff",
             steps::agency_diff,
         ),
+        post(
+            "/api/v1/eservices/{id}/launch/reschedule",
+            steps::reschedule_launch,
+        ),
         get("/api/v1/eservices/{id}/events", eservices::events),
         get("/api/v1/review-queue", eservices::review_queue),
         get("/api/v1/dashboard", portal::dashboard),

@@ -295,6 +295,57 @@ pub async fn request_changes(
     .await
 }
 
+/// `POST .../launch/reschedule` body.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct RescheduleRequest {
+    /// The new desired date, `YYYY-MM-DD` (Gregorian): the launch moves to its release
+    /// Tuesday by the rule of step 7 (Monday noon, closed dates).
+    #[serde(default)]
+    pub desired_date: String,
+    /// Why; required, at most 2000 characters, shown to the agency.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Moves a scheduled launch to the release Tuesday of another date (admins only, before
+/// the launch day); the agency and DGA staff are notified with the reason.
+#[utoipa::path(
+    post, path = "/api/v1/eservices/{id}/launch/reschedule", tag = "steps",
+    params(("id" = Uuid, Path, description = "e-Service id"),
+        ("If-Match" = Option<String>, Header, description = "\"<version>\"")),
+    request_body = RescheduleRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Detail with the new `launch_on`", body = DetailView),
+        (status = 409, description = "`invalid_transition`: the launch is not scheduled (step 7 not confirmed, or already live)", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: date missing, malformed, out of range or giving the same Tuesday; reason missing or too long", body = crate::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn reschedule_launch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    if_match: IfMatch,
+    OptionalJson(body): OptionalJson<RescheduleRequest>,
+) -> ApiResult<Response> {
+    let RescheduleRequest {
+        desired_date,
+        reason,
+    } = body.unwrap_or_default();
+    run(
+        &state,
+        &caller,
+        id,
+        if_match,
+        Command::RescheduleLaunch {
+            desired_date,
+            reason,
+        },
+    )
+    .await
+}
+
 /// `{details, file_id}` of a test attempt (schema only; the body goes to core as JSON).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[allow(dead_code)]

@@ -64,6 +64,7 @@ pub(crate) fn notice_kind_schema() -> Object {
             NoticeKind::ChangesRequested,
             NoticeKind::CredentialsIssued,
             NoticeKind::LaunchScheduled,
+            NoticeKind::LaunchRescheduled,
             NoticeKind::AccountCreated,
             NoticeKind::CredentialsReset,
         ]

@@ -43,6 +43,8 @@ enum Stage {
     Notified,
     /// A new agency with a new officer of it (the target of the account administration).
     Account,
+    /// An e-Service of agency A with step 7 confirmed: its launch is scheduled.
+    Scheduled,
 }
 
 /// Ids a request may refer to.
@@ -402,6 +404,18 @@ fn rows() -> Vec<Row> {
             review,
         ),
         row(
+            M::POST,
+            "/api/v1/eservices/{id}/launch/reschedule",
+            S::Scheduled,
+            |i, _, _| {
+                (
+                    path("/api/v1/eservices/{id}/launch/reschedule", i),
+                    Body::Json(json!({"desired_date": "2027-03-19", "reason": "ช่วงงดเผยแพร่"})),
+                )
+            },
+            [401, 403, 404, 403, 200, 403],
+        ),
+        row(
             M::GET,
             "/api/v1/eservices/{id}/events",
             S::Open,
@@ -597,6 +611,11 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
         return ids;
     }
     if stage == Stage::None {
+        return ids;
+    }
+    if stage == Stage::Scheduled {
+        let id = common::scheduled(server, seed, "2027-03-05").await;
+        ids.eservice = id.parse().unwrap();
         return ids;
     }
     let svc = store

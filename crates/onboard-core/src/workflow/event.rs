@@ -127,6 +127,17 @@ pub enum Change {
         /// The release Tuesday.
         launch_on: NaiveDate,
     },
+    /// An admin moved a scheduled launch to another release Tuesday.
+    LaunchRescheduled {
+        /// The release Tuesday before.
+        previous: NaiveDate,
+        /// The date the admin asked for.
+        desired: NaiveDate,
+        /// The new release Tuesday.
+        launch_on: NaiveDate,
+        /// Why, as shown to the agency.
+        reason: String,
+    },
 }
 
 impl Change {
@@ -147,6 +158,7 @@ impl Change {
             Change::CategoryChanged { .. } => "category_changed",
             Change::AgencyUpdated { .. } => "agency_updated",
             Change::LaunchScheduled { .. } => "launch_scheduled",
+            Change::LaunchRescheduled { .. } => "launch_rescheduled",
         }
     }
 }

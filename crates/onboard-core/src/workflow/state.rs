@@ -372,7 +372,8 @@ impl EService {
             Change::CategoryChanged { category } => self.category = *category,
             // The agency record lives outside the e-Service; the store applies it.
             Change::AgencyUpdated { .. } => {}
-            Change::LaunchScheduled { launch_on, .. } => self.launch_on = Some(*launch_on),
+            Change::LaunchScheduled { launch_on, .. }
+            | Change::LaunchRescheduled { launch_on, .. } => self.launch_on = Some(*launch_on),
         }
     }
 

@@ -392,11 +392,15 @@ pub(super) struct EServicePage {
     steps: Vec<StepRow>,
     credentials: Vec<CredentialRow>,
     can_reveal: bool,
+    /// An admin may move the scheduled launch.
+    can_reschedule: bool,
+    notice: Option<&'static str>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct DetailQuery {
     secret: Option<String>,
+    rescheduled: Option<String>,
 }
 
 pub(super) async fn eservice_page(
@@ -478,6 +482,13 @@ pub(super) async fn eservice_page(
         category: svc.category.title_th(),
         launch_on: svc.launch_on.map(thai_date),
         can_reveal: access.consumer_secret && !reveal,
+        can_reschedule: user.role == Role::Admin
+            && svc.lifecycle(onboard_core::schedule::today_in_bangkok(state.now()))
+                == onboard_core::workflow::Lifecycle::Scheduled,
+        notice: query
+            .rescheduled
+            .is_some()
+            .then_some("เลื่อนวันเปิดให้บริการเรียบร้อยแล้ว หน่วยงานจะได้รับการแจ้งเตือนและอีเมล"),
         steps,
         credentials,
     }

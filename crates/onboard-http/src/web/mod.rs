@@ -86,6 +86,10 @@ pub(crate) fn routes() -> Router<AppState> {
             get(launch_page).post(launch_submit),
         )
         .route(
+            "/eservices/{id}/launch/reschedule",
+            get(reschedule_page).post(reschedule_submit),
+        )
+        .route(
             "/eservices/{id}/steps/{step}",
             get(step_page)
                 .post(step_submit_form)

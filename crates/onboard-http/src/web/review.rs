@@ -188,6 +188,7 @@ fn what(change: &Change) -> Option<&'static str> {
         Change::CategoryChanged { .. } => "เปลี่ยนหมวดหมู่",
         Change::AgencyUpdated { .. } => "ปรับชื่อหน่วยงานตามแบบฟอร์ม",
         Change::LaunchScheduled { .. } => "ยืนยันวันเปิดให้บริการ",
+        Change::LaunchRescheduled { .. } => "เลื่อนวันเปิดให้บริการ",
         // Drafts are the agency's work in progress, not history worth a reviewer's time.
         Change::Created { .. } | Change::ServicesUpdated { .. } | Change::DraftSaved { .. } => {
             return None

@@ -147,15 +147,7 @@ pub(super) async fn launch_submit(
     };
     if let Some(day) = desired {
         page.desired_th = thai_date(day);
-        page.release = onboard_core::schedule::try_launch_on(now, day, &state.schedule.closed)
-            .ok()
-            .map(|r| {
-                format!(
-                    "วันอังคารที่ {} (ยืนยันก่อน {})",
-                    thai_date(r.launch_on),
-                    thai_datetime(r.cutoff.to_utc())
-                )
-            });
+        page.release = release_of(&state, now, day);
     }
     match form.action.as_str() {
         "review" => {
@@ -202,6 +194,158 @@ pub(super) async fn launch_submit(
         }
         // "check" and "edit": the form again, with the release Tuesday of the date.
         _ => page.into_response(),
+    }
+}
+
+/// The release Tuesday a request made at `now` for `day` goes out on, with its cutoff, in
+/// the words of the launch pages.
+fn release_of(state: &AppState, now: DateTime<Utc>, day: chrono::NaiveDate) -> Option<String> {
+    onboard_core::schedule::try_launch_on(now, day, &state.schedule.closed)
+        .ok()
+        .map(|r| {
+            format!(
+                "วันอังคารที่ {} (ยืนยันก่อน {})",
+                thai_date(r.launch_on),
+                thai_datetime(r.cutoff.to_utc())
+            )
+        })
+}
+
+// ---------------------------------------------------------------------------------------
+// Moving a scheduled launch (admins)
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reschedule.html")]
+pub(super) struct ReschedulePage {
+    layout: Layout,
+    errors: Errors,
+    id: Uuid,
+    name: String,
+    version: u64,
+    current: String,
+    desired: String,
+    reason: String,
+    release: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct RescheduleForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    desired_date: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// The e-Service whose launch an admin may move now, or the page to answer instead: the
+/// not-found page for anyone but an admin (the API's 403 is core's), and the e-Service page
+/// once nothing is scheduled.
+async fn reschedulable(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+) -> Result<onboard_core::workflow::EService, Response> {
+    if session.user.role != Role::Admin {
+        return Err(page_error(StatusCode::NOT_FOUND, None));
+    }
+    let svc = visible(state, &session.user, id).await?;
+    let today = onboard_core::schedule::today_in_bangkok(state.now());
+    if svc.lifecycle(today) != onboard_core::workflow::Lifecycle::Scheduled {
+        return Err(Redirect::to(&format!("/eservices/{}", svc.id)).into_response());
+    }
+    Ok(svc)
+}
+
+fn reschedule_page_of(session: &Session, svc: &onboard_core::workflow::EService) -> ReschedulePage {
+    ReschedulePage {
+        layout: session.layout("eservices"),
+        errors: Errors::default(),
+        id: svc.id,
+        name: svc.name.clone(),
+        version: svc.version,
+        current: svc
+            .launch_on
+            .map(|d| format!("วันอังคารที่ {}", thai_date(d)))
+            .unwrap_or_default(),
+        desired: String::new(),
+        reason: String::new(),
+        release: None,
+        notice: None,
+    }
+}
+
+/// `GET /eservices/{id}/launch/reschedule`.
+pub(super) async fn reschedule_page(
+    State(state): State<AppState>,
+    Ready(session): Ready,
+    Path(id): Path<String>,
+) -> Response {
+    match reschedulable(&state, &session, &id).await {
+        Ok(svc) => reschedule_page_of(&session, &svc).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// `POST /eservices/{id}/launch/reschedule`: "check" shows the release Tuesday of the
+/// date; "confirm" moves the launch (core decides) and goes back to the e-Service page.
+pub(super) async fn reschedule_submit(
+    State(state): State<AppState>,
+    Ready(session): Ready,
+    Path(id): Path<String>,
+    Form(form): Form<RescheduleForm>,
+) -> Response {
+    if !session.csrf_ok(&form.csrf) {
+        return csrf_refused();
+    }
+    let svc = match reschedulable(&state, &session, &id).await {
+        Ok(svc) => svc,
+        Err(r) => return r,
+    };
+    let now = state.now();
+    let mut page = reschedule_page_of(&session, &svc);
+    page.desired = form.desired_date.trim().to_owned();
+    page.reason = form.reason.clone();
+    if let Ok(day) = onboard_core::fields::date(&page.desired) {
+        page.release = release_of(&state, now, day);
+    }
+    if form.action != "confirm" {
+        return page.into_response();
+    }
+    let command = onboard_core::workflow::Command::RescheduleLaunch {
+        desired_date: page.desired.clone(),
+        reason: form.reason,
+    };
+    let expected = form.version.parse::<u64>().ok();
+    match onboard_app::eservices::execute(
+        state.store.as_ref(),
+        &session.user,
+        svc.id,
+        command,
+        expected,
+        &state.command_context(),
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/eservices/{}?rescheduled=1", svc.id)).into_response(),
+        Err(AppError::Invalid(report)) => {
+            page.errors = Errors::from_report(&report);
+            (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
+        // Changed meanwhile (another admin, the launch day came): say so, keep the typing.
+        Err(AppError::Store(onboard_store::StoreError::Command(e))) => {
+            page.notice = Some(e.detail_th());
+            if let Ok(Some(current)) = state.store.eservice(svc.id, Scope::All).await {
+                page.version = current.version;
+            }
+            (StatusCode::CONFLICT, page).into_response()
+        }
+        Err(e) => failure(&e),
     }
 }
 

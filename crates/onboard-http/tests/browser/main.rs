@@ -10,7 +10,7 @@
 mod common;
 
 use common::files::{pdf, png, xlsx};
-use common::{fixture, Seed, Server};
+use common::{at_launch, fixture, Seed, Server};
 use fantoccini::{Client, ClientBuilder, Locator};
 use onboard_core::reference::Role;
 use reqwest::Method;
@@ -613,56 +613,6 @@ async fn an_officer_changes_the_password_in_the_settings() {
     assert_eq!(path_of(&c).await, "/");
     assert_eq!(text_of(&c, "h1").await, "แดชบอร์ด");
     c.close().await.unwrap();
-}
-
-/// An e-Service of agency A with steps 1 to 6 done through the API: step 7 is open.
-async fn at_launch(server: &Server, seed: &Seed) -> String {
-    let officer = seed.officer_a.token.as_str();
-    let reviewer = seed.reviewer.token.as_str();
-    let id = server
-        .create_eservice(officer, "ระบบแจ้งเตือนเบี้ยยังชีพ", "แจ้งเตือนการจ่ายเบี้ย")
-        .await;
-    let base = format!("/api/v1/eservices/{id}/steps");
-    let icon = server
-        .upload_id(officer, "icon", "icon.png", png(120, 120, [10, 120, 200]))
-        .await;
-    let letter = server
-        .upload_id(officer, "assignment_letter", "letter.pdf", pdf("letter"))
-        .await;
-    let shot = server
-        .upload_id(officer, "screenshot", "shot.png", png(108, 192, [1, 2, 3]))
-        .await;
-    let mut forms = vec![
-        ("credential", fixture("step1-valid")),
-        ("uat-setup", fixture("step2-valid")),
-        ("uat-test", fixture("attempt-valid")),
-        ("platform-request", fixture("step4-valid")),
-        ("preprod-setup", fixture("step5-valid")),
-        ("preprod-test", fixture("attempt-valid")),
-    ];
-    forms[0].1["icon_file_id"] = json!(icon);
-    forms[3].1["requester"]["assignment_letter_file_id"] = json!(letter);
-    forms[4].1["icon_file_id"] = json!(icon);
-    forms[4].1["screenshot_file_ids"] = json!([shot]);
-    for (step, mut form) in forms {
-        let path = if step.ends_with("-test") {
-            form["file_id"] = json!(
-                server
-                    .upload_id(officer, "test_result", "result.xlsx", xlsx())
-                    .await
-            );
-            format!("{base}/{step}/attempts")
-        } else {
-            format!("{base}/{step}/submit")
-        };
-        let r = server.json(Method::POST, &path, officer, &form).await;
-        assert!(r.status.is_success(), "{step}: {}", r.body);
-        server
-            .post_empty(&format!("{base}/{step}/approve"), reviewer)
-            .await
-            .expect(200);
-    }
-    id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1514,52 +1464,23 @@ async fn a_stale_step_form_keeps_what_was_typed() {
 /// An e-Service of agency A with steps 1 to 3 done and step 4 submitted through the API.
 async fn at_platform_review(server: &Server, seed: &Seed) -> String {
     let officer = seed.officer_a.token.as_str();
-    let reviewer = seed.reviewer.token.as_str();
     let id = server
         .create_eservice(officer, "ระบบขอรับสวัสดิการกำลังพล", "ขอรับสวัสดิการ")
         .await;
-    let base = format!("/api/v1/eservices/{id}/steps");
-    let mut forms = vec![
-        ("credential", fixture("step1-valid")),
-        ("uat-setup", fixture("step2-valid")),
-        ("uat-test", fixture("attempt-valid")),
-        ("platform-request", fixture("step4-valid")),
-    ];
-    forms[0].1["icon_file_id"] = json!(
-        server
-            .upload_id(officer, "icon", "icon.png", png(120, 120, [1, 2, 3]))
-            .await
-    );
-    forms[2].1["file_id"] = json!(
-        server
-            .upload_id(officer, "test_result", "result.xlsx", xlsx())
-            .await
-    );
-    forms[3].1["requester"]["assignment_letter_file_id"] = json!(
-        server
-            .upload_id(
-                officer,
-                "assignment_letter",
-                "หนังสือมอบหมาย.pdf",
-                pdf("letter")
-            )
-            .await
-    );
-    for (step, form) in forms {
-        let path = if step == "uat-test" {
-            format!("{base}/{step}/attempts")
-        } else {
-            format!("{base}/{step}/submit")
-        };
-        let r = server.json(Method::POST, &path, officer, &form).await;
-        assert!(r.status.is_success(), "{step}: {}", r.body);
-        if step != "platform-request" {
-            server
-                .post_empty(&format!("{base}/{step}/approve"), reviewer)
-                .await
-                .expect(200);
-        }
-    }
+    common::pass_steps(server, seed, &id, &["credential", "uat-setup", "uat-test"]).await;
+    let mut form = fixture("step4-valid");
+    let letter = server
+        .upload_id(
+            officer,
+            "assignment_letter",
+            "หนังสือมอบหมาย.pdf",
+            pdf("letter"),
+        )
+        .await;
+    form["requester"]["assignment_letter_file_id"] = json!(letter);
+    let path = format!("/api/v1/eservices/{id}/steps/platform-request/submit");
+    let r = server.json(Method::POST, &path, officer, &form).await;
+    assert!(r.status.is_success(), "step 4: {}", r.body);
     id
 }
 
@@ -1790,6 +1711,64 @@ async fn a_reviewer_works_the_queue_while_the_officer_follows() {
         .unwrap();
     let page = text_of(&agency, "main").await;
     assert!(page.contains("navy-welfare-prod"), "{page}");
+
+    // Steps 5 to 7 done, an admin moves the launch a week later, with a reason.
+    common::pass_steps(&server, &seed, &id, &["preprod-setup", "preprod-test"]).await;
+    common::confirm_launch(&server, &seed, &id, "2027-03-05").await;
+    let logout = dga.find(Locator::Css("header form button")).await.unwrap();
+    click_and_wait(&dga, logout).await;
+    sign_in(&dga, base, &seed.admin.username, &seed.admin.password).await;
+    dga.goto(&format!("{base}/eservices/{id}")).await.unwrap();
+    assert!(text_of(&dga, "main").await.contains("9 มี.ค. 2570"));
+    click_css(&dga, "a[href$='/launch/reschedule']").await;
+    assert_eq!(
+        path_of(&dga).await,
+        format!("/eservices/{id}/launch/reschedule")
+    );
+    assert_accessible(&dga, "reschedule").await;
+    click_css(&dga, "button[value='confirm']").await;
+    assert!(dga.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    let summary = text_of(&dga, "#error-summary").await;
+    assert!(summary.contains("กรุณากรอกข้อมูล"), "{summary}");
+    assert_accessible(&dga, "reschedule with errors").await;
+    set_fields(&dga, &[("desired_date", "2027-03-17")]).await;
+    fill(&dga, "reason", "ช่วงงดเผยแพร่เพื่อปรับปรุงระบบทางรัฐ").await;
+    click_css(&dga, "button[value='check']").await;
+    assert!(text_of(&dga, "main")
+        .await
+        .contains("วันเปิดให้บริการใหม่จะเป็น วันอังคารที่ 23 มี.ค. 2570"));
+    click_css(&dga, "button[value='confirm']").await;
+    assert_eq!(path_of(&dga).await, format!("/eservices/{id}"));
+    let page = text_of(&dga, "main").await;
+    assert!(
+        page.contains("เลื่อนวันเปิดให้บริการเรียบร้อยแล้ว") && page.contains("23 มี.ค. 2570"),
+        "{page}"
+    );
+    assert_accessible(&dga, "e-Service, rescheduled").await;
+
+    // The officer is told, and sees the new date; the page to move it is not theirs.
+    let link = agency.find(Locator::LinkText("การแจ้งเตือน")).await.unwrap();
+    click_and_wait(&agency, link).await;
+    let page = text_of(&agency, "main").await;
+    assert!(
+        page.contains("เลื่อนวันเปิดให้บริการ: ระบบขอรับสวัสดิการกำลังพล")
+            && page.contains("ช่วงงดเผยแพร่เพื่อปรับปรุงระบบทางรัฐ"),
+        "{page}"
+    );
+    agency
+        .goto(&format!("{base}/eservices/{id}"))
+        .await
+        .unwrap();
+    let page = text_of(&agency, "main").await;
+    assert!(
+        page.contains("23 มี.ค. 2570") && !page.contains("เลื่อนวันเปิดให้บริการ"),
+        "{page}"
+    );
+    agency
+        .goto(&format!("{base}/eservices/{id}/launch/reschedule"))
+        .await
+        .unwrap();
+    assert!(text_of(&agency, "h1").await.contains("ไม่พบหน้าที่ต้องการ"));
     dga.close().await.unwrap();
     agency.close().await.unwrap();
 }

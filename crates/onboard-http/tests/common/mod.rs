@@ -449,3 +449,93 @@ pub async fn notification_kinds(server: &Server, token: &str) -> Vec<String> {
         .map(|n| n["kind"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// An e-Service of agency A with steps 1 to 6 done through the API: step 7 is open.
+pub async fn at_launch(server: &Server, seed: &Seed) -> String {
+    let id = server
+        .create_eservice(
+            &seed.officer_a.token,
+            "ระบบแจ้งเตือนเบี้ยยังชีพ",
+            "แจ้งเตือนการจ่ายเบี้ย",
+        )
+        .await;
+    let steps = [
+        "credential",
+        "uat-setup",
+        "uat-test",
+        "platform-request",
+        "preprod-setup",
+        "preprod-test",
+    ];
+    pass_steps(server, seed, &id, &steps).await;
+    id
+}
+
+/// Submits each of `steps` (slugs, in order) of e-Service `id` through the API with a valid
+/// form and its uploads, as agency A's officer, and has the reviewer approve it.
+pub async fn pass_steps(server: &Server, seed: &Seed, id: &str, steps: &[&str]) {
+    let officer = seed.officer_a.token.as_str();
+    let reviewer = seed.reviewer.token.as_str();
+    let base = format!("/api/v1/eservices/{id}/steps");
+    for &step in steps {
+        let (mut form, path) = match step {
+            "uat-test" | "preprod-test" => {
+                (fixture("attempt-valid"), format!("{base}/{step}/attempts"))
+            }
+            "credential" => (fixture("step1-valid"), format!("{base}/{step}/submit")),
+            "uat-setup" => (fixture("step2-valid"), format!("{base}/{step}/submit")),
+            "platform-request" => (fixture("step4-valid"), format!("{base}/{step}/submit")),
+            _ => (fixture("step5-valid"), format!("{base}/{step}/submit")),
+        };
+        let upload = |purpose: &'static str, name: &'static str, bytes: Vec<u8>| {
+            server.upload_id(officer, purpose, name, bytes)
+        };
+        match step {
+            "uat-test" | "preprod-test" => {
+                form["file_id"] = json!(upload("test_result", "result.xlsx", files::xlsx()).await);
+            }
+            "credential" => {
+                let icon = files::png(120, 120, [10, 120, 200]);
+                form["icon_file_id"] = json!(upload("icon", "icon.png", icon).await);
+            }
+            "platform-request" => {
+                let letter = files::pdf("letter");
+                form["requester"]["assignment_letter_file_id"] =
+                    json!(upload("assignment_letter", "letter.pdf", letter).await);
+            }
+            "preprod-setup" => {
+                let icon = files::png(120, 120, [10, 120, 200]);
+                form["icon_file_id"] = json!(upload("icon", "icon.png", icon).await);
+                let shot = files::png(108, 192, [1, 2, 3]);
+                form["screenshot_file_ids"] = json!([upload("screenshot", "shot.png", shot).await]);
+            }
+            _ => {}
+        }
+        let r = server.json(Method::POST, &path, officer, &form).await;
+        assert!(r.status.is_success(), "{step}: {}", r.body);
+        server
+            .post_empty(&format!("{base}/{step}/approve"), reviewer)
+            .await
+            .expect(200);
+    }
+}
+
+/// An e-Service of agency A whose step 7 is confirmed for the release Tuesday of
+/// `desired` (`YYYY-MM-DD`): scheduled.
+pub async fn scheduled(server: &Server, seed: &Seed, desired: &str) -> String {
+    let id = at_launch(server, seed).await;
+    confirm_launch(server, seed, &id, desired).await;
+    id
+}
+
+/// Confirms step 7 of e-Service `id` for the release Tuesday of `desired`, as agency A's
+/// officer.
+pub async fn confirm_launch(server: &Server, seed: &Seed, id: &str, desired: &str) {
+    let mut form = fixture("step7-valid");
+    form["desired_date"] = json!(desired);
+    let path = format!("/api/v1/eservices/{id}/steps/launch/submit");
+    let r = server
+        .json(Method::POST, &path, &seed.officer_a.token, &form)
+        .await;
+    assert!(r.status.is_success(), "launch: {}", r.body);
+}

@@ -1686,6 +1686,34 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
         (counts.total, counts.launched, counts.approved_percent),
         (1, 1, 100)
     );
+
+    // An admin moves the release a week later: both sides are told, and the lists and the
+    // dashboard follow the new Tuesday.
+    let later = launch_on + chrono::Days::new(7);
+    let s = step(
+        w.admin.actor(),
+        Command::RescheduleLaunch {
+            desired_date: later.to_string(),
+            reason: "ช่วงงดเผยแพร่ปลายปี".into(),
+        },
+        &["launch_rescheduled"],
+        (1, 1, 0),
+    )
+    .await;
+    assert_eq!(s.launch_on, Some(later));
+    assert_eq!(
+        store.notifications(w.officer.id, 1).await.unwrap()[0].kind,
+        NoticeKind::LaunchRescheduled
+    );
+    let launched = store.launched(Scope::All, today()).await.unwrap();
+    assert_eq!(launched[0].launch_on, Some(later));
+    let counts = store.dashboard(Scope::All, launch_on).await.unwrap();
+    assert_eq!(counts.launched, 0, "not live on the old Tuesday any more");
+    let counts = store.dashboard(Scope::All, later).await.unwrap();
+    assert_eq!(counts.launched, 1);
+    let events = store.events(id).await.unwrap();
+    let folded = EService::from_events(events.iter().map(|e| &e.event)).unwrap();
+    assert_eq!(Some(folded), store.eservice(id, Scope::All).await.unwrap());
 }
 
 /// A file of another agency, an unknown id and a non-UUID id are all `file_missing`.
