@@ -1,17 +1,27 @@
-//! `onboard outbox`: the e-mails written with every change (SPEC §8), pending, being sent
-//! or sent. Without SMTP configured this is where they stay visible. Initial passwords of
-//! welcome e-mails are hidden unless `--show-secrets` asks for them (SPEC §11).
+//! `onboard outbox`: the e-mails written with every change (SPEC §8), pending, being sent,
+//! sent or failed. Without SMTP configured this is where they stay visible. Initial
+//! passwords of welcome e-mails are hidden unless `--show-secrets` asks for them (SPEC §11).
+//! `onboard outbox retry ID` queues a failed e-mail (a dead letter) again, through the same
+//! flow as the portal's outbox page (`onboard_app::outbox::retry`).
 
-use crate::operator::{open_existing, or_dash, table, thai_time};
+use crate::operator::{open_existing, or_dash, rejected, table, thai_time};
 use crate::wiring::DbArgs;
 use crate::{Failure, Outcome};
-use clap::{Args, ValueEnum};
-use onboard_store::{OutboxMessage, OutboxStatus};
+use chrono::Utc;
+use clap::{Args, Subcommand, ValueEnum};
+use onboard_app::accounts::Administrator;
+use onboard_app::AppError;
+use onboard_store::{OutboxMessage, OutboxStatus, StoreError};
 use serde_json::json;
+use uuid::Uuid;
 
 /// Options of `onboard outbox`.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct OutboxArgs {
+    /// `retry ID`; without it, the listing.
+    #[command(subcommand)]
+    pub command: Option<OutboxCommand>,
     /// Only e-mails of this delivery status.
     #[arg(long, value_enum)]
     pub status: Option<StatusArg>,
@@ -28,6 +38,20 @@ pub struct OutboxArgs {
     pub json: bool,
 }
 
+/// `onboard outbox retry`.
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Queue a failed e-mail (a dead letter) again: due at once, with its attempts and last
+    /// error kept and a new 24 hours before delivery gives up (exit 1 if it is not failed).
+    Retry {
+        /// The e-mail's id (the first column of `onboard outbox --status failed`).
+        id: Uuid,
+        /// Print the e-mail as it now is, as one JSON document (passwords hidden).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// `--status`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum StatusArg {
@@ -37,6 +61,8 @@ pub enum StatusArg {
     Sending,
     /// Delivered.
     Sent,
+    /// Given up (refused permanently or failing for 24 hours): `outbox retry ID` queues it.
+    Failed,
 }
 
 impl From<StatusArg> for OutboxStatus {
@@ -45,20 +71,76 @@ impl From<StatusArg> for OutboxStatus {
             StatusArg::Pending => OutboxStatus::Pending,
             StatusArg::Sending => OutboxStatus::Sending,
             StatusArg::Sent => OutboxStatus::Sent,
+            StatusArg::Failed => OutboxStatus::Failed,
         }
     }
 }
 
-fn status_name(s: OutboxStatus) -> &'static str {
-    match s {
-        OutboxStatus::Pending => "pending",
-        OutboxStatus::Sending => "sending",
-        OutboxStatus::Sent => "sent",
+/// Runs `onboard outbox` or `onboard outbox retry`.
+pub async fn run(args: OutboxArgs) -> Result<Outcome, Failure> {
+    match args.command {
+        Some(OutboxCommand::Retry { id, json }) => retry(&args.db, id, json).await,
+        None => list(args).await,
     }
 }
 
-/// Runs `onboard outbox`.
-pub async fn run(args: OutboxArgs) -> Result<Outcome, Failure> {
+/// `onboard outbox retry ID`.
+async fn retry(db: &DbArgs, id: Uuid, as_json: bool) -> Result<Outcome, Failure> {
+    let store = open_existing(db).await?;
+    let queued = match onboard_app::outbox::retry(
+        store.as_ref(),
+        &Administrator::operator(),
+        id,
+        Utc::now(),
+    )
+    .await
+    {
+        Ok(queued) => queued.redacted(),
+        Err(AppError::Store(StoreError::NotFound)) => {
+            return Ok(rejected(
+                "not_found",
+                &format!("ไม่พบอีเมลนี้ในอีเมลขาออก / no e-mail {id} in the outbox"),
+                as_json,
+            ))
+        }
+        Err(AppError::Store(StoreError::NotFailed(refused))) => {
+            return Ok(rejected(
+                "invalid_transition",
+                &format!("{} / {refused}", refused.detail_th()),
+                as_json,
+            ))
+        }
+        Err(AppError::Store(e)) => return Err(Failure::Store(e)),
+        Err(other) => return Err(Failure::Input(other.to_string())),
+    };
+    if as_json {
+        return Ok(Outcome::json(json!(queued), true));
+    }
+    let mut text = format!(
+        "queued again: {} to {} ({})
+  \"{}\"
+  status {}, due now; {} attempt{} so far
+",
+        queued.id,
+        queued.to,
+        queued.kind.as_str(),
+        queued.subject,
+        queued.status.as_str(),
+        queued.attempts,
+        if queued.attempts == 1 { "" } else { "s" },
+    );
+    if let Some(error) = &queued.last_error {
+        text.push_str(&format!("  last error: {error}\n"));
+    }
+    Ok(Outcome {
+        stdout: text,
+        stderr: String::new(),
+        success: true,
+    })
+}
+
+/// `onboard outbox`: the listing.
+async fn list(args: OutboxArgs) -> Result<Outcome, Failure> {
     let store = open_existing(&args.db).await?;
     let stored = store
         .outbox(args.status.map(Into::into), args.limit)
@@ -78,8 +160,9 @@ pub async fn run(args: OutboxArgs) -> Result<Outcome, Failure> {
         .iter()
         .map(|m| {
             vec![
+                m.id.to_string(),
                 thai_time(m.created_at),
-                status_name(m.status).to_owned(),
+                m.status.as_str().to_owned(),
                 m.attempts.to_string(),
                 or_dash(m.sent_at.map(thai_time)),
                 m.to.clone(),
@@ -88,20 +171,27 @@ pub async fn run(args: OutboxArgs) -> Result<Outcome, Failure> {
         })
         .collect();
     let mut text = table(
-        &["created", "status", "attempts", "sent", "to", "subject"],
+        &[
+            "id", "created", "status", "attempts", "sent", "to", "subject",
+        ],
         &rows,
     );
     let errors: Vec<String> = messages
         .iter()
         .filter(|m| m.status != OutboxStatus::Sent)
         .filter_map(|m| {
+            let when = match m.status {
+                // A dead letter's instant is when delivery gave up.
+                OutboxStatus::Failed => format!("failed {}", thai_time(m.next_attempt_at)),
+                _ => format!("next {}", thai_time(m.next_attempt_at)),
+            };
             m.last_error
                 .as_ref()
-                .map(|e| format!("  {} ({}): {e}\n", m.to, thai_time(m.next_attempt_at)))
+                .map(|e| format!("  {} ({when}): {e}\n", m.to))
         })
         .collect();
     if !errors.is_empty() {
-        text.push_str("\nlast delivery errors (next attempt):\n");
+        text.push_str("\nlast delivery errors (next attempt, or when it failed for good):\n");
         text.extend(errors);
     }
     let secrets: Vec<&OutboxMessage> = messages.iter().filter(|m| m.secret.is_some()).collect();
@@ -124,7 +214,7 @@ pub async fn run(args: OutboxArgs) -> Result<Outcome, Failure> {
         ));
     }
     let what = match args.status {
-        Some(s) => format!("{} ", status_name(s.into())),
+        Some(s) => format!("{} ", OutboxStatus::from(s).as_str()),
         None => String::new(),
     };
     text.push_str(&format!(

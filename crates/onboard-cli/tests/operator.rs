@@ -1024,3 +1024,103 @@ fn operator_errors_exit_2_with_a_clear_message() {
     // Nothing was created where there was no database.
     assert!(!nowhere.exists());
 }
+
+/// Gives up on the `n` oldest e-mails of the data directory, as the delivery worker does
+/// after a permanent refusal; returns their ids.
+fn dead_letters(dir: &Path, n: u32) -> Vec<String> {
+    use onboard_store::sqlite::{SqliteOptions, SqliteStore};
+    use onboard_store::Store;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = SqliteStore::open(&dir.join("onboard.db"), SqliteOptions::default()).unwrap();
+        let claimed = store
+            .claim_outbox(n, Utc::now(), Duration::minutes(5))
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), n as usize);
+        for m in &claimed {
+            store
+                .mark_dead(m.id, "554 5.1.1 mailbox unavailable", Utc::now())
+                .await
+                .unwrap();
+        }
+        claimed.iter().map(|m| m.id.to_string()).collect()
+    })
+}
+
+#[test]
+fn outbox_retry_queues_a_failed_email_again() {
+    let dir = seeded();
+    let ids = dead_letters(dir.path(), 2);
+
+    // The listing filters failed e-mails and shows their ids and the reason.
+    let failed = json(&on(dir.path(), &["outbox", "--status", "failed", "--json"]));
+    let failed = failed.as_array().unwrap();
+    assert_eq!(failed.len(), 2);
+    assert!(failed.iter().all(|m| m["status"] == "failed"
+        && m["last_error"] == "554 5.1.1 mailbox unavailable"
+        && m["attempts"] == 1));
+    let table = on(dir.path(), &["outbox", "--status", "failed"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stdout.contains(&ids[0]), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("2 failed e-mails"),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("(failed "), "{}", table.stdout);
+
+    // Retried: pending, due now, its attempts and error kept.
+    let run = on(dir.path(), &["outbox", "retry", &ids[0]]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with(&format!("queued again: {} to ", ids[0])),
+        "{}",
+        run.stdout
+    );
+    assert!(run
+        .stdout
+        .contains("status pending, due now; 1 attempt so far"));
+    assert!(run
+        .stdout
+        .contains("last error: 554 5.1.1 mailbox unavailable"));
+    let run = on(dir.path(), &["outbox", "retry", &ids[1], "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let doc = json(&run);
+    assert_eq!(doc["id"], ids[1].as_str());
+    assert_eq!(doc["status"], "pending");
+    assert_eq!(doc["failing_since"], Value::Null);
+    assert_eq!(doc["attempts"], 1);
+    // Welcome e-mails keep their password hidden here too.
+    if !doc["secret"].is_null() {
+        assert_eq!(doc["secret"], "********");
+    }
+    assert_eq!(
+        json(&on(dir.path(), &["outbox", "--status", "failed", "--json"])),
+        serde_json::json!([])
+    );
+
+    // Not failed any more: exit 1 with the reason in Thai and English; nothing changes.
+    let run = on(dir.path(), &["outbox", "retry", &ids[0]]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr
+            .starts_with("onboard: invalid_transition: ส่งใหม่ได้เฉพาะอีเมลที่ส่งไม่สำเร็จ"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("this one is pending"), "{}", run.stderr);
+    let run = on(dir.path(), &["outbox", "retry", &ids[0], "--json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(json(&run)["error"]["code"], "invalid_transition");
+    // Unknown: exit 1, not found; not an id: a usage error.
+    let unknown = "0191c1d2-0000-7000-8000-000000000000";
+    let run = on(dir.path(), &["outbox", "retry", unknown, "--json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(json(&run)["error"]["code"], "not_found");
+    assert!(run.stderr.contains("ไม่พบอีเมลนี้"), "{}", run.stderr);
+    let run = on(dir.path(), &["outbox", "retry", "not-an-id"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}

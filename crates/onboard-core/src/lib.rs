@@ -18,12 +18,14 @@
 //! | [`dashboard`] | the dashboard counts as a pure function |
 //! | [`privacy`] | masking citizen IDs in what is shown, free text included |
 //! | [`notify`] | which events notify whom, in Thai and English, and the e-mail letters |
+//! | [`outbox`] | e-mail delivery statuses, when delivery gives up (dead letters), retries |
 
 pub mod account;
 pub mod dashboard;
 pub mod fields;
 pub mod file;
 pub mod notify;
+pub mod outbox;
 pub mod payload;
 pub mod privacy;
 pub mod reference;

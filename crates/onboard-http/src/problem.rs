@@ -370,6 +370,10 @@ impl From<StoreError> for ApiError {
                 detail: "the last enabled admin cannot be disabled; enable or create another admin first".into(),
                 detail_th: LAST_ADMIN_TH.into(),
             },
+            StoreError::NotFailed(refused) => ApiError::InvalidTransition {
+                detail: refused.to_string(),
+                detail_th: refused.detail_th(),
+            },
             StoreError::Unsupported(what) => {
                 ApiError::Internal(format!("not supported by this backend: {what}"))
             }

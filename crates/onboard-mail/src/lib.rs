@@ -6,11 +6,20 @@
 //! records the outcome:
 //!
 //! - delivered: [`Store::mark_sent`];
-//! - failed: [`Store::mark_failed`] with a retry instant from the [`Backoff`] schedule
-//!   (30 s, 1 min, 2 min, … capped at 1 h by default), so a broken SMTP server is retried
-//!   without being hammered. Nothing is ever dropped: the store has no terminal failure
-//!   state, so even a permanent refusal (5xx) is retried at the capped interval until an
-//!   operator fixes the address or the server (`onboard outbox` shows the last error).
+//! - failed for now: [`Store::mark_failed`] with a retry instant from the [`Backoff`]
+//!   schedule (30 s, 1 min, 2 min, … capped at 1 h by default), so a broken SMTP server is
+//!   retried without being hammered;
+//! - failed for good: [`Store::mark_dead`], a dead letter (`failed`) that is not retried
+//!   until an admin queues it again (`onboard outbox retry ID`, or the portal's outbox
+//!   page).
+//!
+//! Which one is decided in two halves (SPEC §8). Here, [`MailError::failure`] classifies
+//! what lettre reported: a 5xx reply (or a recipient that is no address) is permanent,
+//! anything else transient. The rule of what follows lives in the core,
+//! `onboard_core::outbox::after_failure`: a permanent failure gives up at once, a
+//! transient one once the e-mail has been failing for 24 hours since its first failed try
+//! (or since an admin's retry). The worker's clock ([`Worker::with_clock`]) is the one the
+//! rule reads, so tests move time instead of sleeping.
 //!
 //! ## Delivery guarantee: at least once
 //!
@@ -54,6 +63,7 @@ pub use smtp::{compose, SmtpMailer};
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
+use onboard_core::outbox::{after_failure, AfterFailure, Failure};
 use onboard_store::{OutboxMessage, Store, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,6 +85,19 @@ pub enum MailError {
     /// The server refused the message (5xx).
     #[error("refused: {0}")]
     Permanent(String),
+}
+
+impl MailError {
+    /// What this error means for delivery: a refusal (5xx) or a message that cannot be
+    /// built (no valid recipient address) will fail the same way every time, so it is
+    /// permanent; an unreachable server, a timeout, a 4xx reply or a configuration to fix
+    /// may pass, so they are transient.
+    pub fn failure(&self) -> Failure {
+        match self {
+            MailError::Permanent(_) | MailError::Message(_) => Failure::Permanent,
+            MailError::Transient(_) | MailError::Config(_) => Failure::Transient,
+        }
+    }
 }
 
 /// Something that delivers one outbox e-mail: [`SmtpMailer`], or a test double.
@@ -159,17 +182,23 @@ pub struct Round {
     pub sent: usize,
     /// Failed and scheduled for a retry.
     pub failed: usize,
+    /// Failed for good: marked `failed` (dead letters), not retried until an admin asks.
+    pub dead: usize,
     /// Claimed but not attempted (shutdown, or the lease running out), returned to the
     /// outbox due immediately. The claim still counts in their `attempts`: the store counts
     /// claims, not SMTP conversations.
     pub released: usize,
 }
 
+/// The clock a [`Worker`] reads.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
 /// Sends the outbox: claims due e-mails, sends them, marks them sent or failed.
 pub struct Worker {
     store: Arc<dyn Store>,
     mailer: Arc<dyn Mailer>,
     config: WorkerConfig,
+    clock: Clock,
 }
 
 impl std::fmt::Debug for Worker {
@@ -190,7 +219,18 @@ impl Worker {
             store,
             mailer,
             config,
+            clock: Arc::new(Utc::now),
         }
+    }
+
+    /// The same worker reading `clock` instead of the system clock: claims, backoff, the
+    /// lease and the 24-hour rule all use it.
+    pub fn with_clock(self, clock: Clock) -> Worker {
+        Worker { clock, ..self }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
     }
 
     /// Runs [`Worker::run`] on the tokio runtime; the handle stops it.
@@ -236,7 +276,7 @@ impl Worker {
     }
 
     async fn round_until(&self, shutdown: &watch::Receiver<bool>) -> Result<Round, StoreError> {
-        let claimed_at = Utc::now();
+        let claimed_at = self.now();
         let lease = delta(self.config.lease);
         let messages = self
             .store
@@ -254,7 +294,7 @@ impl Worker {
             // worker may claim the same e-mail and send it too.
             let reason = if stopping(shutdown) {
                 Some("released unsent: worker stopped")
-            } else if plus(Utc::now(), send_timeout) >= lease_end {
+            } else if plus(self.now(), send_timeout) >= lease_end {
                 Some("released unsent: lease nearly over")
             } else {
                 None
@@ -273,16 +313,28 @@ impl Worker {
             };
             match outcome {
                 Ok(()) => {
-                    self.store.mark_sent(msg.id, Utc::now()).await?;
+                    self.store.mark_sent(msg.id, self.now()).await?;
                     tracing::info!(id = %msg.id, kind = msg.kind.as_str(), attempts = msg.attempts, "e-mail sent");
                     round.sent += 1;
                 }
                 Err(e) => {
-                    let retry_at = plus(Utc::now(), self.config.backoff.delay(msg.attempts));
+                    let now = self.now();
                     let text: String = e.to_string().chars().take(MAX_ERROR_CHARS).collect();
-                    self.store.mark_failed(msg.id, &text, retry_at).await?;
-                    tracing::warn!(id = %msg.id, kind = msg.kind.as_str(), attempts = msg.attempts, %retry_at, error = %text, "e-mail not sent; will retry");
-                    round.failed += 1;
+                    match after_failure(e.failure(), msg.failing_since, now) {
+                        AfterFailure::Retry { failing_since } => {
+                            let retry_at = plus(now, self.config.backoff.delay(msg.attempts));
+                            self.store
+                                .mark_failed(msg.id, &text, Some(now), retry_at)
+                                .await?;
+                            tracing::warn!(id = %msg.id, kind = msg.kind.as_str(), attempts = msg.attempts, %retry_at, %failing_since, error = %text, "e-mail not sent; will retry");
+                            round.failed += 1;
+                        }
+                        AfterFailure::GiveUp => {
+                            self.store.mark_dead(msg.id, &text, now).await?;
+                            tracing::error!(id = %msg.id, kind = msg.kind.as_str(), attempts = msg.attempts, error = %text, "e-mail not sent; given up (failed)");
+                            round.dead += 1;
+                        }
+                    }
                 }
             }
         }
@@ -294,7 +346,12 @@ impl Worker {
     async fn release(&self, messages: impl Iterator<Item = OutboxMessage>, reason: &str) -> usize {
         let mut released = 0;
         for msg in messages {
-            match self.store.mark_failed(msg.id, reason, Utc::now()).await {
+            // Not a failed try: the failing window stays as it is.
+            match self
+                .store
+                .mark_failed(msg.id, reason, None, self.now())
+                .await
+            {
                 Ok(()) => released += 1,
                 Err(e) => {
                     tracing::warn!(id = %msg.id, error = %e, "e-mail stays claimed until its lease ends");
@@ -364,6 +421,24 @@ mod tests {
         assert_eq!(b.delay(1), Duration::from_millis(100));
         assert_eq!(b.delay(2), Duration::from_millis(200));
         assert_eq!(b.delay(3), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn refusals_and_unsendable_messages_are_permanent() {
+        let permanent = [
+            MailError::Permanent("554 5.7.1 refused".into()),
+            MailError::Message("recipient address: invalid".into()),
+        ];
+        for e in permanent {
+            assert_eq!(e.failure(), Failure::Permanent, "{e}");
+        }
+        let transient = [
+            MailError::Transient("451 4.3.0 later".into()),
+            MailError::Config("SMTP URL".into()),
+        ];
+        for e in transient {
+            assert_eq!(e.failure(), Failure::Transient, "{e}");
+        }
     }
 
     #[test]

@@ -97,6 +97,7 @@ impl SmtpMailer {
 ///     status: OutboxStatus::Pending,
 ///     attempts: 0,
 ///     next_attempt_at: Utc::now(),
+///     failing_since: None,
 ///     last_error: None,
 ///     sent_at: None,
 /// };

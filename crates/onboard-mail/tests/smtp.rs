@@ -1,6 +1,7 @@
 //! The SMTP delivery worker against a real SMTP server on loopback: a minimal server
 //! written here (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) that can be told to answer
 //! the end of DATA with 451 or 554, and a SQLite store holding queued welcome e-mails.
+//! Time-dependent rules (the 24 hours before giving up) run on a clock the test moves.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -442,13 +443,13 @@ async fn a_failing_then_working_server_gets_every_email_exactly_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refusal_is_rescheduled_by_the_backoff_and_not_retried_early() {
+async fn a_deferral_is_rescheduled_by_the_backoff_and_not_retried_early() {
     let dir = tempfile::tempdir().unwrap();
     let store = store_in(&dir).await;
     for n in 0..3 {
         add_user(store.as_ref(), n).await;
     }
-    let server = SmtpServer::start(Mode::Reject).await;
+    let server = SmtpServer::start(Mode::Defer).await;
     let config = WorkerConfig {
         batch: 10,
         backoff: Backoff {
@@ -463,11 +464,17 @@ async fn a_refusal_is_rescheduled_by_the_backoff_and_not_retried_early() {
     let before = Utc::now();
     let round = worker.round().await.unwrap();
     let after = Utc::now();
-    assert_eq!((round.claimed, round.sent, round.failed), (3, 0, 3));
+    assert_eq!(
+        (round.claimed, round.sent, round.failed, round.dead),
+        (3, 0, 3, 0)
+    );
     for m in all_mail(store.as_ref()).await {
         assert_eq!(m.status, OutboxStatus::Pending);
         assert_eq!(m.attempts, 1);
-        assert!(m.last_error.as_deref().unwrap().contains("554"));
+        assert!(m.last_error.as_deref().unwrap().contains("451"));
+        // The failing window opened at this first failure.
+        let since = m.failing_since.unwrap();
+        assert!(before <= since && since <= after, "{m:?}");
         // Retry one minute (the first backoff step) after the failure.
         assert!(m.next_attempt_at >= before + chrono::Duration::seconds(60));
         assert!(m.next_attempt_at <= after + chrono::Duration::seconds(60));
@@ -478,6 +485,156 @@ async fn a_refusal_is_rescheduled_by_the_backoff_and_not_retried_early() {
     assert_eq!(again.claimed, 0);
     assert!(server.accepted().is_empty());
     assert_eq!(server.refused(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_permanent_refusal_is_a_dead_letter_after_one_try() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir).await;
+    for n in 0..3 {
+        add_user(store.as_ref(), n).await;
+    }
+    let server = SmtpServer::start(Mode::Reject).await;
+    let mailer = SmtpMailer::from_url(&server.url(), "noreply@dga.or.th").unwrap();
+    let worker = Worker::new(store.clone(), Arc::new(mailer), WorkerConfig::default());
+
+    let round = worker.round().await.unwrap();
+    assert_eq!(
+        (round.claimed, round.sent, round.failed, round.dead),
+        (3, 0, 0, 3)
+    );
+    let failed = store.outbox(Some(OutboxStatus::Failed), 100).await.unwrap();
+    assert_eq!(failed.len(), 3);
+    for m in &failed {
+        assert_eq!(m.attempts, 1);
+        assert!(m.last_error.as_deref().unwrap().contains("554"), "{m:?}");
+        assert!(m.sent_at.is_none());
+    }
+    // Never tried again, even much later and with a working server.
+    server.set_mode(Mode::Accept);
+    let later = Utc::now() + chrono::Duration::days(3);
+    let worker = worker.with_clock(Arc::new(move || later));
+    assert_eq!(worker.round().await.unwrap().claimed, 0);
+    assert!(server.accepted().is_empty());
+    assert_eq!(server.refused(), 3);
+}
+
+/// A clock the test moves by hand.
+#[derive(Clone)]
+struct TestClock(Arc<Mutex<chrono::DateTime<Utc>>>);
+
+impl TestClock {
+    fn new() -> TestClock {
+        TestClock(Arc::new(Mutex::new(Utc::now())))
+    }
+    fn now(&self) -> chrono::DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+    fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+    fn clock(&self) -> onboard_mail::Clock {
+        let me = self.clone();
+        Arc::new(move || me.now())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transient_failures_give_up_after_24_hours_and_a_retry_delivers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir).await;
+    add_user(store.as_ref(), 0).await;
+    let id = all_mail(store.as_ref()).await[0].id;
+    let server = SmtpServer::start(Mode::Defer).await;
+    let mailer = SmtpMailer::from_url(&server.url(), "noreply@dga.or.th").unwrap();
+    let clock = TestClock::new();
+    // The default backoff: 30 s doubling to 1 h, so an hour later the e-mail is always due.
+    let worker = Worker::new(store.clone(), Arc::new(mailer), WorkerConfig::default())
+        .with_clock(clock.clock());
+    let first = clock.now();
+
+    // Tries at 0 h, 1 h, ..., 23 h fail and are retried: the window opened at the first.
+    for hour in 0..24 {
+        let round = worker.round().await.unwrap();
+        assert_eq!(
+            (round.claimed, round.failed, round.dead),
+            (1, 1, 0),
+            "{hour} h"
+        );
+        let m = &all_mail(store.as_ref()).await[0];
+        assert_eq!(m.status, OutboxStatus::Pending, "{hour} h");
+        assert_eq!(m.failing_since, Some(first), "{hour} h");
+        assert!(m.next_attempt_at <= clock.now() + chrono::Duration::hours(1));
+        clock.advance(chrono::Duration::hours(1));
+    }
+    // 24 hours after the first failure: given up.
+    let round = worker.round().await.unwrap();
+    assert_eq!((round.claimed, round.failed, round.dead), (1, 0, 1));
+    let m = &all_mail(store.as_ref()).await[0];
+    assert_eq!(m.status, OutboxStatus::Failed);
+    assert_eq!(m.attempts, 25);
+    assert!(m.last_error.as_deref().unwrap().contains("451"));
+    assert_eq!(server.refused(), 25);
+    clock.advance(chrono::Duration::hours(5));
+    assert_eq!(
+        worker.round().await.unwrap().claimed,
+        0,
+        "a dead letter waits"
+    );
+
+    // The server recovers and an admin queues the e-mail again: it goes out, once.
+    server.set_mode(Mode::Accept);
+    let queued = store.retry_outbox(id, clock.now()).await.unwrap();
+    assert_eq!(
+        (queued.status, queued.failing_since, queued.attempts),
+        (OutboxStatus::Pending, None, 25)
+    );
+    let round = worker.round().await.unwrap();
+    assert_eq!((round.claimed, round.sent), (1, 1));
+    let m = &all_mail(store.as_ref()).await[0];
+    assert_eq!(
+        (m.status, m.sent_at),
+        (OutboxStatus::Sent, Some(clock.now()))
+    );
+    let received = server.accepted();
+    assert_eq!(received.len(), 1);
+    let (headers, _) = parse(&received[0].data);
+    assert_eq!(outbox_id(&headers), id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_email_failing_again_gets_a_new_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(&dir).await;
+    add_user(store.as_ref(), 0).await;
+    let id = all_mail(store.as_ref()).await[0].id;
+    let server = SmtpServer::start(Mode::Defer).await;
+    let mailer = SmtpMailer::from_url(&server.url(), "noreply@dga.or.th").unwrap();
+    let clock = TestClock::new();
+    let worker = Worker::new(store.clone(), Arc::new(mailer), WorkerConfig::default())
+        .with_clock(clock.clock());
+    // Failing for a day: given up.
+    worker.round().await.unwrap();
+    clock.advance(chrono::Duration::hours(24));
+    assert_eq!(worker.round().await.unwrap().dead, 1);
+    // Queued again three days later and still failing: the 24 hours start at the retry.
+    clock.advance(chrono::Duration::days(3));
+    store.retry_outbox(id, clock.now()).await.unwrap();
+    let retried_at = clock.now();
+    assert_eq!(worker.round().await.unwrap().failed, 1);
+    let m = &all_mail(store.as_ref()).await[0];
+    assert_eq!(
+        (m.status, m.failing_since),
+        (OutboxStatus::Pending, Some(retried_at))
+    );
+    clock.advance(chrono::Duration::hours(23));
+    assert_eq!(worker.round().await.unwrap().failed, 1);
+    clock.advance(chrono::Duration::hours(1));
+    assert_eq!(worker.round().await.unwrap().dead, 1);
+    assert_eq!(
+        all_mail(store.as_ref()).await[0].status,
+        OutboxStatus::Failed
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -502,6 +659,7 @@ async fn an_unreachable_server_is_a_transient_failure() {
         status: OutboxStatus::Sending,
         attempts: 1,
         next_attempt_at: Utc::now(),
+        failing_since: None,
         last_error: None,
         sent_at: None,
     };

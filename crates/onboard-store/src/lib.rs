@@ -55,6 +55,10 @@ pub enum StoreError {
     /// administer accounts. Nothing was written.
     #[error("the last enabled admin cannot be disabled")]
     LastAdmin,
+    /// Only a failed e-mail (a dead letter) can be queued again; this one is not (it carries
+    /// the status it has). Nothing was written.
+    #[error(transparent)]
+    NotFailed(#[from] onboard_core::outbox::NotFailed),
     /// The backend cannot do this (e.g. online backup on PostgreSQL: use pg_dump).
     #[error("not supported by this backend: {0}")]
     Unsupported(&'static str),
@@ -270,8 +274,18 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<OutboxMessage>>;
     /// Marks a claimed e-mail delivered.
     async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()>;
-    /// Returns a claimed e-mail to `pending`, not to be retried before `retry_at`.
-    async fn mark_failed(&self, id: Uuid, error: &str, retry_at: DateTime<Utc>) -> Result<()>;
+    /// Returns a claimed e-mail to `pending` with its last error, not to be retried before
+    /// `retry_at`. `failed_at` is the instant of the failed try: it opens the e-mail's
+    /// failing window ([`OutboxMessage::failing_since`]) if none is open; `None` returns an
+    /// e-mail that was claimed but not tried (a stopping worker), leaving the window as it
+    /// is. A failed or sent e-mail stays as it is (a late report takes nothing back).
+    async fn mark_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        failed_at: Option<DateTime<Utc>>,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()>;
     /// Outbox e-mails, newest first, optionally of one status, as stored (secrets included:
     /// listings show [`OutboxMessage::redacted`]).
     async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>>;
@@ -284,6 +298,20 @@ pub trait Store: Send + Sync {
     async fn file(&self, id: Uuid) -> Result<Option<FileMeta>>;
     /// File content.
     async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>>;
+
+    // --- outbox dead letters ---
+
+    /// Gives up on a claimed (or pending) e-mail at `at` (SPEC §8): it becomes `failed` with
+    /// `error` as its last error, is never claimed again, and its failing window starts at
+    /// `at` if none was open. A sent or already failed e-mail stays as it is. `NotFound` for
+    /// an unknown id.
+    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Queues a failed e-mail again (an admin's retry): `pending`, due at `at`, its failing
+    /// window closed so that the next failure opens a new 24 hours; its attempts and last
+    /// error stay. Returns the e-mail as it now is. [`StoreError::NotFailed`] (nothing
+    /// written) when it is not `failed`, checked in the same transaction as the change;
+    /// `NotFound` for an unknown id.
+    async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage>;
 
     // --- operations ---
 

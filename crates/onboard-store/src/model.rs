@@ -163,17 +163,8 @@ pub struct Notification {
     pub read_at: Option<DateTime<Utc>>,
 }
 
-/// Delivery state of an outbox e-mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboxStatus {
-    /// Waiting (or waiting for a retry).
-    Pending,
-    /// Claimed by a worker whose lease has not expired.
-    Sending,
-    /// Delivered.
-    Sent,
-}
+/// Delivery state of an outbox e-mail (its rules live in `onboard_core::outbox`).
+pub use onboard_core::outbox::OutboxStatus;
 
 /// One e-mail in the outbox (SPEC §8).
 ///
@@ -205,8 +196,13 @@ pub struct OutboxMessage {
     pub status: OutboxStatus,
     /// Delivery attempts so far.
     pub attempts: u32,
-    /// Not to be tried before this instant (retry backoff or claim lease).
+    /// Not to be tried before this instant (retry backoff or claim lease); for a `failed`
+    /// e-mail, when delivery gave up.
     pub next_attempt_at: DateTime<Utc>,
+    /// The first failed try since the e-mail was written or last queued again by a retry:
+    /// the start of its 24-hour window (`onboard_core::outbox::after_failure`). `None` while
+    /// no try of the window has failed.
+    pub failing_since: Option<DateTime<Utc>>,
     /// The last delivery error.
     pub last_error: Option<String>,
     /// When it was delivered.
@@ -231,7 +227,7 @@ impl OutboxMessage {
     ///     body: "รหัสผ่าน: Xy7pQ2rT9wLm\nPassword: Xy7pQ2rT9wLm\n".into(),
     ///     secret: Some("Xy7pQ2rT9wLm".into()), kind: NoticeKind::AccountCreated,
     ///     created_at: Utc::now(), status: OutboxStatus::Pending, attempts: 0,
-    ///     next_attempt_at: Utc::now(), last_error: None, sent_at: None,
+    ///     next_attempt_at: Utc::now(), failing_since: None, last_error: None, sent_at: None,
     /// };
     /// let shown = msg.redacted();
     /// assert_eq!(shown.body, "รหัสผ่าน: ********\nPassword: ********\n");

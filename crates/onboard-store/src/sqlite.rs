@@ -524,9 +524,15 @@ impl Store for SqliteStore {
         self.write(move |tx| messages::mark_sent(tx, id, at)).await
     }
 
-    async fn mark_failed(&self, id: Uuid, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
+    async fn mark_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        failed_at: Option<DateTime<Utc>>,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()> {
         let error = error.to_owned();
-        self.write(move |tx| messages::mark_failed(tx, id, &error, retry_at))
+        self.write(move |tx| messages::mark_failed(tx, id, &error, failed_at, retry_at))
             .await
     }
 
@@ -546,6 +552,16 @@ impl Store for SqliteStore {
 
     async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
         self.read(move |tx| files::content(tx, id)).await
+    }
+
+    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()> {
+        let error = error.to_owned();
+        self.write(move |tx| messages::mark_dead(tx, id, &error, at))
+            .await
+    }
+
+    async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
+        self.write(move |tx| messages::retry(tx, id, at)).await
     }
 
     async fn backup(&self, to: &Path) -> Result<()> {

@@ -697,3 +697,71 @@ async fn migration_4_indexes_existing_eservices() {
         Some(state)
     );
 }
+
+/// Migration 0006 (dead letters) keeps the e-mails of an existing database and accepts
+/// the new `failed` status.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn migration_6_keeps_the_outbox_and_accepts_failed() {
+    use onboard_store::OutboxStatus;
+
+    let Some(url) = test_url() else { return };
+    let store = store_in(&url, &new_schema(), true).await;
+    let mut before = sqlx::migrate!("./migrations/postgres");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 6)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(store.pool()).await.unwrap();
+    let now = walk::now();
+    let ids: Vec<Uuid> = (0..2).map(|_| Uuid::now_v7()).collect();
+    for (n, (id, status)) in ids.iter().zip(["sent", "pending"]).enumerate() {
+        sqlx::query(
+            "INSERT INTO outbox (id, to_address, subject, body, kind, created_at, status, \
+                 attempts, next_attempt_at, last_error) \
+             VALUES ($1, $2, 'เรื่อง', 'เนื้อความ', 'approved', $3, $4, $5, $3, $6)",
+        )
+        .bind(id)
+        .bind(format!("m{n}@dga.or.th"))
+        .bind(now + chrono::Duration::seconds(n as i64))
+        .bind(status)
+        .bind(n as i32)
+        .bind((n == 1).then_some("451 later"))
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+    store.migrate().await.unwrap();
+
+    let listed = store.outbox(None, 10).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![ids[1], ids[0]]
+    );
+    assert_eq!(listed[0].last_error.as_deref(), Some("451 later"));
+    assert!(listed.iter().all(|m| m.failing_since.is_none()));
+    let claimed = store
+        .claim_outbox(
+            10,
+            now + chrono::Duration::minutes(1),
+            chrono::Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        claimed.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![ids[1]]
+    );
+    store.mark_dead(ids[1], "554 refused", now).await.unwrap();
+    let failed = store.outbox(Some(OutboxStatus::Failed), 10).await.unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].failing_since, Some(now));
+    // Still refused: a status the schema does not know.
+    let bad = sqlx::query("UPDATE outbox SET status = 'lost' WHERE id = $1")
+        .bind(ids[0])
+        .execute(store.pool())
+        .await;
+    assert!(bad.is_err());
+}

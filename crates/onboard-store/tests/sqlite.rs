@@ -432,3 +432,124 @@ async fn migration_2_indexes_existing_eservices() {
         Some(state)
     );
 }
+
+/// Migration 4 (dead letters) rebuilds the outbox of an existing database: every e-mail
+/// keeps its id, order, status and error, the row counter goes on from where it was, and
+/// the new `failed` status is accepted.
+#[tokio::test]
+async fn migration_4_keeps_the_outbox_and_accepts_failed() {
+    use chrono::Duration as Delta;
+    use onboard_store::OutboxStatus;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("onboard.db");
+    // A version 3 database, as the previous release left it, with three e-mails.
+    let conn = raw(&path);
+    for sql in [
+        include_str!("../migrations/sqlite/0001_init.sql"),
+        include_str!("../migrations/sqlite/0002_search_services_agencies.sql"),
+        include_str!("../migrations/sqlite/0003_outbox_secret.sql"),
+    ] {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (
+             version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+         INSERT INTO schema_migrations VALUES
+             (1, 'init', '2026-11-01T00:00:00.000000000Z'),
+             (2, 'search_services_agencies', '2026-11-01T00:00:00.000000000Z'),
+             (3, 'outbox_secret', '2026-11-01T00:00:00.000000000Z');",
+    )
+    .unwrap();
+    let at = "2026-11-25T03:00:00.000000000Z";
+    let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+    for (n, (id, status)) in ids.iter().zip(["sent", "pending", "pending"]).enumerate() {
+        conn.execute(
+            "INSERT INTO outbox (id, recipient, to_address, subject, body, kind, created_at,
+                                 status, attempts, next_attempt_at, last_error, secret)
+             VALUES (?1, NULL, ?2, 'เรื่อง', 'เนื้อความ', 'approved', ?3, ?4, ?5, ?3, ?6, NULL)",
+            rusqlite::params![
+                id.to_string(),
+                format!("m{n}@dga.or.th"),
+                at,
+                status,
+                n as i64,
+                (n == 2).then_some("451 later"),
+            ],
+        )
+        .unwrap();
+    }
+    // A deleted row raised the counter: new rows must not reuse its number.
+    conn.execute_batch(
+        "INSERT INTO outbox (id, to_address, subject, body, kind, created_at, status,
+                             next_attempt_at)
+         VALUES ('gone', 'x@dga.or.th', 's', 'b', 'approved', '2026-11-25', 'sent', 'x');
+         DELETE FROM outbox WHERE id = 'gone';",
+    )
+    .unwrap();
+    let counter: i64 = conn
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(counter, 4);
+    drop(conn);
+
+    let store = SqliteStore::open(&path, SqliteOptions::default()).unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(
+        count(
+            &path,
+            "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"
+        ),
+        4
+    );
+    let listed = store.outbox(None, 10).await.unwrap();
+    // Newest first by (created_at, seq): the order of the rows survives.
+    let listed_ids: Vec<Uuid> = listed.iter().map(|m| m.id).collect();
+    assert_eq!(listed_ids, ids.iter().rev().copied().collect::<Vec<_>>());
+    assert_eq!(listed[0].last_error.as_deref(), Some("451 later"));
+    assert_eq!(listed[2].status, OutboxStatus::Sent);
+    assert!(listed.iter().all(|m| m.failing_since.is_none()));
+    // The new status works on the migrated table; indexes are back.
+    let now = conformance::now();
+    let claimed = store
+        .claim_outbox(10, now, Delta::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 2);
+    store.mark_dead(ids[2], "554 refused", now).await.unwrap();
+    assert_eq!(
+        store.outbox(Some(OutboxStatus::Failed), 10).await.unwrap()[0].id,
+        ids[2]
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('outbox_due', 'outbox_by_created')"
+        ),
+        2
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox_new'"
+        ),
+        0
+    );
+    // A new e-mail continues the counter.
+    conformance::new_user(
+        &store_arc(store),
+        "after.migration",
+        onboard_core::reference::Role::Reviewer,
+        None,
+    )
+    .await;
+    assert_eq!(count(&path, "SELECT MAX(seq) FROM outbox"), 5);
+}
+
+fn store_arc(store: SqliteStore) -> Arc<dyn Store> {
+    Arc::new(store)
+}

@@ -44,7 +44,7 @@ mod steps;
 
 use administration::*;
 use eservices::*;
-use outbox::outbox_page;
+use outbox::{outbox_page, outbox_retry};
 use reports::{report_csv, reports_page};
 use review::*;
 use session::*;
@@ -126,6 +126,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/users/{id}/enable", post(user_enable))
         .route("/agencies", get(agencies_page).post(agency_create))
         .route("/agencies/{id}", get(agency_page).post(agency_update))
+        .route("/outbox/{id}/retry", post(outbox_retry))
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }

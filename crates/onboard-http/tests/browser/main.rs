@@ -2055,3 +2055,179 @@ async fn an_admin_manages_agencies_and_accounts_in_the_browser() {
     assert!(!still.disabled, "nothing changed");
     server.stop().await;
 }
+
+/// The CSRF token a page of `token`'s session carries (the settings page has a form).
+async fn csrf_of(server: &Server, token: &str) -> String {
+    let settings = server
+        .http
+        .get(format!("{}/settings", server.base))
+        .header("cookie", format!("onboard_session={token}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    settings
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_retries_a_failed_email_in_the_browser() {
+    let Some(driver) = driver("outbox retry").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let base = &server.base;
+    // Delivery gave up on two e-mails (a permanent refusal), as the worker records it.
+    let store = &server.state.store;
+    let now = server.now();
+    let claimed = store
+        .claim_outbox(
+            2,
+            now + chrono::Duration::days(1),
+            chrono::Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 2);
+    for m in &claimed {
+        store
+            .mark_dead(m.id, "554 5.1.1 mailbox unavailable", now)
+            .await
+            .unwrap();
+    }
+    let (first, second) = (&claimed[0], &claimed[1]);
+
+    let c = browser(&driver, true).await;
+    sign_in(&c, base, &seed.admin.username, &seed.admin.password).await;
+    c.goto(&format!("{base}/outbox")).await.unwrap();
+    assert!(text_of(&c, ".lead").await.contains("24 ชั่วโมง"));
+    // The filter ส่งไม่สำเร็จ lists exactly the two, with the reason and a button each.
+    set_fields(&c, &[("status", "failed")]).await;
+    click_css(&c, "form.search button[type=submit]").await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(
+        (url.path(), url.query()),
+        ("/outbox", Some("status=failed"))
+    );
+    let rows = c.find_all(Locator::Css("#outbox tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    let row = format!("#mail-{}", first.id);
+    let text = text_of(&c, &row).await;
+    assert!(
+        text.contains("ส่งไม่สำเร็จ") && text.contains("554 5.1.1"),
+        "{text}"
+    );
+    assert!(text.contains("ส่งใหม่"), "{text}");
+    assert_accessible(&c, "outbox, failed").await;
+
+    // ส่งใหม่: back to the same filter with a notice; the e-mail is pending again.
+    click_css(&c, &format!("{row} form[action$='/retry'] button")).await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(
+        (url.path(), url.query()),
+        ("/outbox", Some("status=failed&done=retried"))
+    );
+    assert!(text_of(&c, "#notice").await.contains("ส่งอีเมลใหม่แล้ว"));
+    assert!(c.find(Locator::Css(&row)).await.is_err());
+    assert_accessible(&c, "outbox, retried").await;
+    c.goto(&format!("{base}/outbox?status=pending"))
+        .await
+        .unwrap();
+    let text = text_of(&c, &row).await;
+    assert!(text.contains("รอส่ง") && !text.contains("ส่งใหม่"), "{text}");
+    let queued = store.outbox(None, 1000).await.unwrap();
+    let mine = queued.iter().find(|m| m.id == first.id).unwrap();
+    assert_eq!(
+        (mine.status, mine.next_attempt_at, mine.attempts),
+        (onboard_store::OutboxStatus::Pending, server.now(), 1)
+    );
+
+    // A stale page: the other e-mail was queued again meanwhile (another admin, or the
+    // CLI). Its button says so in a notice, not an error page.
+    c.goto(&format!("{base}/outbox?status=failed"))
+        .await
+        .unwrap();
+    store.retry_outbox(second.id, server.now()).await.unwrap();
+    click_css(
+        &c,
+        &format!("#mail-{} form[action$='/retry'] button", second.id),
+    )
+    .await;
+    let url = c.current_url().await.unwrap();
+    assert_eq!(
+        (url.path(), url.query()),
+        ("/outbox", Some("status=failed&done=not-failed&was=pending"))
+    );
+    let notice = text_of(&c, "#notice").await;
+    assert!(
+        notice.starts_with("ส่งใหม่ได้เฉพาะอีเมลที่ส่งไม่สำเร็จ") && notice.contains("รอส่ง"),
+        "{notice}"
+    );
+    assert_eq!(text_of(&c, "h1").await, "อีเมลขาออก");
+    assert_accessible(&c, "outbox, no longer failed").await;
+    c.close().await.unwrap();
+
+    // Without the CSRF token nothing happens; an officer gets the 404 page; so does an
+    // unknown e-mail.
+    let again = store
+        .claim_outbox(
+            1,
+            now + chrono::Duration::days(1),
+            chrono::Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+    store.mark_dead(again[0].id, "554", now).await.unwrap();
+    let post = |token: &str, path: String, csrf: Option<String>| {
+        let mut form = Vec::new();
+        if let Some(csrf) = csrf {
+            form.push(("csrf", csrf));
+        }
+        server
+            .http
+            .post(format!("{base}{path}"))
+            .header("cookie", format!("onboard_session={token}"))
+            .form(&form)
+            .send()
+    };
+    let target = format!("/outbox/{}/retry", again[0].id);
+    let r = post(&seed.admin.token, target.clone(), None).await.unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let officer_csrf = csrf_of(&server, &seed.officer_a.token).await;
+    let r = post(&seed.officer_a.token, target.clone(), Some(officer_csrf))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    assert!(r.text().await.unwrap().contains("ไม่พบหน้าที่ต้องการ"));
+    let reviewer_csrf = csrf_of(&server, &seed.reviewer.token).await;
+    let r = post(&seed.reviewer.token, target, Some(reviewer_csrf))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let admin_csrf = csrf_of(&server, &seed.admin.token).await;
+    let r = post(
+        &seed.admin.token,
+        format!("/outbox/{}/retry", uuid::Uuid::now_v7()),
+        Some(admin_csrf),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+    let still = store
+        .outbox(Some(onboard_store::OutboxStatus::Failed), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        still.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![again[0].id],
+        "nothing changed"
+    );
+    server.stop().await;
+}

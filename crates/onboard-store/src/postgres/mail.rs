@@ -12,21 +12,8 @@ fn kind_from(s: &str) -> Result<NoticeKind> {
         .map_err(|e| corrupt("notice kind", e))
 }
 
-fn status_str(s: OutboxStatus) -> &'static str {
-    match s {
-        OutboxStatus::Pending => "pending",
-        OutboxStatus::Sending => "sending",
-        OutboxStatus::Sent => "sent",
-    }
-}
-
 fn status_from(s: &str) -> Result<OutboxStatus> {
-    match s {
-        "pending" => Ok(OutboxStatus::Pending),
-        "sending" => Ok(OutboxStatus::Sending),
-        "sent" => Ok(OutboxStatus::Sent),
-        other => Err(corrupt("outbox status", other)),
-    }
+    OutboxStatus::parse(s).ok_or_else(|| corrupt("outbox status", s))
 }
 
 /// Queues one e-mail to an account's address without a portal notification (the welcome
@@ -128,7 +115,8 @@ pub(super) async fn mark_notification_read(
 }
 
 const OUTBOX_COLUMNS: &str = "id, to_address, recipient, eservice_id, subject, body, secret, \
-     kind, created_at, status, attempts, next_attempt_at, last_error, sent_at, seq";
+     kind, created_at, status, attempts, next_attempt_at, last_error, sent_at, seq, \
+     failing_since";
 
 #[derive(sqlx::FromRow)]
 struct OutboxRow {
@@ -147,6 +135,7 @@ struct OutboxRow {
     last_error: Option<String>,
     sent_at: Option<DateTime<Utc>>,
     seq: i64,
+    failing_since: Option<DateTime<Utc>>,
 }
 
 impl OutboxRow {
@@ -166,6 +155,7 @@ impl OutboxRow {
             next_attempt_at: self.next_attempt_at,
             last_error: self.last_error,
             sent_at: self.sent_at,
+            failing_since: self.failing_since,
         })
     }
 }
@@ -216,16 +206,19 @@ pub(super) async fn mark_failed(
     pool: &PgPool,
     id: Uuid,
     error: &str,
+    failed_at: Option<DateTime<Utc>>,
     retry_at: DateTime<Utc>,
 ) -> Result<()> {
-    // A late failure report never takes back a delivery.
+    // A late failure report never takes back a delivery or a dead letter.
     let done = sqlx::query(
-        "UPDATE outbox SET status = 'pending', last_error = $2, next_attempt_at = $3 \
-         WHERE id = $1 AND status <> 'sent'",
+        "UPDATE outbox SET status = 'pending', last_error = $2, next_attempt_at = $3, \
+             failing_since = COALESCE(failing_since, $4) \
+         WHERE id = $1 AND status IN ('pending', 'sending')",
     )
     .bind(id)
     .bind(error)
     .bind(retry_at)
+    .bind(failed_at)
     .execute(pool)
     .await
     .map_err(db)?;
@@ -233,6 +226,58 @@ pub(super) async fn mark_failed(
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+pub(super) async fn mark_dead(
+    pool: &PgPool,
+    id: Uuid,
+    error: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'failed', last_error = $2, next_attempt_at = $3, \
+             failing_since = COALESCE(failing_since, $3) \
+         WHERE id = $1 AND status IN ('pending', 'sending')",
+    )
+    .bind(id)
+    .bind(error)
+    .bind(at)
+    .execute(pool)
+    .await
+    .map_err(db)?;
+    if done.rows_affected() == 0 && !exists(pool, id).await? {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(super) async fn retry_outbox(
+    pool: &PgPool,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<OutboxMessage> {
+    // The row is locked between the check and the change, so a worker's late report or a
+    // second admin's retry waits and then sees the new status.
+    let mut tx = pool.begin().await.map_err(db)?;
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM outbox WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+    let status = status_from(&status.ok_or(StoreError::NotFound)?)?;
+    onboard_core::outbox::may_retry(status)?;
+    let row: OutboxRow = sqlx::query_as(&format!(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = $2, failing_since = NULL \
+         WHERE id = $1 RETURNING {OUTBOX_COLUMNS}"
+    ))
+    .bind(id)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    row.message()
 }
 
 async fn exists(pool: &PgPool, id: Uuid) -> Result<bool> {
@@ -252,7 +297,7 @@ pub(super) async fn outbox(
         "SELECT {OUTBOX_COLUMNS} FROM outbox WHERE ($1::text IS NULL OR status = $1) \
          ORDER BY created_at DESC, seq DESC LIMIT $2"
     ))
-    .bind(status.map(status_str))
+    .bind(status.map(OutboxStatus::as_str))
     .bind(i64::from(limit))
     .fetch_all(pool)
     .await

@@ -493,8 +493,14 @@ impl Store for PgStore {
         mail::mark_sent(&self.pool, id, at).await
     }
 
-    async fn mark_failed(&self, id: Uuid, error: &str, retry_at: DateTime<Utc>) -> Result<()> {
-        mail::mark_failed(&self.pool, id, error, retry_at).await
+    async fn mark_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        failed_at: Option<DateTime<Utc>>,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()> {
+        mail::mark_failed(&self.pool, id, error, failed_at, retry_at).await
     }
 
     async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>> {
@@ -511,6 +517,14 @@ impl Store for PgStore {
 
     async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
         files::file_content(&self.pool, id).await
+    }
+
+    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()> {
+        mail::mark_dead(&self.pool, id, error, at).await
+    }
+
+    async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
+        mail::retry_outbox(&self.pool, id, at).await
     }
 
     async fn backup(&self, _to: &std::path::Path) -> Result<()> {

@@ -83,20 +83,10 @@ impl Text for NoticeKind {
 
 impl Text for OutboxStatus {
     fn text(&self) -> String {
-        match self {
-            OutboxStatus::Pending => "pending",
-            OutboxStatus::Sending => "sending",
-            OutboxStatus::Sent => "sent",
-        }
-        .to_owned()
+        self.as_str().to_owned()
     }
     fn parse(s: &str) -> Result<Self, String> {
-        match s {
-            "pending" => Ok(OutboxStatus::Pending),
-            "sending" => Ok(OutboxStatus::Sending),
-            "sent" => Ok(OutboxStatus::Sent),
-            other => Err(format!("unknown outbox status `{other}`")),
-        }
+        OutboxStatus::parse(s).ok_or_else(|| format!("unknown outbox status `{s}`"))
     }
 }
 

@@ -4,7 +4,7 @@ use super::codec::{get, get_opt, get_u64, int, opt, Text};
 use crate::{Notification, OutboxMessage, OutboxStatus, Result, StoreError};
 use chrono::{DateTime, Utc};
 use onboard_core::notify::{Audience, Notice};
-use rusqlite::{params, Row, Transaction};
+use rusqlite::{params, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
 /// An account a notice reaches: its id, address and display name.
@@ -178,7 +178,7 @@ pub(super) fn mark_read(
 
 const OUTBOX_COLUMNS: &str = "id, to_address, recipient, eservice_id, subject, body, secret, \
                               kind, created_at, status, attempts, next_attempt_at, last_error, \
-                              sent_at";
+                              sent_at, failing_since";
 
 /// An outbox message from [`OUTBOX_COLUMNS`] starting at column `at`.
 fn outbox_row(r: &Row<'_>, at: usize) -> rusqlite::Result<OutboxMessage> {
@@ -197,6 +197,7 @@ fn outbox_row(r: &Row<'_>, at: usize) -> rusqlite::Result<OutboxMessage> {
         next_attempt_at: get(r, at + 11)?,
         last_error: r.get(at + 12)?,
         sent_at: get_opt(r, at + 13)?,
+        failing_since: get_opt(r, at + 14)?,
     })
 }
 
@@ -250,18 +251,62 @@ pub(super) fn mark_failed(
     tx: &Transaction<'_>,
     id: Uuid,
     error: &str,
+    failed_at: Option<DateTime<Utc>>,
     retry_at: DateTime<Utc>,
 ) -> Result<()> {
-    // A late failure report never takes back a delivery.
+    // A late failure report never takes back a delivery or a dead letter.
     let n = tx.execute(
-        "UPDATE outbox SET status = 'pending', last_error = ?2, next_attempt_at = ?3
-         WHERE id = ?1 AND status <> 'sent'",
-        params![id.text(), error, retry_at.text()],
+        "UPDATE outbox SET status = 'pending', last_error = ?2, next_attempt_at = ?3,
+                           failing_since = COALESCE(failing_since, ?4)
+         WHERE id = ?1 AND status IN ('pending', 'sending')",
+        params![
+            id.text(),
+            error,
+            retry_at.text(),
+            failed_at.map(|at| at.text())
+        ],
     )?;
     if n == 0 && !exists(tx, id)? {
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+pub(super) fn mark_dead(
+    tx: &Transaction<'_>,
+    id: Uuid,
+    error: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let n = tx.execute(
+        "UPDATE outbox SET status = 'failed', last_error = ?2, next_attempt_at = ?3,
+                           failing_since = COALESCE(failing_since, ?3)
+         WHERE id = ?1 AND status IN ('pending', 'sending')",
+        params![id.text(), error, at.text()],
+    )?;
+    if n == 0 && !exists(tx, id)? {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+pub(super) fn retry(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
+    // The check and the change in one transaction (the one writer): nobody else moves the
+    // e-mail in between.
+    let status: Option<OutboxStatus> = tx
+        .query_row(
+            "SELECT status FROM outbox WHERE id = ?1",
+            [id.text()],
+            |r| get(r, 0),
+        )
+        .optional()?;
+    let status = status.ok_or(StoreError::NotFound)?;
+    onboard_core::outbox::may_retry(status)?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?2, failing_since = NULL
+         WHERE id = ?1 RETURNING {OUTBOX_COLUMNS}"
+    ))?;
+    Ok(stmt.query_row(params![id.text(), at.text()], |r| outbox_row(r, 0))?)
 }
 
 pub(super) fn outbox(
