@@ -20,6 +20,7 @@
 //! | [`notify`] | which events notify whom, in Thai and English, and the e-mail letters |
 
 pub mod account;
+pub mod calendar;
 pub mod dashboard;
 pub mod fields;
 pub mod file;

@@ -719,3 +719,21 @@ fn warnings_never_block_and_stay_with_the_submission() {
         )]
     );
 }
+
+#[test]
+fn only_the_step_7_confirmation_schedules_a_launch() {
+    use onboard_core::reference::Step;
+    use onboard_core::workflow::Command;
+    for step in Step::ALL {
+        let submit = Command::Submit {
+            step,
+            payload: None,
+        };
+        assert_eq!(submit.schedules_launch(), step == Step::Launch, "{step:?}");
+        let draft = Command::SaveDraft {
+            step,
+            payload: serde_json::json!({}),
+        };
+        assert!(!draft.schedules_launch());
+    }
+}
