@@ -95,6 +95,35 @@ impl ClosedDate {
     }
 }
 
+/// The problem of closing `date` again (field `date`): it is closed already.
+pub fn already_closed(date: NaiveDate) -> Issue {
+    Issue::with_messages(
+        &Path::root().key("date"),
+        Code::Duplicate,
+        format!("วันที่ {} เป็นวันงดเผยแพร่อยู่แล้ว", thai_date(date)),
+        format!("{date} is already a closed date"),
+    )
+}
+
+/// The problem of opening `date` again (field `date`) when it is not closed.
+pub fn not_closed(date: NaiveDate) -> Issue {
+    Issue::with_messages(
+        &Path::root().key("date"),
+        Code::NotAllowed,
+        format!("วันที่ {} ไม่ได้เป็นวันงดเผยแพร่", thai_date(date)),
+        format!("{date} is not a closed date"),
+    )
+}
+
+/// Checks the date of an entry to open again (field `date`).
+pub fn parse_date(raw: &str) -> Result<NaiveDate, Report> {
+    let mut report = Report::new();
+    match check(&mut report, &Path::root(), raw, "-") {
+        Some(entry) => Ok(entry.date),
+        None => Err(report),
+    }
+}
+
 /// Checks the entry at `at` (its `date` and `reason`), recording every problem.
 fn check(report: &mut Report, at: &Path, date: &str, reason: &str) -> Option<ClosedDate> {
     let date_at = at.key("date");
