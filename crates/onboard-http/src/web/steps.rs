@@ -147,7 +147,13 @@ pub(super) async fn launch_submit(
     };
     if let Some(day) = desired {
         page.desired_th = thai_date(day);
-        page.release = onboard_core::schedule::try_launch_on(now, day, &state.schedule.closed)
+        // The release calendar as the confirmation will read it.
+        let schedule =
+            match onboard_app::calendar::schedule(state.store.as_ref(), &state.schedule).await {
+                Ok(schedule) => schedule,
+                Err(e) => return failure(&e),
+            };
+        page.release = onboard_core::schedule::try_launch_on(now, day, &schedule.closed)
             .ok()
             .map(|r| {
                 format!(
