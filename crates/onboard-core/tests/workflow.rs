@@ -722,9 +722,7 @@ fn warnings_never_block_and_stay_with_the_submission() {
 
 #[test]
 fn only_the_step_7_confirmation_schedules_a_launch() {
-    use onboard_core::reference::Step;
-    use onboard_core::workflow::Command;
-    for step in Step::ALL {
+    for step in Step::ALL.iter().copied() {
         let submit = Command::Submit {
             step,
             payload: None,

@@ -158,8 +158,11 @@ pub(super) async fn seed(pool: &PgPool, dates: &[ClosedDate], at: DateTime<Utc>)
     Ok(true)
 }
 
+/// A row of `calendar_changes`: at, actor, change, date, reason.
+type ChangeRow = (DateTime<Utc>, Option<Uuid>, String, NaiveDate, String);
+
 pub(super) async fn changes(pool: &PgPool, limit: u32) -> Result<Vec<CalendarChange>> {
-    let rows: Vec<(DateTime<Utc>, Option<Uuid>, String, NaiveDate, String)> = sqlx::query_as(
+    let rows: Vec<ChangeRow> = sqlx::query_as(
         "SELECT at, actor_id, change, date, reason FROM calendar_changes
          ORDER BY seq DESC LIMIT $1",
     )
