@@ -16,7 +16,8 @@ use uuid::Uuid;
 /// Applies `command` as `user` to the e-Service `id` (SPEC §4, §12): the store reads it,
 /// checks the referenced files among the agency's own, lets core decide and writes the
 /// result with its events, notifications and e-mails in one transaction. With
-/// `expected_version`, another current version is `version_conflict`.
+/// `expected_version`, another current version is `version_conflict`. A command that
+/// schedules a launch gets the database's closed dates (`calendar::schedule`).
 pub async fn execute(
     store: &dyn Store,
     user: &User,
@@ -26,6 +27,14 @@ pub async fn execute(
     ctx: &CommandContext,
 ) -> AppResult<EService> {
     let name = command.name();
+    // A launch date is computed with the release calendar as it is now.
+    let with_calendar;
+    let ctx = if command.schedules_launch() {
+        with_calendar = crate::calendar::command_context(store, ctx).await?;
+        &with_calendar
+    } else {
+        ctx
+    };
     let svc = store
         .execute(id, &user.actor(), command, expected_version, ctx)
         .await

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod agencies;
+pub mod calendar;
 pub mod eservices;
 pub mod files;
 pub mod outbox;

@@ -70,6 +70,14 @@ pub async fn serve(args: ServerArgs, store: Option<Arc<dyn Store>>) -> Result<Ou
         None => args.db.open().await?,
     };
     let mailer = smtp_mailer(&args)?;
+    // --closed-dates seeds a calendar that has never been changed; the database's dates
+    // rule from then on.
+    onboard_app::calendar::seed(store.as_ref(), &args.schedule.closed_dates, Utc::now())
+        .await
+        .map_err(|e| match e {
+            onboard_app::AppError::Store(e) => Failure::Store(e),
+            other => Failure::Input(other.to_string()),
+        })?;
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(Failure::Server)?;

@@ -5,6 +5,7 @@
 
 mod admin;
 mod backup;
+mod calendar;
 mod demo;
 mod eservice;
 mod offline;
@@ -87,6 +88,11 @@ enum Commands {
     Report(report::ReportArgs),
     /// Write a consistent copy of the live SQLite database (PostgreSQL: use pg_dump).
     Backup(backup::BackupArgs),
+    /// The release calendar: `calendar closed add DATE --reason R | remove DATE | list`.
+    Calendar {
+        #[command(subcommand)]
+        command: calendar::CalendarCommand,
+    },
     /// Validate a step payload (JSON) offline; prints {"valid", "errors", "warnings"}.
     Validate {
         /// The step: 1-7 or its slug (credential, uat-setup, uat-test, platform-request,
@@ -219,6 +225,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Commands::Outbox(args) => runtime()?.block_on(outbox::run(args)),
         Commands::Report(args) => runtime()?.block_on(report::run(args)),
         Commands::Backup(args) => runtime()?.block_on(backup::run(args)),
+        Commands::Calendar { command } => runtime()?.block_on(calendar::run(command)),
         Commands::Validate {
             step,
             file,

@@ -21,6 +21,7 @@
 //! | [`outbox`] | e-mail delivery statuses, when delivery gives up (dead letters), retries |
 
 pub mod account;
+pub mod calendar;
 pub mod dashboard;
 pub mod fields;
 pub mod file;

@@ -211,6 +211,19 @@ impl Command {
         }
     }
 
+    /// Whether the command computes a launch date (SPEC §6), so the caller must give it the
+    /// release calendar as it is now (`Env::schedule` with the closed dates of the
+    /// database): the confirmation of step 7, and moving a scheduled launch.
+    pub fn schedules_launch(&self) -> bool {
+        matches!(
+            self,
+            Command::Submit {
+                step: Step::Launch,
+                ..
+            } | Command::RescheduleLaunch { .. }
+        )
+    }
+
     /// Whether deciding the command needs the agency record's names ([`Env::agency`]): only
     /// an approval that may update the agency record reads them.
     pub fn reads_agency(&self) -> bool {

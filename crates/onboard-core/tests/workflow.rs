@@ -870,3 +870,19 @@ fn warnings_never_block_and_stay_with_the_submission() {
         )]
     );
 }
+
+#[test]
+fn only_the_step_7_confirmation_schedules_a_launch() {
+    for step in Step::ALL.iter().copied() {
+        let submit = Command::Submit {
+            step,
+            payload: None,
+        };
+        assert_eq!(submit.schedules_launch(), step == Step::Launch, "{step:?}");
+        let draft = Command::SaveDraft {
+            step,
+            payload: serde_json::json!({}),
+        };
+        assert!(!draft.schedules_launch());
+    }
+}

@@ -14,6 +14,7 @@
 //! | `eservices` | list, create, detail, services, events, review queue, launched |
 //! | `steps` | drafts, submissions, withdrawals, test attempts, reviews |
 //! | `portal` | dashboard, notifications, release dates, reference data |
+//! | `calendar` | the release calendar's closed dates and its iCalendar feed |
 //! | `files` | uploads (streamed, size-checked, content-sniffed) and downloads |
 //! | `ops` | `/healthz`, request logging, timeouts, panics, unknown routes |
 //! | `openapi` | the `/openapi.json` document |
@@ -51,6 +52,7 @@
 
 mod admin;
 mod auth;
+mod calendar;
 mod eservices;
 mod extract;
 mod files;
@@ -110,7 +112,9 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 pub struct AppState {
     /// The storage backend.
     pub store: Arc<dyn Store>,
-    /// Closed release dates and the launch deadline.
+    /// The launch deadline (and the closed dates that seed the release calendar; every
+    /// schedule computation reads the calendar's dates through
+    /// `onboard_app::calendar::schedule`).
     pub schedule: Arc<ScheduleConfig>,
     /// Generates credentials when a reviewer supplies none (steps 1 and 4).
     pub credentials: Arc<dyn CredentialIssuer + Send + Sync>,

@@ -2,7 +2,7 @@
 
 use crate::problem::Problem;
 use crate::views;
-use crate::{admin, auth, eservices, files, ops, portal, steps};
+use crate::{admin, auth, calendar, eservices, files, ops, portal, steps};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use onboard_core::file::{FilePurpose, MediaType};
@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         eservices::events, eservices::review_queue, eservices::launched,
         portal::dashboard, portal::notifications, portal::mark_read, portal::release_date,
         portal::categories, portal::steps, portal::statuses, portal::consents,
+        calendar::closed_dates, calendar::put_closed_dates, calendar::releases_ics,
         files::upload, files::download,
         ops::healthz, serve_document,
     ),
@@ -48,6 +49,7 @@ use utoipa::{Modify, OpenApi};
         (name = "eservices", description = "e-Services, their events, the review queue"),
         (name = "steps", description = "The seven steps: drafts, submissions, attempts, reviews"),
         (name = "portal", description = "Dashboard, notifications, release dates, reference data"),
+        (name = "calendar", description = "The release calendar: closed dates and the iCalendar feed"),
         (name = "files", description = "Uploads and downloads"),
         (name = "operations", description = "Health and this document"),
     )

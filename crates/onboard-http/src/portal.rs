@@ -148,8 +148,8 @@ pub struct ReleaseView {
     pub cutoff: DateTime<FixedOffset>,
 }
 
-/// Computes the release date for a submit instant and a desired date, with the server's
-/// closed dates.
+/// Computes the release date for a submit instant and a desired date, with the release
+/// calendar's closed dates.
 #[utoipa::path(
     get, path = "/api/v1/schedule/release-date", tag = "portal",
     params(ReleaseParams),
@@ -186,7 +186,8 @@ pub async fn release_date(
             })?
         }
     };
-    let release = try_launch_on(submitted_at, desired, &state.schedule.closed)
+    let schedule = onboard_app::calendar::schedule(state.store.as_ref(), &state.schedule).await?;
+    let release = try_launch_on(submitted_at, desired, &schedule.closed)
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     Ok(Json(ReleaseView {
         launch_on: release.launch_on,

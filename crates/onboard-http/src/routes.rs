@@ -1,7 +1,7 @@
 //! The one table of routes: it builds the router and is checked against the OpenAPI
 //! document, so no route can go undocumented.
 
-use crate::{admin, auth, eservices, files, openapi, ops, portal, steps, AppState};
+use crate::{admin, auth, calendar, eservices, files, openapi, ops, portal, steps, AppState};
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
@@ -121,6 +121,9 @@ fn table() -> Vec<Route> {
         get("/api/v1/reference/steps", portal::steps),
         get("/api/v1/reference/statuses", portal::statuses),
         get("/api/v1/reference/consents", portal::consents),
+        get("/api/v1/calendar/closed-dates", calendar::closed_dates),
+        put("/api/v1/calendar/closed-dates", calendar::put_closed_dates),
+        get("/api/v1/calendar/releases.ics", calendar::releases_ics),
         Route {
             // Uploads bound their own size while streaming (per purpose); the global
             // request limit still applies.

@@ -519,6 +519,32 @@ fn rows() -> Vec<Row> {
             ok_for_all,
         ),
         row(
+            M::GET,
+            "/api/v1/calendar/closed-dates",
+            S::None,
+            |_, _, _| ("/api/v1/calendar/closed-dates".into(), Body::Empty),
+            ok_for_all,
+        ),
+        row(
+            M::PUT,
+            "/api/v1/calendar/closed-dates",
+            S::None,
+            |_, _, _| {
+                (
+                    "/api/v1/calendar/closed-dates".into(),
+                    Body::Json(json!({"dates": [{"date": "2026-12-29", "reason": "วันหยุดสิ้นปี"}]})),
+                )
+            },
+            admin_only,
+        ),
+        row(
+            M::GET,
+            "/api/v1/calendar/releases.ics",
+            S::None,
+            |_, _, _| ("/api/v1/calendar/releases.ics".into(), Body::Empty),
+            ok_for_all,
+        ),
+        row(
             M::POST,
             "/api/v1/files",
             S::None,

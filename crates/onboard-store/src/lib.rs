@@ -31,6 +31,7 @@ pub use model::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::calendar::ClosedDate;
 use onboard_core::dashboard::Counts;
 use onboard_core::notify::{MailConfig, Notice};
 use onboard_core::reference::Role;
@@ -312,6 +313,42 @@ pub trait Store: Send + Sync {
     /// written) when it is not `failed`, checked in the same transaction as the change;
     /// `NotFound` for an unknown id.
     async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage>;
+
+    // --- release calendar ---
+
+    /// The closed dates of the release calendar (SPEC §6, §10), by date.
+    async fn closed_dates(&self) -> Result<Vec<ClosedDate>>;
+    /// Replaces every closed date with `dates` (checked, no date twice), recording each
+    /// entry removed and added with `by` (`None`: the operator) at `at`, in one transaction;
+    /// concurrent edits are serialized, so none is lost. Returns the new calendar.
+    async fn replace_closed_dates(
+        &self,
+        dates: Vec<ClosedDate>,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ClosedDate>>;
+    /// Closes one date, recording the change, in one transaction. `Duplicate("closed_date")`
+    /// when the date is closed already (nothing changes).
+    async fn add_closed_date(
+        &self,
+        date: ClosedDate,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<ClosedDate>;
+    /// Opens one closed date again, recording the change, in one transaction; returns the
+    /// entry removed. `NotFound` when the date is not closed.
+    async fn remove_closed_date(
+        &self,
+        date: NaiveDate,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<ClosedDate>;
+    /// Closes `dates` as the operator's changes at `at` only if the calendar has never
+    /// been changed (no change recorded), in one transaction: the seed of `--closed-dates`.
+    /// Returns whether it seeded.
+    async fn seed_closed_dates(&self, dates: Vec<ClosedDate>, at: DateTime<Utc>) -> Result<bool>;
+    /// The recorded changes of the calendar, newest first, at most `limit`.
+    async fn calendar_changes(&self, limit: u32) -> Result<Vec<CalendarChange>>;
 
     // --- operations ---
 

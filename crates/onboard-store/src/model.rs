@@ -389,3 +389,74 @@ impl Scope {
         }
     }
 }
+
+/// What a change of the release calendar did to one date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarChangeKind {
+    /// The date became closed.
+    Added,
+    /// The date is open again.
+    Removed,
+}
+
+impl CalendarChangeKind {
+    /// The stored and JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CalendarChangeKind::Added => "added",
+            CalendarChangeKind::Removed => "removed",
+        }
+    }
+
+    /// The kind of a stored name.
+    pub fn parse(s: &str) -> Option<CalendarChangeKind> {
+        match s {
+            "added" => Some(CalendarChangeKind::Added),
+            "removed" => Some(CalendarChangeKind::Removed),
+            _ => None,
+        }
+    }
+}
+
+/// One recorded change of the release calendar (a changed reason is recorded as the old
+/// entry removed and the new one added).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarChange {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The admin who made it; `None` for the operator at the database (the CLI, the seed
+    /// of `--closed-dates`).
+    pub actor: Option<Uuid>,
+    /// Added or removed.
+    pub kind: CalendarChangeKind,
+    /// The date.
+    pub date: NaiveDate,
+    /// The entry's reason.
+    pub reason: String,
+}
+
+/// What replacing the closed dates `current` with `next` removes and adds: an entry whose
+/// reason changed is removed and added again; an unchanged one is neither. Both by date.
+pub(crate) fn calendar_diff(
+    current: &[onboard_core::calendar::ClosedDate],
+    next: &[onboard_core::calendar::ClosedDate],
+) -> (
+    Vec<onboard_core::calendar::ClosedDate>,
+    Vec<onboard_core::calendar::ClosedDate>,
+) {
+    let mut removed: Vec<_> = current
+        .iter()
+        .filter(|c| !next.contains(c))
+        .cloned()
+        .collect();
+    let mut added: Vec<_> = next
+        .iter()
+        .filter(|n| !current.contains(n))
+        .cloned()
+        .collect();
+    // Recorded by date, whatever order the list came in.
+    removed.sort_by_key(|e| e.date);
+    added.sort_by_key(|e| e.date);
+    (removed, added)
+}

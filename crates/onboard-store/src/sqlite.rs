@@ -10,6 +10,7 @@
 //! The schema is documented in `migrations/sqlite/0001_init.sql`.
 
 mod accounts;
+mod calendar;
 mod codec;
 mod eservices;
 mod files;
@@ -17,12 +18,13 @@ mod messages;
 mod migrate;
 
 use crate::{
-    Agency, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile, NewUser,
-    Notification, OutboxMessage, OutboxStatus, Page, Result, Scope, Session, Store, StoreError,
-    StoredEvent, User, UserQuery,
+    Agency, CalendarChange, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile,
+    NewUser, Notification, OutboxMessage, OutboxStatus, Page, Result, Scope, Session, Store,
+    StoreError, StoredEvent, User, UserQuery,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::calendar::ClosedDate;
 use onboard_core::dashboard::Counts;
 use onboard_core::notify::Notice;
 use onboard_core::workflow::{Actor, Command, EService};
@@ -562,6 +564,47 @@ impl Store for SqliteStore {
 
     async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
         self.write(move |tx| messages::retry(tx, id, at)).await
+    }
+
+    async fn closed_dates(&self) -> Result<Vec<ClosedDate>> {
+        self.read(calendar::closed_dates).await
+    }
+
+    async fn replace_closed_dates(
+        &self,
+        dates: Vec<ClosedDate>,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ClosedDate>> {
+        self.write(move |tx| calendar::replace(tx, &dates, by, at))
+            .await
+    }
+
+    async fn add_closed_date(
+        &self,
+        date: ClosedDate,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<ClosedDate> {
+        self.write(move |tx| calendar::add(tx, &date, by, at)).await
+    }
+
+    async fn remove_closed_date(
+        &self,
+        date: NaiveDate,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<ClosedDate> {
+        self.write(move |tx| calendar::remove(tx, date, by, at))
+            .await
+    }
+
+    async fn seed_closed_dates(&self, dates: Vec<ClosedDate>, at: DateTime<Utc>) -> Result<bool> {
+        self.write(move |tx| calendar::seed(tx, &dates, at)).await
+    }
+
+    async fn calendar_changes(&self, limit: u32) -> Result<Vec<CalendarChange>> {
+        self.read(move |tx| calendar::changes(tx, limit)).await
     }
 
     async fn backup(&self, to: &Path) -> Result<()> {

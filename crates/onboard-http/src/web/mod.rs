@@ -31,6 +31,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 mod administration;
+mod calendar;
 mod eservices;
 mod form;
 mod outbox;
@@ -43,6 +44,7 @@ mod step_forms;
 mod steps;
 
 use administration::*;
+use calendar::*;
 use eservices::*;
 use outbox::{outbox_page, outbox_retry};
 use reports::{report_csv, reports_page};
@@ -127,6 +129,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/agencies", get(agencies_page).post(agency_create))
         .route("/agencies/{id}", get(agency_page).post(agency_update))
         .route("/outbox/{id}/retry", post(outbox_retry))
+        .route("/calendar", get(calendar_page))
+        .route("/calendar/releases.ics", get(calendar_ics))
+        .route("/calendar/closed-dates", post(closed_date_add))
+        .route("/calendar/closed-dates/remove", post(closed_date_remove))
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }

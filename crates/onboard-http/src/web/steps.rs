@@ -147,7 +147,10 @@ pub(super) async fn launch_submit(
     };
     if let Some(day) = desired {
         page.desired_th = thai_date(day);
-        page.release = release_of(&state, now, day);
+        page.release = match release_of(&state, now, day).await {
+            Ok(release) => release,
+            Err(e) => return failure(&e),
+        };
     }
     match form.action.as_str() {
         "review" => {
@@ -198,17 +201,24 @@ pub(super) async fn launch_submit(
 }
 
 /// The release Tuesday a request made at `now` for `day` goes out on, with its cutoff, in
-/// the words of the launch pages.
-fn release_of(state: &AppState, now: DateTime<Utc>, day: chrono::NaiveDate) -> Option<String> {
-    onboard_core::schedule::try_launch_on(now, day, &state.schedule.closed)
-        .ok()
-        .map(|r| {
-            format!(
-                "วันอังคารที่ {} (ยืนยันก่อน {})",
-                thai_date(r.launch_on),
-                thai_datetime(r.cutoff.to_utc())
-            )
-        })
+/// the words of the launch pages: with the release calendar as the command will read it.
+async fn release_of(
+    state: &AppState,
+    now: DateTime<Utc>,
+    day: chrono::NaiveDate,
+) -> Result<Option<String>, AppError> {
+    let schedule = onboard_app::calendar::schedule(state.store.as_ref(), &state.schedule).await?;
+    Ok(
+        onboard_core::schedule::try_launch_on(now, day, &schedule.closed)
+            .ok()
+            .map(|r| {
+                format!(
+                    "วันอังคารที่ {} (ยืนยันก่อน {})",
+                    thai_date(r.launch_on),
+                    thai_datetime(r.cutoff.to_utc())
+                )
+            }),
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -312,7 +322,10 @@ pub(super) async fn reschedule_submit(
     page.desired = form.desired_date.trim().to_owned();
     page.reason = form.reason.clone();
     if let Ok(day) = onboard_core::fields::date(&page.desired) {
-        page.release = release_of(&state, now, day);
+        page.release = match release_of(&state, now, day).await {
+            Ok(release) => release,
+            Err(e) => return failure(&e),
+        };
     }
     if form.action != "confirm" {
         return page.into_response();

@@ -2231,3 +2231,91 @@ async fn an_admin_retries_a_failed_email_in_the_browser() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_closes_a_release_tuesday_and_the_launch_page_moves_to_the_next() {
+    let Some(driver) = driver("calendar").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let id = at_launch(&server, &seed).await;
+    let base = &server.base;
+    let add = "form[action='/calendar/closed-dates'] button[type=submit]";
+
+    let c = browser(&driver, true).await;
+    sign_in(&c, base, &seed.admin.username, &seed.admin.password).await;
+    let link = c.find(Locator::LinkText("ปฏิทินวันเผยแพร่")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert_eq!(path_of(&c).await, "/calendar");
+    let main = text_of(&c, "main").await;
+    assert!(
+        main.contains("ยังไม่มีวันงดเผยแพร่") && main.contains("วันอังคารที่ 15 ธ.ค. 2569"),
+        "{main}"
+    );
+    assert_accessible(&c, "calendar").await;
+
+    // First without a reason: the summary names it, the date typed stays.
+    c.execute("document.getElementById('date').type = 'text'", vec![])
+        .await
+        .unwrap();
+    fill(&c, "date", "2026-12-15").await;
+    click_css(&c, add).await;
+    assert!(text_of(&c, "#error-summary").await.contains("กรุณากรอกข้อมูล"));
+    assert!(c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    let kept = c
+        .find(Locator::Id("date"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("2026-12-15"));
+    assert_accessible(&c, "calendar with errors").await;
+
+    fill(&c, "reason", "ปิดปรับปรุงระบบทางรัฐ").await;
+    click_css(&c, add).await;
+    assert_eq!(path_of(&c).await, "/calendar");
+    assert!(text_of(&c, ".notice").await.contains("15 ธ.ค. 2569"));
+    let closed = text_of(&c, "#closed-dates").await;
+    assert!(
+        closed.contains("15 ธ.ค. 2569") && closed.contains("ปิดปรับปรุงระบบทางรัฐ"),
+        "{closed}"
+    );
+    assert!(!text_of(&c, "ol.release-days")
+        .await
+        .contains("วันอังคารที่ 15 ธ.ค. 2569"));
+    assert_accessible(&c, "calendar with a closed date").await;
+    c.close().await.unwrap();
+
+    // The officer sees the calendar without the admin's forms, and the launch page's
+    // release for 10 December is now Tuesday the 22nd.
+    let c = browser(&driver, true).await;
+    sign_in(&c, base, &seed.officer_a.username, &seed.officer_a.password).await;
+    c.goto(&format!("{base}/calendar")).await.unwrap();
+    assert!(text_of(&c, "#closed-dates")
+        .await
+        .contains("ปิดปรับปรุงระบบทางรัฐ"));
+    assert!(c.find(Locator::Css(add)).await.is_err());
+    assert!(c
+        .find(Locator::Css("a[href='/calendar/releases.ics']"))
+        .await
+        .is_ok());
+    assert_accessible(&c, "calendar for an officer").await;
+    c.goto(&format!("{base}/eservices/{id}/launch"))
+        .await
+        .unwrap();
+    c.execute(
+        "document.getElementById('desired_date').type = 'text'",
+        vec![],
+    )
+    .await
+    .unwrap();
+    fill(&c, "desired_date", "2026-12-10").await;
+    let check = c.find(Locator::Css("button[value=check]")).await.unwrap();
+    click_and_wait(&c, check).await;
+    let main = text_of(&c, "main").await;
+    assert!(main.contains("วันอังคารที่ 22 ธ.ค. 2569"), "{main}");
+    assert_accessible(&c, "launch after a closed date").await;
+    c.close().await.unwrap();
+}

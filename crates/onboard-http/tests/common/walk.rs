@@ -4,7 +4,7 @@
 
 use super::files::{pdf, png, xlsx};
 use super::{event_kinds, fixture, Seed, Server};
-use chrono::{Duration, TimeZone, Utc};
+use chrono::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -58,6 +58,12 @@ fn statuses(detail: &Value) -> Vec<&str> {
 
 /// Walks one e-Service through the seven steps; returns its id.
 pub async fn seven_steps(server: &Server, seed: &Seed) -> String {
+    seven_steps_to(server, seed, "2027-03-09", "2027-03-08T12:00:00+07:00").await
+}
+
+/// [`seven_steps`] where step 7's release (asked for Friday 2027-03-05) is `launch_on`
+/// with its `cutoff`: the release calendar may close Tuesdays.
+pub async fn seven_steps_to(server: &Server, seed: &Seed, launch_on: &str, cutoff: &str) -> String {
     let officer = &seed.officer_a.token;
     let reviewer = &seed.reviewer.token;
     let mut officer_inbox = Inbox::new(server, officer).await;
@@ -534,7 +540,7 @@ pub async fn seven_steps(server: &Server, seed: &Seed) -> String {
         .await;
     let d = r.expect(200).clone();
     assert_eq!(statuses(&d), ["completed"; 7]);
-    assert_eq!(d["launch_on"], "2027-03-09");
+    assert_eq!(d["launch_on"], launch_on);
     assert_eq!(d["lifecycle"], "scheduled");
     assert_eq!(d["current_step"], "launch");
     assert_eq!(officer_inbox.news(server).await, ["launch_scheduled"]);
@@ -546,8 +552,8 @@ pub async fn seven_steps(server: &Server, seed: &Seed) -> String {
             officer,
         )
         .await;
-    assert_eq!(release.expect(200)["launch_on"], "2027-03-09");
-    assert_eq!(release.body["cutoff"], "2027-03-08T12:00:00+07:00");
+    assert_eq!(release.expect(200)["launch_on"], launch_on);
+    assert_eq!(release.body["cutoff"], cutoff);
 
     let kinds = event_kinds(server, officer, &id).await;
     assert_eq!(
@@ -642,7 +648,8 @@ pub async fn seven_steps(server: &Server, seed: &Seed) -> String {
     assert_eq!(r.bytes().await.unwrap().as_ref(), icon_bytes.as_slice());
 
     // On release day (Bangkok) the e-Service is live; the old session has expired.
-    server.set_clock(Utc.with_ymd_and_hms(2027, 3, 9, 1, 0, 0).unwrap());
+    let release: chrono::NaiveDate = launch_on.parse().unwrap();
+    server.set_clock(release.and_hms_opt(1, 0, 0).unwrap().and_utc());
     server
         .get("/api/v1/me", officer)
         .await

@@ -37,18 +37,20 @@
 
 mod accounts;
 mod bulk;
+mod calendar;
 mod eservices;
 mod files;
 mod mail;
 mod write;
 
 use crate::{
-    Agency, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile, NewUser,
-    Notification, OutboxMessage, OutboxStatus, Page, Result, Scope, Session, Store, StoreError,
-    StoredEvent, User, UserQuery,
+    Agency, CalendarChange, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile,
+    NewUser, Notification, OutboxMessage, OutboxStatus, Page, Result, Scope, Session, Store,
+    StoreError, StoredEvent, User, UserQuery,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::calendar::ClosedDate;
 use onboard_core::dashboard::Counts;
 use onboard_core::notify::Notice;
 use onboard_core::workflow::{Actor, Command, CommandError, EService};
@@ -525,6 +527,45 @@ impl Store for PgStore {
 
     async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
         mail::retry_outbox(&self.pool, id, at).await
+    }
+
+    async fn closed_dates(&self) -> Result<Vec<ClosedDate>> {
+        calendar::closed_dates(&self.pool).await
+    }
+
+    async fn replace_closed_dates(
+        &self,
+        dates: Vec<ClosedDate>,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ClosedDate>> {
+        calendar::replace(&self.pool, &dates, by, at).await
+    }
+
+    async fn add_closed_date(
+        &self,
+        date: ClosedDate,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<ClosedDate> {
+        calendar::add(&self.pool, &date, by, at).await
+    }
+
+    async fn remove_closed_date(
+        &self,
+        date: NaiveDate,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+    ) -> Result<ClosedDate> {
+        calendar::remove(&self.pool, date, by, at).await
+    }
+
+    async fn seed_closed_dates(&self, dates: Vec<ClosedDate>, at: DateTime<Utc>) -> Result<bool> {
+        calendar::seed(&self.pool, &dates, at).await
+    }
+
+    async fn calendar_changes(&self, limit: u32) -> Result<Vec<CalendarChange>> {
+        calendar::changes(&self.pool, limit).await
     }
 
     async fn backup(&self, _to: &std::path::Path) -> Result<()> {

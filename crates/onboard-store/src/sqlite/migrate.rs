@@ -37,6 +37,12 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str, Option<Backfill>)] = &[
         include_str!("../../migrations/sqlite/0004_outbox_dead_letters.sql"),
         None,
     ),
+    (
+        6,
+        "release_calendar",
+        include_str!("../../migrations/sqlite/0006_release_calendar.sql"),
+        None,
+    ),
 ];
 
 /// Applies the migrations not yet recorded, in order, inside the caller's transaction;
