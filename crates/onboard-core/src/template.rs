@@ -140,7 +140,10 @@ mod tests {
         let report = TemplateFields::parse(&long, "a\nb", "launch").unwrap_err();
         assert_eq!(
             codes(&report),
-            [("title_th", Code::TooLong), ("title_en", Code::InvalidFormat)]
+            [
+                ("title_th", Code::TooLong),
+                ("title_en", Code::InvalidFormat)
+            ]
         );
         assert!(TemplateFields::parse(&"ก".repeat(MAX_TITLE), "x", "launch").is_ok());
     }

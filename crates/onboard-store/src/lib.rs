@@ -285,6 +285,24 @@ pub trait Store: Send + Sync {
     /// File content.
     async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>>;
 
+    // --- templates ---
+
+    /// Stores a template: its file as [`Store::put_file`] does (identical content once) and
+    /// its record, in one transaction.
+    async fn create_template(
+        &self,
+        template: NewTemplate,
+        file: NewFile,
+        content: &[u8],
+    ) -> Result<Template>;
+    /// Every template, by step (its number) then Thai title.
+    async fn templates(&self) -> Result<Vec<Template>>;
+    /// One template.
+    async fn template(&self, id: Uuid) -> Result<Option<Template>>;
+    /// Deletes a template's record (its file stays, as content may be shared). `NotFound`
+    /// if there is no such template.
+    async fn delete_template(&self, id: Uuid) -> Result<()>;
+
     // --- operations ---
 
     /// A consistent copy of the live database at `to` (SQLite online backup).

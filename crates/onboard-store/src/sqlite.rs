@@ -15,6 +15,7 @@ mod eservices;
 mod files;
 mod messages;
 mod migrate;
+mod templates;
 
 use crate::{
     Agency, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile, NewUser,
@@ -546,6 +547,29 @@ impl Store for SqliteStore {
 
     async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
         self.read(move |tx| files::content(tx, id)).await
+    }
+
+    async fn create_template(
+        &self,
+        template: crate::NewTemplate,
+        file: NewFile,
+        content: &[u8],
+    ) -> Result<crate::Template> {
+        let content = content.to_vec();
+        self.write(move |tx| templates::create(tx, template, file, &content))
+            .await
+    }
+
+    async fn templates(&self) -> Result<Vec<crate::Template>> {
+        self.read(templates::list).await
+    }
+
+    async fn template(&self, id: Uuid) -> Result<Option<crate::Template>> {
+        self.read(move |tx| templates::one(tx, id)).await
+    }
+
+    async fn delete_template(&self, id: Uuid) -> Result<()> {
+        self.write(move |tx| templates::delete(tx, id)).await
     }
 
     async fn backup(&self, to: &Path) -> Result<()> {

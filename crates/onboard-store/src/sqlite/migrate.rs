@@ -31,6 +31,12 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str, Option<Backfill>)] = &[
         include_str!("../../migrations/sqlite/0003_outbox_secret.sql"),
         None,
     ),
+    (
+        5,
+        "templates",
+        include_str!("../../migrations/sqlite/0005_templates.sql"),
+        None,
+    ),
 ];
 
 /// Applies the migrations not yet recorded, in order, inside the caller's transaction;
