@@ -60,6 +60,7 @@ mod portal;
 mod problem;
 mod routes;
 mod steps;
+mod templates;
 mod views;
 mod web;
 

@@ -403,6 +403,7 @@ async fn upload(
                 FilePurpose::Screenshot => "ภาพหน้าจอต้องเป็นรูปภาพ PNG หรือ JPG",
                 FilePurpose::TestResult => "ไฟล์ผลการทดสอบต้องเป็นประเภท XLSX, XLS, PDF หรือ CSV",
                 FilePurpose::AssignmentLetter => "หนังสือมอบหมายต้องเป็นไฟล์ PDF, PNG หรือ JPG",
+                FilePurpose::Template => "ไฟล์เทมเพลตต้องเป็นประเภท XLSX, XLS, PDF, CSV, PNG หรือ JPG",
             }
             .to_owned(),
         )),

@@ -490,6 +490,7 @@ fn accept_of(purpose: Option<FilePurpose>) -> &'static str {
         Some(FilePurpose::Icon | FilePurpose::Screenshot) => ".png,.jpg,.jpeg",
         Some(FilePurpose::AssignmentLetter) => ".pdf,.png,.jpg,.jpeg",
         Some(FilePurpose::TestResult) => ".xlsx,.xls,.pdf,.csv",
+        Some(FilePurpose::Template) => ".xlsx,.xls,.pdf,.csv,.png,.jpg,.jpeg",
         None => "",
     }
 }
