@@ -41,6 +41,7 @@ mod settings;
 mod sign_in;
 mod step_forms;
 mod steps;
+mod template_pages;
 
 use administration::*;
 use eservices::*;
@@ -52,6 +53,7 @@ use settings::*;
 use sign_in::*;
 use step_forms::*;
 use steps::*;
+use template_pages::*;
 
 /// The session cookie (the API's session token).
 const SESSION_COOKIE: &str = "onboard_session";
@@ -122,6 +124,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/users/{id}/enable", post(user_enable))
         .route("/agencies", get(agencies_page).post(agency_create))
         .route("/agencies/{id}", get(agency_page).post(agency_update))
+        .route(
+            "/templates",
+            get(templates_page)
+                .post(template_create)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/templates/{id}", get(template_download))
+        .route("/templates/{id}/delete", post(template_delete))
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -165,16 +175,6 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "fonts/sarabun-latin-700-normal.woff2",
         "font/woff2",
         include_bytes!("../../assets/fonts/sarabun-latin-700-normal.woff2"),
-    ),
-    (
-        "templates/minimum-testcase.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        include_bytes!("../../assets/templates/minimum-testcase.xlsx"),
-    ),
-    (
-        "templates/icon-screenshot-guide.png",
-        "image/png",
-        include_bytes!("../../assets/templates/icon-screenshot-guide.png"),
     ),
     (
         "fonts/OFL.txt",
