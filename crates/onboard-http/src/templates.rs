@@ -186,7 +186,7 @@ async fn read_form(multipart: &mut Multipart) -> ApiResult<Sent> {
             "title_en" => &mut sent.title_en,
             "step" => &mut sent.step,
             _ => {
-                while let Some(_) = field.chunk().await.map_err(multipart_error)? {}
+                while field.chunk().await.map_err(multipart_error)?.is_some() {}
                 continue;
             }
         };
