@@ -3,7 +3,8 @@
 //! The flows of onboard that are more than one rule and one store call: logging in with
 //! throttling, the first login of manual §1, changing a password, logging out, creating an account with
 //! generated credentials, the admins' account administration (listing, resetting credentials,
-//! disabling and enabling accounts), agencies, queuing a failed e-mail again (`outbox`), and applying a command to an e-Service. The JSON API, the web portal and the CLI all call these functions,
+//! disabling and enabling accounts), agencies, queuing a failed e-mail again (`outbox`), templates (added and deleted by admins,
+//! downloaded by anyone signed in), and applying a command to an e-Service. The JSON API, the web portal and the CLI all call these functions,
 //! so a flow is written once; the front ends only translate requests and answers.
 //!
 //! Rules stay in `onboard-core`; storage in `onboard-store`. This crate knows neither HTTP
@@ -16,6 +17,7 @@ pub mod eservices;
 pub mod files;
 pub mod outbox;
 pub mod reports;
+pub mod templates;
 
 use onboard_core::validation::Report;
 use onboard_store::StoreError;

@@ -325,6 +325,7 @@ pub async fn seed(
     }
     account(Role::Agency, "newcomer.dopa", Some(AGENCIES[0].1), true);
     if !fresh {
+        seed_templates(store, now).await?;
         return Ok(logins);
     }
 
@@ -465,5 +466,68 @@ pub async fn seed(
             _ => {}
         }
     }
+    seed_templates(store, now).await?;
     Ok(logins)
+}
+
+/// The two templates the project makes (`tools/templates/make_templates.py`), embedded in
+/// the binary: (step, Thai title, English title, file name, bytes).
+const TEMPLATES: [(Step, &str, &str, &str, &[u8]); 3] = [
+    (
+        Step::UatTest,
+        "Template Minimum Testcase (UAT)",
+        "Minimum Testcase template (UAT)",
+        "Minimum Testcase (UAT).xlsx",
+        include_bytes!("../../onboard-http/assets/templates/minimum-testcase.xlsx"),
+    ),
+    (
+        Step::PreprodSetup,
+        "Template Icon งานบริการและภาพหน้าจอตัวอย่าง",
+        "Service icon and screenshot template",
+        "รูปแบบการจัดทำ Icon และ Screenshot.png",
+        include_bytes!("../../onboard-http/assets/templates/icon-screenshot-guide.png"),
+    ),
+    (
+        Step::PreprodTest,
+        "Template Minimum Testcase (Pre-Production)",
+        "Minimum Testcase template (Pre-Production)",
+        "Minimum Testcase (Pre-Production).xlsx",
+        include_bytes!("../../onboard-http/assets/templates/minimum-testcase.xlsx"),
+    ),
+];
+
+/// Adds the demo's templates that are not there yet (same step and Thai title), through
+/// the admins' flow, as the demo admin when it exists and as the operator otherwise; so
+/// running the demo again adds nothing.
+async fn seed_templates(store: &dyn Store, now: DateTime<Utc>) -> Result<(), StoreError> {
+    use onboard_app::accounts::Administrator;
+    use onboard_app::templates::{self, Upload};
+    let by = store
+        .user_by_username("admin")
+        .await?
+        .and_then(|u| Administrator::of(&u).ok())
+        .unwrap_or_else(Administrator::operator);
+    let existing = store.templates().await?;
+    for (step, title_th, title_en, file_name, bytes) in TEMPLATES {
+        if existing
+            .iter()
+            .any(|t| t.step == step && t.title_th == title_th)
+        {
+            continue;
+        }
+        let upload = Upload {
+            title_th,
+            title_en,
+            step: step.as_str(),
+            file_name,
+            content: Some(bytes),
+        };
+        templates::create(store, &by, upload, now)
+            .await
+            .map_err(|e| match e {
+                onboard_app::AppError::Store(e) => e,
+                other => StoreError::Backend(format!("demo template {file_name}: {other}")),
+            })?;
+    }
+    Ok(())
 }

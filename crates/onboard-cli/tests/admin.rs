@@ -369,8 +369,41 @@ fn demo_seed_only_prints_logins_and_reuses_the_database() {
     for role in ["admin", "reviewer", "agency"] {
         assert!(roles.contains(&role), "{roles:?}");
     }
+    let first = demo_templates(dir.path());
     // A second run reuses the data and prints the same logins.
     let (code, again, _) = onboard(dir.path(), &["demo", "--seed-only", "--json"]);
     assert_eq!(code, 0);
     assert_eq!(json(&again), doc);
+    // The templates are seeded once: the same records after the second run.
+    assert_eq!(demo_templates(dir.path()), first);
+}
+
+/// The templates of the demo database in `dir`: (step, Thai title, file name), checking
+/// that each file holds the bytes the project makes.
+fn demo_templates(dir: &std::path::Path) -> Vec<(String, String, String)> {
+    use onboard_store::sqlite::{SqliteOptions, SqliteStore};
+    use onboard_store::Store;
+    let workbook: &[u8] =
+        include_bytes!("../../onboard-http/assets/templates/minimum-testcase.xlsx");
+    let guide: &[u8] =
+        include_bytes!("../../onboard-http/assets/templates/icon-screenshot-guide.png");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = SqliteStore::open(&dir.join("onboard.db"), SqliteOptions::default()).unwrap();
+        let mut out = Vec::new();
+        for t in store.templates().await.unwrap() {
+            let bytes = store.file_content(t.file.id).await.unwrap().unwrap();
+            let expected = if t.step.as_str() == "preprod-setup" {
+                guide
+            } else {
+                workbook
+            };
+            assert_eq!(bytes, expected, "{}", t.title_th);
+            assert_eq!(t.file.agency_id, None);
+            assert!(t.uploaded_by.is_some(), "added as the demo admin");
+            out.push((t.step.as_str().to_owned(), t.title_th, t.file.name));
+        }
+        let steps: Vec<&str> = out.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(steps, ["uat-test", "preprod-setup", "preprod-test"]);
+        out
+    })
 }

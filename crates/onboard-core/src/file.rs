@@ -278,13 +278,18 @@ pub enum FilePurpose {
     TestResult,
     /// The assignment letter, หนังสือมอบหมาย (PDF, PNG or JPEG, 10 MiB).
     AssignmentLetter,
+    /// A template an admin offers for download on a step's page (any accepted type,
+    /// 20 MiB). Not a purpose of `POST /files`: templates come in through
+    /// `POST /templates` ([`crate::template`]), so it is not in [`FilePurpose::ALL`].
+    Template,
 }
 
 /// The largest size of any purpose: request bodies above it get 413 before being read.
 pub const LARGEST_UPLOAD: u64 = 20 * MIB;
 
 impl FilePurpose {
-    /// Every purpose.
+    /// Every purpose of `POST /files` (a [`FilePurpose::Template`] comes in through
+    /// `POST /templates` instead).
     pub const ALL: [FilePurpose; 4] = [
         FilePurpose::Icon,
         FilePurpose::Screenshot,
@@ -299,6 +304,7 @@ impl FilePurpose {
             FilePurpose::Screenshot => "screenshot",
             FilePurpose::TestResult => "test_result",
             FilePurpose::AssignmentLetter => "assignment_letter",
+            FilePurpose::Template => "template",
         }
     }
 
@@ -309,6 +315,7 @@ impl FilePurpose {
             FilePurpose::Icon | FilePurpose::Screenshot => matches!(media, Png | Jpeg),
             FilePurpose::TestResult => matches!(media, Xlsx | Xls | Pdf | Csv),
             FilePurpose::AssignmentLetter => matches!(media, Pdf | Png | Jpeg),
+            FilePurpose::Template => matches!(media, Xlsx | Xls | Pdf | Csv | Png | Jpeg),
         }
     }
 
@@ -316,7 +323,7 @@ impl FilePurpose {
     pub fn max_size(self) -> u64 {
         match self {
             FilePurpose::Icon | FilePurpose::Screenshot => 2 * MIB,
-            FilePurpose::TestResult => LARGEST_UPLOAD,
+            FilePurpose::TestResult | FilePurpose::Template => LARGEST_UPLOAD,
             FilePurpose::AssignmentLetter => 10 * MIB,
         }
     }

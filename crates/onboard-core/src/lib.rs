@@ -17,6 +17,7 @@
 //! | [`workflow`] | the state machine: commands, events, `apply`, `fold` |
 //! | [`dashboard`] | the dashboard counts as a pure function |
 //! | [`privacy`] | masking citizen IDs in what is shown, free text included |
+//! | [`template`] | the fields of a downloadable template (titles, step) |
 //! | [`notify`] | which events notify whom, in Thai and English, and the e-mail letters |
 //! | [`outbox`] | e-mail delivery statuses, when delivery gives up (dead letters), retries |
 
@@ -31,5 +32,6 @@ pub mod payload;
 pub mod privacy;
 pub mod reference;
 pub mod schedule;
+pub mod template;
 pub mod validation;
 pub mod workflow;

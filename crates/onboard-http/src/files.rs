@@ -36,7 +36,7 @@ pub struct UploadForm {
     pub file: Vec<u8>,
 }
 
-fn multipart_error(e: MultipartError) -> ApiError {
+pub(crate) fn multipart_error(e: MultipartError) -> ApiError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge(None)
     } else {

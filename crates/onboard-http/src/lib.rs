@@ -62,6 +62,7 @@ mod portal;
 mod problem;
 mod routes;
 mod steps;
+mod templates;
 mod views;
 mod web;
 

@@ -2,7 +2,7 @@
 
 use crate::problem::Problem;
 use crate::views;
-use crate::{admin, auth, calendar, eservices, files, ops, portal, steps};
+use crate::{admin, auth, calendar, eservices, files, ops, portal, steps, templates};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use onboard_core::file::{FilePurpose, MediaType};
@@ -39,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         portal::categories, portal::steps, portal::statuses, portal::consents,
         calendar::closed_dates, calendar::put_closed_dates, calendar::releases_ics,
         files::upload, files::download,
+        templates::list, templates::create, templates::download, templates::delete,
         ops::healthz, serve_document,
     ),
     components(schemas(Problem, views::IssueView)),
@@ -51,6 +52,7 @@ use utoipa::{Modify, OpenApi};
         (name = "portal", description = "Dashboard, notifications, release dates, reference data"),
         (name = "calendar", description = "The release calendar: closed dates and the iCalendar feed"),
         (name = "files", description = "Uploads and downloads"),
+        (name = "templates", description = "Templates to download on a step's page (Minimum Testcase, icon and screenshot guide, ...); admins add and delete them"),
         (name = "operations", description = "Health and this document"),
     )
 )]
@@ -264,7 +266,7 @@ impl Modify for PreciseParameters {
                 }
             }
             // A download answers with the stored media type.
-            if path == "/api/v1/files/{id}" {
+            if path == "/api/v1/files/{id}" || path == "/api/v1/templates/{id}" {
                 let ok = item
                     .get
                     .as_mut()

@@ -255,6 +255,7 @@ fn too_large_th(purpose: Option<FilePurpose>) -> String {
                 FilePurpose::Screenshot => "ไฟล์ภาพหน้าจอ",
                 FilePurpose::TestResult => "ไฟล์ผลการทดสอบ",
                 FilePurpose::AssignmentLetter => "ไฟล์หนังสือมอบหมาย",
+                FilePurpose::Template => "ไฟล์เทมเพลต",
             };
             format!("{what}ต้องมีขนาดไม่เกิน {} MB", max_mib(p))
         }

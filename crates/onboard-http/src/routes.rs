@@ -1,7 +1,9 @@
 //! The one table of routes: it builds the router and is checked against the OpenAPI
 //! document, so no route can go undocumented.
 
-use crate::{admin, auth, calendar, eservices, files, openapi, ops, portal, steps, AppState};
+use crate::{
+    admin, auth, calendar, eservices, files, openapi, ops, portal, steps, templates, AppState,
+};
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::Method;
@@ -124,6 +126,14 @@ fn table() -> Vec<Route> {
         get("/api/v1/calendar/closed-dates", calendar::closed_dates),
         put("/api/v1/calendar/closed-dates", calendar::put_closed_dates),
         get("/api/v1/calendar/releases.ics", calendar::releases_ics),
+        get("/api/v1/templates", templates::list),
+        Route {
+            // The file is bounded while streaming (the template limit), as uploads are.
+            handler: on(MethodFilter::POST, templates::create).layer(DefaultBodyLimit::disable()),
+            ..post("/api/v1/templates", templates::create)
+        },
+        get("/api/v1/templates/{id}", templates::download),
+        delete("/api/v1/templates/{id}", templates::delete),
         Route {
             // Uploads bound their own size while streaming (per purpose); the global
             // request limit still applies.

@@ -45,6 +45,8 @@ enum Stage {
     Account,
     /// An e-Service of agency A with step 7 confirmed: its launch is scheduled.
     Scheduled,
+    /// A template (of step 3).
+    Template,
 }
 
 /// Ids a request may refer to.
@@ -55,12 +57,15 @@ struct Ids {
     notification: Uuid,
     agency: Uuid,
     user: Uuid,
+    template: Uuid,
 }
 
 enum Body {
     Empty,
     Json(Value),
     Upload,
+    /// A template's multipart form.
+    TemplateUpload,
 }
 
 struct Row {
@@ -99,6 +104,7 @@ fn path(route: &str, ids: &Ids) -> String {
         .replace("{notification}", &ids.notification.to_string())
         .replace("{agency}", &ids.agency.to_string())
         .replace("{user}", &ids.user.to_string())
+        .replace("{template}", &ids.template.to_string())
 }
 
 fn rows() -> Vec<Row> {
@@ -560,6 +566,34 @@ fn rows() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/api/v1/templates",
+            S::Template,
+            |_, _, _| ("/api/v1/templates".into(), Body::Empty),
+            ok_for_all,
+        ),
+        row(
+            M::POST,
+            "/api/v1/templates",
+            S::None,
+            |_, _, _| ("/api/v1/templates".into(), Body::TemplateUpload),
+            [401, 403, 403, 403, 201, 403],
+        ),
+        row(
+            M::GET,
+            "/api/v1/templates/{id}",
+            S::Template,
+            |i, _, _| (path("/api/v1/templates/{template}", i), Body::Empty),
+            ok_for_all,
+        ),
+        row(
+            M::DELETE,
+            "/api/v1/templates/{id}",
+            S::Template,
+            |i, _, _| (path("/api/v1/templates/{template}", i), Body::Empty),
+            [401, 403, 403, 403, 204, 403],
+        ),
+        row(
+            M::GET,
             "/healthz",
             S::None,
             |_, _, _| ("/healthz".into(), Body::Empty),
@@ -634,6 +668,31 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
                 Some(ids.agency),
             )
             .await;
+        return ids;
+    }
+    if stage == Stage::Template {
+        ids.template = store
+            .create_template(
+                onboard_store::NewTemplate {
+                    title_th: format!("แม่แบบ {n}"),
+                    title_en: format!("Template {n}"),
+                    step: Step::UatTest,
+                    uploaded_by: Some(seed.admin.id),
+                    uploaded_at: server.now(),
+                },
+                NewFile {
+                    name: "minimum-testcase.xlsx".into(),
+                    media_type: MediaType::Xlsx,
+                    dimensions: None,
+                    uploaded_by: seed.admin.id,
+                    agency_id: None,
+                    uploaded_at: server.now(),
+                },
+                &xlsx(),
+            )
+            .await
+            .unwrap()
+            .id;
         return ids;
     }
     if stage == Stage::None {
@@ -816,6 +875,15 @@ async fn every_endpoint_for_every_caller() {
                     let part = reqwest::multipart::Part::bytes(png(120, 120, [9, 9, 9]))
                         .file_name("icon.png");
                     req.multipart(reqwest::multipart::Form::new().part("file", part))
+                }
+                Body::TemplateUpload => {
+                    let part = reqwest::multipart::Part::bytes(xlsx()).file_name("testcase.xlsx");
+                    let form = reqwest::multipart::Form::new()
+                        .text("title_th", "แม่แบบ")
+                        .text("title_en", "Template")
+                        .text("step", "uat-test")
+                        .part("file", part);
+                    req.multipart(form)
                 }
             };
             let reply = server.send(req).await;

@@ -349,6 +349,23 @@ pub trait Store: Send + Sync {
     async fn seed_closed_dates(&self, dates: Vec<ClosedDate>, at: DateTime<Utc>) -> Result<bool>;
     /// The recorded changes of the calendar, newest first, at most `limit`.
     async fn calendar_changes(&self, limit: u32) -> Result<Vec<CalendarChange>>;
+    // --- templates ---
+
+    /// Stores a template: its file as [`Store::put_file`] does (identical content once) and
+    /// its record, in one transaction.
+    async fn create_template(
+        &self,
+        template: NewTemplate,
+        file: NewFile,
+        content: &[u8],
+    ) -> Result<Template>;
+    /// Every template, by step (its number) then Thai title.
+    async fn templates(&self) -> Result<Vec<Template>>;
+    /// One template.
+    async fn template(&self, id: Uuid) -> Result<Option<Template>>;
+    /// Deletes a template's record (its file stays, as content may be shared). `NotFound`
+    /// if there is no such template.
+    async fn delete_template(&self, id: Uuid) -> Result<()>;
 
     // --- operations ---
 

@@ -460,3 +460,52 @@ pub(crate) fn calendar_diff(
     added.sort_by_key(|e| e.date);
     (removed, added)
 }
+
+/// A template offered for download on a step's page (SPEC §10 `/templates`): the Minimum
+/// Testcase of steps 3 and 6, the icon and screenshot guide of step 5, ...
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Template {
+    /// Identifier.
+    pub id: Uuid,
+    /// Thai title.
+    pub title_th: String,
+    /// English title.
+    pub title_en: String,
+    /// The step whose page links to it.
+    pub step: Step,
+    /// Its file (in the content-addressed files table).
+    pub file: FileMeta,
+    /// The admin who added it; `None` for the operator at the database (`onboard demo`).
+    pub uploaded_by: Option<Uuid>,
+    /// When it was added.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// A new template's record (its titles already checked by `onboard_core::template`).
+#[derive(Debug, Clone)]
+pub struct NewTemplate {
+    /// Thai title.
+    pub title_th: String,
+    /// English title.
+    pub title_en: String,
+    /// The step it belongs to.
+    pub step: Step,
+    /// The admin adding it, or `None` for the operator.
+    pub uploaded_by: Option<Uuid>,
+    /// When.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// Puts templates in the order every listing shows them: by step (its number), then Thai
+/// title, English title and id. Sorted in Rust so both backends agree whatever their
+/// collation.
+pub(crate) fn sort_templates(templates: &mut [Template]) {
+    templates.sort_by(|a, b| {
+        (a.step.number(), &a.title_th, &a.title_en, a.id).cmp(&(
+            b.step.number(),
+            &b.title_th,
+            &b.title_en,
+            b.id,
+        ))
+    });
+}

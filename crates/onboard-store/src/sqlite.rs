@@ -16,6 +16,7 @@ mod eservices;
 mod files;
 mod messages;
 mod migrate;
+mod templates;
 
 use crate::{
     Agency, CalendarChange, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile,
@@ -605,6 +606,29 @@ impl Store for SqliteStore {
 
     async fn calendar_changes(&self, limit: u32) -> Result<Vec<CalendarChange>> {
         self.read(move |tx| calendar::changes(tx, limit)).await
+    }
+
+    async fn create_template(
+        &self,
+        template: crate::NewTemplate,
+        file: NewFile,
+        content: &[u8],
+    ) -> Result<crate::Template> {
+        let content = content.to_vec();
+        self.write(move |tx| templates::create(tx, template, file, &content))
+            .await
+    }
+
+    async fn templates(&self) -> Result<Vec<crate::Template>> {
+        self.read(templates::list).await
+    }
+
+    async fn template(&self, id: Uuid) -> Result<Option<crate::Template>> {
+        self.read(move |tx| templates::one(tx, id)).await
+    }
+
+    async fn delete_template(&self, id: Uuid) -> Result<()> {
+        self.write(move |tx| templates::delete(tx, id)).await
     }
 
     async fn backup(&self, to: &Path) -> Result<()> {

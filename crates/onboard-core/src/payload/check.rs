@@ -380,6 +380,10 @@ fn accepted_types(purpose: FilePurpose) -> (&'static str, &'static str) {
         FilePurpose::Icon | FilePurpose::Screenshot => ("PNG หรือ JPEG", "PNG or JPEG"),
         FilePurpose::TestResult => ("XLSX, XLS, PDF หรือ CSV", "XLSX, XLS, PDF or CSV"),
         FilePurpose::AssignmentLetter => ("PDF, PNG หรือ JPEG", "PDF, PNG or JPEG"),
+        FilePurpose::Template => (
+            "XLSX, XLS, PDF, CSV, PNG หรือ JPEG",
+            "XLSX, XLS, PDF, CSV, PNG or JPEG",
+        ),
     }
 }
 

@@ -88,8 +88,6 @@ pub(super) struct Field {
     pub(super) input_type: &'static str,
     /// What an upload is for (its types and size limit).
     pub(super) purpose: Option<FilePurpose>,
-    /// A template to download beside the field: address and text.
-    pub(super) link: Option<(&'static str, &'static str)>,
     /// For a consent: the JSON members under `path` that the one tick sets.
     pub(super) members: Vec<&'static str>,
 }
@@ -108,7 +106,6 @@ impl Field {
             counter: None,
             input_type: "text",
             purpose: None,
-            link: None,
             members: Vec::new(),
         }
     }
@@ -214,10 +211,6 @@ impl Field {
     }
     pub(super) fn input_type(mut self, input_type: &'static str) -> Field {
         self.input_type = input_type;
-        self
-    }
-    pub(super) fn link(mut self, href: &'static str, text: &'static str) -> Field {
-        self.link = Some((href, text));
         self
     }
 

@@ -42,6 +42,7 @@ mod settings;
 mod sign_in;
 mod step_forms;
 mod steps;
+mod template_pages;
 
 use administration::*;
 use calendar::*;
@@ -54,6 +55,7 @@ use settings::*;
 use sign_in::*;
 use step_forms::*;
 use steps::*;
+use template_pages::*;
 
 /// The session cookie (the API's session token).
 const SESSION_COOKIE: &str = "onboard_session";
@@ -133,6 +135,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/calendar/releases.ics", get(calendar_ics))
         .route("/calendar/closed-dates", post(closed_date_add))
         .route("/calendar/closed-dates/remove", post(closed_date_remove))
+        .route(
+            "/templates",
+            get(templates_page)
+                .post(template_create)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/templates/{id}", get(template_download))
+        .route("/templates/{id}/delete", post(template_delete))
         .route("/assets/{*file}", get(asset))
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -176,16 +186,6 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "fonts/sarabun-latin-700-normal.woff2",
         "font/woff2",
         include_bytes!("../../assets/fonts/sarabun-latin-700-normal.woff2"),
-    ),
-    (
-        "templates/minimum-testcase.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        include_bytes!("../../assets/templates/minimum-testcase.xlsx"),
-    ),
-    (
-        "templates/icon-screenshot-guide.png",
-        "image/png",
-        include_bytes!("../../assets/templates/icon-screenshot-guide.png"),
     ),
     (
         "fonts/OFL.txt",
@@ -414,6 +414,7 @@ async fn upload(
                 FilePurpose::Screenshot => "ภาพหน้าจอต้องเป็นรูปภาพ PNG หรือ JPG",
                 FilePurpose::TestResult => "ไฟล์ผลการทดสอบต้องเป็นประเภท XLSX, XLS, PDF หรือ CSV",
                 FilePurpose::AssignmentLetter => "หนังสือมอบหมายต้องเป็นไฟล์ PDF, PNG หรือ JPG",
+                FilePurpose::Template => "ไฟล์เทมเพลตต้องเป็นประเภท XLSX, XLS, PDF, CSV, PNG หรือ JPG",
             }
             .to_owned(),
         )),

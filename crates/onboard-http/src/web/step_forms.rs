@@ -13,9 +13,6 @@ use onboard_core::workflow::{Command, EService};
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// Where the portal serves the templates the manual links to.
-const TEMPLATE_ICON: &str = "/assets/templates/icon-screenshot-guide.png";
-
 // ---------------------------------------------------------------------------------------
 // The fields of each step
 
@@ -144,11 +141,7 @@ fn setup(preprod: bool) -> Vec<Field> {
             Field::select("category", "หมวดหมู่ e-Service", categories(false))
                 .hint("เลือกหมวดหมู่ที่ใช้แสดงบนแอปพลิเคชันทางรัฐ"),
             Field::file("icon_file_id", "Icon งานบริการ", FilePurpose::Icon)
-                .hint("รองรับไฟล์ JPG, PNG ขนาดแนะนำ 120x120px ไม่เกิน 2 MB")
-                .link(
-                    TEMPLATE_ICON,
-                    "ดาวน์โหลด Template Icon งานบริการและภาพหน้าจอตัวอย่าง",
-                ),
+                .hint("รองรับไฟล์ JPG, PNG ขนาดแนะนำ 120x120px ไม่เกิน 2 MB"),
             Field::files(
                 "screenshot_file_ids",
                 "ภาพหน้าจอตัวอย่าง",
@@ -434,7 +427,6 @@ pub(super) struct FieldView {
     counter: Option<usize>,
     input_type: &'static str,
     accept: &'static str,
-    link: Option<(&'static str, &'static str)>,
     value: String,
     /// Characters in `value`, for the counter.
     length: usize,
@@ -490,6 +482,7 @@ fn accept_of(purpose: Option<FilePurpose>) -> &'static str {
         Some(FilePurpose::Icon | FilePurpose::Screenshot) => ".png,.jpg,.jpeg",
         Some(FilePurpose::AssignmentLetter) => ".pdf,.png,.jpg,.jpeg",
         Some(FilePurpose::TestResult) => ".xlsx,.xls,.pdf,.csv",
+        Some(FilePurpose::Template) => ".xlsx,.xls,.pdf,.csv,.png,.jpg,.jpeg",
         None => "",
     }
 }
@@ -594,7 +587,6 @@ fn field_views(
                 counter: f.counter,
                 input_type: f.input_type,
                 accept: accept_of(f.purpose),
-                link: f.link,
                 length: text.chars().count(),
                 value: text,
                 choices,
@@ -818,6 +810,8 @@ pub(super) struct StepFormPage {
     review_note: Option<String>,
     /// Step 5: the production App Id and Consumer Key (manual §7 `ข้อมูลแอปพลิเคชัน`).
     app: Option<(String, String)>,
+    /// The step's templates to download (step 5: the icon and screenshot guide).
+    templates: Vec<TemplateLink>,
 }
 
 /// What the page of a form step shows when it is not the form.
@@ -905,6 +899,7 @@ async fn form_page(
                     .map(|c| (c.app_id.clone(), c.consumer_key.clone()))
             })
             .flatten(),
+        templates: links_of(state, step).await,
     }
 }
 

@@ -31,6 +31,8 @@ pub(super) struct LaunchPage {
     note: String,
     release: Option<String>,
     notice: Option<String>,
+    /// The step's templates to download.
+    templates: Vec<TemplateLink>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -64,6 +66,7 @@ pub(super) fn launch_page_of(
         note: String::new(),
         release: None,
         notice: None,
+        templates: Vec::new(),
     }
 }
 
@@ -89,6 +92,7 @@ pub(super) async fn launch_page(
         Err(r) => return r,
     };
     let mut page = launch_page_of(&session, &svc, launch_stage(&svc));
+    page.templates = links_of(&state, Step::Launch).await;
     // A draft keeps what was typed before.
     if let Some(draft) = &svc.step(Step::Launch).draft {
         page.desired = draft["desired_date"]
@@ -393,6 +397,8 @@ pub(super) struct AttemptsPage {
     editing: Option<u32>,
     details: String,
     notice: Option<String>,
+    /// The step's templates to download (the Minimum Testcase).
+    templates: Vec<TemplateLink>,
 }
 
 /// The test step (3 or 6) named by `slug` of the e-Service `id`, or the page that says it
@@ -483,6 +489,7 @@ pub(super) async fn attempts_page_of(
         editing,
         details,
         notice: None,
+        templates: links_of(state, step).await,
     }
 }
 

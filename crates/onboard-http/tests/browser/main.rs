@@ -955,6 +955,23 @@ async fn an_officer_goes_from_the_first_login_to_a_scheduled_launch_in_the_brows
     };
     let server = Server::sqlite().await;
     let seed = server.seed().await;
+    // The templates steps 3 and 5 link to (`onboard demo` seeds the same kind).
+    add_template(
+        &server,
+        &seed,
+        "uat-test",
+        "Template Minimum Testcase (XLSX)",
+        xlsx(),
+    )
+    .await;
+    add_template(
+        &server,
+        &seed,
+        "preprod-setup",
+        "Template Icon งานบริการและภาพหน้าจอตัวอย่าง",
+        png(595, 842, [255, 255, 255]),
+    )
+    .await;
     let reviewer = seed.reviewer.token.as_str();
     server
         .create_account(
@@ -2318,4 +2335,180 @@ async fn an_admin_closes_a_release_tuesday_and_the_launch_page_moves_to_the_next
     assert!(main.contains("วันอังคารที่ 22 ธ.ค. 2569"), "{main}");
     assert_accessible(&c, "launch after a closed date").await;
     c.close().await.unwrap();
+}
+
+/// Adds a template through the API, as an admin.
+async fn add_template(server: &Server, seed: &Seed, step: &str, title_th: &str, bytes: Vec<u8>) {
+    let form = reqwest::multipart::Form::new()
+        .text("title_th", title_th.to_owned())
+        .text("title_en", format!("{title_th} (en)"))
+        .text("step", step.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("template.bin"),
+        );
+    let req = server
+        .req(Method::POST, "/api/v1/templates", Some(&seed.admin.token))
+        .multipart(form);
+    server.send(req).await.expect(201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_template_that_an_officer_downloads_from_the_step_page() {
+    let Some(driver) = driver("templates").await else {
+        return;
+    };
+    let server = Server::sqlite().await;
+    let seed = server.seed().await;
+    let base = &server.base;
+    let dir = tempfile::tempdir().unwrap();
+    let guide_bytes = pdf("คู่มือการขอ Credential");
+    let guide = dir.path().join("คู่มือการขอ Credential.pdf");
+    std::fs::write(&guide, &guide_bytes).unwrap();
+
+    let c = browser(&driver, true).await;
+    sign_in(&c, base, &seed.admin.username, &seed.admin.password).await;
+    let link = c.find(Locator::LinkText("เทมเพลต")).await.unwrap();
+    click_and_wait(&c, link).await;
+    assert_eq!(path_of(&c).await, "/templates");
+    assert_eq!(text_of(&c, "nav a[aria-current=page]").await, "เทมเพลต");
+    assert!(text_of(&c, "main").await.contains("ยังไม่มีเทมเพลต"));
+    assert_accessible(&c, "templates, none yet").await;
+
+    // The Thai title forgotten: the error summary names it, the rest is kept.
+    fill(&c, "title_en", "Credential request guide").await;
+    c.find(Locator::Css("select[id=step] option[value=credential]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    choose(&c, "file", &[&guide]).await;
+    click_css(&c, "form[action='/templates'] button[type=submit]").await;
+    assert!(c.title().await.unwrap().starts_with("ข้อผิดพลาด:"));
+    let summary = c
+        .find_all(Locator::Css("#error-summary li a"))
+        .await
+        .unwrap();
+    assert_eq!(summary.len(), 1);
+    assert_eq!(
+        summary[0].attr("href").await.unwrap().as_deref(),
+        Some("#title_th")
+    );
+    assert!(text_of(&c, "#title_th-error")
+        .await
+        .starts_with("ข้อผิดพลาด: "));
+    let kept = c.find(Locator::Id("title_en")).await.unwrap();
+    assert_eq!(
+        kept.prop("value").await.unwrap().as_deref(),
+        Some("Credential request guide")
+    );
+    let step = c.find(Locator::Id("step")).await.unwrap();
+    assert_eq!(
+        step.prop("value").await.unwrap().as_deref(),
+        Some("credential")
+    );
+    assert!(server.state.store.templates().await.unwrap().is_empty());
+    assert_accessible(&c, "templates with errors").await;
+
+    // Corrected: back to the list with a notice and the new row.
+    fill(&c, "title_th", "Template คู่มือการขอ Credential").await;
+    choose(&c, "file", &[&guide]).await;
+    click_css(&c, "form[action='/templates'] button[type=submit]").await;
+    assert_eq!(path_of(&c).await, "/templates");
+    assert!(text_of(&c, ".notice").await.contains("เพิ่มเทมเพลตแล้ว"));
+    let table = text_of(&c, "#templates").await;
+    for text in [
+        "1. ",
+        "Template คู่มือการขอ Credential",
+        "Credential request guide",
+        "คู่มือการขอ Credential.pdf",
+    ] {
+        assert!(table.contains(text), "{text} not in {table}");
+    }
+    assert_accessible(&c, "templates, added").await;
+    let added = server.state.store.templates().await.unwrap();
+    assert_eq!(added.len(), 1);
+    let template = added[0].clone();
+    c.close().await.unwrap();
+
+    // An officer sees its link on step 1's page and downloads it.
+    let id = server
+        .create_eservice(&seed.officer_a.token, "ระบบขอคืนภาษี", "ขอคืนภาษี")
+        .await;
+    let c = browser(&driver, true).await;
+    sign_in(&c, base, &seed.officer_a.username, &seed.officer_a.password).await;
+    c.goto(&format!("{base}/eservices/{id}/steps/credential"))
+        .await
+        .unwrap();
+    let link = c
+        .find(Locator::LinkText("ดาวน์โหลด Template คู่มือการขอ Credential"))
+        .await
+        .unwrap();
+    let href = link.attr("href").await.unwrap().unwrap();
+    assert_eq!(href, format!("/templates/{}", template.id));
+    assert_accessible(&c, "step 1 with its template").await;
+    let cookie = c.get_named_cookie("onboard_session").await.unwrap();
+    let download = server
+        .http
+        .get(format!("{base}{href}"))
+        .header("cookie", format!("onboard_session={}", cookie.value()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status().as_u16(), 200);
+    assert_eq!(download.headers()["content-type"], "application/pdf");
+    let disposition = download.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.starts_with("attachment;"), "{disposition}");
+    assert_eq!(download.bytes().await.unwrap().to_vec(), guide_bytes);
+    // Without a session there is no download: the login page instead.
+    let anonymous = server
+        .http
+        .get(format!("{base}{href}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.url().path(), "/login");
+    assert!(!anonymous.bytes().await.unwrap().starts_with(b"%PDF"));
+    // A step without templates has no link.
+    c.goto(&format!("{base}/eservices/{id}/steps/uat-test"))
+        .await
+        .unwrap();
+    assert!(c
+        .find_all(Locator::Css("a[href^='/templates/']"))
+        .await
+        .unwrap()
+        .is_empty());
+    // The admins' page is the 404 page to the officer.
+    c.goto(&format!("{base}/templates")).await.unwrap();
+    assert!(text_of(&c, "main").await.contains("ไม่พบหน้าที่ต้องการ"));
+    assert_accessible(&c, "templates as an officer").await;
+    c.close().await.unwrap();
+
+    // The admin deletes it: the step's page no longer links to it.
+    let c = browser(&driver, true).await;
+    sign_in(&c, base, &seed.admin.username, &seed.admin.password).await;
+    c.goto(&format!("{base}/templates")).await.unwrap();
+    click_css(
+        &c,
+        &format!("form[action='/templates/{}/delete'] button", template.id),
+    )
+    .await;
+    assert_eq!(path_of(&c).await, "/templates");
+    assert!(text_of(&c, ".notice").await.contains("ลบเทมเพลตแล้ว"));
+    assert!(text_of(&c, "main").await.contains("ยังไม่มีเทมเพลต"));
+    assert_accessible(&c, "templates, deleted").await;
+    c.goto(&format!("{base}/eservices/{id}/steps/credential"))
+        .await
+        .unwrap();
+    assert!(c
+        .find_all(Locator::Css("a[href^='/templates/']"))
+        .await
+        .unwrap()
+        .is_empty());
+    c.close().await.unwrap();
+    server.stop().await;
 }

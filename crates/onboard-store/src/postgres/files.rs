@@ -51,17 +51,28 @@ impl FileRow {
 }
 
 pub(super) async fn put_file(pool: &PgPool, file: NewFile, content: &[u8]) -> Result<FileMeta> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    let meta = insert(&mut tx, file, content).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(meta)
+}
+
+/// Stores a file inside the caller's transaction (an upload, or a template's file).
+pub(super) async fn insert(
+    conn: &mut PgConnection,
+    file: NewFile,
+    content: &[u8],
+) -> Result<FileMeta> {
     let sha256 = sha256_hex(content);
     let (width, height) = match file.dimensions {
         Some((w, h)) => (i32::try_from(w).ok(), i32::try_from(h).ok()),
         None => (None, None),
     };
-    let mut tx = pool.begin().await.map_err(db)?;
     // Identical content is stored once; a second upload only adds metadata.
     sqlx::query("INSERT INTO blobs (sha256, content) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(&sha256)
         .bind(content)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await
         .map_err(db)?;
     let row: FileRow = sqlx::query_as(
@@ -81,10 +92,9 @@ pub(super) async fn put_file(pool: &PgPool, file: NewFile, content: &[u8]) -> Re
     .bind(file.uploaded_by)
     .bind(file.agency_id)
     .bind(file.uploaded_at)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await
     .map_err(db)?;
-    tx.commit().await.map_err(db)?;
     row.meta()
 }
 

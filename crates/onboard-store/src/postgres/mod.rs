@@ -41,6 +41,7 @@ mod calendar;
 mod eservices;
 mod files;
 mod mail;
+mod templates;
 mod write;
 
 use crate::{
@@ -566,6 +567,27 @@ impl Store for PgStore {
 
     async fn calendar_changes(&self, limit: u32) -> Result<Vec<CalendarChange>> {
         calendar::changes(&self.pool, limit).await
+    }
+
+    async fn create_template(
+        &self,
+        template: crate::NewTemplate,
+        file: NewFile,
+        content: &[u8],
+    ) -> Result<crate::Template> {
+        templates::create(&self.pool, template, file, content).await
+    }
+
+    async fn templates(&self) -> Result<Vec<crate::Template>> {
+        templates::list(&self.pool).await
+    }
+
+    async fn template(&self, id: Uuid) -> Result<Option<crate::Template>> {
+        templates::one(&self.pool, id).await
+    }
+
+    async fn delete_template(&self, id: Uuid) -> Result<()> {
+        templates::delete(&self.pool, id).await
     }
 
     async fn backup(&self, _to: &std::path::Path) -> Result<()> {

@@ -38,6 +38,12 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str, Option<Backfill>)] = &[
         None,
     ),
     (
+        5,
+        "templates",
+        include_str!("../../migrations/sqlite/0005_templates.sql"),
+        None,
+    ),
+    (
         6,
         "release_calendar",
         include_str!("../../migrations/sqlite/0006_release_calendar.sql"),

@@ -1,0 +1,112 @@
+//! Templates: a record per template over a row of `files`.
+
+use super::{db, files};
+use crate::{sort_templates, NewFile, NewTemplate, Result, StoreError, Template};
+use chrono::{DateTime, Utc};
+use onboard_core::reference::Step;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct TemplateRow {
+    id: Uuid,
+    title_th: String,
+    title_en: String,
+    step: String,
+    file_id: Uuid,
+    uploaded_by: Option<Uuid>,
+    uploaded_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, title_th, title_en, step, file_id, uploaded_by, uploaded_at";
+
+async fn with_file(pool: &PgPool, r: TemplateRow) -> Result<Template> {
+    let step: Step = r
+        .step
+        .parse()
+        .map_err(|e| super::corrupt("template step", e))?;
+    let file = files::file(pool, r.file_id).await?.ok_or_else(|| {
+        StoreError::Backend(format!("template {} has no file {}", r.id, r.file_id))
+    })?;
+    Ok(Template {
+        id: r.id,
+        title_th: r.title_th,
+        title_en: r.title_en,
+        step,
+        file,
+        uploaded_by: r.uploaded_by,
+        uploaded_at: r.uploaded_at,
+    })
+}
+
+pub(super) async fn create(
+    pool: &PgPool,
+    new: NewTemplate,
+    file: NewFile,
+    content: &[u8],
+) -> Result<Template> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    let file = files::insert(&mut tx, file, content).await?;
+    let id = Uuid::now_v7();
+    sqlx::query(&format!(
+        "INSERT INTO templates ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+    ))
+    .bind(id)
+    .bind(&new.title_th)
+    .bind(&new.title_en)
+    .bind(new.step.as_str())
+    .bind(file.id)
+    .bind(new.uploaded_by)
+    .bind(new.uploaded_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(Template {
+        id,
+        title_th: new.title_th,
+        title_en: new.title_en,
+        step: new.step,
+        file,
+        uploaded_by: new.uploaded_by,
+        uploaded_at: new.uploaded_at,
+    })
+}
+
+pub(super) async fn list(pool: &PgPool) -> Result<Vec<Template>> {
+    let rows: Vec<TemplateRow> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM templates"))
+        .fetch_all(pool)
+        .await
+        .map_err(db)?;
+    let mut templates = Vec::with_capacity(rows.len());
+    for row in rows {
+        templates.push(with_file(pool, row).await?);
+    }
+    sort_templates(&mut templates);
+    Ok(templates)
+}
+
+pub(super) async fn one(pool: &PgPool, id: Uuid) -> Result<Option<Template>> {
+    let row: Option<TemplateRow> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM templates WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .map_err(db)?;
+    match row {
+        Some(row) => Ok(Some(with_file(pool, row).await?)),
+        None => Ok(None),
+    }
+}
+
+pub(super) async fn delete(pool: &PgPool, id: Uuid) -> Result<()> {
+    let done = sqlx::query("DELETE FROM templates WHERE id = $1")
+        .bind(id)
+        .execute(pool)
+        .await
+        .map_err(db)?;
+    match done.rows_affected() {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
