@@ -362,6 +362,26 @@ fn page_error(status: StatusCode, detail: Option<&str>) -> Response {
     }
 }
 
+/// Applies `command` to the e-Service `id` as the signed-in user, through the same flow as
+/// the API, at `version` (the one the page showed; `None`: the current one).
+async fn execute(
+    state: &AppState,
+    session: &Session,
+    id: Uuid,
+    command: onboard_core::workflow::Command,
+    version: Option<u64>,
+) -> Result<onboard_core::workflow::EService, AppError> {
+    onboard_app::eservices::execute(
+        state.store.as_ref(),
+        &session.user,
+        id,
+        command,
+        version,
+        &state.command_context(),
+    )
+    .await
+}
+
 /// A failure of a flow as a page: the cause goes to the log, the page says what to do.
 fn failure(e: &AppError) -> Response {
     tracing::error!(error = %e, "page failed");

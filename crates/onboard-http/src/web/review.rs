@@ -416,13 +416,12 @@ async fn decide(
         }
     };
     let (status, errors, notice) = if problems.is_empty() {
-        let result = onboard_app::eservices::execute(
-            state.store.as_ref(),
-            &session.user,
+        let result = execute(
+            &state,
+            &session,
             svc.id,
             command,
             form.version.parse::<u64>().ok(),
-            &state.command_context(),
         )
         .await;
         match result {

@@ -1123,16 +1123,15 @@ pub(super) async fn step_submit_form(
     }
     let payload = form::payload(&fields, &posted, edit.as_ref());
     // Whatever comes next, what was typed is kept as the draft first.
-    let saved = onboard_app::eservices::execute(
-        state.store.as_ref(),
-        &session.user,
+    let saved = execute(
+        &state,
+        &session,
         svc.id,
         Command::SaveDraft {
             step,
             payload: payload.clone(),
         },
         version,
-        &state.command_context(),
     )
     .await;
     let svc = match saved {
@@ -1352,13 +1351,12 @@ async fn step_command(
         Ok(found) => found,
         Err(r) => return r,
     };
-    let result = onboard_app::eservices::execute(
-        state.store.as_ref(),
-        &session.user,
+    let result = execute(
+        &state,
+        &session,
         svc.id,
         command(step),
         sent.version.parse::<u64>().ok(),
-        &state.command_context(),
     )
     .await;
     match result {

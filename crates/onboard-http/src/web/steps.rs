@@ -167,16 +167,7 @@ pub(super) async fn launch_submit(
                 step: Step::Launch,
                 payload: Some(payload),
             };
-            match onboard_app::eservices::execute(
-                state.store.as_ref(),
-                &session.user,
-                svc.id,
-                command,
-                expected,
-                &state.command_context(),
-            )
-            .await
-            {
+            match execute(&state, &session, svc.id, command, expected).await {
                 Ok(_) => Redirect::to(&format!("/eservices/{}/launch", svc.id)).into_response(),
                 Err(AppError::Invalid(report)) => {
                     page.errors = Errors::from_report(&report);
@@ -339,16 +330,7 @@ pub(super) async fn reschedule_submit(
         reason: form.reason,
     };
     let expected = form.version.parse::<u64>().ok();
-    match onboard_app::eservices::execute(
-        state.store.as_ref(),
-        &session.user,
-        svc.id,
-        command,
-        expected,
-        &state.command_context(),
-    )
-    .await
-    {
+    match execute(&state, &session, svc.id, command, expected).await {
         Ok(_) => Redirect::to(&format!("/eservices/{}?rescheduled=1", svc.id)).into_response(),
         Err(AppError::Invalid(report)) => {
             page.errors = Errors::from_report(&report);
@@ -504,15 +486,7 @@ pub(super) async fn attempt_command(
     version: Option<u64>,
     typed: (Option<u32>, String),
 ) -> Response {
-    let result = onboard_app::eservices::execute(
-        state.store.as_ref(),
-        &session.user,
-        svc.id,
-        command,
-        version,
-        &state.command_context(),
-    )
-    .await;
+    let result = execute(state, session, svc.id, command, version).await;
     let back = format!("/eservices/{}/steps/{}", svc.id, step.as_str());
     let (status, errors, notice) = match result {
         Ok(_) => return Redirect::to(&back).into_response(),
