@@ -290,9 +290,15 @@ pub async fn download(
     let (meta, content) = onboard_app::files::readable(state.store.as_ref(), &caller.0, id)
         .await?
         .ok_or_else(|| ApiError::not_found("file"))?;
+    Ok(attachment(&meta, content))
+}
+
+/// Stored bytes as a download: the stored media type (never sniffed by the browser),
+/// `attachment` with the display name, and not cached.
+pub(crate) fn attachment(meta: &FileMeta, content: Vec<u8>) -> Response {
     let disposition = HeaderValue::from_str(&content_disposition(&meta.name))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    Ok((
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -310,7 +316,7 @@ pub async fn download(
         ],
         content,
     )
-        .into_response())
+        .into_response()
 }
 
 #[cfg(test)]

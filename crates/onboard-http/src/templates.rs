@@ -4,13 +4,13 @@
 
 use crate::auth::Caller;
 use crate::extract::{Json, Path};
-use crate::files::{content_disposition, multipart_error};
+use crate::files::multipart_error;
 use crate::problem::{ApiError, ApiResult};
 use crate::AppState;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use onboard_app::accounts::Administrator;
 use onboard_app::templates::{self, Upload};
@@ -116,32 +116,7 @@ pub async fn download(
     let (template, content) = templates::download(state.store.as_ref(), id)
         .await?
         .ok_or_else(|| ApiError::not_found("template"))?;
-    Ok(attachment(&template, content))
-}
-
-/// A template's bytes as a download: its media type, `attachment` with its file name.
-pub(crate) fn attachment(template: &Template, content: Vec<u8>) -> Response {
-    let disposition = HeaderValue::from_str(&content_disposition(&template.file.name))
-        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(template.file.media_type.mime()),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            ),
-        ],
-        content,
-    )
-        .into_response()
+    Ok(crate::files::attachment(&template.file, content))
 }
 
 /// Longest text field of the form (a title is at most 200 characters).

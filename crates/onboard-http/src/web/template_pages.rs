@@ -47,7 +47,7 @@ pub(super) async fn template_download(
         return not_found();
     };
     match templates::download(state.store.as_ref(), id).await {
-        Ok(Some((template, content))) => crate::templates::attachment(&template, content),
+        Ok(Some((template, content))) => crate::files::attachment(&template.file, content),
         Ok(None) => not_found(),
         Err(e) => failure(&e),
     }
