@@ -65,25 +65,33 @@ pub struct Counts {
 impl Counts {
     /// The counts over `services` on `today` (Asia/Bangkok).
     pub fn of(services: impl IntoIterator<Item = Summary>, today: NaiveDate) -> Counts {
+        Counts::of_groups(services.into_iter().map(|s| (s, 1)), today)
+    }
+
+    /// The counts over groups of `n` e-Services sharing one summary: what a store's
+    /// counters hold, folded in as many steps as there are groups (not e-Services).
+    pub fn of_groups(groups: impl IntoIterator<Item = (Summary, u64)>, today: NaiveDate) -> Counts {
         let mut c = Counts::default();
         let mut complete = 0u64;
-        for s in services {
-            c.total += 1;
-            let live = Lifecycle::at(s.launch_on, today) == Lifecycle::Live;
-            c.launched += u64::from(live);
-            c.not_launched += u64::from(!live);
-            complete += u64::from(s.is_complete());
+        for (s, n) in groups {
+            c.total += n;
+            if Lifecycle::at(s.launch_on, today) == Lifecycle::Live {
+                c.launched += n;
+            } else {
+                c.not_launched += n;
+            }
             if s.is_complete() {
+                complete += n;
                 continue;
             }
             match s.current_status {
-                StepStatus::InProgress | StepStatus::ChangesRequested => c.pending_action += 1,
-                StepStatus::UnderReview => c.awaiting_review += 1,
+                StepStatus::InProgress | StepStatus::ChangesRequested => c.pending_action += n,
+                StepStatus::UnderReview => c.awaiting_review += n,
                 StepStatus::Locked | StepStatus::Completed => {}
             }
             match s.current_step {
-                Step::UatSetup | Step::UatTest => c.testing_uat += 1,
-                Step::PreprodSetup | Step::PreprodTest => c.testing_preprod += 1,
+                Step::UatSetup | Step::UatTest => c.testing_uat += n,
+                Step::PreprodSetup | Step::PreprodTest => c.testing_preprod += n,
                 _ => {}
             }
         }
@@ -165,5 +173,23 @@ mod tests {
         assert_eq!(Counts::percent(2, 3), 66);
         assert_eq!(Counts::percent(0, 0), 0);
         assert_eq!(Counts::percent(3, 3), 100);
+    }
+
+    proptest::proptest! {
+        /// Groups fold to what their e-Services, one by one, fold to.
+        #[test]
+        fn groups_count_as_their_members(groups in proptest::collection::vec((0usize..7, 0usize..5, proptest::option::of(1u32..28), 0u64..40), 0..12)) {
+            let groups: Vec<(Summary, u64)> = groups
+                .into_iter()
+                .map(|(step, status, launch, n)| {
+                    let s = summary(Step::ALL[step], StepStatus::ALL[status], launch.map(day));
+                    (s, n)
+                })
+                .collect();
+            let one_by_one = groups
+                .iter()
+                .flat_map(|&(s, n)| std::iter::repeat_n(s, usize::try_from(n).unwrap_or(0)));
+            proptest::prop_assert_eq!(Counts::of_groups(groups.iter().copied(), day(14)), Counts::of(one_by_one, day(14)));
+        }
     }
 }

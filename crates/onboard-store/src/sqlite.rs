@@ -35,9 +35,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 use uuid::Uuid;
 
-/// Reader connections kept open between queries; more are opened under load and closed
-/// when returned to a full pool.
-const IDLE_READERS: usize = 4;
+/// Reader connections: queries beyond this many wait for one to be free. Opened on first
+/// use and kept, with their prepared statements; more readers than cores only add memory
+/// (each has its own page cache) and context switches, and opening one per query under
+/// load costs more than the query.
+pub const DEFAULT_READERS: usize = 4;
 
 /// The `synchronous` pragma of the database.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -65,6 +67,8 @@ pub struct SqliteOptions {
     pub synchronous: Synchronous,
     /// How long a connection waits for a lock held by another connection or process.
     pub busy_timeout: Duration,
+    /// Reader connections ([`DEFAULT_READERS`] by default; at least 1).
+    pub readers: usize,
 }
 
 impl Default for SqliteOptions {
@@ -72,6 +76,7 @@ impl Default for SqliteOptions {
         SqliteOptions {
             synchronous: Synchronous::Full,
             busy_timeout: Duration::from_secs(5),
+            readers: DEFAULT_READERS,
         }
     }
 }
@@ -89,7 +94,10 @@ struct Inner {
     writer: Mutex<Connection>,
     /// Writes waiting for the writer connection (group commit).
     pending: Mutex<Vec<WriteJob>>,
+    /// Idle reader connections; [`Inner::reader_slots`] bounds how many exist.
     readers: Mutex<Vec<Connection>>,
+    /// One permit per reader connection: a query holds one while it runs.
+    reader_slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// Runs once the batch's transaction has ended: `None` if it committed, else why not.
@@ -139,6 +147,7 @@ impl SqliteStore {
                 writer: Mutex::new(writer),
                 pending: Mutex::new(Vec::new()),
                 readers: Mutex::new(Vec::new()),
+                reader_slots: Arc::new(tokio::sync::Semaphore::new(options.readers.max(1))),
             }),
         })
     }
@@ -207,17 +216,33 @@ impl SqliteStore {
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
+        self.with_reader(move |conn| {
+            let tx = Transaction::new(conn, TransactionBehavior::Deferred)?;
+            let out = f(&tx);
+            // Ending a read-only transaction: rollback and commit are equivalent.
+            tx.rollback()?;
+            out
+        })
+        .await
+    }
+
+    /// Runs `f` on a reader connection of the pool, waiting for one to be free.
+    async fn with_reader<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
         let inner = Arc::clone(&self.inner);
+        // The permit is held until the connection is back in the pool.
+        let permit = Arc::clone(&self.inner.reader_slots)
+            .acquire_owned()
+            .await
+            .map_err(|e| StoreError::Backend(format!("reader pool closed: {e}")))?;
         blocking(move || {
             let mut conn = inner.reader()?;
-            let out = {
-                let tx = Transaction::new(&mut conn, TransactionBehavior::Deferred)?;
-                let out = f(&tx);
-                // Ending a read-only transaction: rollback and commit are equivalent.
-                tx.rollback()?;
-                out
-            };
-            inner.give_back(conn);
+            let out = f(&mut conn);
+            lock(&inner.readers).push(conn);
+            drop(permit);
             out
         })
         .await
@@ -225,17 +250,12 @@ impl SqliteStore {
 }
 
 impl Inner {
+    /// An idle reader, or a new one while fewer than the permits exist (the caller holds a
+    /// permit, so there is always one idle or one missing).
     fn reader(&self) -> Result<Connection> {
         match lock(&self.readers).pop() {
             Some(conn) => Ok(conn),
             None => connect(&self.path, &self.options, true),
-        }
-    }
-
-    fn give_back(&self, conn: Connection) {
-        let mut idle = lock(&self.readers);
-        if idle.len() < IDLE_READERS {
-            idle.push(conn);
         }
     }
 }
@@ -632,22 +652,19 @@ impl Store for SqliteStore {
     }
 
     async fn backup(&self, to: &Path) -> Result<()> {
-        let (inner, to) = (Arc::clone(&self.inner), to.to_owned());
-        blocking(move || {
+        let (path, to) = (self.inner.path.clone(), to.to_owned());
+        self.with_reader(move |source| {
             // Backing up onto the live file would destroy it.
             let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
                 (Ok(a), Ok(b)) => a == b,
                 _ => false,
             };
-            if same(&to, &inner.path) {
+            if same(&to, &path) {
                 return Err(StoreError::Backend(
                     "backup: the target is the live database".into(),
                 ));
             }
-            let source = inner.reader()?;
-            let out = backup_to(&source, &to);
-            inner.give_back(source);
-            out
+            backup_to(source, &to)
         })
         .await
     }

@@ -87,8 +87,35 @@ pub(super) fn update_agency(tx: &Transaction<'_>, id: Uuid, names: NewAgency) ->
     agency(tx, id)?.ok_or(StoreError::NotFound)
 }
 
-const USER_COLUMNS: &str = "id, username, email, display_name, role, agency_id, password_hash, \
-                            must_change_credentials, disabled, created_at";
+/// The columns of a [`User`], each after `$table` (`""` or `"u."`), as one literal.
+macro_rules! user_columns {
+    ($table:literal) => {
+        concat!(
+            $table,
+            "id, ",
+            $table,
+            "username, ",
+            $table,
+            "email, ",
+            $table,
+            "display_name, ",
+            $table,
+            "role, ",
+            $table,
+            "agency_id, ",
+            $table,
+            "password_hash, ",
+            $table,
+            "must_change_credentials, ",
+            $table,
+            "disabled, ",
+            $table,
+            "created_at"
+        )
+    };
+}
+
+const USER_COLUMNS: &str = user_columns!("");
 
 /// A user from [`USER_COLUMNS`] starting at column `at`.
 fn user_at(r: &Row<'_>, at: usize) -> rusqlite::Result<User> {
@@ -196,6 +223,7 @@ pub(super) fn users(tx: &Transaction<'_>, query: &UserQuery) -> Result<Page<User
         .collect::<rusqlite::Result<_>>()?
     };
     Ok(Page {
+        total_capped: false,
         items,
         total: u64::try_from(total).unwrap_or(0),
         page,
@@ -351,30 +379,23 @@ pub(super) fn session(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<(Session, User)>> {
-    let user_columns = USER_COLUMNS
-        .split(", ")
-        .map(|c| format!("u.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
     Ok(tx
-        .query_row(
-            &format!(
-                "SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, {user_columns}
-                 FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2
-                   AND u.disabled = 0"
-            ),
-            params![token_hash, now.text()],
-            |r| {
-                let session = Session {
-                    token_hash: r.get(0)?,
-                    user_id: get(r, 1)?,
-                    created_at: get(r, 2)?,
-                    expires_at: get(r, 3)?,
-                };
-                Ok((session, user_at(r, 4)?))
-            },
-        )
+        .prepare_cached(concat!(
+            "SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, ",
+            user_columns!("u."),
+            " FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2
+               AND u.disabled = 0"
+        ))?
+        .query_row(params![token_hash, now.text()], |r| {
+            let session = Session {
+                token_hash: r.get(0)?,
+                user_id: get(r, 1)?,
+                created_at: get(r, 2)?,
+                expires_at: get(r, 3)?,
+            };
+            Ok((session, user_at(r, 4)?))
+        })
         .optional()?)
 }
 
