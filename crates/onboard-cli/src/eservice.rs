@@ -121,9 +121,10 @@ async fn list(args: ListArgs, today: NaiveDate) -> Result<Outcome, Failure> {
         )
     } else {
         format!(
-            "{}-{} of {} e-Services\n",
+            "{}-{} of {}{} e-Services\n",
             first + 1,
             first + page.items.len() as u64,
+            if page.total_capped { "more than " } else { "" },
             page.total
         )
     });

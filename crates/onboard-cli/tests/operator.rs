@@ -170,7 +170,7 @@ fn eservice_list_filters_and_pages_like_the_api() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys, ["items", "total", "page", "per_page"]);
+    assert_eq!(keys, ["items", "total", "total_capped", "page", "per_page"]);
     snapshot("eservice_list_step_4_json", &run.stdout);
 
     // The step by number, and the status filter.

@@ -431,8 +431,12 @@ impl From<ListItem> for ListItemView {
 pub struct PageView {
     /// This page's rows.
     pub items: Vec<ListItemView>,
-    /// Rows over all pages.
+    /// Rows over all pages. A search (`q`) counts up to 1,000: beyond, `total` is 1000 and
+    /// `total_capped` is true.
     pub total: u64,
+    /// True when more than `total` rows match (searches only; the portal shows
+    /// "มากกว่า 1,000 รายการ"). Pages past the count are still served.
+    pub total_capped: bool,
     /// This page, from 1.
     pub page: u32,
     /// Page size.
@@ -444,6 +448,7 @@ impl From<Page<ListItem>> for PageView {
         PageView {
             items: p.items.into_iter().map(Into::into).collect(),
             total: p.total,
+            total_capped: p.total_capped,
             page: p.page,
             per_page: p.per_page,
         }

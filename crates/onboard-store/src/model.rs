@@ -361,12 +361,42 @@ pub struct ListItem {
 pub struct Page<T> {
     /// The rows of this page.
     pub items: Vec<T>,
-    /// Rows over all pages.
+    /// Rows over all pages; at most [`SEARCH_COUNT_CAP`] for a search (see `total_capped`).
     pub total: u64,
+    /// The count of a search stopped at [`SEARCH_COUNT_CAP`]: more rows than `total` match
+    /// (the portal says "มากกว่า 1,000 รายการ"). Never set for a list without `q`, whose
+    /// total is exact.
+    pub total_capped: bool,
     /// This page, from 1.
     pub page: u32,
     /// Page size.
     pub per_page: u32,
+}
+
+/// Searches (`ListQuery::q`) count their matches up to this many: a larger exact count
+/// would cost a walk over every match on each page, and nobody pages through more.
+pub const SEARCH_COUNT_CAP: u64 = 1000;
+
+/// One more than [`SEARCH_COUNT_CAP`]: backends stop counting a search there.
+pub(crate) const COUNT_LIMIT: u64 = SEARCH_COUNT_CAP + 1;
+
+/// Up to this many matches, a search page is made by fetching every match and sorting them;
+/// beyond, by walking the list order and testing each row in place.
+pub(crate) const SORT_MATCHES_MAX: u64 = 1000;
+
+/// Rows of the list order a search walks before it gives up and sorts every match: a page
+/// found within them is the true page (the walk is a prefix of the list order), and at one
+/// match in 250 rows or denser a first page is found well within it.
+pub(crate) const WALK_ROWS: u64 = 5000;
+
+/// `total` and `total_capped` of a search page from a count that stopped after
+/// [`SEARCH_COUNT_CAP`] + 1 rows: more than the cap reads as the cap, capped.
+pub fn capped_total(counted: u64) -> (u64, bool) {
+    if counted > SEARCH_COUNT_CAP {
+        (SEARCH_COUNT_CAP, true)
+    } else {
+        (counted, false)
+    }
 }
 
 /// Which e-Services a query may see: one agency's, or all (staff).

@@ -304,21 +304,29 @@ pub(super) async fn eservice_list(
         onboard_store::Page {
             items: Vec::new(),
             total: 0,
+            total_capped: false,
             page,
             per_page: PER_PAGE,
         }
     };
     let first = u64::from(page - 1) * u64::from(PER_PAGE) + 1;
-    let last = first + found.items.len() as u64 - 1;
-    let showing = if found.items.is_empty() {
-        "ไม่พบรายการ".to_owned()
-    } else {
-        format!(
+    let shown = found.items.len() as u64;
+    let last = first + shown - 1;
+    let showing = match (found.items.is_empty(), found.total_capped) {
+        (true, _) => "ไม่พบรายการ".to_owned(),
+        // A search stops counting at the cap.
+        (false, true) => format!(
+            "แสดงรายการ {}-{} จากมากกว่า {} รายการ",
+            grouped(first),
+            grouped(last),
+            grouped(found.total)
+        ),
+        (false, false) => format!(
             "แสดงรายการ {}-{} จากทั้งหมด {} รายการ",
             grouped(first),
             grouped(last),
             grouped(found.total)
-        )
+        ),
     };
     let rows = found
         .items
@@ -348,7 +356,9 @@ pub(super) async fn eservice_list(
             .collect(),
         agencies,
         prev_page: (page > 1).then(|| list_link(&query, page - 1)),
-        next_page: (last < found.total).then(|| list_link(&query, page + 1)),
+        // Past a capped count, a full page may have more after it.
+        next_page: (last < found.total || (found.total_capped && shown == u64::from(PER_PAGE)))
+            .then(|| list_link(&query, page + 1)),
         can_create: session.user.role == Role::Agency,
         q,
         showing,

@@ -234,6 +234,7 @@ pub(super) async fn users(pool: &PgPool, query: &UserQuery) -> Result<Page<User>
         .map_err(db)?
     };
     Ok(Page {
+        total_capped: false,
         items: rows
             .into_iter()
             .map(User::try_from)

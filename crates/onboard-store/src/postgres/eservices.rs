@@ -2,7 +2,10 @@
 
 use super::write::{self, Row};
 use super::{corrupt, db, is_retryable, to_i64, to_u64};
-use crate::{CommandContext, ListItem, ListQuery, Page, Result, Scope, StoreError, StoredEvent};
+use crate::{
+    capped_total, CommandContext, ListItem, ListQuery, Page, Result, Scope, StoreError,
+    StoredEvent, COUNT_LIMIT, SORT_MATCHES_MAX, WALK_ROWS,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::FileFacts;
@@ -355,9 +358,6 @@ struct ItemRow {
     review_since: Option<DateTime<Utc>>,
     // Read from the state, which keeps the nanoseconds that timestamptz would round away.
     updated_at: Option<String>,
-    /// Matches over all pages, when the query counted them.
-    #[sqlx(default)]
-    total: Option<i64>,
 }
 
 impl ItemRow {
@@ -470,12 +470,89 @@ pub(super) async fn list(
     let offset = (i64::from(page) - 1) * i64::from(per_page);
     let search = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
 
-    // The page is chosen on narrow columns first; only its rows are then joined (and only
-    // their state read for `updated_at`).
+    // A search counts its matches first, up to the cap; with many, the page is looked for in
+    // the first rows of the list order, each tested in place (see `walk`).
+    let counted = match search {
+        Some(text) => {
+            let mut c = QueryBuilder::<Postgres>::new(
+                "SELECT count(*) FROM (SELECT 1 FROM eservices e WHERE true",
+            );
+            push_filters(&mut c, query, scope, today, search);
+            c.push(format!(" LIMIT {COUNT_LIMIT}) c"));
+            let n: i64 = c.build_query_scalar().fetch_one(pool).await.map_err(db)?;
+            let n = to_u64(n);
+            if n == 0 {
+                return Ok(Page {
+                    items: Vec::new(),
+                    total: 0,
+                    total_capped: false,
+                    page,
+                    per_page,
+                });
+            }
+            Some((n, text))
+        }
+        None => None,
+    };
+    let walked = match counted {
+        Some((n, text)) if n > SORT_MATCHES_MAX => {
+            walk(pool, query, scope, today, text, (offset, per_page)).await?
+        }
+        _ => None,
+    };
+    let rows = match walked {
+        Some(rows) => rows,
+        None => sorted_page(pool, query, scope, today, search, (offset, per_page)).await?,
+    };
+
+    let total = match counted {
+        Some((n, _)) => n,
+        None if query.skip_total => {
+            to_u64(offset).saturating_add(u64::try_from(rows.len()).unwrap_or(0))
+        }
+        // Only agency, step and status filters: the dashboard counters know the total.
+        None if query.lifecycle.is_none() => count_from_counters(pool, query, scope).await?,
+        // A lifecycle filter.
+        None => {
+            let mut c =
+                QueryBuilder::<Postgres>::new("SELECT count(*) FROM eservices e WHERE true");
+            push_filters(&mut c, query, scope, today, None);
+            let n: i64 = c.build_query_scalar().fetch_one(pool).await.map_err(db)?;
+            to_u64(n)
+        }
+    };
+    let (total, total_capped) = if search.is_some() {
+        capped_total(total)
+    } else {
+        (total, false)
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| r.item(today))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Page {
+        items,
+        total,
+        total_capped,
+        page,
+        per_page,
+    })
+}
+
+/// One page of the rows matching the query, in list order. The page is chosen on narrow
+/// columns first; only its rows are then joined.
+async fn sorted_page(
+    pool: &PgPool,
+    query: &ListQuery,
+    scope: Scope,
+    today: NaiveDate,
+    search: Option<&str>,
+    (offset, per_page): (i64, u32),
+) -> Result<Vec<ItemRow>> {
     let mut q = QueryBuilder::<Postgres>::new("");
     if search.is_some() {
-        // A search finds its matches once (through the trigram index) and both counts and
-        // sorts them, instead of walking the whole update-order index for a rare name.
+        // Few matches (or a deep page): found once through the trigram indexes and sorted,
+        // instead of walking the whole update-order index for a rare name.
         q.push("WITH m AS MATERIALIZED (SELECT e.id, e.updated_at FROM eservices e WHERE true");
         push_filters(&mut q, query, scope, today, search);
         q.push("), p AS (SELECT id, updated_at FROM m");
@@ -488,45 +565,57 @@ pub(super) async fn list(
         .push(" OFFSET ")
         .push_bind(offset);
     q.push(format!(
-        ") SELECT {ITEM_COLUMNS}, {} AS total \
+        ") SELECT {ITEM_COLUMNS} \
          FROM p JOIN eservices e ON e.id = p.id JOIN agencies a ON a.id = e.agency_id \
-         ORDER BY p.updated_at DESC, p.id",
-        if search.is_some() {
-            "(SELECT count(*) FROM m)"
-        } else {
-            "NULL::int8"
-        }
+         ORDER BY p.updated_at DESC, p.id"
+    ));
+    q.build_query_as().fetch_all(pool).await.map_err(db)
+}
+
+/// The page of a search with many matches, looked for in the first [`WALK_ROWS`] rows of
+/// the list order (after the other filters), each tested in place; `None` when they hold
+/// fewer matches than the page needs, so that the caller sorts every match instead.
+async fn walk(
+    pool: &PgPool,
+    query: &ListQuery,
+    scope: Scope,
+    today: NaiveDate,
+    text: &str,
+    (offset, per_page): (i64, u32),
+) -> Result<Option<Vec<ItemRow>>> {
+    if to_u64(offset) + u64::from(per_page) > WALK_ROWS {
+        return Ok(None);
+    }
+    let pattern = contains_pattern(&text.to_lowercase());
+    let mut q = QueryBuilder::<Postgres>::new(
+        "WITH p AS (SELECT w.id, w.updated_at FROM (\
+         SELECT e.id, e.updated_at, e.name_fold, e.agency_id FROM eservices e WHERE true",
+    );
+    push_filters(&mut q, query, scope, today, None);
+    q.push(" ORDER BY e.updated_at DESC, e.id LIMIT ")
+        .push_bind(to_i64(WALK_ROWS))
+        .push(") w WHERE (w.name_fold LIKE ")
+        .push_bind(pattern.clone())
+        .push(
+            " ESCAPE '\\' OR EXISTS (SELECT 1 FROM eservice_services s \
+             WHERE s.eservice_id = w.id AND s.name_fold LIKE ",
+        )
+        .push_bind(pattern.clone())
+        .push(" ESCAPE '\\') OR w.agency_id IN (SELECT id FROM agencies WHERE lower(name_th) LIKE ")
+        .push_bind(pattern.clone())
+        .push(" ESCAPE '\\' OR lower(name_en) LIKE ")
+        .push_bind(pattern)
+        .push(" ESCAPE '\\')) ORDER BY w.updated_at DESC, w.id LIMIT ")
+        .push_bind(i64::from(per_page))
+        .push(" OFFSET ")
+        .push_bind(offset);
+    q.push(format!(
+        ") SELECT {ITEM_COLUMNS} \
+         FROM p JOIN eservices e ON e.id = p.id JOIN agencies a ON a.id = e.agency_id \
+         ORDER BY p.updated_at DESC, p.id"
     ));
     let rows: Vec<ItemRow> = q.build_query_as().fetch_all(pool).await.map_err(db)?;
-
-    let total = match rows.first().and_then(|r| r.total) {
-        Some(n) => to_u64(n),
-        None if query.skip_total => {
-            to_u64(offset).saturating_add(u64::try_from(rows.len()).unwrap_or(0))
-        }
-        // Only agency, step and status filters: the dashboard counters know the total.
-        None if search.is_none() && query.lifecycle.is_none() => {
-            count_from_counters(pool, query, scope).await?
-        }
-        // A lifecycle filter, or a page past the end of a search.
-        None => {
-            let mut c =
-                QueryBuilder::<Postgres>::new("SELECT count(*) FROM eservices e WHERE true");
-            push_filters(&mut c, query, scope, today, search);
-            let n: i64 = c.build_query_scalar().fetch_one(pool).await.map_err(db)?;
-            to_u64(n)
-        }
-    };
-    let items = rows
-        .into_iter()
-        .map(|r| r.item(today))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    Ok((rows.len() == per_page as usize).then_some(rows))
 }
 
 /// The number of e-Services matching agency, step and status filters, from the counters.
@@ -591,32 +680,25 @@ pub(super) async fn dashboard(pool: &PgPool, scope: Scope, today: NaiveDate) -> 
     .await
     .map_err(db)?;
 
-    let mut c = Counts::default();
-    let mut complete = 0u64;
+    let mut launched = 0;
+    let mut groups = Vec::with_capacity(rows.len());
     for row in rows {
-        c.launched = to_u64(row.live);
+        launched = to_u64(row.live);
         let (Some(step), Some(status)) = (row.current_step, row.current_status) else {
             continue;
         };
-        let n = to_u64(row.n);
         let summary = Summary {
             current_step: step.parse().map_err(|e| corrupt("counter step", e))?,
             current_status: status.parse().map_err(|e| corrupt("counter status", e))?,
             launch_on: None,
         };
-        // The core's definitions of one e-Service of the bucket, times the bucket's size, so
-        // the cards cannot drift from `Counts::of`. A lone complete e-Service is 100 %.
-        let one = Counts::of([summary], today);
-        c.total += n * one.total;
-        c.pending_action += n * one.pending_action;
-        c.awaiting_review += n * one.awaiting_review;
-        c.testing_uat += n * one.testing_uat;
-        c.testing_preprod += n * one.testing_preprod;
-        complete += n * (one.approved_percent / 100);
+        groups.push((summary, to_u64(row.n)));
     }
-    // Live needs the launch dates, which the buckets do not have: counted apart.
+    // The core's own definition counts the buckets, so the cards cannot drift from
+    // `Counts::of`. Live needs the launch dates, which the buckets do not have: counted apart.
+    let mut c = Counts::of_groups(groups, today);
+    c.launched = launched;
     c.not_launched = c.total.saturating_sub(c.launched);
-    c.approved_percent = Counts::percent(complete, c.total);
     Ok(c)
 }
 

@@ -4,7 +4,9 @@
 
 use super::codec::{get, get_json, get_opt, int, json, opt, Text};
 use super::{files, messages};
-use crate::{CommandContext, ListItem, ListQuery, Page, Result, Scope, StoreError, StoredEvent};
+use crate::{
+    capped_total, CommandContext, ListItem, ListQuery, Page, Result, Scope, StoreError, StoredEvent,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::FileFacts;
@@ -81,7 +83,45 @@ fn index_texts(tx: &Transaction<'_>, s: &EService) -> Result<()> {
     let seq: i64 = tx
         .prepare_cached("SELECT seq FROM eservices WHERE id = ?1")?
         .query_row([s.id.text()], |r| r.get(0))?;
-    write_texts(tx, seq, &s.name, &s.services)
+    write_texts(tx, seq, &s.name, &s.services)?;
+    let texts: Vec<String> = std::iter::once(&s.name)
+        .chain(&s.services)
+        .map(|t| t.to_lowercase())
+        .collect();
+    write_fold(tx, seq, &texts)
+}
+
+/// Separates the texts in `eservices.search_fold`: a control character, which a query
+/// holding one never reaches (see [`Search::probe`]).
+const FOLD_SEPARATOR: char = '\u{1f}';
+
+/// Writes `eservices.search_fold` of the e-Service at `seq` from its lowercased texts.
+fn write_fold(tx: &Transaction<'_>, seq: i64, texts: &[String]) -> Result<()> {
+    tx.prepare_cached("UPDATE eservices SET search_fold = ?2 WHERE seq = ?1")?
+        .execute(params![seq, texts.join(&FOLD_SEPARATOR.to_string())])?;
+    Ok(())
+}
+
+/// Fills `eservices.search_fold` from the indexed texts (migration 7).
+pub(super) fn fold_all_texts(tx: &Transaction<'_>) -> Result<()> {
+    let mut stmt = tx.prepare("SELECT rowid, text FROM eservice_texts ORDER BY rowid")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut texts: Vec<String> = Vec::new();
+    let mut current = None;
+    for (rowid, text) in rows {
+        let seq = rowid >> TEXT_BITS;
+        if let Some(done) = current.filter(|c| *c != seq) {
+            write_fold(tx, done, &std::mem::take(&mut texts))?;
+        }
+        current = Some(seq);
+        texts.push(text);
+    }
+    if let Some(seq) = current {
+        write_fold(tx, seq, &texts)?;
+    }
+    Ok(())
 }
 
 /// Replaces the texts of the e-Service at `seq`: its rowid range, name first.
@@ -380,7 +420,7 @@ fn item_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<ListItem> {
 }
 
 /// A WHERE clause and its parameters, built from fixed fragments only.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Filter {
     conditions: Vec<&'static str>,
     params: Vec<Value>,
@@ -449,9 +489,6 @@ macro_rules! text_matches {
 }
 /// An e-Service matching the phrase, the query driven by the matches.
 const TEXT_MATCH: &str = concat!("e.seq IN (", text_matches!(), ")");
-/// [`TEXT_MATCH`] with `+`, which keeps the planner from driving the query by the matches,
-/// so that it walks an index in list order instead and probes them (see SORT_MATCHES_MAX).
-const TEXT_MATCH_PROBED: &str = concat!("+e.seq IN (", text_matches!(), ")");
 /// Shorter queries: a LIKE pattern over the (lowercased) texts, and the JSON list of the
 /// agencies whose names contain the query.
 const TEXT_LIKE: &str = "e.seq IN (SELECT rowid >> 10 FROM eservice_texts \
@@ -463,8 +500,13 @@ const TEXT_LIKE: &str = "e.seq IN (SELECT rowid >> 10 FROM eservice_texts \
 enum Search {
     /// No text condition.
     Any,
-    /// The trigram indexes, with this FTS5 phrase.
-    Trigram(String),
+    /// The trigram indexes.
+    Trigram {
+        /// The FTS5 phrase of the query.
+        phrase: String,
+        /// The lowercased query.
+        folded: String,
+    },
     /// Scans, for a query shorter than [`TRIGRAM`] characters.
     Short {
         /// The lowercased query.
@@ -482,7 +524,8 @@ impl Search {
         // Lowercased as the texts are; FTS5 folds case too, for the agency names.
         let folded = q.to_lowercase();
         if folded.chars().count() >= TRIGRAM {
-            Search::Trigram(fts_phrase(&folded))
+            let phrase = fts_phrase(&folded);
+            Search::Trigram { phrase, folded }
         } else {
             let pattern = format!("%{}%", like_literal(&folded));
             Search::Short { folded, pattern }
@@ -490,15 +533,72 @@ impl Search {
     }
 }
 
-/// Up to this many matches, a page is made by fetching every match and sorting them;
-/// beyond, by walking the list order and probing the matches (which stops after one page).
-const SORT_MATCHES_MAX: i64 = 1000;
+/// [`crate::COUNT_LIMIT`] as SQLite binds it.
+const COUNT_LIMIT: i64 = crate::COUNT_LIMIT as i64;
+/// [`crate::WALK_ROWS`] as SQLite binds it.
+const WALK_ROWS: i64 = crate::WALK_ROWS as i64;
+/// [`crate::SORT_MATCHES_MAX`] as SQLite counts.
+const SORT_MATCHES_MAX: i64 = crate::SORT_MATCHES_MAX as i64;
 
-/// Counts the e-Services matching the phrase, through the indexes alone.
-fn trigram_matches(tx: &Transaction<'_>, phrase: &str) -> Result<i64> {
+/// The e-Services whose texts hold the phrase, counted up to [`COUNT_LIMIT`] by the trigram
+/// index alone (an e-Service whose name and service both match counts once).
+fn texts_matching(tx: &Transaction<'_>, phrase: &str) -> Result<i64> {
     Ok(tx
-        .prepare_cached(concat!("SELECT COUNT(*) FROM (", text_matches!(), ")"))?
-        .query_row([phrase, phrase], |r| r.get(0))?)
+        .prepare_cached(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT rowid >> 10 FROM eservice_texts \
+             WHERE eservice_texts MATCH ?1 LIMIT ?2)",
+        )?
+        .query_row(params![phrase, COUNT_LIMIT], |r| r.get(0))?)
+}
+
+/// The ids of the agencies whose Thai or English name holds the phrase, as a JSON list.
+fn agencies_matching(tx: &Transaction<'_>, phrase: &str) -> Result<String> {
+    let mut stmt = tx.prepare_cached("SELECT id FROM agency_names WHERE agency_names MATCH ?1")?;
+    let ids = stmt
+        .query_map([phrase], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    serde_json::to_string(&ids).map_err(|e| StoreError::Backend(format!("agency ids to JSON: {e}")))
+}
+
+/// A row matching the query in place: its folded texts hold the LIKE pattern, or its
+/// agency is one of the JSON list (what [`TEXT_MATCH`] finds through the indexes).
+const TEXT_IN_ROW: &str =
+    "(e.search_fold LIKE ? ESCAPE '\\' OR e.agency_id IN (SELECT value FROM json_each(?)))";
+
+/// The page of a search with many matches, found by walking the first [`WALK_ROWS`] rows
+/// of the list order (after the other filters) and testing each in place; `None` when they
+/// hold fewer matches than the page needs, so that the caller sorts every match instead.
+fn walk(
+    tx: &Transaction<'_>,
+    others: &Filter,
+    pattern: &str,
+    agencies: &str,
+    (offset, per_page): (i64, u32),
+    today: NaiveDate,
+) -> Result<Option<Vec<ListItem>>> {
+    if offset + i64::from(per_page) > WALK_ROWS {
+        return Ok(None);
+    }
+    let mut params = others.params.clone();
+    params.extend([
+        Value::Integer(WALK_ROWS),
+        Value::Text(pattern.to_owned()),
+        Value::Text(agencies.to_owned()),
+        Value::Integer(i64::from(per_page)),
+        Value::Integer(offset),
+    ]);
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT e.id, e.name, e.agency_id, a.name_th, a.ministry_th, e.current_step, \
+                e.current_status, e.launch_on, e.updated_at, e.review_since \
+         FROM (SELECT * FROM eservices e{} ORDER BY e.updated_at DESC, e.id LIMIT ?) e \
+         JOIN agencies a ON a.id = e.agency_id \
+         WHERE {TEXT_IN_ROW} ORDER BY e.updated_at DESC, e.id LIMIT ? OFFSET ?",
+        others.sql()
+    ))?;
+    let items: Vec<ListItem> = stmt
+        .query_map(params_from_iter(params.iter()), |r| item_row(r, today))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((items.len() == per_page as usize).then_some(items))
 }
 
 /// The ids of the agencies whose Thai or English name contains `folded` (lowercased), as a
@@ -538,38 +638,14 @@ pub(super) fn list(
     }
     let (page, per_page) = query.paging();
     let offset = i64::from(page - 1) * i64::from(per_page);
-    let empty = |total: i64| Page {
-        items: Vec::new(),
-        total: u64::try_from(total).unwrap_or(0),
+    let paged = |items: Vec<ListItem>, total: u64, total_capped: bool| Page {
+        items,
+        total,
+        total_capped,
         page,
         per_page,
     };
     let mut f = Filter::default().scope(scope);
-    let mut text_matches = None;
-    match Search::of(query.q.as_deref()) {
-        Search::Any => {}
-        Search::Trigram(phrase) => {
-            let matches = trigram_matches(tx, &phrase)?;
-            if matches == 0 {
-                return Ok(empty(0));
-            }
-            let sort_matches =
-                matches <= SORT_MATCHES_MAX || matches < 4 * (offset + i64::from(per_page));
-            f.and(
-                if sort_matches {
-                    TEXT_MATCH
-                } else {
-                    TEXT_MATCH_PROBED
-                },
-                [Value::Text(phrase.clone()), Value::Text(phrase)],
-            );
-            text_matches = Some(matches);
-        }
-        Search::Short { folded, pattern } => {
-            let agencies = agencies_containing(tx, &folded)?;
-            f.and(TEXT_LIKE, [Value::Text(pattern), Value::Text(agencies)]);
-        }
-    }
     if let Some(step) = query.step {
         f.and("e.current_step = ?", Some(Value::Text(step.text())));
     }
@@ -585,39 +661,109 @@ pub(super) fn list(
         Some(Lifecycle::Scheduled) => f.and("e.launch_on > ?", Some(Value::Text(today.text()))),
         Some(Lifecycle::Live) => f.and("e.launch_on <= ?", Some(Value::Text(today.text()))),
     }
-    let where_sql = f.sql();
-    let total: i64 = match text_matches {
-        // The text is the only condition: the indexes have already counted.
-        Some(n) if f.conditions.len() == 1 => n,
-        // Not wanted: every row up to this page is taken to exist (corrected below).
-        _ if query.skip_total => offset + i64::from(per_page),
-        _ => tx
-            .prepare_cached(&format!("SELECT COUNT(*) FROM eservices e{where_sql}"))?
-            .query_row(params_from_iter(f.params.iter()), |r| r.get(0))?,
+    let others = f.conditions.len();
+    let (counted, walked) = match Search::of(query.q.as_deref()) {
+        Search::Any => {
+            let counted = if query.skip_total {
+                // Not wanted: every row up to this page is taken to exist (corrected below).
+                offset + i64::from(per_page)
+            } else if query.lifecycle.is_none() {
+                // Scope, agency, step and status only: the dashboard counters hold the exact
+                // total (their columns have the names of the conditions).
+                tx.prepare_cached(&format!(
+                    "SELECT COALESCE(SUM(n), 0) FROM dashboard_steps e{}",
+                    f.sql()
+                ))?
+                .query_row(params_from_iter(f.params.iter()), |r| r.get(0))?
+            } else {
+                tx.prepare_cached(&format!("SELECT COUNT(*) FROM eservices e{}", f.sql()))?
+                    .query_row(params_from_iter(f.params.iter()), |r| r.get(0))?
+            };
+            if counted <= offset {
+                return Ok(paged(
+                    Vec::new(),
+                    u64::try_from(counted).unwrap_or(0),
+                    false,
+                ));
+            }
+            let items = page_of(tx, &f, (offset, per_page), today)?;
+            let total = if query.skip_total {
+                offset + i64::try_from(items.len()).unwrap_or(0)
+            } else {
+                counted
+            };
+            return Ok(paged(items, u64::try_from(total).unwrap_or(0), false));
+        }
+        Search::Trigram { phrase, folded } => {
+            let agencies = agencies_matching(tx, &phrase)?;
+            let texts_only = agencies == "[]" && others == 0;
+            let whole = f.clone();
+            f.and(
+                TEXT_MATCH,
+                [Value::Text(phrase.clone()), Value::Text(phrase.clone())],
+            );
+            let counted = if texts_only {
+                texts_matching(tx, &phrase)?
+            } else {
+                capped_count(tx, &f)?
+            };
+            // A query holding a control character could meet FOLD_SEPARATOR in place.
+            let walked = if counted > SORT_MATCHES_MAX && !folded.chars().any(char::is_control) {
+                let pattern = format!("%{}%", like_literal(&folded));
+                walk(tx, &whole, &pattern, &agencies, (offset, per_page), today)?
+            } else {
+                None
+            };
+            (counted, walked)
+        }
+        Search::Short { folded, pattern } => {
+            let agencies = agencies_containing(tx, &folded)?;
+            f.and(TEXT_LIKE, [Value::Text(pattern), Value::Text(agencies)]);
+            (capped_count(tx, &f)?, None)
+        }
     };
-    if total <= offset {
-        return Ok(empty(total));
+    let (total, total_capped) = capped_total(u64::try_from(counted).unwrap_or(0));
+    // Past the end: nothing to read (a capped count does not know where the end is).
+    if !total_capped && counted <= offset {
+        return Ok(paged(Vec::new(), total, false));
     }
-    let mut params = f.params;
+    let items = match walked {
+        Some(items) => items,
+        None => page_of(tx, &f, (offset, per_page), today)?,
+    };
+    Ok(paged(items, total, total_capped))
+}
+
+/// The rows matching `f`, counted up to [`COUNT_LIMIT`].
+fn capped_count(tx: &Transaction<'_>, f: &Filter) -> Result<i64> {
+    let mut params = f.params.clone();
+    params.push(Value::Integer(COUNT_LIMIT));
+    Ok(tx
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM eservices e{} LIMIT ?)",
+            f.sql()
+        ))?
+        .query_row(params_from_iter(params.iter()), |r| r.get(0))?)
+}
+
+/// One page of the rows matching `f`, in list order.
+fn page_of(
+    tx: &Transaction<'_>,
+    f: &Filter,
+    (offset, per_page): (i64, u32),
+    today: NaiveDate,
+) -> Result<Vec<ListItem>> {
+    let mut params = f.params.clone();
     params.push(Value::Integer(i64::from(per_page)));
     params.push(Value::Integer(offset));
     let mut stmt = tx.prepare_cached(&format!(
-        "{ITEM_SELECT}{where_sql} ORDER BY e.updated_at DESC, e.id LIMIT ? OFFSET ?"
+        "{ITEM_SELECT}{} ORDER BY e.updated_at DESC, e.id LIMIT ? OFFSET ?",
+        f.sql()
     ))?;
-    let items: Vec<ListItem> = stmt
+    let items = stmt
         .query_map(params_from_iter(params.iter()), |r| item_row(r, today))?
         .collect::<rusqlite::Result<_>>()?;
-    let total = if query.skip_total {
-        offset + i64::try_from(items.len()).unwrap_or(0)
-    } else {
-        total
-    };
-    Ok(Page {
-        items,
-        total: u64::try_from(total).unwrap_or(0),
-        page,
-        per_page,
-    })
+    Ok(items)
 }
 
 pub(super) fn dashboard(tx: &Transaction<'_>, scope: Scope, today: NaiveDate) -> Result<Counts> {
@@ -634,15 +780,12 @@ pub(super) fn dashboard(tx: &Transaction<'_>, scope: Scope, today: NaiveDate) ->
                 current_status: get(r, 1)?,
                 launch_on: None,
             };
-            Ok((summary, r.get::<_, i64>(2)?))
+            Ok((summary, u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0)))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    // The core's own definition counts the groups (at most 7 × 5 of them, repeated by size),
-    // so the cards cannot drift from `Counts::of`. Live needs the launch dates: counted apart.
-    let summaries = groups
-        .into_iter()
-        .flat_map(|(summary, n)| std::iter::repeat_n(summary, usize::try_from(n).unwrap_or(0)));
-    let mut counts = Counts::of(summaries, today);
+    // The core's own definition counts the groups (at most 7 × 5 of them), so the cards
+    // cannot drift from `Counts::of`. Live needs the launch dates: counted apart.
+    let mut counts = Counts::of_groups(groups, today);
     let mut params = filter.params;
     params.push(Value::Text(today.text()));
     let live_condition = if scope == Scope::All {

@@ -49,6 +49,12 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str, Option<Backfill>)] = &[
         include_str!("../../migrations/sqlite/0006_release_calendar.sql"),
         None,
     ),
+    (
+        7,
+        "search_fold",
+        include_str!("../../migrations/sqlite/0007_search_fold.sql"),
+        Some(super::eservices::fold_all_texts),
+    ),
 ];
 
 /// Applies the migrations not yet recorded, in order, inside the caller's transaction;

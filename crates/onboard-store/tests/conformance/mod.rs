@@ -72,6 +72,7 @@ macro_rules! conformance_suite {
             dashboard_matches_core,
             list_filters_search_and_paging,
             search_matches_services_and_agency_names,
+            many_matches_page_like_few,
             review_queue_oldest_first,
             launched_by_date,
             notifications_per_recipient,
@@ -2640,6 +2641,85 @@ pub async fn search_names(store: &Arc<dyn Store>, q: &str, scope: Scope) -> Vec<
     let mut found: Vec<String> = page.items.into_iter().map(|i| i.name).collect();
     found.sort();
     found
+}
+
+/// Above a thousand matches the list walks its order instead of sorting the matches: both
+/// ways give the same pages, matches by a service too; the total stops at the cap
+/// (`total_capped`), for all e-Services and within one agency (where the walk also carries
+/// the scope).
+pub async fn many_matches_page_like_few(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let mut expected = Vec::new();
+    for i in 0..1800i64 {
+        let (officer, agency) = if i % 3 == 0 {
+            (&w.outsider, w.other_agency.id)
+        } else {
+            (&w.officer, w.agency.id)
+        };
+        let (name, service) = if i % 10 == 0 {
+            (format!("ระบบจองคิว {i}"), "งาน")
+        } else if i % 7 == 0 {
+            (format!("ระบบบริการ {i}"), "ชำระภาษีรถยนต์")
+        } else {
+            (format!("ระบบชำระภาษี {i}"), "งาน")
+        };
+        // Several e-Services share each instant: ties are broken by id.
+        let at = now() + chrono::Duration::seconds(i / 3);
+        let svc = store
+            .create_eservice(
+                &officer.actor(),
+                agency,
+                &name,
+                &[service.to_owned()],
+                &ctx_at(at),
+            )
+            .await
+            .unwrap();
+        if i % 10 != 0 {
+            expected.push((std::cmp::Reverse(svc.updated_at), svc.id, agency));
+        }
+    }
+    expected.sort();
+    let ours: Vec<_> = expected
+        .iter()
+        .filter(|e| e.2 == w.agency.id)
+        .cloned()
+        .collect();
+    for (scope, expected) in [(Scope::All, &expected), (Scope::Agency(w.agency.id), &ours)] {
+        for (page, per_page) in [(1, 20), (2, 100), (13, 90), (9, 100), (400, 20)] {
+            let q = ListQuery {
+                q: Some("ชำระภาษี".into()),
+                page,
+                per_page,
+                ..ListQuery::default()
+            };
+            let got = store.list(&q, scope, today()).await.unwrap();
+            let cap = onboard_store::SEARCH_COUNT_CAP as usize;
+            assert!(
+                expected.len() > cap,
+                "both scopes have more matches than the cap"
+            );
+            assert_eq!(got.total as usize, cap, "{scope:?}");
+            assert!(got.total_capped, "{scope:?}");
+            let start = ((page - 1) * per_page) as usize;
+            let want: Vec<Uuid> = expected
+                .iter()
+                .skip(start)
+                .take(per_page as usize)
+                .map(|e| e.1)
+                .collect();
+            let ids: Vec<Uuid> = got.items.iter().map(|i| i.id).collect();
+            assert_eq!(ids, want, "{scope:?} page {page} of {per_page}");
+        }
+    }
+    let few = ListQuery {
+        q: Some("จองคิว".into()),
+        ..ListQuery::default()
+    };
+    assert_eq!(
+        store.list(&few, Scope::All, today()).await.unwrap().total,
+        180
+    );
 }
 
 /// SPEC §10: `q` also matches any งานบริการ name and the agency's Thai or English name
