@@ -1,21 +1,24 @@
-//! Load benchmark of the HTTP API: `cargo bench -p onboard-http --bench load`.
+//! Load benchmark of the HTTP API and the portal: `cargo bench -p onboard-http --bench load`.
 //!
-//! Everything runs in this process on 127.0.0.1 (server on its own runtime, clients on
-//! another), over SQLite in a temporary directory:
+//! Clients run in this process on 127.0.0.1; servers run on a runtime of 2 worker threads,
+//! like `onboard serve` on a 2-core machine:
 //!
-//! 1. `ONBOARD_BENCH_CLIENTS` (default 32) keep-alive clients drive
-//!    `ONBOARD_BENCH_LIFECYCLES` (default 256) whole lifecycles over HTTP (create, draft,
-//!    every step submitted and approved, a test attempt at steps 3 and 6 with uploaded
-//!    results, the launch) on a durable database (`synchronous=FULL`);
-//! 2. with `ONBOARD_BENCH_SERVICES` (default 100,000) e-Services loaded (SQLite has no bulk
-//!    loader: they are created through `Store::create_eservice` with `synchronous=NORMAL`,
-//!    one in ten with step 1 submitted), the same clients read `GET /dashboard` (staff and
-//!    agency scope), `GET /eservices?q=<Thai substring>`, the portal's dashboard page `GET /`
-//!    and list page `GET /eservices` beside the JSON list they compare with,
-//!    `ONBOARD_BENCH_READS` requests each (default 4,000);
-//! 3. the ceiling: a bare axum handler returning a small JSON, same clients, same count.
+//! 1. the ceiling: a bare axum handler returning a small JSON, in this process;
+//! 2. `ONBOARD_BENCH_CLIENTS` (default 32) keep-alive clients drive
+//!    `ONBOARD_BENCH_LIFECYCLES` (default 256; 0 skips) whole lifecycles over HTTP (create,
+//!    draft, every step submitted and approved, a test attempt at steps 3 and 6 with
+//!    uploaded results, the launch) on a durable SQLite database (`synchronous=FULL`);
+//! 3. for SQLite and, when `ONBOARD_BENCH_POSTGRES_URL` or `ONBOARD_TEST_POSTGRES_URL` is
+//!    set, PostgreSQL (a fresh schema, dropped afterwards): `ONBOARD_BENCH_SERVICES`
+//!    (default 100,000) e-Services loaded through `Store::create_eservice` (one in ten with
+//!    step 1 submitted), then the server started as a process of its own (this binary again,
+//!    so its memory is measured alone), and the same clients read the JSON dashboard (staff
+//!    and agency scope), a Thai substring search, the JSON list, the e-Service detail, and
+//!    the portal's dashboard and list pages, `ONBOARD_BENCH_READS` requests each (default
+//!    4,000).
 //!
-//! Prints requests per second and p50/p99 latency per scenario.
+//! Prints one table: requests per second, p50 and p99 latency per scenario, and the
+//! server's resident memory after each read scenario.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 #[path = "../tests/common/files.rs"]
@@ -27,6 +30,7 @@ use onboard_core::reference::{Role, Step};
 use onboard_core::workflow::{Actor, Command};
 use onboard_http::{AppState, HttpConfig};
 use onboard_store::password::{hash_password, new_token, token_hash};
+use onboard_store::postgres::{PgOptions, PgStore};
 use onboard_store::sqlite::{SqliteOptions, SqliteStore, Synchronous};
 use onboard_store::{CommandContext, NewAgency, NewUser, Session, Store};
 use serde_json::{json, Value};
@@ -79,6 +83,8 @@ struct Figures {
     requests: usize,
     secs: f64,
     latencies: Vec<Duration>,
+    /// Resident memory of the server process after the scenario.
+    rss_mib: Option<f64>,
 }
 
 impl Figures {
@@ -89,6 +95,7 @@ impl Figures {
             requests: latencies.len(),
             secs,
             latencies,
+            rss_mib: None,
         }
     }
 
@@ -492,19 +499,126 @@ async fn reads(
     Figures::new(name, started.elapsed().as_secs_f64(), latencies)
 }
 
-async fn loaded_reads(clients: usize, services: usize, count: usize) -> Vec<Figures> {
-    let dir = tempfile::tempdir().unwrap();
-    let options = SqliteOptions {
-        synchronous: Synchronous::Normal,
-        ..SqliteOptions::default()
-    };
-    let store = SqliteStore::open(&dir.path().join("loaded.db"), options).unwrap();
-    store.migrate().await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(store);
-    let (officers, reviewer) = people(&*store).await;
-    let started = Instant::now();
+/// Where a loaded database lives, as the server process is told.
+#[derive(Clone)]
+enum Backend {
+    Sqlite(std::path::PathBuf),
+    Postgres { url: String, schema: String },
+}
+
+impl Backend {
+    fn label(&self) -> &'static str {
+        match self {
+            Backend::Sqlite(_) => "SQLite",
+            Backend::Postgres { .. } => "PostgreSQL",
+        }
+    }
+
+    /// The value of `ONBOARD_BENCH_SERVE` that makes a child serve this database.
+    fn spec(&self) -> String {
+        match self {
+            Backend::Sqlite(path) => format!("sqlite {}", path.display()),
+            Backend::Postgres { url, schema } => format!("postgres {schema} {url}"),
+        }
+    }
+
+    async fn open(&self, drop_schema: bool) -> Arc<dyn Store> {
+        match self {
+            Backend::Sqlite(path) => {
+                let options = SqliteOptions {
+                    synchronous: Synchronous::Normal,
+                    ..SqliteOptions::default()
+                };
+                Arc::new(SqliteStore::open(path, options).unwrap())
+            }
+            Backend::Postgres { url, schema } => {
+                let options = PgOptions {
+                    schema: Some(schema.clone()),
+                    drop_schema_on_drop: drop_schema,
+                    ..PgOptions::default()
+                };
+                Arc::new(PgStore::connect_with(url, options).await.unwrap())
+            }
+        }
+    }
+}
+
+/// The server as a process of its own (this bench binary run with `ONBOARD_BENCH_SERVE`),
+/// so that its memory is its own: 2 worker threads, the fixed clock of the bench.
+struct Child {
+    process: std::process::Child,
+    base: String,
+}
+
+impl Child {
+    fn start(backend: &Backend) -> Child {
+        use std::io::BufRead;
+        let mut process = std::process::Command::new(std::env::current_exe().unwrap())
+            .env("ONBOARD_BENCH_SERVE", backend.spec())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(process.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line.trim().strip_prefix("listening ").unwrap().to_owned();
+        Child {
+            process,
+            base: format!("http://{addr}"),
+        }
+    }
+
+    /// Resident memory of the server now, in MiB (Linux `VmRSS`).
+    fn rss_mib(&self) -> f64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.process.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .map_or(f64::NAN, |kb| kb / 1024.0)
+    }
+
+    fn stop(mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// The child's side of [`Child`]: serves the database until killed.
+fn serve(spec: &str) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let backend = match spec.split_once(' ') {
+            Some(("sqlite", path)) => Backend::Sqlite(path.into()),
+            Some(("postgres", rest)) => {
+                let (schema, url) = rest.split_once(' ').unwrap();
+                Backend::Postgres {
+                    url: url.to_owned(),
+                    schema: schema.to_owned(),
+                }
+            }
+            _ => panic!("ONBOARD_BENCH_SERVE: {spec}"),
+        };
+        let store = backend.open(false).await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("listening {}", listener.local_addr().unwrap());
+        axum::serve(listener, onboard_http::router(state(store)))
+            .await
+            .unwrap();
+    });
+}
+
+/// Loads `services` e-Services through the store: one in ten with step 1 submitted (so the
+/// staff have notifications and a review queue). Returns some of their ids.
+async fn load(store: &Arc<dyn Store>, officers: &[(Actor, String)], services: usize) -> Vec<Uuid> {
     let next = Arc::new(AtomicUsize::new(0));
-    let officers = Arc::new(officers);
+    let officers: Arc<Vec<Actor>> = Arc::new(officers.iter().map(|(a, _)| *a).collect());
     let mut tasks = Vec::new();
     for _ in 0..LOADERS {
         let (store, officers, next) = (store.clone(), officers.clone(), next.clone());
@@ -518,12 +632,13 @@ async fn loaded_reads(clients: usize, services: usize, count: usize) -> Vec<Figu
             let mut step1 = fixture("step1-valid");
             step1["icon_file_id"] = Value::Null;
             step1["icon_concept"] = Value::Null;
+            let mut ids = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 if i >= services {
-                    return;
+                    return ids;
                 }
-                let (officer, _) = &officers[i % officers.len()];
+                let officer = &officers[i % officers.len()];
                 let name = format!("ระบบ{}ออนไลน์ {i}", TOPICS[i % TOPICS.len()]);
                 let agency = officer.agency_id.unwrap();
                 let svc = store
@@ -540,19 +655,39 @@ async fn loaded_reads(clients: usize, services: usize, count: usize) -> Vec<Figu
                         .await
                         .unwrap();
                 }
+                if i % 97 == 0 && svc.agency_id == officers[0].agency_id.unwrap() {
+                    ids.push(svc.id);
+                }
             }
         }));
     }
+    let mut ids = Vec::new();
     for t in tasks {
-        t.await.unwrap();
+        ids.extend(t.await.unwrap());
     }
+    ids
+}
+
+async fn loaded_reads(
+    backend: Backend,
+    clients: usize,
+    services: usize,
+    count: usize,
+) -> Vec<Figures> {
+    let label = backend.label();
+    let store = backend.open(true).await;
+    store.migrate().await.unwrap();
+    let (officers, reviewer) = people(&*store).await;
+    let started = Instant::now();
+    let ids = load(&store, &officers, services).await;
     let load_secs = started.elapsed().as_secs_f64();
     println!(
-        "loaded {services} e-Services through the store in {load_secs:.1} s ({:.0}/s)",
+        "{label}: loaded {services} e-Services through the store in {load_secs:.1} s ({:.0}/s)",
         services as f64 / load_secs
     );
-    let server = Served::start(onboard_http::router(state(store)));
-    let dash = vec!["/api/v1/dashboard".to_owned()];
+    let server = Child::start(&backend);
+    let officer = &officers[0].1;
+    let staff = &reviewer.1;
     let search = vec![
         format!("/api/v1/eservices?q={SEARCH}"),
         format!("/api/v1/eservices?q={SEARCH}&page=2"),
@@ -562,65 +697,51 @@ async fn loaded_reads(clients: usize, services: usize, count: usize) -> Vec<Figu
         "/api/v1/eservices?per_page=20".to_owned(),
         "/api/v1/eservices?per_page=20&page=2".to_owned(),
     ];
-    let list_page = vec!["/eservices".to_owned(), "/eservices?page=2".to_owned()];
-    let n = services;
-    let out = vec![
-        reads(
-            &server.base,
-            clients,
-            count,
-            &reviewer.1,
-            &dash,
-            format!("GET /dashboard, staff, {n} loaded"),
-        )
-        .await,
-        reads(
-            &server.base,
-            clients,
-            count,
-            &officers[0].1,
-            &dash,
-            format!("GET /dashboard, one agency, {n} loaded"),
-        )
-        .await,
-        reads(
-            &server.base,
-            clients,
-            count,
-            &reviewer.1,
-            &search,
-            format!("GET /eservices?q=<Thai>, {n} loaded"),
-        )
-        .await,
-        reads(
-            &server.base,
-            clients,
-            count,
-            &officers[0].1,
-            &["/".to_owned()],
-            format!("page GET / (dashboard), one agency, {n} loaded"),
-        )
-        .await,
-        reads(
-            &server.base,
-            clients,
-            count,
-            &reviewer.1,
-            &list,
-            format!("GET /api/v1/eservices?per_page=20, staff, {n} loaded"),
-        )
-        .await,
-        reads(
-            &server.base,
-            clients,
-            count,
-            &reviewer.1,
-            &list_page,
-            format!("page GET /eservices (list), staff, {n} loaded"),
-        )
-        .await,
+    let detail: Vec<String> = ids
+        .iter()
+        .map(|id| format!("/api/v1/eservices/{id}"))
+        .collect();
+    let scenarios: Vec<(&str, &String, Vec<String>)> = vec![
+        (
+            "GET /api/v1/dashboard, staff",
+            staff,
+            vec!["/api/v1/dashboard".to_owned()],
+        ),
+        (
+            "GET /api/v1/dashboard, one agency",
+            officer,
+            vec!["/api/v1/dashboard".to_owned()],
+        ),
+        ("GET /api/v1/eservices?q=<Thai>, staff", staff, search),
+        ("GET /api/v1/eservices?per_page=20, staff", staff, list),
+        ("GET /api/v1/eservices/{id}, its agency", officer, detail),
+        (
+            "page GET / (dashboard), one agency",
+            officer,
+            vec!["/".to_owned()],
+        ),
+        (
+            "page GET /eservices (list), staff",
+            staff,
+            vec!["/eservices".to_owned(), "/eservices?page=2".to_owned()],
+        ),
     ];
+    let mut out = Vec::new();
+    for (name, token, paths) in scenarios {
+        let mut f = reads(
+            &server.base,
+            clients,
+            count,
+            token,
+            &paths,
+            format!("{label}: {name}"),
+        )
+        .await;
+        f.rss_mib = Some(server.rss_mib());
+        out.push(f);
+    }
     server.stop();
+    drop(store);
     out
 }
 
@@ -644,25 +765,49 @@ async fn ceiling(clients: usize, count: usize) -> Figures {
 }
 
 fn main() {
+    if let Ok(spec) = std::env::var("ONBOARD_BENCH_SERVE") {
+        return serve(&spec);
+    }
     let clients = env_usize("ONBOARD_BENCH_CLIENTS", 32);
     let total = env_usize("ONBOARD_BENCH_LIFECYCLES", 256);
     let services = env_usize("ONBOARD_BENCH_SERVICES", 100_000);
     let count = env_usize("ONBOARD_BENCH_READS", 4_000);
+    let postgres = std::env::var("ONBOARD_BENCH_POSTGRES_URL")
+        .or_else(|_| std::env::var("ONBOARD_TEST_POSTGRES_URL"))
+        .ok()
+        .filter(|u| !u.trim().is_empty());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     println!("onboard-http load bench: {clients} clients, {total} lifecycles, {services} loaded e-Services, {count} reads per scenario");
-    let mut all = vec![rt.block_on(lifecycles(clients, total))];
-    all.extend(rt.block_on(loaded_reads(clients, services, count)));
-    all.push(rt.block_on(ceiling(clients, count)));
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = vec![rt.block_on(ceiling(clients, count))];
+    if total > 0 {
+        all.push(rt.block_on(lifecycles(clients, total)));
+    }
+    let sqlite = Backend::Sqlite(dir.path().join("loaded.db"));
+    all.extend(rt.block_on(loaded_reads(sqlite, clients, services, count)));
+    match postgres {
+        Some(url) => {
+            let schema = format!("onboard_load_{}", Uuid::new_v4().simple());
+            let backend = Backend::Postgres { url, schema };
+            all.extend(rt.block_on(loaded_reads(backend, clients, services, count)));
+        }
+        None => println!(
+            "PostgreSQL skipped: set ONBOARD_BENCH_POSTGRES_URL or ONBOARD_TEST_POSTGRES_URL"
+        ),
+    }
     println!();
-    println!("| scenario | requests | req/s | p50 ms | p99 ms |");
-    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!("| scenario | requests | req/s | p50 ms | p99 ms | server RSS MiB |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     for f in &all {
+        let rss = f
+            .rss_mib
+            .map_or_else(|| "-".to_owned(), |m| format!("{m:.1}"));
         println!(
-            "| {} | {} | {:.0} | {:.2} | {:.2} |",
+            "| {} | {} | {:.0} | {:.2} | {:.2} | {rss} |",
             f.name,
             f.requests,
             f.rate(),
