@@ -564,6 +564,12 @@ async fn sorted_page(
         .push_bind(i64::from(per_page))
         .push(" OFFSET ")
         .push_bind(offset);
+    page_rows(pool, q).await
+}
+
+/// Ends `q`, a `WITH p AS (...` choosing a page's ids and `updated_at` in list order, by
+/// joining only those rows, and reads them.
+async fn page_rows(pool: &PgPool, mut q: QueryBuilder<'_, Postgres>) -> Result<Vec<ItemRow>> {
     q.push(format!(
         ") SELECT {ITEM_COLUMNS} \
          FROM p JOIN eservices e ON e.id = p.id JOIN agencies a ON a.id = e.agency_id \
@@ -609,12 +615,7 @@ async fn walk(
         .push_bind(i64::from(per_page))
         .push(" OFFSET ")
         .push_bind(offset);
-    q.push(format!(
-        ") SELECT {ITEM_COLUMNS} \
-         FROM p JOIN eservices e ON e.id = p.id JOIN agencies a ON a.id = e.agency_id \
-         ORDER BY p.updated_at DESC, p.id"
-    ));
-    let rows: Vec<ItemRow> = q.build_query_as().fetch_all(pool).await.map_err(db)?;
+    let rows = page_rows(pool, q).await?;
     Ok((rows.len() == per_page as usize).then_some(rows))
 }
 

@@ -90,28 +90,15 @@ pub(super) fn update_agency(tx: &Transaction<'_>, id: Uuid, names: NewAgency) ->
 /// The columns of a [`User`], each after `$table` (`""` or `"u."`), as one literal.
 macro_rules! user_columns {
     ($table:literal) => {
-        concat!(
-            $table,
-            "id, ",
-            $table,
-            "username, ",
-            $table,
-            "email, ",
-            $table,
-            "display_name, ",
-            $table,
-            "role, ",
-            $table,
-            "agency_id, ",
-            $table,
-            "password_hash, ",
-            $table,
-            "must_change_credentials, ",
-            $table,
-            "disabled, ",
-            $table,
-            "created_at"
-        )
+        prefixed!($table; id, username, email, display_name, role, agency_id, password_hash,
+            must_change_credentials, disabled, created_at)
+    };
+}
+
+/// `$table` before each column name, joined by ", ", as one literal.
+macro_rules! prefixed {
+    ($table:literal; $first:ident $(, $rest:ident)*) => {
+        concat!($table, stringify!($first) $(, ", ", $table, stringify!($rest))*)
     };
 }
 

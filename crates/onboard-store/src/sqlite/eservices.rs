@@ -78,21 +78,26 @@ const TEXT_BITS: u32 = 10;
 const _: () = assert!(TEXT_BITS == 10);
 
 /// Replaces the searchable texts of `s` (its name and services, lowercased) in
-/// `eservice_texts`.
+/// `eservice_texts` and `eservices.search_fold`.
 fn index_texts(tx: &Transaction<'_>, s: &EService) -> Result<()> {
     let seq: i64 = tx
         .prepare_cached("SELECT seq FROM eservices WHERE id = ?1")?
         .query_row([s.id.text()], |r| r.get(0))?;
-    write_texts(tx, seq, &s.name, &s.services)?;
-    let texts: Vec<String> = std::iter::once(&s.name)
-        .chain(&s.services)
-        .map(|t| t.to_lowercase())
-        .collect();
+    let texts = folded_texts(&s.name, &s.services);
+    write_texts(tx, seq, &texts)?;
     write_fold(tx, seq, &texts)
 }
 
-/// Separates the texts in `eservices.search_fold`: a control character, which a query
-/// holding one never reaches (see [`Search::probe`]).
+/// The searchable texts of an e-Service, lowercased: its name, then its services.
+fn folded_texts(name: &str, services: &[String]) -> Vec<String> {
+    std::iter::once(name)
+        .chain(services.iter().map(String::as_str))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Separates the texts in `eservices.search_fold`: a control character, so a search holding
+/// one is never tested in place (`list` sorts its matches instead).
 const FOLD_SEPARATOR: char = '\u{1f}';
 
 /// Writes `eservices.search_fold` of the e-Service at `seq` from its lowercased texts.
@@ -124,25 +129,25 @@ pub(super) fn fold_all_texts(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Replaces the texts of the e-Service at `seq`: its rowid range, name first.
-fn write_texts(tx: &Transaction<'_>, seq: i64, name: &str, services: &[String]) -> Result<()> {
+/// Replaces the texts of the e-Service at `seq` (its [`folded_texts`]): its rowid range,
+/// name first.
+fn write_texts(tx: &Transaction<'_>, seq: i64, texts: &[String]) -> Result<()> {
     let per_eservice = 1i64 << TEXT_BITS;
     let first = seq
         .checked_mul(per_eservice)
         .ok_or_else(|| StoreError::Backend(format!("e-Service seq {seq} is too large")))?;
-    if services.len() >= (1 << TEXT_BITS) {
+    if texts.len() > (1 << TEXT_BITS) {
         return Err(StoreError::Backend(format!(
             "{} services are more than the search index holds",
-            services.len()
+            texts.len() - 1
         )));
     }
     tx.prepare_cached("DELETE FROM eservice_texts WHERE rowid >= ?1 AND rowid < ?2")?
         .execute(params![first, first + per_eservice])?;
     let mut insert =
         tx.prepare_cached("INSERT INTO eservice_texts (rowid, text) VALUES (?1, ?2)")?;
-    for (i, text) in (0i64..).zip(std::iter::once(name).chain(services.iter().map(String::as_str)))
-    {
-        insert.execute(params![first + i, text.to_lowercase()])?;
+    for (i, text) in (0i64..).zip(texts) {
+        insert.execute(params![first + i, text])?;
     }
     Ok(())
 }
@@ -169,7 +174,7 @@ pub(super) fn index_all_texts(tx: &Transaction<'_>) -> Result<()> {
             })?,
             None => Vec::new(),
         };
-        write_texts(tx, seq, &name, &services)?;
+        write_texts(tx, seq, &folded_texts(&name, &services))?;
     }
     Ok(())
 }
@@ -396,11 +401,20 @@ pub(super) fn events(tx: &Transaction<'_>, id: Uuid) -> Result<Vec<StoredEvent>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+macro_rules! item_columns {
+    () => {
+        "e.id, e.name, e.agency_id, a.name_th, a.ministry_th, e.current_step, \
+         e.current_status, e.launch_on, e.updated_at, e.review_since"
+    };
+}
+/// The columns of a [`ListItem`] over `eservices e` and `agencies a`, read by [`item_row`].
+const ITEM_COLUMNS: &str = item_columns!();
 /// The SELECT of a [`ListItem`], to be followed by WHERE and ORDER clauses.
-const ITEM_SELECT: &str = "SELECT e.id, e.name, e.agency_id, a.name_th, a.ministry_th, \
-                           e.current_step, e.current_status, e.launch_on, e.updated_at, \
-                           e.review_since \
-                           FROM eservices e JOIN agencies a ON a.id = e.agency_id";
+const ITEM_SELECT: &str = concat!(
+    "SELECT ",
+    item_columns!(),
+    " FROM eservices e JOIN agencies a ON a.id = e.agency_id"
+);
 
 fn item_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<ListItem> {
     let launch_on = get_opt(r, 7)?;
@@ -588,8 +602,7 @@ fn walk(
         Value::Integer(offset),
     ]);
     let mut stmt = tx.prepare_cached(&format!(
-        "SELECT e.id, e.name, e.agency_id, a.name_th, a.ministry_th, e.current_step, \
-                e.current_status, e.launch_on, e.updated_at, e.review_since \
+        "SELECT {ITEM_COLUMNS} \
          FROM (SELECT * FROM eservices e{} ORDER BY e.updated_at DESC, e.id LIMIT ?) e \
          JOIN agencies a ON a.id = e.agency_id \
          WHERE {TEXT_IN_ROW} ORDER BY e.updated_at DESC, e.id LIMIT ? OFFSET ?",
