@@ -61,8 +61,20 @@ async fn method_not_allowed() -> ApiError {
 
 /// Turns any error answer that is not already problem JSON (body limits, timeouts) into
 /// problem JSON, so clients see one error format.
-async fn problemize(response: Response<Body>) -> Response<Body> {
+async fn problemize(mut response: Response<Body>) -> Response<Body> {
     let status = response.status();
+    if matches!(
+        status,
+        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::REQUEST_TIMEOUT
+    ) {
+        // The request body may be left unread, so the server closes the connection after
+        // this answer. Saying so keeps a client from sending its next request on it, where
+        // it would be lost (RFC 9112, section 9.6).
+        response.headers_mut().insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        );
+    }
     // Problem JSON, and the portal's own error pages, are answers already.
     let is_answer = response
         .headers()

@@ -273,15 +273,20 @@ async fn bad_input_answers_its_code_and_changes_nothing() {
     );
     // A JSON body over the JSON limit (2 MiB).
     let big = json!({"category": "in_development", "full_description": "ก".repeat(1_000_000)});
-    server
+    let r = server
         .json(
             Method::PUT,
             &format!("{base}/steps/credential/draft"),
             officer,
             &big,
         )
-        .await
-        .expect_problem(413, "payload_too_large");
+        .await;
+    // The rest of that body is not read, so the connection must not carry another request.
+    assert_eq!(
+        r.headers.get("connection").map(|v| v.as_bytes()),
+        Some(&b"close"[..])
+    );
+    r.expect_problem(413, "payload_too_large");
     // An icon over its 2 MiB limit: refused while streaming.
     let mut huge = png(16, 16, [1, 2, 3]);
     huge.resize(2 * 1024 * 1024 + 10, 0);
