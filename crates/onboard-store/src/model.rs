@@ -389,6 +389,31 @@ pub(crate) const SORT_MATCHES_MAX: u64 = 1000;
 /// match in 250 rows or denser a first page is found well within it.
 pub(crate) const WALK_ROWS: u64 = 5000;
 
+/// The searchable texts of an e-Service as both backends store them: its name, then its
+/// services, lowercased like the query (SPEC §10 matches them case-insensitively).
+pub(crate) fn folded_texts(name: &str, services: &[String]) -> Vec<String> {
+    std::iter::once(name)
+        .chain(services.iter().map(String::as_str))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Separates the texts in a row's `search_fold`: a control character, so that a query
+/// holding one is never tested in place (see [`tested_in_place`]).
+const FOLD_SEPARATOR: &str = "\u{1f}";
+
+/// The `search_fold` of an e-Service row: its [`folded_texts`] joined, so that a walk of
+/// the list order tests a row without reading its texts elsewhere.
+pub(crate) fn search_fold(texts: &[String]) -> String {
+    texts.join(FOLD_SEPARATOR)
+}
+
+/// Whether the lowercased query can be tested in place against `search_fold`: a control
+/// character could meet the separator and match across two texts.
+pub(crate) fn tested_in_place(folded: &str) -> bool {
+    !folded.chars().any(char::is_control)
+}
+
 /// `total` and `total_capped` of a search page from a count that stopped after
 /// [`SEARCH_COUNT_CAP`] + 1 rows: more than the cap reads as the cap, capped.
 pub fn capped_total(counted: u64) -> (u64, bool) {

@@ -83,27 +83,15 @@ fn index_texts(tx: &Transaction<'_>, s: &EService) -> Result<()> {
     let seq: i64 = tx
         .prepare_cached("SELECT seq FROM eservices WHERE id = ?1")?
         .query_row([s.id.text()], |r| r.get(0))?;
-    let texts = folded_texts(&s.name, &s.services);
+    let texts = crate::folded_texts(&s.name, &s.services);
     write_texts(tx, seq, &texts)?;
     write_fold(tx, seq, &texts)
 }
 
-/// The searchable texts of an e-Service, lowercased: its name, then its services.
-fn folded_texts(name: &str, services: &[String]) -> Vec<String> {
-    std::iter::once(name)
-        .chain(services.iter().map(String::as_str))
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// Separates the texts in `eservices.search_fold`: a control character, so a search holding
-/// one is never tested in place (`list` sorts its matches instead).
-const FOLD_SEPARATOR: char = '\u{1f}';
-
 /// Writes `eservices.search_fold` of the e-Service at `seq` from its lowercased texts.
 fn write_fold(tx: &Transaction<'_>, seq: i64, texts: &[String]) -> Result<()> {
     tx.prepare_cached("UPDATE eservices SET search_fold = ?2 WHERE seq = ?1")?
-        .execute(params![seq, texts.join(&FOLD_SEPARATOR.to_string())])?;
+        .execute(params![seq, crate::search_fold(texts)])?;
     Ok(())
 }
 
@@ -129,7 +117,7 @@ pub(super) fn fold_all_texts(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Replaces the texts of the e-Service at `seq` (its [`folded_texts`]): its rowid range,
+/// Replaces the texts of the e-Service at `seq` (its [`crate::folded_texts`]): its rowid range,
 /// name first.
 fn write_texts(tx: &Transaction<'_>, seq: i64, texts: &[String]) -> Result<()> {
     let per_eservice = 1i64 << TEXT_BITS;
@@ -174,7 +162,7 @@ pub(super) fn index_all_texts(tx: &Transaction<'_>) -> Result<()> {
             })?,
             None => Vec::new(),
         };
-        write_texts(tx, seq, &folded_texts(&name, &services))?;
+        write_texts(tx, seq, &crate::folded_texts(&name, &services))?;
     }
     Ok(())
 }
@@ -401,20 +389,11 @@ pub(super) fn events(tx: &Transaction<'_>, id: Uuid) -> Result<Vec<StoredEvent>>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-macro_rules! item_columns {
-    () => {
-        "e.id, e.name, e.agency_id, a.name_th, a.ministry_th, e.current_step, \
-         e.current_status, e.launch_on, e.updated_at, e.review_since"
-    };
-}
-/// The columns of a [`ListItem`] over `eservices e` and `agencies a`, read by [`item_row`].
-const ITEM_COLUMNS: &str = item_columns!();
-/// The SELECT of a [`ListItem`], to be followed by WHERE and ORDER clauses.
-const ITEM_SELECT: &str = concat!(
-    "SELECT ",
-    item_columns!(),
-    " FROM eservices e JOIN agencies a ON a.id = e.agency_id"
-);
+/// The SELECT of a [`ListItem`] over `eservices e` and `agencies a`, read by [`item_row`],
+/// to be followed by WHERE and ORDER clauses.
+const ITEM_SELECT: &str = "SELECT e.id, e.name, e.agency_id, a.name_th, a.ministry_th, \
+     e.current_step, e.current_status, e.launch_on, e.updated_at, e.review_since \
+     FROM eservices e JOIN agencies a ON a.id = e.agency_id";
 
 fn item_row(r: &Row<'_>, today: NaiveDate) -> rusqlite::Result<ListItem> {
     let launch_on = get_opt(r, 7)?;
@@ -574,44 +553,60 @@ fn agencies_matching(tx: &Transaction<'_>, phrase: &str) -> Result<String> {
     serde_json::to_string(&ids).map_err(|e| StoreError::Backend(format!("agency ids to JSON: {e}")))
 }
 
-/// A row matching the query in place: its folded texts hold the LIKE pattern, or its
-/// agency is one of the JSON list (what [`TEXT_MATCH`] finds through the indexes).
-const TEXT_IN_ROW: &str =
-    "(e.search_fold LIKE ? ESCAPE '\\' OR e.agency_id IN (SELECT value FROM json_each(?)))";
-
 /// The page of a search with many matches, found by walking the first [`WALK_ROWS`] rows
-/// of the list order (after the other filters) and testing each in place; `None` when they
-/// hold fewer matches than the page needs, so that the caller sorts every match instead.
+/// of the list order (after the other filters) and testing each in place: its folded texts
+/// hold `folded`, or its agency is one of `agencies` (a JSON list), which is what
+/// [`TEXT_MATCH`] finds through the indexes. `None` when those rows hold fewer matches than
+/// the page needs, so that the caller sorts every match instead.
 fn walk(
     tx: &Transaction<'_>,
     others: &Filter,
-    pattern: &str,
+    folded: &str,
     agencies: &str,
     (offset, per_page): (i64, u32),
-    today: NaiveDate,
-) -> Result<Option<Vec<ListItem>>> {
+) -> Result<Option<Vec<i64>>> {
     if offset + i64::from(per_page) > WALK_ROWS {
         return Ok(None);
     }
+    // The walk's last row, found on the index alone: the walk is then an index range that
+    // stops at the page, where a subquery of WALK_ROWS rows would copy them all first.
     let mut params = others.params.clone();
-    params.extend([
-        Value::Integer(WALK_ROWS),
-        Value::Text(pattern.to_owned()),
-        Value::Text(agencies.to_owned()),
-        Value::Integer(i64::from(per_page)),
-        Value::Integer(offset),
-    ]);
-    let mut stmt = tx.prepare_cached(&format!(
-        "SELECT {ITEM_COLUMNS} \
-         FROM (SELECT * FROM eservices e{} ORDER BY e.updated_at DESC, e.id LIMIT ?) e \
-         JOIN agencies a ON a.id = e.agency_id \
-         WHERE {TEXT_IN_ROW} ORDER BY e.updated_at DESC, e.id LIMIT ? OFFSET ?",
-        others.sql()
-    ))?;
-    let items: Vec<ListItem> = stmt
-        .query_map(params_from_iter(params.iter()), |r| item_row(r, today))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok((items.len() == per_page as usize).then_some(items))
+    params.push(Value::Integer(WALK_ROWS - 1));
+    let last: Option<(String, String)> = tx
+        .prepare_cached(&format!(
+            "SELECT e.updated_at, e.id FROM eservices e{} \
+             ORDER BY e.updated_at DESC, e.id LIMIT 1 OFFSET ?",
+            others.sql()
+        ))?
+        .query_row(params_from_iter(params.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let mut f = others.clone();
+    if let Some((at, id)) = &last {
+        f.and(
+            "(e.updated_at > ? OR (e.updated_at = ? AND e.id <= ?))",
+            [at, at, id].map(|v| Value::Text(v.clone())),
+        );
+    }
+    // Both columns are in the list order's indexes (migration 8): the walk reads no row.
+    if agencies == "[]" {
+        f.and(
+            "instr(e.search_fold, ?) > 0",
+            [Value::Text(folded.to_owned())],
+        );
+    } else {
+        f.and(
+            "(instr(e.search_fold, ?) > 0 OR e.agency_id IN (SELECT value FROM json_each(?)))",
+            [
+                Value::Text(folded.to_owned()),
+                Value::Text(agencies.to_owned()),
+            ],
+        );
+    }
+    let seqs = page_keys(tx, &f, (offset, per_page))?;
+    // Fewer rows than the walk: they were all tested, and a short page is the true one.
+    Ok((last.is_none() || seqs.len() == per_page as usize).then_some(seqs))
 }
 
 /// The ids of the agencies whose Thai or English name contains `folded` (lowercased), as a
@@ -720,10 +715,8 @@ pub(super) fn list(
             } else {
                 capped_count(tx, &f)?
             };
-            // A query holding a control character could meet FOLD_SEPARATOR in place.
-            let walked = if counted > SORT_MATCHES_MAX && !folded.chars().any(char::is_control) {
-                let pattern = format!("%{}%", like_literal(&folded));
-                walk(tx, &whole, &pattern, &agencies, (offset, per_page), today)?
+            let walked = if counted > SORT_MATCHES_MAX && crate::tested_in_place(&folded) {
+                walk(tx, &whole, &folded, &agencies, (offset, per_page))?
             } else {
                 None
             };
@@ -741,7 +734,7 @@ pub(super) fn list(
         return Ok(paged(Vec::new(), total, false));
     }
     let items = match walked {
-        Some(items) => items,
+        Some(seqs) => items_of(tx, &seqs, today)?,
         None => page_of(tx, &f, (offset, per_page), today)?,
     };
     Ok(paged(items, total, total_capped))
@@ -763,18 +756,41 @@ fn capped_count(tx: &Transaction<'_>, f: &Filter) -> Result<i64> {
 fn page_of(
     tx: &Transaction<'_>,
     f: &Filter,
-    (offset, per_page): (i64, u32),
+    paging: (i64, u32),
     today: NaiveDate,
 ) -> Result<Vec<ListItem>> {
+    items_of(tx, &page_keys(tx, f, paging)?, today)
+}
+
+/// The `seq` of the rows of a page of `f` in the list order. Sorting keys alone and reading
+/// the page's items afterwards keeps a sort of many matches narrow.
+fn page_keys(tx: &Transaction<'_>, f: &Filter, (offset, per_page): (i64, u32)) -> Result<Vec<i64>> {
     let mut params = f.params.clone();
     params.push(Value::Integer(i64::from(per_page)));
     params.push(Value::Integer(offset));
     let mut stmt = tx.prepare_cached(&format!(
-        "{ITEM_SELECT}{} ORDER BY e.updated_at DESC, e.id LIMIT ? OFFSET ?",
+        "SELECT e.seq FROM eservices e{} ORDER BY e.updated_at DESC, e.id LIMIT ? OFFSET ?",
         f.sql()
     ))?;
+    let seqs = stmt
+        .query_map(params_from_iter(params.iter()), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(seqs)
+}
+
+/// The list items of the rows `seqs`, in the list order.
+fn items_of(tx: &Transaction<'_>, seqs: &[i64], today: NaiveDate) -> Result<Vec<ListItem>> {
+    if seqs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seqs = serde_json::to_string(seqs)
+        .map_err(|e| StoreError::Backend(format!("page keys to JSON: {e}")))?;
+    let mut stmt = tx.prepare_cached(&format!(
+        "{ITEM_SELECT} WHERE e.seq IN (SELECT value FROM json_each(?)) \
+         ORDER BY e.updated_at DESC, e.id"
+    ))?;
     let items = stmt
-        .query_map(params_from_iter(params.iter()), |r| item_row(r, today))?
+        .query_map([seqs], |r| item_row(r, today))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(items)
 }

@@ -55,6 +55,12 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str, Option<Backfill>)] = &[
         include_str!("../../migrations/sqlite/0007_search_fold.sql"),
         Some(super::eservices::fold_all_texts),
     ),
+    (
+        8,
+        "walk_indexes",
+        include_str!("../../migrations/sqlite/0008_walk_indexes.sql"),
+        None,
+    ),
 ];
 
 /// Applies the migrations not yet recorded, in order, inside the caller's transaction;
