@@ -611,7 +611,7 @@ async fn backup_points_to_pg_dump() {
 }
 
 /// Migration 0004 makes e-Services written before it searchable by their services and
-/// their agency's names.
+/// their agency's names; 0009 keeps them so in `eservice_texts` and `search_fold`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn migration_4_indexes_existing_eservices() {
     let Some(url) = test_url() else { return };
@@ -692,6 +692,26 @@ async fn migration_4_indexes_existing_eservices() {
         let ids: Vec<Uuid> = page.items.iter().map(|i| i.id).collect();
         assert_eq!(ids, vec![state.id], "{q:?}");
     }
+    // Migration 0009 moved the texts to `eservice_texts` and joined them beside the row for
+    // the walk, in order.
+    let texts: Vec<(i32, String)> = sqlx::query_as(
+        "SELECT position, fold FROM eservice_texts WHERE eservice_id = $1 ORDER BY position",
+    )
+    .bind(state.id)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    let expected = ["ระบบยื่นแบบภาษี", "ยื่นแบบ ภ.ง.ด.90", "refund status"];
+    assert_eq!(
+        texts,
+        (0..).zip(expected.map(str::to_owned)).collect::<Vec<_>>()
+    );
+    let fold: String = sqlx::query_scalar("SELECT search_fold FROM eservices WHERE id = $1")
+        .bind(state.id)
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(fold, expected.join("\u{1f}"));
     assert_eq!(
         store.eservice(state.id, Scope::All).await.unwrap(),
         Some(state)

@@ -42,8 +42,8 @@ impl PgStore {
         let mut buckets: HashMap<(Uuid, &str, &str, bool), i64> = HashMap::new();
         let mut launch_days: HashMap<(Uuid, NaiveDate), i64> = HashMap::new();
         let mut events: Vec<Event> = Vec::new();
-        // The searchable services, one row each.
-        let (mut service_ids, mut positions, mut service_folds) = (vec![], vec![], vec![]);
+        // The searchable texts, one row each.
+        let (mut text_ids, mut positions, mut text_folds) = (vec![], vec![], vec![]);
         for (s, log) in chunk {
             if log.iter().any(|e| e.eservice_id != s.id) {
                 return Err(StoreError::Backend(format!(
@@ -66,7 +66,13 @@ impl PgStore {
             ids.push(s.id);
             agencies.push(s.agency_id);
             names.push(s.name.as_str());
-            folds.push(s.name.to_lowercase());
+            let texts = crate::folded_texts(&s.name, &s.services);
+            folds.push(crate::search_fold(&texts));
+            for (position, text) in (0i32..).zip(texts) {
+                text_ids.push(s.id);
+                positions.push(position);
+                text_folds.push(text);
+            }
             versions.push(to_i64(s.version));
             states.push(Json(s));
             steps.push(cols.current_step);
@@ -77,17 +83,12 @@ impl PgStore {
             created.push(s.created_at);
             updated.push(s.updated_at);
             events.extend(log.iter().cloned());
-            for (position, service) in (1i32..).zip(&s.services) {
-                service_ids.push(s.id);
-                positions.push(position);
-                service_folds.push(service.to_lowercase());
-            }
         }
         let mut tx = self.pool.begin().await.map_err(db)?;
         sqlx::query(
             "INSERT INTO eservices (id, agency_id, name, version, state, current_step, \
                  current_status, complete, launch_on, review_since, created_at, updated_at, \
-                 name_fold) \
+                 search_fold) \
              SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int8[], \
                  $5::jsonb[], $6::text[], $7::text[], $8::bool[], $9::date[], \
                  $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[])",
@@ -109,12 +110,12 @@ impl PgStore {
         .await
         .map_err(db)?;
         sqlx::query(
-            "INSERT INTO eservice_services (eservice_id, position, name_fold) \
+            "INSERT INTO eservice_texts (eservice_id, position, fold) \
              SELECT * FROM unnest($1::uuid[], $2::int4[], $3::text[])",
         )
-        .bind(&service_ids)
+        .bind(&text_ids)
         .bind(&positions)
-        .bind(&service_folds)
+        .bind(&text_folds)
         .execute(&mut *tx)
         .await
         .map_err(db)?;

@@ -433,9 +433,7 @@ fn push_filters(
         // row at query time, so a renamed agency is found by its new names at once. Names
         // and services are lowercased by Rust like the query: case-insensitive, Thai too.
         let pattern = contains_pattern(&text.to_lowercase());
-        q.push(" AND e.id IN (SELECT id FROM eservices WHERE name_fold LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' UNION ALL SELECT eservice_id FROM eservice_services WHERE name_fold LIKE ")
+        q.push(" AND e.id IN (SELECT eservice_id FROM eservice_texts WHERE fold LIKE ")
             .push_bind(pattern.clone())
             .push(
                 " ESCAPE '\\' UNION ALL SELECT x.id FROM eservices x WHERE x.agency_id IN \
@@ -495,7 +493,7 @@ pub(super) async fn list(
         None => None,
     };
     let walked = match counted {
-        Some((n, text)) if n > SORT_MATCHES_MAX => {
+        Some((n, text)) if n > SORT_MATCHES_MAX && crate::tested_in_place(&text.to_lowercase()) => {
             walk(pool, query, scope, today, text, (offset, per_page)).await?
         }
         _ => None,
@@ -579,8 +577,9 @@ async fn page_rows(pool: &PgPool, mut q: QueryBuilder<'_, Postgres>) -> Result<V
 }
 
 /// The page of a search with many matches, looked for in the first [`WALK_ROWS`] rows of
-/// the list order (after the other filters), each tested in place; `None` when they hold
-/// fewer matches than the page needs, so that the caller sorts every match instead.
+/// the list order (after the other filters), each tested in place: its `search_fold` holds
+/// the query, or its agency's names do. `None` when they hold fewer matches than the page
+/// needs, so that the caller sorts every match instead.
 async fn walk(
     pool: &PgPool,
     query: &ListQuery,
@@ -592,22 +591,18 @@ async fn walk(
     if to_u64(offset) + u64::from(per_page) > WALK_ROWS {
         return Ok(None);
     }
-    let pattern = contains_pattern(&text.to_lowercase());
+    let folded = text.to_lowercase();
+    let pattern = contains_pattern(&folded);
     let mut q = QueryBuilder::<Postgres>::new(
         "WITH p AS (SELECT w.id, w.updated_at FROM (\
-         SELECT e.id, e.updated_at, e.name_fold, e.agency_id FROM eservices e WHERE true",
+         SELECT e.id, e.updated_at, e.search_fold, e.agency_id FROM eservices e WHERE true",
     );
     push_filters(&mut q, query, scope, today, None);
     q.push(" ORDER BY e.updated_at DESC, e.id LIMIT ")
         .push_bind(to_i64(WALK_ROWS))
-        .push(") w WHERE (w.name_fold LIKE ")
-        .push_bind(pattern.clone())
-        .push(
-            " ESCAPE '\\' OR EXISTS (SELECT 1 FROM eservice_services s \
-             WHERE s.eservice_id = w.id AND s.name_fold LIKE ",
-        )
-        .push_bind(pattern.clone())
-        .push(" ESCAPE '\\') OR w.agency_id IN (SELECT id FROM agencies WHERE lower(name_th) LIKE ")
+        .push(") w WHERE (strpos(w.search_fold, ")
+        .push_bind(folded)
+        .push(") > 0 OR w.agency_id IN (SELECT id FROM agencies WHERE lower(name_th) LIKE ")
         .push_bind(pattern.clone())
         .push(" ESCAPE '\\' OR lower(name_en) LIKE ")
         .push_bind(pattern)

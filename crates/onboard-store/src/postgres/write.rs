@@ -1,5 +1,5 @@
 //! Everything one accepted command writes, as one statement: the e-Service row, its events,
-//! the dashboard deltas, its searchable services when they changed, the agency names of an
+//! the dashboard deltas, its searchable texts when they changed, the agency names of an
 //! approved step 4, and one notification and one outbox e-mail per recipient of each notice.
 //! One round trip instead of one per table (commands are bound by round trips long before
 //! the disk).
@@ -27,13 +27,14 @@ pub(super) enum Row {
     },
 }
 
-const INSERT_ROW: &str = "INSERT INTO eservices (id, agency_id, name, name_fold, version, state, \
+const INSERT_ROW: &str =
+    "INSERT INTO eservices (id, agency_id, name, search_fold, version, state, \
          current_step, current_status, complete, launch_on, review_since, created_at, updated_at) \
      VALUES ($1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
      RETURNING id, $2::int8 AS unused";
 
 const UPDATE_ROW: &str =
-    "UPDATE eservices SET name = $4, name_fold = $5, version = $6, state = $7, \
+    "UPDATE eservices SET name = $4, search_fold = $5, version = $6, state = $7, \
          current_step = $8, current_status = $9, complete = $10, launch_on = $11, \
          review_since = $12, updated_at = $14 \
      WHERE id = $1 AND version = $2 AND agency_id = $3 \
@@ -54,10 +55,10 @@ ds AS (INSERT INTO dashboard_status_delta (agency_id, current_step, current_stat
        FROM u, unnest($23::text[], $24::text[], $25::bool[], $26::int8[]) AS x(s, st, c, n)), \
 dl AS (INSERT INTO dashboard_launch_delta (agency_id, launch_on, n) \
        SELECT $3, x.d, x.n FROM u, unnest($27::date[], $28::int8[]) AS x(d, n)), \
-sd AS (DELETE FROM eservice_services s USING u \
-       WHERE s.eservice_id = u.id AND $43::text[] IS NOT NULL), \
-si AS (INSERT INTO eservice_services (eservice_id, position, name_fold) \
-       SELECT u.id, x.o, x.f FROM u, unnest($43::text[]) WITH ORDINALITY AS x(f, o)), \
+sd AS (DELETE FROM eservice_texts t USING u \
+       WHERE t.eservice_id = u.id AND $43::text[] IS NOT NULL), \
+si AS (INSERT INTO eservice_texts (eservice_id, position, fold) \
+       SELECT u.id, x.o - 1, x.f FROM u, unnest($43::text[]) WITH ORDINALITY AS x(f, o)), \
 ag AS (UPDATE agencies SET name_th = $39, name_en = $40, ministry_th = $41, ministry_en = $42 \
        FROM u WHERE agencies.id = $3 AND $39::text IS NOT NULL), \
 nt AS (SELECT x.* FROM u, unnest($29::text[], $30::uuid[], $31::text[], $32::timestamptz[], \
@@ -128,10 +129,13 @@ pub(super) async fn write(
         d_ns.push(n);
     }
     let (l_days, l_ns): (Vec<NaiveDate>, Vec<i64>) = launch_delta.into_iter().unzip();
-    // The searchable services, replaced only when they changed (NULL: left alone).
-    let services_fold: Option<Vec<String>> = match old {
-        Some(old) if old.services == next.services => None,
-        _ => Some(next.services.iter().map(|s| s.to_lowercase()).collect()),
+    // The searchable texts, replaced in `eservice_texts` only when they changed (NULL: left
+    // alone); the row's `search_fold` is written with every row.
+    let texts = crate::folded_texts(&next.name, &next.services);
+    let search_fold = crate::search_fold(&texts);
+    let changed_texts = match old {
+        Some(old) if old.name == next.name && old.services == next.services => None,
+        _ => Some(texts),
     };
 
     let written: i64 = sqlx::query_scalar(&format!("WITH u AS ({sql}), {REST}"))
@@ -139,7 +143,7 @@ pub(super) async fn write(
         .bind(read_version)
         .bind(next.agency_id)
         .bind(&next.name)
-        .bind(next.name.to_lowercase())
+        .bind(search_fold)
         .bind(to_i64(next.version))
         .bind(Json(next))
         .bind(cols.current_step)
@@ -177,7 +181,7 @@ pub(super) async fn write(
         .bind(agency_names.as_ref().map(|n| n.name_en.as_str()))
         .bind(agency_names.as_ref().map(|n| n.ministry_th.as_str()))
         .bind(agency_names.as_ref().map(|n| n.ministry_en.as_str()))
-        .bind(services_fold)
+        .bind(changed_texts)
         .bind(&nt.to_addresses)
         .bind(&nt.to_names)
         .bind(&nt.secrets)
