@@ -472,13 +472,28 @@ pub(super) async fn list(
     // the first rows of the list order, each tested in place (see `walk`).
     let counted = match search {
         Some(text) => {
-            let mut c = QueryBuilder::<Postgres>::new(
-                "SELECT count(*) FROM (SELECT 1 FROM eservices e WHERE true",
-            );
-            push_filters(&mut c, query, scope, today, search);
-            c.push(format!(" LIMIT {COUNT_LIMIT}) c"));
-            let n: i64 = c.build_query_scalar().fetch_one(pool).await.map_err(db)?;
-            let n = to_u64(n);
+            let unfiltered = scope_agency(scope).is_none()
+                && query.agency_id.is_none()
+                && query.step.is_none()
+                && query.status.is_none()
+                && query.lifecycle.is_none();
+            let quick = if unfiltered {
+                texts_matching(pool, &contains_pattern(&text.to_lowercase())).await?
+            } else {
+                None
+            };
+            let n = match quick {
+                Some(n) => n,
+                None => {
+                    let mut c = QueryBuilder::<Postgres>::new(
+                        "SELECT count(*) FROM (SELECT 1 FROM eservices e WHERE true",
+                    );
+                    push_filters(&mut c, query, scope, today, search);
+                    c.push(format!(" LIMIT {COUNT_LIMIT}) c"));
+                    let n: i64 = c.build_query_scalar().fetch_one(pool).await.map_err(db)?;
+                    to_u64(n)
+                }
+            };
             if n == 0 {
                 return Ok(Page {
                     items: Vec::new(),
@@ -535,6 +550,34 @@ pub(super) async fn list(
         page,
         per_page,
     })
+}
+
+/// Text rows the quick count of a search reads at most: twice [`COUNT_LIMIT`], so that
+/// e-Services matching by one text each (the usual case) are counted past the cap from them.
+const TEXT_ROWS: i64 = 2 * COUNT_LIMIT as i64;
+
+/// A search's count up to [`COUNT_LIMIT`] from the first [`TEXT_ROWS`] matching texts
+/// alone, which stops reading there (the full count must gather and deduplicate every
+/// match first). For a list without other filters; `None` when it cannot tell: an agency
+/// name matches too, or the texts read name fewer e-Services than the cap.
+async fn texts_matching(pool: &PgPool, pattern: &str) -> Result<Option<u64>> {
+    let (rows, ids, agencies): (i64, i64, bool) = sqlx::query_as(
+        "WITH t AS (SELECT eservice_id FROM eservice_texts WHERE fold LIKE $1 ESCAPE '\\' \
+                    LIMIT $2) \
+         SELECT (SELECT count(*) FROM t), (SELECT count(DISTINCT eservice_id) FROM t), \
+                EXISTS (SELECT 1 FROM agencies \
+                        WHERE lower(name_th) LIKE $1 ESCAPE '\\' \
+                           OR lower(name_en) LIKE $1 ESCAPE '\\')",
+    )
+    .bind(pattern)
+    .bind(TEXT_ROWS)
+    .fetch_one(pool)
+    .await
+    .map_err(db)?;
+    let limit = to_i64(COUNT_LIMIT);
+    // All matching texts read, or enough e-Services among them for the cap.
+    let known = !agencies && (rows < TEXT_ROWS || ids >= limit);
+    Ok(known.then(|| to_u64(ids.min(limit))))
 }
 
 /// One page of the rows matching the query, in list order. The page is chosen on narrow

@@ -73,6 +73,7 @@ macro_rules! conformance_suite {
             list_filters_search_and_paging,
             search_matches_services_and_agency_names,
             many_matches_page_like_few,
+            many_texts_count_once,
             review_queue_oldest_first,
             launched_by_date,
             notifications_per_recipient,
@@ -2720,6 +2721,36 @@ pub async fn many_matches_page_like_few(store: Arc<dyn Store>) {
         store.list(&few, Scope::All, today()).await.unwrap().total,
         180
     );
+}
+
+/// An e-Service whose name and several services all match counts once, also when its
+/// matching texts are many more than the cap.
+pub async fn many_texts_count_once(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let services: Vec<String> = (0..8).map(|k| format!("ชำระภาษี ช่องทาง {k}")).collect();
+    for i in 0..300 {
+        store
+            .create_eservice(
+                &w.officer.actor(),
+                w.agency.id,
+                &format!("ระบบชำระภาษี {i}"),
+                &services,
+                &ctx(),
+            )
+            .await
+            .unwrap();
+    }
+    for scope in [Scope::All, Scope::Agency(w.agency.id)] {
+        let q = ListQuery {
+            q: Some("ชำระภาษี".into()),
+            per_page: 100,
+            ..ListQuery::default()
+        };
+        let got = store.list(&q, scope, today()).await.unwrap();
+        assert_eq!((got.total, got.total_capped), (300, false), "{scope:?}");
+        let ids: std::collections::HashSet<Uuid> = got.items.iter().map(|i| i.id).collect();
+        assert_eq!(ids.len(), 100, "{scope:?}");
+    }
 }
 
 /// SPEC §10: `q` also matches any งานบริการ name and the agency's Thai or English name
