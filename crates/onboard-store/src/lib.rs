@@ -1,8 +1,12 @@
 //! # onboard-store
 //!
-//! One [`Store`] trait and two backends: [`sqlite::SqliteStore`] (embedded default, rusqlite)
-//! and [`postgres::PgStore`] (sqlx, for several servers sharing one database). Both pass the
+//! One [`Store`] trait and two backends: `sqlite::SqliteStore` (embedded default, rusqlite)
+//! and `postgres::PgStore` (sqlx, for several servers sharing one database). Both pass the
 //! same conformance suite (`tests/conformance`).
+//!
+//! Each backend is a feature: `sqlite` (on by default) and `postgres`. An embedder on SQLite
+//! alone compiles no sqlx; `default-features = false` leaves the trait and its types only,
+//! for a backend of one's own.
 //!
 //! A command is one transaction (SPEC §12): [`Store::execute`] reads the e-Service, lets
 //! `onboard_core::workflow` decide, and writes the new state, its events, the notifications
@@ -24,10 +28,16 @@
 
 pub mod model;
 pub mod password;
+#[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod search;
+#[cfg(feature = "sqlite")]
 pub mod sqlite;
 
 pub use model::*;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+use search::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};

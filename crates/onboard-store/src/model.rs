@@ -377,43 +377,6 @@ pub struct Page<T> {
 /// would cost a walk over every match on each page, and nobody pages through more.
 pub const SEARCH_COUNT_CAP: u64 = 1000;
 
-/// One more than [`SEARCH_COUNT_CAP`]: backends stop counting a search there.
-pub(crate) const COUNT_LIMIT: u64 = SEARCH_COUNT_CAP + 1;
-
-/// Up to this many matches, a search page is made by fetching every match and sorting them;
-/// beyond, by walking the list order and testing each row in place.
-pub(crate) const SORT_MATCHES_MAX: u64 = 1000;
-
-/// Rows of the list order a search walks before it gives up and sorts every match: a page
-/// found within them is the true page (the walk is a prefix of the list order), and at one
-/// match in 250 rows or denser a first page is found well within it.
-pub(crate) const WALK_ROWS: u64 = 5000;
-
-/// The searchable texts of an e-Service as both backends store them: its name, then its
-/// services, lowercased like the query (SPEC §10 matches them case-insensitively).
-pub(crate) fn folded_texts(name: &str, services: &[String]) -> Vec<String> {
-    std::iter::once(name)
-        .chain(services.iter().map(String::as_str))
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// Separates the texts in a row's `search_fold`: a control character, so that a query
-/// holding one is never tested in place (see [`tested_in_place`]).
-const FOLD_SEPARATOR: &str = "\u{1f}";
-
-/// The `search_fold` of an e-Service row: its [`folded_texts`] joined, so that a walk of
-/// the list order tests a row without reading its texts elsewhere.
-pub(crate) fn search_fold(texts: &[String]) -> String {
-    texts.join(FOLD_SEPARATOR)
-}
-
-/// Whether the lowercased query can be tested in place against `search_fold`: a control
-/// character could meet the separator and match across two texts.
-pub(crate) fn tested_in_place(folded: &str) -> bool {
-    !folded.chars().any(char::is_control)
-}
-
 /// `total` and `total_capped` of a search page from a count that stopped after
 /// [`SEARCH_COUNT_CAP`] + 1 rows: more than the cap reads as the cap, capped.
 pub fn capped_total(counted: u64) -> (u64, bool) {
@@ -493,6 +456,7 @@ pub struct CalendarChange {
 
 /// What replacing the closed dates `current` with `next` removes and adds: an entry whose
 /// reason changed is removed and added again; an unchanged one is neither. Both by date.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) fn calendar_diff(
     current: &[onboard_core::calendar::ClosedDate],
     next: &[onboard_core::calendar::ClosedDate],
@@ -554,6 +518,7 @@ pub struct NewTemplate {
 /// Puts templates in the order every listing shows them: by step (its number), then Thai
 /// title, English title and id. Sorted in Rust so both backends agree whatever their
 /// collation.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) fn sort_templates(templates: &mut [Template]) {
     templates.sort_by(|a, b| {
         (a.step.number(), &a.title_th, &a.title_en, a.id).cmp(&(
