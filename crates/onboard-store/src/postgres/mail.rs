@@ -266,7 +266,12 @@ pub(super) async fn retry_outbox(
             .await
             .map_err(db)?;
     let status = status_from(&status.ok_or(StoreError::NotFound)?)?;
-    onboard_core::outbox::may_retry(status)?;
+    if let Err(refused) = onboard_core::outbox::may_retry(status) {
+        // Unlocked now: a dropped transaction is rolled back only when its connection is
+        // next used, and until then a worker's claim (SKIP LOCKED) would pass the e-mail by.
+        tx.rollback().await.map_err(db)?;
+        return Err(refused.into());
+    }
     let row: OutboxRow = sqlx::query_as(&format!(
         "UPDATE outbox SET status = 'pending', next_attempt_at = $2, failing_since = NULL \
          WHERE id = $1 RETURNING {OUTBOX_COLUMNS}"
