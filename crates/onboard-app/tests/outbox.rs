@@ -7,7 +7,7 @@ use onboard_app::{outbox, AppError};
 use onboard_core::notify;
 use onboard_core::reference::Role;
 use onboard_store::sqlite::{SqliteOptions, SqliteStore};
-use onboard_store::{NewUser, OutboxStatus, Store, StoreError};
+use onboard_store::{NewUser, Outbox, OutboxStatus, Store, StoreError};
 use uuid::Uuid;
 
 fn now() -> DateTime<Utc> {

@@ -1029,7 +1029,7 @@ fn operator_errors_exit_2_with_a_clear_message() {
 /// after a permanent refusal; returns their ids.
 fn dead_letters(dir: &Path, n: u32) -> Vec<String> {
     use onboard_store::sqlite::{SqliteOptions, SqliteStore};
-    use onboard_store::Store;
+    use onboard_store::Outbox;
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let store = SqliteStore::open(&dir.join("onboard.db"), SqliteOptions::default()).unwrap();

@@ -5,11 +5,11 @@
 //! sends each through a [`Mailer`] (in production [`SmtpMailer`], lettre over tokio) and
 //! records the outcome:
 //!
-//! - delivered: [`Store::mark_sent`];
-//! - failed for now: [`Store::mark_failed`] with a retry instant from the [`Backoff`]
+//! - delivered: [`Outbox::mark_sent`];
+//! - failed for now: [`Outbox::mark_failed`] with a retry instant from the [`Backoff`]
 //!   schedule (30 s, 1 min, 2 min, … capped at 1 h by default), so a broken SMTP server is
 //!   retried without being hammered;
-//! - failed for good: [`Store::mark_dead`], a dead letter (`failed`) that is not retried
+//! - failed for good: [`Outbox::mark_dead`], a dead letter (`failed`) that is not retried
 //!   until an admin queues it again (`onboard outbox retry ID`, or the portal's outbox
 //!   page).
 //!
@@ -64,7 +64,7 @@ pub use smtp::{compose, SmtpMailer};
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
 use onboard_core::outbox::{after_failure, AfterFailure, Failure};
-use onboard_store::{OutboxMessage, Store, StoreError};
+use onboard_store::{Outbox, OutboxMessage, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -195,7 +195,7 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Sends the outbox: claims due e-mails, sends them, marks them sent or failed.
 pub struct Worker {
-    store: Arc<dyn Store>,
+    store: Arc<dyn Outbox>,
     mailer: Arc<dyn Mailer>,
     config: WorkerConfig,
     clock: Clock,
@@ -213,8 +213,9 @@ impl std::fmt::Debug for Worker {
 const MAX_ERROR_CHARS: usize = 500;
 
 impl Worker {
-    /// A worker over `store` sending through `mailer`.
-    pub fn new(store: Arc<dyn Store>, mailer: Arc<dyn Mailer>, config: WorkerConfig) -> Worker {
+    /// A worker over `store` (any [`onboard_store::Store`] is an [`Outbox`]) sending
+    /// through `mailer`.
+    pub fn new(store: Arc<dyn Outbox>, mailer: Arc<dyn Mailer>, config: WorkerConfig) -> Worker {
         Worker {
             store,
             mailer,

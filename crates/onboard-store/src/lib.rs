@@ -127,9 +127,43 @@ pub struct NewAgency {
     pub ministry_en: String,
 }
 
+/// What an outbox delivery worker needs of a store (SPEC §8): claiming the e-mails that are
+/// due and recording how each try ended. Every [`Store`] is one, and `onboard-mail` asks
+/// for this much only.
+#[async_trait]
+pub trait Outbox: Send + Sync {
+    /// Claims up to `limit` pending e-mails due at `now` for `lease` (they become
+    /// `sending`); two workers never claim the same e-mail while a lease holds.
+    async fn claim_outbox(
+        &self,
+        limit: u32,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Vec<OutboxMessage>>;
+    /// Marks a claimed e-mail delivered.
+    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()>;
+    /// Returns a claimed e-mail to `pending` with its last error, not to be retried before
+    /// `retry_at`. `failed_at` is the instant of the failed try: it opens the e-mail's
+    /// failing window ([`OutboxMessage::failing_since`]) if none is open; `None` returns an
+    /// e-mail that was claimed but not tried (a stopping worker), leaving the window as it
+    /// is. A failed or sent e-mail stays as it is (a late report takes nothing back).
+    async fn mark_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        failed_at: Option<DateTime<Utc>>,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Gives up on a claimed (or pending) e-mail at `at` (SPEC §8): it becomes `failed` with
+    /// `error` as its last error, is never claimed again, and its failing window starts at
+    /// `at` if none was open. A sent or already failed e-mail stays as it is. `NotFound` for
+    /// an unknown id.
+    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()>;
+}
+
 /// The storage of onboard. Every method is one transaction.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: Outbox {
     /// Applies pending embedded migrations; running it again is a no-op.
     async fn migrate(&self) -> Result<()>;
     /// Answers when the database answers (`GET /healthz`).
@@ -275,28 +309,6 @@ pub trait Store: Send + Sync {
     async fn notifications(&self, user: Uuid, limit: u32) -> Result<Vec<Notification>>;
     /// Marks one of the user's notifications read. `NotFound` if it is not theirs.
     async fn mark_notification_read(&self, user: Uuid, id: Uuid, at: DateTime<Utc>) -> Result<()>;
-    /// Claims up to `limit` pending e-mails due at `now` for `lease` (they become
-    /// `sending`); two workers never claim the same e-mail while a lease holds.
-    async fn claim_outbox(
-        &self,
-        limit: u32,
-        now: DateTime<Utc>,
-        lease: chrono::Duration,
-    ) -> Result<Vec<OutboxMessage>>;
-    /// Marks a claimed e-mail delivered.
-    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()>;
-    /// Returns a claimed e-mail to `pending` with its last error, not to be retried before
-    /// `retry_at`. `failed_at` is the instant of the failed try: it opens the e-mail's
-    /// failing window ([`OutboxMessage::failing_since`]) if none is open; `None` returns an
-    /// e-mail that was claimed but not tried (a stopping worker), leaving the window as it
-    /// is. A failed or sent e-mail stays as it is (a late report takes nothing back).
-    async fn mark_failed(
-        &self,
-        id: Uuid,
-        error: &str,
-        failed_at: Option<DateTime<Utc>>,
-        retry_at: DateTime<Utc>,
-    ) -> Result<()>;
     /// Outbox e-mails, newest first, optionally of one status, as stored (secrets included:
     /// listings show [`OutboxMessage::redacted`]).
     async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>>;
@@ -312,11 +324,6 @@ pub trait Store: Send + Sync {
 
     // --- outbox dead letters ---
 
-    /// Gives up on a claimed (or pending) e-mail at `at` (SPEC §8): it becomes `failed` with
-    /// `error` as its last error, is never claimed again, and its failing window starts at
-    /// `at` if none was open. A sent or already failed e-mail stays as it is. `NotFound` for
-    /// an unknown id.
-    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()>;
     /// Queues a failed e-mail again (an admin's retry): `pending`, due at `at`, its failing
     /// window closed so that the next failure opens a new 24 hours; its attempts and last
     /// error stay. Returns the e-mail as it now is. [`StoreError::NotFailed`] (nothing

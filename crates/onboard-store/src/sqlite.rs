@@ -20,8 +20,8 @@ mod templates;
 
 use crate::{
     Agency, CalendarChange, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile,
-    NewUser, Notification, OutboxMessage, OutboxStatus, Page, Result, Scope, Session, Store,
-    StoreError, StoredEvent, User, UserQuery,
+    NewUser, Notification, Outbox, OutboxMessage, OutboxStatus, Page, Result, Scope, Session,
+    Store, StoreError, StoredEvent, User, UserQuery,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -330,6 +330,41 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 #[async_trait]
+impl Outbox for SqliteStore {
+    async fn claim_outbox(
+        &self,
+        limit: u32,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Vec<OutboxMessage>> {
+        self.write(move |tx| messages::claim(tx, limit, now, lease))
+            .await
+    }
+
+    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+        self.write(move |tx| messages::mark_sent(tx, id, at)).await
+    }
+
+    async fn mark_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        failed_at: Option<DateTime<Utc>>,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let error = error.to_owned();
+        self.write(move |tx| messages::mark_failed(tx, id, &error, failed_at, retry_at))
+            .await
+    }
+
+    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()> {
+        let error = error.to_owned();
+        self.write(move |tx| messages::mark_dead(tx, id, &error, at))
+            .await
+    }
+}
+
+#[async_trait]
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<()> {
         self.write(|tx| migrate::apply(tx, Utc::now())).await
@@ -533,32 +568,6 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn claim_outbox(
-        &self,
-        limit: u32,
-        now: DateTime<Utc>,
-        lease: chrono::Duration,
-    ) -> Result<Vec<OutboxMessage>> {
-        self.write(move |tx| messages::claim(tx, limit, now, lease))
-            .await
-    }
-
-    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
-        self.write(move |tx| messages::mark_sent(tx, id, at)).await
-    }
-
-    async fn mark_failed(
-        &self,
-        id: Uuid,
-        error: &str,
-        failed_at: Option<DateTime<Utc>>,
-        retry_at: DateTime<Utc>,
-    ) -> Result<()> {
-        let error = error.to_owned();
-        self.write(move |tx| messages::mark_failed(tx, id, &error, failed_at, retry_at))
-            .await
-    }
-
     async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>> {
         self.read(move |tx| messages::outbox(tx, status, limit))
             .await
@@ -575,12 +584,6 @@ impl Store for SqliteStore {
 
     async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
         self.read(move |tx| files::content(tx, id)).await
-    }
-
-    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()> {
-        let error = error.to_owned();
-        self.write(move |tx| messages::mark_dead(tx, id, &error, at))
-            .await
     }
 
     async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {

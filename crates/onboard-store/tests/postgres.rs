@@ -17,7 +17,7 @@ use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::{today_in_bangkok, ScheduleConfig};
 use onboard_core::workflow::{self, Actor, Command, CommandError, EService, Env, Event, Lifecycle};
 use onboard_store::postgres::{PgOptions, PgStore};
-use onboard_store::{ListQuery, Scope, Store, StoreError};
+use onboard_store::{ListQuery, Outbox, Scope, Store, StoreError};
 use std::collections::HashSet;
 use std::sync::Arc;
 use uuid::Uuid;

@@ -4,7 +4,7 @@
 mod conformance;
 
 use onboard_store::sqlite::{SqliteOptions, SqliteStore};
-use onboard_store::Store;
+use onboard_store::{Outbox, Store};
 use std::sync::Arc;
 use uuid::Uuid;
 

@@ -46,8 +46,8 @@ mod write;
 
 use crate::{
     Agency, CalendarChange, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile,
-    NewUser, Notification, OutboxMessage, OutboxStatus, Page, Result, Scope, Session, Store,
-    StoreError, StoredEvent, User, UserQuery,
+    NewUser, Notification, Outbox, OutboxMessage, OutboxStatus, Page, Result, Scope, Session,
+    Store, StoreError, StoredEvent, User, UserQuery,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -306,6 +306,36 @@ pub(crate) fn to_i64(n: u64) -> i64 {
 }
 
 #[async_trait]
+impl Outbox for PgStore {
+    async fn claim_outbox(
+        &self,
+        limit: u32,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<Vec<OutboxMessage>> {
+        mail::claim_outbox(&self.pool, limit, now, lease).await
+    }
+
+    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+        mail::mark_sent(&self.pool, id, at).await
+    }
+
+    async fn mark_failed(
+        &self,
+        id: Uuid,
+        error: &str,
+        failed_at: Option<DateTime<Utc>>,
+        retry_at: DateTime<Utc>,
+    ) -> Result<()> {
+        mail::mark_failed(&self.pool, id, error, failed_at, retry_at).await
+    }
+
+    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()> {
+        mail::mark_dead(&self.pool, id, error, at).await
+    }
+}
+
+#[async_trait]
 impl Store for PgStore {
     async fn migrate(&self) -> Result<()> {
         sqlx::migrate!("./migrations/postgres")
@@ -483,29 +513,6 @@ impl Store for PgStore {
         mail::mark_notification_read(&self.pool, user, id, at).await
     }
 
-    async fn claim_outbox(
-        &self,
-        limit: u32,
-        now: DateTime<Utc>,
-        lease: chrono::Duration,
-    ) -> Result<Vec<OutboxMessage>> {
-        mail::claim_outbox(&self.pool, limit, now, lease).await
-    }
-
-    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
-        mail::mark_sent(&self.pool, id, at).await
-    }
-
-    async fn mark_failed(
-        &self,
-        id: Uuid,
-        error: &str,
-        failed_at: Option<DateTime<Utc>>,
-        retry_at: DateTime<Utc>,
-    ) -> Result<()> {
-        mail::mark_failed(&self.pool, id, error, failed_at, retry_at).await
-    }
-
     async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>> {
         mail::outbox(&self.pool, status, limit).await
     }
@@ -520,10 +527,6 @@ impl Store for PgStore {
 
     async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
         files::file_content(&self.pool, id).await
-    }
-
-    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()> {
-        mail::mark_dead(&self.pool, id, error, at).await
     }
 
     async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
