@@ -5,10 +5,9 @@
 //! a rejected form with every problem listed, then each step's status and the launch date.
 
 use chrono::{TimeZone, Utc};
-use onboard_core::file::OfflineFiles;
 use onboard_core::reference::{Role, Step};
-use onboard_core::schedule::{thai_date, ScheduleConfig};
-use onboard_core::workflow::{self, Actor, Command, CommandError, Env, FixedCredentials};
+use onboard_core::schedule::thai_date;
+use onboard_core::workflow::{self, Actor, Command, CommandError, Env};
 use uuid::Uuid;
 
 /// Sample payloads of the form steps, as an agency would send them.
@@ -42,18 +41,12 @@ fn main() -> Result<(), CommandError> {
         role: Role::Reviewer,
         agency_id: None,
     };
-    let (files, schedule, issuer) = (OfflineFiles, ScheduleConfig::default(), FixedCredentials);
-    let env = Env {
-        // Core never reads the clock: it is given a Wednesday morning in Bangkok.
-        now: Utc
-            .with_ymd_and_hms(2026, 11, 25, 3, 0, 0)
+    // Core never reads the clock: it is given a Wednesday morning in Bangkok.
+    let env = Env::offline(
+        Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0)
             .single()
             .unwrap_or_default(),
-        files: &files,
-        schedule: &schedule,
-        credentials: &issuer,
-        agency: None,
-    };
+    );
     let name = "ระบบแจ้งเตือนสิทธิสวัสดิการ";
     let (mut svc, _) = workflow::create(
         &officer,

@@ -44,13 +44,14 @@ pub use state::{
     TestAttempt,
 };
 
-use crate::file::FileCatalog;
+use crate::file::{FileCatalog, OfflineFiles};
 use crate::payload::{self, PayloadError};
 use crate::reference::{Category, Environment, Role, Step, StepStatus};
 use crate::schedule::{self, ScheduleConfig};
 use crate::validation::{Code, FieldError, Path, Report};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 /// Longest review note or change-request reason, in characters.
@@ -302,6 +303,42 @@ pub struct Env<'a> {
     /// The agency record's names, when the command may change them (see
     /// [`Command::reads_agency`]); recorded as the old names of an agency update.
     pub agency: Option<&'a AgencyNames>,
+}
+
+impl Env<'static> {
+    /// An environment for using core without storage: no uploaded files (a referenced file
+    /// id is missing), the default schedule (no closed dates, the default launch deadline),
+    /// [`FixedCredentials`] and no agency record. The stores build their own for each
+    /// command, with the agency's files and the database's calendar.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use onboard_core::reference::{Role, Step};
+    /// use onboard_core::workflow::{self, Actor, Command, Env};
+    /// use uuid::Uuid;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let agency = Uuid::now_v7();
+    /// let officer = Actor { user_id: Uuid::now_v7(), role: Role::Agency, agency_id: Some(agency) };
+    /// let env = Env::offline(Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap());
+    ///
+    /// let (svc, _) = workflow::create(&officer, Uuid::now_v7(), agency, "ระบบแจ้งเตือนสิทธิ",
+    ///                                 &["ลงทะเบียนรับสิทธิ".into()], &env)?;
+    /// let draft = serde_json::json!({"short_description": "แจ้งเตือนสิทธิสวัสดิการ"});
+    /// let save = Command::SaveDraft { step: Step::Credential, payload: draft };
+    /// let (svc, _) = workflow::execute(&svc, &officer, save, Some(svc.version), &env)?;
+    /// assert_eq!(svc.version, 2);
+    /// # Ok(()) }
+    /// ```
+    pub fn offline(now: DateTime<Utc>) -> Env<'static> {
+        static SCHEDULE: LazyLock<ScheduleConfig> = LazyLock::new(ScheduleConfig::default);
+        Env {
+            now,
+            files: &OfflineFiles,
+            schedule: &SCHEDULE,
+            credentials: &FixedCredentials,
+            agency: None,
+        }
+    }
 }
 
 /// Why a command was rejected. Each variant maps to one SPEC §10 error code.
