@@ -34,9 +34,15 @@ pub struct LoggedIn {
 /// A valid Argon2id hash of a password nobody knows: verifying against it when the user
 /// does not exist costs what a real verification costs, so timing does not tell whether a
 /// username exists.
+#[allow(clippy::expect_used)]
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| hash_password(&random_string(24)).unwrap_or_default())
+    // Not an empty string on failure: verifying against one would answer at once and tell
+    // that the username does not exist.
+    DUMMY.get_or_init(|| {
+        hash_password(&random_string(24))
+            .expect("Argon2id with the fixed parameters hashes any 24-character password")
+    })
 }
 
 /// Seconds to wait, rounded up, at least 1.
@@ -430,5 +436,14 @@ mod tests {
         assert_eq!(retry_after_secs(Duration::seconds(900)), 900);
         assert_eq!(retry_after_secs(Duration::milliseconds(1500)), 2);
         assert_eq!(retry_after_secs(Duration::zero()), 1);
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_a_real_verification() {
+        // An Argon2id hash (verifying against it takes as long as against a user's), of a
+        // password nobody typed.
+        assert!(dummy_hash().starts_with("$argon2id$"), "{}", dummy_hash());
+        assert!(!onboard_store::password::verify_password("", dummy_hash()));
+        assert_eq!(dummy_hash(), dummy_hash());
     }
 }

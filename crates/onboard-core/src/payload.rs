@@ -131,6 +131,7 @@ impl StepPayload {
 
     /// The normalized submission: the form with the SPEC's field names, IDs compact, phone
     /// numbers normalized, text trimmed.
+    #[allow(clippy::expect_used)]
     pub fn to_json(&self) -> Value {
         let json = match self {
             StepPayload::Credential(p) => serde_json::to_value(p),
@@ -139,8 +140,9 @@ impl StepPayload {
             StepPayload::PreprodSetup(p) => serde_json::to_value(p),
             StepPayload::Launch(p) => serde_json::to_value(p),
         };
-        // Cannot fail: plain structs with string keys and string-like leaves.
-        json.unwrap_or(Value::Null)
+        // Plain structs with string keys and string-like leaves: storing `null` instead would
+        // lose a submission silently.
+        json.expect("a step form serializes to JSON")
     }
 
     /// Reads back a stored submission ([`StepPayload::to_json`]) of `step`. Field types are
