@@ -406,7 +406,18 @@ fn contains_pattern(q: &str) -> String {
     p
 }
 
-/// Appends the filters of a list query (`WHERE true` must precede).
+/// Appends the ids of the agencies whose Thai or English name is like `pattern`, as a
+/// parenthesized subquery (SPEC §10: read from the agency rows at query time).
+fn push_matching_agencies(q: &mut QueryBuilder<'_, Postgres>, pattern: &str) {
+    q.push("(SELECT id FROM agencies WHERE lower(name_th) LIKE ")
+        .push_bind(pattern.to_owned())
+        .push(" ESCAPE '\\' OR lower(name_en) LIKE ")
+        .push_bind(pattern.to_owned())
+        .push(" ESCAPE '\\')");
+}
+
+/// Appends the filters of a list query (`WHERE true` must precede); `search` is the
+/// lowercased query.
 fn push_filters(
     q: &mut QueryBuilder<'_, Postgres>,
     query: &ListQuery,
@@ -432,17 +443,12 @@ fn push_filters(
         // is answered by its own trigram index; the agency's names are read from the agency
         // row at query time, so a renamed agency is found by its new names at once. Names
         // and services are lowercased by Rust like the query: case-insensitive, Thai too.
-        let pattern = contains_pattern(&text.to_lowercase());
+        let pattern = contains_pattern(text);
         q.push(" AND e.id IN (SELECT eservice_id FROM eservice_texts WHERE fold LIKE ")
             .push_bind(pattern.clone())
-            .push(
-                " ESCAPE '\\' UNION ALL SELECT x.id FROM eservices x WHERE x.agency_id IN \
-                 (SELECT id FROM agencies WHERE lower(name_th) LIKE ",
-            )
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR lower(name_en) LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\'))");
+            .push(" ESCAPE '\\' UNION ALL SELECT x.id FROM eservices x WHERE x.agency_id IN ");
+        push_matching_agencies(q, &pattern);
+        q.push(")");
     }
     match query.lifecycle {
         None => {}
@@ -466,7 +472,14 @@ pub(super) async fn list(
 ) -> Result<Page<ListItem>> {
     let (page, per_page) = query.paging();
     let offset = (i64::from(page) - 1) * i64::from(per_page);
-    let search = query.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    // Lowercased once, as the stored texts are.
+    let folded = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_lowercase);
+    let search = folded.as_deref();
 
     // A search counts its matches first, up to the cap; with many, the page is looked for in
     // the first rows of the list order, each tested in place (see `walk`).
@@ -478,7 +491,7 @@ pub(super) async fn list(
                 && query.status.is_none()
                 && query.lifecycle.is_none();
             let quick = if unfiltered {
-                texts_matching(pool, &contains_pattern(&text.to_lowercase())).await?
+                texts_matching(pool, &contains_pattern(text)).await?
             } else {
                 None
             };
@@ -508,7 +521,7 @@ pub(super) async fn list(
         None => None,
     };
     let walked = match counted {
-        Some((n, text)) if n > SORT_MATCHES_MAX && crate::tested_in_place(&text.to_lowercase()) => {
+        Some((n, text)) if n > SORT_MATCHES_MAX && crate::tested_in_place(text) => {
             walk(pool, query, scope, today, text, (offset, per_page)).await?
         }
         _ => None,
@@ -561,19 +574,19 @@ const TEXT_ROWS: i64 = 2 * COUNT_LIMIT as i64;
 /// match first). For a list without other filters; `None` when it cannot tell: an agency
 /// name matches too, or the texts read name fewer e-Services than the cap.
 async fn texts_matching(pool: &PgPool, pattern: &str) -> Result<Option<u64>> {
-    let (rows, ids, agencies): (i64, i64, bool) = sqlx::query_as(
-        "WITH t AS (SELECT eservice_id FROM eservice_texts WHERE fold LIKE $1 ESCAPE '\\' \
-                    LIMIT $2) \
-         SELECT (SELECT count(*) FROM t), (SELECT count(DISTINCT eservice_id) FROM t), \
-                EXISTS (SELECT 1 FROM agencies \
-                        WHERE lower(name_th) LIKE $1 ESCAPE '\\' \
-                           OR lower(name_en) LIKE $1 ESCAPE '\\')",
-    )
-    .bind(pattern)
-    .bind(TEXT_ROWS)
-    .fetch_one(pool)
-    .await
-    .map_err(db)?;
+    let mut q = QueryBuilder::<Postgres>::new(
+        "WITH t AS (SELECT eservice_id FROM eservice_texts WHERE fold LIKE ",
+    );
+    q.push_bind(pattern.to_owned())
+        .push(" ESCAPE '\\' LIMIT ")
+        .push_bind(TEXT_ROWS)
+        .push(
+            ") SELECT (SELECT count(*) FROM t), (SELECT count(DISTINCT eservice_id) FROM t), \
+             EXISTS ",
+        );
+    push_matching_agencies(&mut q, pattern);
+    let (rows, ids, agencies): (i64, i64, bool) =
+        q.build_query_as().fetch_one(pool).await.map_err(db)?;
     let limit = to_i64(COUNT_LIMIT);
     // All matching texts read, or enough e-Services among them for the cap.
     let known = !agencies && (rows < TEXT_ROWS || ids >= limit);
@@ -621,21 +634,19 @@ async fn page_rows(pool: &PgPool, mut q: QueryBuilder<'_, Postgres>) -> Result<V
 
 /// The page of a search with many matches, looked for in the first [`WALK_ROWS`] rows of
 /// the list order (after the other filters), each tested in place: its `search_fold` holds
-/// the query, or its agency's names do. `None` when they hold fewer matches than the page
+/// `folded` (the lowercased query), or its agency's names do. `None` when they hold fewer matches than the page
 /// needs, so that the caller sorts every match instead.
 async fn walk(
     pool: &PgPool,
     query: &ListQuery,
     scope: Scope,
     today: NaiveDate,
-    text: &str,
+    folded: &str,
     (offset, per_page): (i64, u32),
 ) -> Result<Option<Vec<ItemRow>>> {
     if to_u64(offset) + u64::from(per_page) > WALK_ROWS {
         return Ok(None);
     }
-    let folded = text.to_lowercase();
-    let pattern = contains_pattern(&folded);
     let mut q = QueryBuilder::<Postgres>::new(
         "WITH p AS (SELECT w.id, w.updated_at FROM (\
          SELECT e.id, e.updated_at, e.search_fold, e.agency_id FROM eservices e WHERE true",
@@ -644,12 +655,10 @@ async fn walk(
     q.push(" ORDER BY e.updated_at DESC, e.id LIMIT ")
         .push_bind(to_i64(WALK_ROWS))
         .push(") w WHERE (strpos(w.search_fold, ")
-        .push_bind(folded)
-        .push(") > 0 OR w.agency_id IN (SELECT id FROM agencies WHERE lower(name_th) LIKE ")
-        .push_bind(pattern.clone())
-        .push(" ESCAPE '\\' OR lower(name_en) LIKE ")
-        .push_bind(pattern)
-        .push(" ESCAPE '\\')) ORDER BY w.updated_at DESC, w.id LIMIT ")
+        .push_bind(folded.to_owned())
+        .push(") > 0 OR w.agency_id IN ");
+    push_matching_agencies(&mut q, &contains_pattern(folded));
+    q.push(") ORDER BY w.updated_at DESC, w.id LIMIT ")
         .push_bind(i64::from(per_page))
         .push(" OFFSET ")
         .push_bind(offset);
