@@ -26,6 +26,8 @@
 //! # });
 //! ```
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod flow;
 pub mod model;
 pub mod password;
 #[cfg(feature = "postgres")]
@@ -43,10 +45,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::calendar::ClosedDate;
 use onboard_core::dashboard::Counts;
+use onboard_core::file::FileCatalog;
 use onboard_core::notify::{MailConfig, Notice};
 use onboard_core::reference::Role;
 use onboard_core::schedule::ScheduleConfig;
-use onboard_core::workflow::{Actor, Command, CommandError, CredentialIssuer, EService};
+use onboard_core::workflow::{
+    Actor, AgencyNames, Command, CommandError, CredentialIssuer, EService, Env,
+};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -93,6 +98,25 @@ pub struct CommandContext {
     pub credentials: Arc<dyn CredentialIssuer + Send + Sync>,
     /// The portal URL the e-mails link to and their signature.
     pub mail: Arc<MailConfig>,
+}
+
+impl CommandContext {
+    /// Core's environment for one command: this context with the facts a store read for
+    /// it (the agency's files the command names, and the agency's names when the command
+    /// may change them).
+    pub fn env<'a>(
+        &'a self,
+        files: &'a dyn FileCatalog,
+        agency: Option<&'a AgencyNames>,
+    ) -> Env<'a> {
+        Env {
+            now: self.now,
+            files,
+            schedule: &self.schedule,
+            credentials: &*self.credentials,
+            agency,
+        }
+    }
 }
 
 /// A new user account (the caller generates the initial username and password).

@@ -500,6 +500,38 @@ pub struct Template {
     pub uploaded_at: DateTime<Utc>,
 }
 
+/// A template's stored record, before its file is read.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) struct TemplateRecord {
+    pub id: Uuid,
+    pub title_th: String,
+    pub title_en: String,
+    pub step: Step,
+    pub file_id: Uuid,
+    pub uploaded_by: Option<Uuid>,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl TemplateRecord {
+    /// The template with its file, read by `file_id`; a record without its file is a broken
+    /// database.
+    pub(crate) fn with_file(self, file: Option<FileMeta>) -> crate::Result<Template> {
+        let file = file.ok_or_else(|| {
+            crate::StoreError::Backend(format!("template {} has no file {}", self.id, self.file_id))
+        })?;
+        Ok(Template {
+            id: self.id,
+            title_th: self.title_th,
+            title_en: self.title_en,
+            step: self.step,
+            file,
+            uploaded_by: self.uploaded_by,
+            uploaded_at: self.uploaded_at,
+        })
+    }
+}
+
 /// A new template's record (its titles already checked by `onboard_core::template`).
 #[derive(Debug, Clone)]
 pub struct NewTemplate {

@@ -18,6 +18,7 @@ mod messages;
 mod migrate;
 mod templates;
 
+use crate::flow::{Create, Run};
 use crate::{
     Agency, CalendarChange, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile,
     NewUser, Notification, Outbox, OutboxMessage, OutboxStatus, Page, Result, Scope, Session,
@@ -505,10 +506,8 @@ impl Store for SqliteStore {
         services: &[String],
         ctx: &CommandContext,
     ) -> Result<EService> {
-        let (actor, name, services, ctx) =
-            (*actor, name.to_owned(), services.to_vec(), ctx.clone());
-        self.write(move |tx| eservices::create(tx, &actor, agency_id, &name, &services, &ctx))
-            .await
+        let new = Create::new(actor, agency_id, name, services, ctx);
+        self.write(move |tx| eservices::create(tx, &new)).await
     }
 
     async fn eservice(&self, id: Uuid, scope: Scope) -> Result<Option<EService>> {
@@ -523,9 +522,8 @@ impl Store for SqliteStore {
         expected_version: Option<u64>,
         ctx: &CommandContext,
     ) -> Result<EService> {
-        let (actor, ctx) = (*actor, ctx.clone());
-        self.write(move |tx| eservices::execute(tx, id, &actor, command, expected_version, &ctx))
-            .await
+        let run = Run::new(id, actor, command, expected_version, ctx);
+        self.write(move |tx| eservices::execute(tx, run)).await
     }
 
     async fn events(&self, id: Uuid) -> Result<Vec<StoredEvent>> {

@@ -15,7 +15,7 @@ use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::OfflineFiles;
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::{today_in_bangkok, ScheduleConfig};
-use onboard_core::workflow::{self, Actor, Command, CommandError, EService, Env, Event, Lifecycle};
+use onboard_core::workflow::{self, Actor, Command, CommandError, EService, Env, Event};
 use onboard_store::postgres::{PgOptions, PgStore};
 use onboard_store::{ListQuery, Outbox, Scope, Store, StoreError};
 use std::collections::HashSet;
@@ -73,95 +73,13 @@ fn today() -> NaiveDate {
     today_in_bangkok(walk::now())
 }
 
-/// Runs the whole walk on a new e-Service; returns its final state.
-async fn walk_one(store: &PgStore, cast: &walk::Cast, p: &walk::Payloads, name: &str) -> EService {
-    let ctx = walk::ctx();
-    let mut s = store
-        .create_eservice(
-            &cast.officer,
-            cast.agency,
-            name,
-            &["งานบริการ 1".into()],
-            &ctx,
-        )
-        .await
-        .expect("create");
-    for (by, command) in walk::lifecycle(p) {
-        let actor = match by {
-            walk::By::Officer => &cast.officer,
-            walk::By::Reviewer => &cast.reviewer,
-        };
-        let what = format!("{command:?}");
-        s = store
-            .execute(s.id, actor, command, Some(s.version), &ctx)
-            .await
-            .unwrap_or_else(|e| panic!("{what}: {e:?}"));
-    }
-    s
-}
-
+/// The database itself refuses to rewrite history (the suite's walk checks the log).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn full_lifecycle_with_uploaded_files() {
+async fn events_cannot_be_changed_in_the_database() {
     let Some(store) = fresh_pg().await else {
         return;
     };
-    let cast = walk::cast(&store, "walk").await;
-    let p = walk::payloads(&store, &cast.officer).await;
-    let s = walk_one(&store, &cast, &p, "ระบบแจ้งเตือนสิทธิสวัสดิการ").await;
-    assert!(s.is_complete());
-    assert_eq!(s.version, 16);
-    assert_eq!(s.launch_on, NaiveDate::from_ymd_opt(2027, 3, 9));
-    assert!(s.credentials.uat.is_some() && s.credentials.production.is_some());
-
-    // The log folds to the stored state.
-    let events = store.events(s.id).await.unwrap();
-    let log: Vec<Event> = events.iter().map(|e| e.event.clone()).collect();
-    assert_eq!(EService::from_events(&log).unwrap(), s);
-    assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
-    // The database itself refuses to rewrite history.
-    for sql in ["UPDATE events SET kind = 'x'", "DELETE FROM events"] {
-        let refused = sqlx::query(sql).execute(store.pool()).await;
-        assert!(refused.is_err(), "{sql} was allowed");
-    }
-    assert_eq!(store.events(s.id).await.unwrap().len(), events.len());
-
-    let counts = store.dashboard(Scope::All, today()).await.unwrap();
-    assert_eq!(counts, Counts::of([Summary::of(&s)], today()));
-    let list = store
-        .launched(Scope::Agency(cast.agency), today())
-        .await
-        .unwrap();
-    assert_eq!(list.len(), 1);
-    assert_eq!(list[0].lifecycle, Lifecycle::Scheduled);
-
-    // The officer heard of every approval, change request and credential; staff of every
-    // submission and attempt and of the launch.
-    let mine = store
-        .notifications(cast.officer.user_id, 100)
-        .await
-        .unwrap();
-    assert_eq!(mine.len(), 6 + 1 + 2 + 1);
-    let staff = store
-        .notifications(cast.reviewer.user_id, 100)
-        .await
-        .unwrap();
-    assert_eq!(staff.len(), 4 + 3 + 1);
-    // Plus the two welcome e-mails, and the production credentials to the step-4
-    // administrator, who has no account.
-    let mails = store.outbox(None, 1000).await.unwrap();
-    assert_eq!(mails.len(), 2 + mine.len() + staff.len() + 1);
-    assert_eq!(mails.iter().filter(|m| m.recipient.is_none()).count(), 1);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn files_of_another_agency_are_missing() {
-    let Some(store) = fresh_pg().await else {
-        return;
-    };
-    let cast = walk::cast(&store, "a").await;
-    let other = walk::agency(&store, 2).await;
-    let stranger = walk::user(&store, Role::Agency, Some(other), "stranger").await;
-    let theirs = walk::payloads(&store, &stranger).await;
+    let cast = walk::cast(&store, "history").await;
     let s = store
         .create_eservice(
             &cast.officer,
@@ -172,23 +90,11 @@ async fn files_of_another_agency_are_missing() {
         )
         .await
         .unwrap();
-    let submit = Command::Submit {
-        step: Step::Credential,
-        payload: Some(theirs.step1.clone()),
-    };
-    let err = store
-        .execute(s.id, &cast.officer, submit, None, &walk::ctx())
-        .await
-        .unwrap_err();
-    let StoreError::Command(CommandError::Invalid(report)) = err else {
-        panic!("{err:?}")
-    };
-    let json = serde_json::to_string(&report).unwrap();
-    assert!(
-        json.contains("icon_file_id") && json.contains("file_missing"),
-        "{json}"
-    );
-    assert_eq!(store.eservice(s.id, Scope::All).await.unwrap().unwrap(), s);
+    for sql in ["UPDATE events SET kind = 'x'", "DELETE FROM events"] {
+        let refused = sqlx::query(sql).execute(store.pool()).await;
+        assert!(refused.is_err(), "{sql} was allowed");
+    }
+    assert_eq!(store.events(s.id).await.unwrap().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -417,52 +323,6 @@ async fn dashboard_counters_fold_without_drift() {
             assert_eq!(page.total, u64::try_from(expected).unwrap());
         }
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn search_is_case_insensitive_thai_and_literal() {
-    let Some(store) = fresh_pg().await else {
-        return;
-    };
-    let cast = walk::cast(&store, "search").await;
-    let ctx = walk::ctx();
-    let names = [
-        "ระบบแจ้งเตือนสิทธิสวัสดิการ",
-        "ระบบจองคิว ABC",
-        "abc_def",
-        "abcXdef",
-        "ลด 50% ทันที",
-        "ลด 50 บาท",
-        r"path\to",
-    ];
-    for name in names {
-        store
-            .create_eservice(&cast.officer, cast.agency, name, &["งาน".into()], &ctx)
-            .await
-            .unwrap();
-    }
-    let search = |q: &str| {
-        let store = store.clone();
-        let query = ListQuery {
-            q: Some(q.to_owned()),
-            ..ListQuery::default()
-        };
-        async move {
-            let page = store.list(&query, Scope::All, today()).await.unwrap();
-            let mut found: Vec<String> = page.items.into_iter().map(|i| i.name).collect();
-            found.sort();
-            assert_eq!(usize::try_from(page.total).unwrap(), found.len());
-            found
-        }
-    };
-    assert_eq!(search("แจ้งเตือน").await, vec![names[0]]);
-    assert_eq!(search("ระบบ").await.len(), 2);
-    assert_eq!(search("abc").await.len(), 3);
-    assert_eq!(search("ABC_").await, vec!["abc_def"]);
-    assert_eq!(search("50%").await, vec!["ลด 50% ทันที"]);
-    assert_eq!(search(r"h\t").await, vec![r"path\to"]);
-    assert_eq!(search("  ").await.len(), names.len());
-    assert!(search("%%").await.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

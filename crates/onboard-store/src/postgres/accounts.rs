@@ -46,7 +46,7 @@ impl TryFrom<UserRow> for User {
 }
 
 #[derive(sqlx::FromRow)]
-struct AgencyRow {
+pub(super) struct AgencyRow {
     id: Uuid,
     name_th: String,
     name_en: String,

@@ -1,7 +1,8 @@
 //! Bulk loading of e-Services made by the core, for seeding and benchmarks.
 
-use super::eservices::{insert_events, Columns};
+use super::write::insert_events;
 use super::{db, to_i64, PgStore};
+use crate::flow::Columns;
 use crate::{Result, StoreError};
 use chrono::NaiveDate;
 use onboard_core::workflow::{EService, Event};
@@ -55,8 +56,8 @@ impl PgStore {
             *buckets
                 .entry((
                     s.agency_id,
-                    cols.current_step,
-                    cols.current_status,
+                    cols.current_step.as_str(),
+                    cols.current_status.as_str(),
                     cols.complete,
                 ))
                 .or_default() += 1;
@@ -75,8 +76,8 @@ impl PgStore {
             }
             versions.push(to_i64(s.version));
             states.push(Json(s));
-            steps.push(cols.current_step);
-            statuses.push(cols.current_status);
+            steps.push(cols.current_step.as_str());
+            statuses.push(cols.current_status.as_str());
             completes.push(cols.complete);
             launches.push(s.launch_on);
             reviews.push(cols.review_since);

@@ -1,106 +1,22 @@
 //! e-Services: commands as transactions, the event log, lists and the dashboard counters.
 
-use super::write::{self, Row};
+use super::accounts::AgencyRow;
+use super::write;
 use super::{corrupt, db, is_retryable, to_i64, to_u64};
+use crate::flow::{self, Create, Run};
 use crate::{
-    capped_total, CommandContext, ListItem, ListQuery, Page, Result, Scope, StoreError,
-    StoredEvent, COUNT_LIMIT, SORT_MATCHES_MAX, WALK_ROWS,
+    capped_total, Agency, ListItem, ListQuery, Page, Result, Scope, StoreError, StoredEvent,
+    COUNT_LIMIT, SORT_MATCHES_MAX, WALK_ROWS,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use onboard_core::dashboard::{Counts, Summary};
-use onboard_core::file::FileFacts;
-use onboard_core::notify::NoticeContext;
-use onboard_core::reference::{Step, StepStatus};
-use onboard_core::workflow::{self, Actor, AgencyNames, Command, EService, Env, Event, Lifecycle};
+use onboard_core::dashboard::Counts;
+use onboard_core::workflow::{EService, Event, Lifecycle};
 use sqlx::types::Json;
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
-use std::collections::HashMap;
+use sqlx::{PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 /// How often a command that lost a deadlock or serialization race is run again.
 const RETRIES: usize = 5;
-
-/// The denormalized columns of one e-Service row, derived from its state.
-pub(super) struct Columns {
-    pub current_step: &'static str,
-    pub current_status: &'static str,
-    pub complete: bool,
-    pub review_since: Option<DateTime<Utc>>,
-}
-
-impl Columns {
-    pub(super) fn of(s: &EService) -> Columns {
-        let step = s.step(s.current_step());
-        Columns {
-            current_step: step.step.as_str(),
-            current_status: step.status.as_str(),
-            complete: s.is_complete(),
-            // The review queue waits on the submission (or test attempt) under review.
-            review_since: (step.status == StepStatus::UnderReview)
-                .then_some(step.submitted_at)
-                .flatten(),
-        }
-    }
-
-    /// The dashboard bucket.
-    pub(super) fn bucket(&self) -> (&'static str, &'static str, bool) {
-        (self.current_step, self.current_status, self.complete)
-    }
-}
-
-fn event_json(e: &Event) -> Result<String> {
-    serde_json::to_string(e).map_err(|err| StoreError::Backend(format!("event to JSON: {err}")))
-}
-
-/// Inserts events in one statement (a command makes one to three).
-pub(super) async fn insert_events(conn: &mut PgConnection, events: &[Event]) -> Result<()> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let mut ids = Vec::with_capacity(events.len());
-    let mut versions = Vec::with_capacity(events.len());
-    let mut ats = Vec::with_capacity(events.len());
-    let mut actors = Vec::with_capacity(events.len());
-    let mut kinds = Vec::with_capacity(events.len());
-    let mut steps = Vec::with_capacity(events.len());
-    let mut froms = Vec::with_capacity(events.len());
-    let mut tos = Vec::with_capacity(events.len());
-    let mut data = Vec::with_capacity(events.len());
-    for e in events {
-        ids.push(e.eservice_id);
-        versions.push(to_i64(e.version));
-        ats.push(e.at);
-        actors.push(e.actor);
-        kinds.push(e.change.kind());
-        steps.push(e.step.map(Step::as_str));
-        froms.push(e.from_status.map(StepStatus::as_str));
-        tos.push(e.to_status.map(StepStatus::as_str));
-        data.push(event_json(e)?);
-    }
-    // WITH ORDINALITY keeps the log in the order the core produced it.
-    sqlx::query(
-        "INSERT INTO events (eservice_id, version, at, actor, kind, step, from_status, \
-             to_status, data) \
-         SELECT e, v, a, ac, k, s, f, t, d::jsonb \
-         FROM unnest($1::uuid[], $2::int8[], $3::timestamptz[], $4::uuid[], $5::text[], \
-             $6::text[], $7::text[], $8::text[], $9::text[]) \
-             WITH ORDINALITY AS x(e, v, a, ac, k, s, f, t, d, o) \
-         ORDER BY o",
-    )
-    .bind(&ids)
-    .bind(&versions)
-    .bind(&ats)
-    .bind(&actors)
-    .bind(&kinds)
-    .bind(&steps)
-    .bind(&froms)
-    .bind(&tos)
-    .bind(&data)
-    .execute(conn)
-    .await
-    .map_err(db)?;
-    Ok(())
-}
 
 /// Folds the deltas into the counters, unless another session is folding right now.
 pub(super) async fn fold_counters(pool: &PgPool) -> Result<bool> {
@@ -149,42 +65,14 @@ pub(super) async fn fold_counters(pool: &PgPool) -> Result<bool> {
     Ok(true)
 }
 
-pub(super) async fn create_eservice(
-    pool: &PgPool,
-    actor: &Actor,
-    agency_id: Uuid,
-    name: &str,
-    services: &[String],
-    ctx: &CommandContext,
-) -> Result<EService> {
-    let created = {
-        let files: HashMap<String, FileFacts> = HashMap::new();
-        let env = Env {
-            now: ctx.now,
-            files: &files,
-            schedule: &ctx.schedule,
-            credentials: &*ctx.credentials,
-            agency: None,
-        };
-        workflow::create(actor, Uuid::now_v7(), agency_id, name, services, &env)
-    };
-    let (state, events) = created?;
+pub(super) async fn create_eservice(pool: &PgPool, new: &Create) -> Result<EService> {
+    let agency = super::accounts::agency(pool, new.agency_id).await?;
+    let w = flow::create(new, agency.as_ref())?;
     let mut conn = pool.acquire().await.map_err(db)?;
-    // Notices to staff name the agency.
-    let agency_name_th: String = sqlx::query_scalar("SELECT name_th FROM agencies WHERE id = $1")
-        .bind(agency_id)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?
-        .ok_or(StoreError::NotFound)?;
-    let notes = NoticeContext {
-        agency_name_th: &agency_name_th,
-        mail: &ctx.mail,
-    };
     // One statement is one transaction: no BEGIN needed. An agency removed meanwhile fails
     // its foreign key.
-    match write::write(&mut conn, Row::Insert, None, &state, &events, &notes).await {
-        Ok(()) => Ok(state),
+    match write::write(&mut conn, &w).await {
+        Ok(()) => Ok(w.state),
         Err(e) if is_missing_agency(&e) => Err(StoreError::NotFound),
         Err(e) => Err(db(e)),
     }
@@ -215,17 +103,10 @@ fn scope_agency(scope: Scope) -> Option<Uuid> {
     }
 }
 
-pub(super) async fn execute(
-    pool: &PgPool,
-    id: Uuid,
-    actor: &Actor,
-    command: Command,
-    expected_version: Option<u64>,
-    ctx: &CommandContext,
-) -> Result<EService> {
+pub(super) async fn execute(pool: &PgPool, run: Run) -> Result<EService> {
     let mut attempt = 0;
     loop {
-        match execute_once(pool, id, actor, command.clone(), expected_version, ctx).await {
+        match execute_once(pool, run.clone()).await {
             Err(Retry::Again(e)) if attempt < RETRIES => {
                 attempt += 1;
                 tracing::debug!(error = %e, attempt, "command lost a race; running it again");
@@ -259,72 +140,44 @@ fn sql(e: sqlx::Error) -> Retry {
     }
 }
 
-async fn execute_once(
-    pool: &PgPool,
-    id: Uuid,
-    actor: &Actor,
-    command: Command,
-    expected_version: Option<u64>,
-    ctx: &CommandContext,
-) -> Result<EService, Retry> {
+/// An e-Service locked for a command, and its agency.
+#[derive(sqlx::FromRow)]
+struct Locked {
+    state: Json<EService>,
+    #[sqlx(flatten)]
+    agency: AgencyRow,
+}
+
+async fn execute_once(pool: &PgPool, run: Run) -> Result<EService, Retry> {
     let mut tx = pool.begin().await.map_err(sql)?;
     // The row lock makes a concurrent command on this e-Service wait for our commit and then
     // decide on the state we wrote: exactly one of two racing commands sees each version.
-    // The agency's name comes along for the notices to staff, which name it.
-    let row: Option<(Json<EService>, String)> = sqlx::query_as(
-        "SELECT e.state, a.name_th FROM eservices e JOIN agencies a ON a.id = e.agency_id \
+    // The agency comes along: notices to staff name it, and step 4 may rename it.
+    let row: Option<Locked> = sqlx::query_as(
+        "SELECT e.state, a.id, a.name_th, a.name_en, a.ministry_th, a.ministry_en \
+         FROM eservices e JOIN agencies a ON a.id = e.agency_id \
          WHERE e.id = $1 FOR UPDATE OF e",
     )
-    .bind(id)
+    .bind(run.id)
     .fetch_optional(&mut *tx)
     .await
     .map_err(sql)?;
-    let Some((Json(state), agency_name_th)) = row else {
+    let Some(Locked {
+        state: Json(state),
+        agency,
+    }) = row
+    else {
         return Err(Retry::Fail(StoreError::NotFound));
     };
+    let agency = Agency::from(agency);
     // Only files of the e-Service's agency are looked up, so nothing leaks before the core
     // decides (visibility included).
-    let files = super::files::catalog(&mut tx, state.agency_id, &command.file_ids(&state)).await?;
-    let agency = if command.reads_agency() {
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
-            "SELECT name_th, name_en, ministry_th, ministry_en FROM agencies WHERE id = $1",
-        )
-        .bind(state.agency_id)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(sql)?;
-        row.map(|(name_th, name_en, ministry_th, ministry_en)| AgencyNames {
-            name_th,
-            name_en,
-            ministry_th,
-            ministry_en,
-        })
-    } else {
-        None
-    };
-    let decided = {
-        let env = Env {
-            now: ctx.now,
-            files: &files,
-            schedule: &ctx.schedule,
-            credentials: &*ctx.credentials,
-            agency: agency.as_ref(),
-        };
-        workflow::execute(&state, actor, command, expected_version, &env)
-    };
-    let (next, events) = decided.map_err(|e| Retry::Fail(e.into()))?;
-    let row = Row::Update {
-        read_version: state.version,
-    };
-    let notes = NoticeContext {
-        agency_name_th: &agency_name_th,
-        mail: &ctx.mail,
-    };
-    write::write(&mut tx, row, Some(&state), &next, &events, &notes)
-        .await
-        .map_err(sql)?;
+    let wanted = flow::wanted_files(&run.command, &state);
+    let files = super::files::catalog(&mut tx, state.agency_id, &wanted).await?;
+    let w = flow::execute(&state, &agency, &files, run)?;
+    write::write(&mut tx, &w).await.map_err(sql)?;
     tx.commit().await.map_err(sql)?;
-    Ok(next)
+    Ok(w.state)
 }
 
 pub(super) async fn events(pool: &PgPool, id: Uuid) -> Result<Vec<StoredEvent>> {
@@ -735,19 +588,11 @@ pub(super) async fn dashboard(pool: &PgPool, scope: Scope, today: NaiveDate) -> 
         let (Some(step), Some(status)) = (row.current_step, row.current_status) else {
             continue;
         };
-        let summary = Summary {
-            current_step: step.parse().map_err(|e| corrupt("counter step", e))?,
-            current_status: status.parse().map_err(|e| corrupt("counter status", e))?,
-            launch_on: None,
-        };
-        groups.push((summary, to_u64(row.n)));
+        let step = step.parse().map_err(|e| corrupt("counter step", e))?;
+        let status = status.parse().map_err(|e| corrupt("counter status", e))?;
+        groups.push(((step, status), to_u64(row.n)));
     }
-    // The core's own definition counts the buckets, so the cards cannot drift from
-    // `Counts::of`. Live needs the launch dates, which the buckets do not have: counted apart.
-    let mut c = Counts::of_groups(groups, today);
-    c.launched = launched;
-    c.not_launched = c.total.saturating_sub(c.launched);
-    Ok(c)
+    Ok(flow::counts(groups, launched, today))
 }
 
 pub(super) async fn review_queue(pool: &PgPool, limit: u32) -> Result<Vec<ListItem>> {

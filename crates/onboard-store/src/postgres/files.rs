@@ -136,16 +136,12 @@ struct FactsRow {
 pub(super) async fn catalog(
     conn: &mut PgConnection,
     agency: Uuid,
-    ids: &[String],
+    wanted: &[(String, Uuid)],
 ) -> Result<HashMap<String, FileFacts>> {
-    let wanted: Vec<(Uuid, &String)> = ids
-        .iter()
-        .filter_map(|raw| Some((Uuid::parse_str(raw).ok()?, raw)))
-        .collect();
     if wanted.is_empty() {
         return Ok(HashMap::new());
     }
-    let uuids: Vec<Uuid> = wanted.iter().map(|(id, _)| *id).collect();
+    let uuids: Vec<Uuid> = wanted.iter().map(|(_, id)| *id).collect();
     let rows: Vec<FactsRow> = sqlx::query_as(
         "SELECT id, media_type, size, width, height FROM files \
          WHERE id = ANY($1) AND agency_id = $2",
@@ -155,17 +151,16 @@ pub(super) async fn catalog(
     .fetch_all(conn)
     .await
     .map_err(db)?;
-    let mut out = HashMap::new();
-    for row in rows {
-        let facts = FileFacts {
-            media_type: media_type(&row.media_type)?,
-            size: to_u64(row.size),
-            dimensions: dimensions(row.width, row.height),
-        };
-        // The same file may be written in two spellings (upper / lower case hex).
-        for (_, raw) in wanted.iter().filter(|(w, _)| *w == row.id) {
-            out.insert((*raw).clone(), facts);
-        }
-    }
-    Ok(out)
+    let found = rows
+        .into_iter()
+        .map(|row| {
+            let facts = FileFacts {
+                media_type: media_type(&row.media_type)?,
+                size: to_u64(row.size),
+                dimensions: dimensions(row.width, row.height),
+            };
+            Ok((row.id, facts))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(crate::flow::catalog(wanted, found))
 }

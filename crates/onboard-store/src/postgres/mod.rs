@@ -44,6 +44,7 @@ mod mail;
 mod templates;
 mod write;
 
+use crate::flow::{Create, Run};
 use crate::{
     Agency, CalendarChange, CommandContext, FileMeta, ListItem, ListQuery, NewAgency, NewFile,
     NewUser, Notification, Outbox, OutboxMessage, OutboxStatus, Page, Result, Scope, Session,
@@ -456,8 +457,8 @@ impl Store for PgStore {
         services: &[String],
         ctx: &CommandContext,
     ) -> Result<EService> {
-        let created =
-            eservices::create_eservice(&self.pool, actor, agency_id, name, services, ctx).await?;
+        let new = Create::new(actor, agency_id, name, services, ctx);
+        let created = eservices::create_eservice(&self.pool, &new).await?;
         self.after_commit().await;
         Ok(created)
     }
@@ -474,8 +475,8 @@ impl Store for PgStore {
         expected_version: Option<u64>,
         ctx: &CommandContext,
     ) -> Result<EService> {
-        let next =
-            eservices::execute(&self.pool, id, actor, command, expected_version, ctx).await?;
+        let run = Run::new(id, actor, command, expected_version, ctx);
+        let next = eservices::execute(&self.pool, run).await?;
         self.after_commit().await;
         Ok(next)
     }

@@ -1,9 +1,8 @@
 //! Templates: a record per template over a row of `files`.
 
 use super::{db, files};
-use crate::{sort_templates, NewFile, NewTemplate, Result, StoreError, Template};
+use crate::{sort_templates, NewFile, NewTemplate, Result, StoreError, Template, TemplateRecord};
 use chrono::{DateTime, Utc};
-use onboard_core::reference::Step;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -21,22 +20,20 @@ struct TemplateRow {
 const COLUMNS: &str = "id, title_th, title_en, step, file_id, uploaded_by, uploaded_at";
 
 async fn with_file(pool: &PgPool, r: TemplateRow) -> Result<Template> {
-    let step: Step = r
-        .step
-        .parse()
-        .map_err(|e| super::corrupt("template step", e))?;
-    let file = files::file(pool, r.file_id).await?.ok_or_else(|| {
-        StoreError::Backend(format!("template {} has no file {}", r.id, r.file_id))
-    })?;
-    Ok(Template {
+    let record = TemplateRecord {
+        step: r
+            .step
+            .parse()
+            .map_err(|e| super::corrupt("template step", e))?,
         id: r.id,
         title_th: r.title_th,
         title_en: r.title_en,
-        step,
-        file,
+        file_id: r.file_id,
         uploaded_by: r.uploaded_by,
         uploaded_at: r.uploaded_at,
-    })
+    };
+    let file = files::file(pool, record.file_id).await?;
+    record.with_file(file)
 }
 
 pub(super) async fn create(

@@ -4,28 +4,17 @@
 //! One round trip instead of one per table (commands are bound by round trips long before
 //! the disk).
 
-use super::eservices::Columns;
 use super::to_i64;
+use crate::flow::{Writes, STAFF_ROLES};
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
-use onboard_core::notify::{notices, Audience, Notice, NoticeContext};
+use onboard_core::notify::{Audience, Notice};
 use onboard_core::reference::{Step, StepStatus};
-use onboard_core::workflow::{self, EService, Event};
+use onboard_core::workflow::Event;
 use sqlx::types::Json;
 use sqlx::PgConnection;
+use std::sync::LazyLock;
 use uuid::Uuid;
-
-/// How the e-Service row is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Row {
-    /// A new e-Service.
-    Insert,
-    /// Over the row at this version (which the caller holds locked).
-    Update {
-        /// The version read.
-        read_version: u64,
-    },
-}
 
 const INSERT_ROW: &str =
     "INSERT INTO eservices (id, agency_id, name, search_fold, version, state, \
@@ -69,7 +58,7 @@ nt AS (SELECT x.* FROM u, unnest($29::text[], $30::uuid[], $31::text[], $32::tim
                                 subject, letter, to_address, to_name, secret, o)), \
 r AS MATERIALIZED ( \
        SELECT nt.*, us.id AS uid, us.email, us.display_name FROM nt JOIN users us \
-           ON nt.aud = 'staff' AND us.role IN ('reviewer', 'admin') AND NOT us.disabled \
+           ON nt.aud = 'staff' AND us.role IN STAFF_ROLES AND NOT us.disabled \
        UNION ALL \
        SELECT nt.*, us.id, us.email, us.display_name FROM nt JOIN users us \
            ON nt.aud = 'agency' AND us.agency_id = nt.aud_id AND NOT us.disabled \
@@ -90,66 +79,55 @@ oo AS (INSERT INTO outbox (id, recipient, to_address, eservice_id, subject, body
        FROM r ORDER BY r.o, r.uid) \
 SELECT count(*) FROM u";
 
-/// Writes `next` (reached from `old`, or new) with its `events` and everything they cause;
-/// `notes` gives the notices what they need beside the state.
-pub(super) async fn write(
-    conn: &mut PgConnection,
-    row: Row,
-    old: Option<&EService>,
-    next: &EService,
-    events: &[Event],
-    notes: &NoticeContext<'_>,
-) -> Result<(), sqlx::Error> {
-    let cols = Columns::of(next);
-    let (sql, read_version) = match row {
-        Row::Insert => (INSERT_ROW, None),
-        Row::Update { read_version } => (UPDATE_ROW, Some(to_i64(read_version))),
+/// The statement of a new e-Service and of a command on one, with [`STAFF_ROLES`] spelled
+/// out (a literal list, so the partial index on staff accounts serves it).
+static STATEMENTS: LazyLock<[String; 2]> = LazyLock::new(|| {
+    let rest = REST.replace("STAFF_ROLES", &STAFF_ROLES);
+    [INSERT_ROW, UPDATE_ROW].map(|row| format!("WITH u AS ({row}), {rest}"))
+});
+
+/// Writes what an accepted command decided (see [`crate::flow`]), resolving its notices to
+/// accounts in the same statement. On an update, the caller holds the row locked.
+pub(super) async fn write(conn: &mut PgConnection, w: &Writes) -> Result<(), sqlx::Error> {
+    let (next, cols) = (&w.state, &w.columns);
+    let [insert, update] = &*STATEMENTS;
+    let sql = if w.read_version.is_some() {
+        update
+    } else {
+        insert
     };
 
     let mut ev = EventArrays::default();
-    let mut nt = NoticeArrays::default();
-    let mut agency_names = None;
-    for event in events {
+    for event in &w.events {
         ev.push(event)
             .map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        for notice in notices(event, next, notes) {
-            nt.push(&notice, event.at);
-        }
-        if let Some(names) = workflow::agency_update(event) {
-            // Approving step 4 with `update_agency` makes the form's names official (SPEC §3).
-            agency_names = Some(names);
-        }
     }
-    let (status_delta, launch_delta) = deltas(old, next);
+    let mut nt = NoticeArrays::default();
+    for (notice, at) in &w.notices {
+        nt.push(notice, *at);
+    }
     let (mut d_steps, mut d_statuses, mut d_completes, mut d_ns) = (vec![], vec![], vec![], vec![]);
-    for ((step, status, complete), n) in status_delta {
-        d_steps.push(step);
-        d_statuses.push(status);
-        d_completes.push(complete);
-        d_ns.push(n);
+    for ((step, status, complete), n) in &w.buckets {
+        d_steps.push(step.as_str());
+        d_statuses.push(status.as_str());
+        d_completes.push(*complete);
+        d_ns.push(*n);
     }
-    let (l_days, l_ns): (Vec<NaiveDate>, Vec<i64>) = launch_delta.into_iter().unzip();
-    // The searchable texts, replaced in `eservice_texts` only when they changed (NULL: left
-    // alone); the row's `search_fold` is written with every row.
-    let texts = crate::folded_texts(&next.name, &next.services);
-    let search_fold = crate::search_fold(&texts);
-    let changed_texts = match old {
-        Some(old) if old.name == next.name && old.services == next.services => None,
-        _ => Some(texts),
-    };
+    let (l_days, l_ns): (Vec<NaiveDate>, Vec<i64>) = w.launches.iter().copied().unzip();
+    let names = w.agency_names.as_ref();
 
-    let written: i64 = sqlx::query_scalar(&format!("WITH u AS ({sql}), {REST}"))
+    let written: i64 = sqlx::query_scalar(sql)
         .bind(next.id)
-        .bind(read_version)
+        .bind(w.read_version.map(to_i64))
         .bind(next.agency_id)
         .bind(&next.name)
-        .bind(search_fold)
+        .bind(&w.search_fold)
         .bind(to_i64(next.version))
         .bind(Json(next))
-        .bind(cols.current_step)
-        .bind(cols.current_status)
+        .bind(cols.current_step.as_str())
+        .bind(cols.current_status.as_str())
         .bind(cols.complete)
-        .bind(next.launch_on)
+        .bind(cols.launch_on)
         .bind(cols.review_since)
         .bind(next.created_at)
         .bind(next.updated_at)
@@ -177,11 +155,11 @@ pub(super) async fn write(
         .bind(&nt.bodies_en)
         .bind(&nt.subjects)
         .bind(&nt.letters)
-        .bind(agency_names.as_ref().map(|n| n.name_th.as_str()))
-        .bind(agency_names.as_ref().map(|n| n.name_en.as_str()))
-        .bind(agency_names.as_ref().map(|n| n.ministry_th.as_str()))
-        .bind(agency_names.as_ref().map(|n| n.ministry_en.as_str()))
-        .bind(changed_texts)
+        .bind(names.map(|n| n.name_th.as_str()))
+        .bind(names.map(|n| n.name_en.as_str()))
+        .bind(names.map(|n| n.ministry_th.as_str()))
+        .bind(names.map(|n| n.ministry_en.as_str()))
+        .bind(w.texts.as_deref())
         .bind(&nt.to_addresses)
         .bind(&nt.to_names)
         .bind(&nt.secrets)
@@ -197,39 +175,10 @@ pub(super) async fn write(
     Ok(())
 }
 
-/// A dashboard bucket (current step, current status, complete) and its change.
-type StatusDelta = ((&'static str, &'static str, bool), i64);
-
-/// The dashboard changes of going from `old` (`None`: new) to `new`: -1 on the old bucket and
-/// launch day, +1 on the new ones, nothing where they are equal.
-fn deltas(old: Option<&EService>, new: &EService) -> (Vec<StatusDelta>, Vec<(NaiveDate, i64)>) {
-    let before = old.map(|s| Columns::of(s).bucket());
-    let after = Columns::of(new).bucket();
-    let status = if before == Some(after) {
-        Vec::new()
-    } else {
-        before
-            .map(|b| (b, -1))
-            .into_iter()
-            .chain([(after, 1)])
-            .collect()
-    };
-    let launch_before = old.and_then(|s| s.launch_on);
-    let launch = if launch_before == new.launch_on {
-        Vec::new()
-    } else {
-        launch_before
-            .map(|d| (d, -1))
-            .into_iter()
-            .chain(new.launch_on.map(|d| (d, 1)))
-            .collect()
-    };
-    (status, launch)
-}
-
 /// Events as column arrays.
 #[derive(Default)]
 struct EventArrays {
+    ids: Vec<Uuid>,
     versions: Vec<i64>,
     ats: Vec<DateTime<Utc>>,
     actors: Vec<Uuid>,
@@ -243,6 +192,7 @@ struct EventArrays {
 impl EventArrays {
     fn push(&mut self, e: &Event) -> Result<(), serde_json::Error> {
         self.data.push(serde_json::to_string(e)?);
+        self.ids.push(e.eservice_id);
         self.versions.push(to_i64(e.version));
         self.ats.push(e.at);
         self.actors.push(e.actor);
@@ -252,6 +202,39 @@ impl EventArrays {
         self.tos.push(e.to_status.map(StepStatus::as_str));
         Ok(())
     }
+}
+
+/// Inserts events in one statement, for a bulk import (a command's events go with
+/// [`write`]).
+pub(super) async fn insert_events(conn: &mut PgConnection, events: &[Event]) -> crate::Result<()> {
+    let mut ev = EventArrays::default();
+    for event in events {
+        ev.push(event)
+            .map_err(|e| super::db(sqlx::Error::Encode(Box::new(e))))?;
+    }
+    // WITH ORDINALITY keeps the log in the order the core produced it.
+    sqlx::query(
+        "INSERT INTO events (eservice_id, version, at, actor, kind, step, from_status, \
+             to_status, data) \
+         SELECT e, v, a, ac, k, s, f, t, d::jsonb \
+         FROM unnest($1::uuid[], $2::int8[], $3::timestamptz[], $4::uuid[], $5::text[], \
+             $6::text[], $7::text[], $8::text[], $9::text[]) \
+             WITH ORDINALITY AS x(e, v, a, ac, k, s, f, t, d, o) \
+         ORDER BY o",
+    )
+    .bind(&ev.ids)
+    .bind(&ev.versions)
+    .bind(&ev.ats)
+    .bind(&ev.actors)
+    .bind(&ev.kinds)
+    .bind(&ev.steps)
+    .bind(&ev.froms)
+    .bind(&ev.tos)
+    .bind(&ev.data)
+    .execute(conn)
+    .await
+    .map_err(super::db)?;
+    Ok(())
 }
 
 /// Notices as column arrays; the audience is resolved to accounts in the statement.

@@ -4,71 +4,124 @@
 
 use super::codec::{get, get_json, get_opt, int, json, opt, Text};
 use super::{files, messages};
-use crate::{
-    capped_total, CommandContext, ListItem, ListQuery, Page, Result, Scope, StoreError, StoredEvent,
-};
+use crate::flow::{self, Create, Run, Writes};
+use crate::{capped_total, ListItem, ListQuery, Page, Result, Scope, StoreError, StoredEvent};
 use chrono::{DateTime, NaiveDate, Utc};
-use onboard_core::dashboard::{Counts, Summary};
-use onboard_core::file::FileFacts;
-use onboard_core::notify::{notices, MailConfig, NoticeContext};
-use onboard_core::reference::StepStatus;
+use onboard_core::dashboard::Counts;
 use onboard_core::schedule::today_in_bangkok;
-use onboard_core::workflow::{self, Actor, Command, EService, Env, Event, Lifecycle};
+use onboard_core::workflow::{EService, Event, Lifecycle};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, Transaction};
-use std::collections::HashMap;
 use uuid::Uuid;
 
-/// The columns copied out of the state for queries (see the migration).
-struct Columns {
-    current_step: String,
-    current_status: String,
-    complete: bool,
-    launch_on: Option<String>,
-    review_since: Option<String>,
-}
-
-impl Columns {
-    fn of(s: &EService) -> Columns {
-        let summary = Summary::of(s);
-        let review_since = (summary.current_status == StepStatus::UnderReview)
-            .then(|| s.step(summary.current_step).submitted_at)
-            .flatten();
-        Columns {
-            current_step: summary.current_step.text(),
-            current_status: summary.current_status.text(),
-            complete: s.is_complete(),
-            launch_on: opt(s.launch_on.as_ref()),
-            review_since: opt(review_since.as_ref()),
+/// Writes what an accepted command decided (see [`crate::flow`]): the row and its state,
+/// the searchable texts when they changed, the events, the notices for every account of
+/// their audience, the agency's new names, and the dashboard counters.
+fn persist(tx: &Transaction<'_>, w: &Writes) -> Result<()> {
+    let (s, c) = (&w.state, &w.columns);
+    match w.read_version {
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO eservices (id, agency_id, name, version, current_step,
+                        current_status, complete, launch_on, review_since, created_at,
+                        updated_at, search_fold)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                s.id.text(),
+                s.agency_id.text(),
+                s.name,
+                int(s.version)?,
+                c.current_step.text(),
+                c.current_status.text(),
+                c.complete,
+                opt(c.launch_on.as_ref()),
+                opt(c.review_since.as_ref()),
+                s.created_at.text(),
+                s.updated_at.text(),
+                w.search_fold,
+            ])?;
+            tx.prepare_cached("INSERT INTO eservice_states (id, state) VALUES (?1, ?2)")?
+                .execute(params![s.id.text(), json(s)?])?;
+        }
+        Some(read_version) => {
+            let n = tx
+                .prepare_cached(
+                    "UPDATE eservices SET name = ?3, version = ?4, current_step = ?5,
+                            current_status = ?6, complete = ?7, launch_on = ?8,
+                            review_since = ?9, updated_at = ?10, search_fold = ?11
+                     WHERE id = ?1 AND version = ?2",
+                )?
+                .execute(params![
+                    s.id.text(),
+                    int(read_version)?,
+                    s.name,
+                    int(s.version)?,
+                    c.current_step.text(),
+                    c.current_status.text(),
+                    c.complete,
+                    opt(c.launch_on.as_ref()),
+                    opt(c.review_since.as_ref()),
+                    s.updated_at.text(),
+                    w.search_fold,
+                ])?;
+            if n != 1 {
+                // Cannot happen under the write lock; if it does, nothing is committed.
+                return Err(StoreError::Backend(format!(
+                    "e-Service {} changed during the command",
+                    s.id
+                )));
+            }
+            tx.prepare_cached("UPDATE eservice_states SET state = ?2 WHERE id = ?1")?
+                .execute(params![s.id.text(), json(s)?])?;
         }
     }
-}
-
-fn insert_state(tx: &Transaction<'_>, s: &EService) -> Result<()> {
-    let c = Columns::of(s);
-    tx.execute(
-        "INSERT INTO eservices (id, agency_id, name, version, current_step, current_status,
-                                complete, launch_on, review_since, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            s.id.text(),
+    if let Some(texts) = &w.texts {
+        let seq: i64 = tx
+            .prepare_cached("SELECT seq FROM eservices WHERE id = ?1")?
+            .query_row([s.id.text()], |r| r.get(0))?;
+        write_texts(tx, seq, texts)?;
+    }
+    append_events(tx, &w.events)?;
+    for (notice, at) in &w.notices {
+        messages::notify(tx, notice, Some(s.id), *at)?;
+    }
+    if let Some(names) = &w.agency_names {
+        tx.execute(
+            "UPDATE agencies SET name_th = ?2, name_en = ?3, ministry_th = ?4, ministry_en = ?5
+             WHERE id = ?1",
+            params![
+                s.agency_id.text(),
+                names.name_th,
+                names.name_en,
+                names.ministry_th,
+                names.ministry_en
+            ],
+        )?;
+    }
+    for ((step, status, complete), n) in &w.buckets {
+        tx.prepare_cached(
+            "INSERT INTO dashboard_steps (agency_id, current_step, current_status, complete, n)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (agency_id, current_step, current_status, complete)
+             DO UPDATE SET n = n + excluded.n",
+        )?
+        .execute(params![
             s.agency_id.text(),
-            s.name,
-            int(s.version)?,
-            c.current_step,
-            c.current_status,
-            c.complete,
-            c.launch_on,
-            c.review_since,
-            s.created_at.text(),
-            s.updated_at.text(),
-        ],
-    )?;
-    tx.execute(
-        "INSERT INTO eservice_states (id, state) VALUES (?1, ?2)",
-        params![s.id.text(), json(s)?],
-    )?;
-    index_texts(tx, s)
+            step.text(),
+            status.text(),
+            complete,
+            n
+        ])?;
+    }
+    for (day, n) in &w.launches {
+        tx.prepare_cached(
+            "INSERT INTO dashboard_launches (agency_id, launch_on, n) VALUES (?1, ?2, ?3)
+             ON CONFLICT (agency_id, launch_on) DO UPDATE SET n = n + excluded.n",
+        )?
+        .execute(params![s.agency_id.text(), day.text(), n])?;
+    }
+    Ok(())
 }
 
 /// Bits of an `eservice_texts` rowid that number the texts of one e-Service (see the
@@ -76,17 +129,6 @@ fn insert_state(tx: &Transaction<'_>, s: &EService) -> Result<()> {
 const TEXT_BITS: u32 = 10;
 // The search conditions below say `rowid >> 10`.
 const _: () = assert!(TEXT_BITS == 10);
-
-/// Replaces the searchable texts of `s` (its name and services, lowercased) in
-/// `eservice_texts` and `eservices.search_fold`.
-fn index_texts(tx: &Transaction<'_>, s: &EService) -> Result<()> {
-    let seq: i64 = tx
-        .prepare_cached("SELECT seq FROM eservices WHERE id = ?1")?
-        .query_row([s.id.text()], |r| r.get(0))?;
-    let texts = crate::folded_texts(&s.name, &s.services);
-    write_texts(tx, seq, &texts)?;
-    write_fold(tx, seq, &texts)
-}
 
 /// Writes `eservices.search_fold` of the e-Service at `seq` from its lowercased texts.
 fn write_fold(tx: &Transaction<'_>, seq: i64, texts: &[String]) -> Result<()> {
@@ -167,40 +209,6 @@ pub(super) fn index_all_texts(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Writes `s` over the row at `read_version`; fails if the row moved on meanwhile.
-fn update_state(tx: &Transaction<'_>, s: &EService, read_version: u64) -> Result<()> {
-    let c = Columns::of(s);
-    let n = tx
-        .prepare_cached(
-            "UPDATE eservices SET name = ?3, version = ?4, current_step = ?5,
-                    current_status = ?6, complete = ?7, launch_on = ?8, review_since = ?9,
-                    updated_at = ?10
-             WHERE id = ?1 AND version = ?2",
-        )?
-        .execute(params![
-            s.id.text(),
-            int(read_version)?,
-            s.name,
-            int(s.version)?,
-            c.current_step,
-            c.current_status,
-            c.complete,
-            c.launch_on,
-            c.review_since,
-            s.updated_at.text(),
-        ])?;
-    if n != 1 {
-        // Cannot happen under the write lock; if it does, nothing is committed.
-        return Err(StoreError::Backend(format!(
-            "e-Service {} changed during the command",
-            s.id
-        )));
-    }
-    tx.prepare_cached("UPDATE eservice_states SET state = ?2 WHERE id = ?1")?
-        .execute(params![s.id.text(), json(s)?])?;
-    Ok(())
-}
-
 fn append_events(tx: &Transaction<'_>, events: &[Event]) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO events (eservice_id, version, at, actor, kind, step, from_status, to_status,
@@ -223,55 +231,6 @@ fn append_events(tx: &Transaction<'_>, events: &[Event]) -> Result<()> {
     Ok(())
 }
 
-/// The notifications and e-mails of `events`, for the state after them.
-fn notify(
-    tx: &Transaction<'_>,
-    events: &[Event],
-    after: &EService,
-    mail: &MailConfig,
-) -> Result<()> {
-    // Notices to staff name the agency; read before an approved step 4 renames it.
-    let agency_name_th: String = tx
-        .prepare_cached("SELECT name_th FROM agencies WHERE id = ?1")?
-        .query_row([after.agency_id.text()], |r| r.get(0))?;
-    let ctx = NoticeContext {
-        agency_name_th: &agency_name_th,
-        mail,
-    };
-    for event in events {
-        for notice in notices(event, after, &ctx) {
-            messages::notify(tx, &notice, Some(after.id), event.at)?;
-        }
-    }
-    Ok(())
-}
-
-/// Adds `delta` to the dashboard counters of `s`.
-fn count(tx: &Transaction<'_>, s: &EService, delta: i64) -> Result<()> {
-    let c = Columns::of(s);
-    tx.prepare_cached(
-        "INSERT INTO dashboard_steps (agency_id, current_step, current_status, complete, n)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (agency_id, current_step, current_status, complete)
-         DO UPDATE SET n = n + excluded.n",
-    )?
-    .execute(params![
-        s.agency_id.text(),
-        c.current_step,
-        c.current_status,
-        c.complete,
-        delta
-    ])?;
-    if let Some(launch_on) = c.launch_on {
-        tx.prepare_cached(
-            "INSERT INTO dashboard_launches (agency_id, launch_on, n) VALUES (?1, ?2, ?3)
-             ON CONFLICT (agency_id, launch_on) DO UPDATE SET n = n + excluded.n",
-        )?
-        .execute(params![s.agency_id.text(), launch_on, delta])?;
-    }
-    Ok(())
-}
-
 fn load(tx: &Transaction<'_>, id: Uuid) -> Result<Option<EService>> {
     Ok(tx
         .prepare_cached("SELECT state FROM eservice_states WHERE id = ?1")?
@@ -279,95 +238,27 @@ fn load(tx: &Transaction<'_>, id: Uuid) -> Result<Option<EService>> {
         .optional()?)
 }
 
-pub(super) fn create(
-    tx: &Transaction<'_>,
-    actor: &Actor,
-    agency_id: Uuid,
-    name: &str,
-    services: &[String],
-    ctx: &CommandContext,
-) -> Result<EService> {
-    let agency_exists: bool = tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM agencies WHERE id = ?1)",
-        [agency_id.text()],
-        |r| r.get(0),
-    )?;
-    if !agency_exists {
-        return Err(StoreError::NotFound);
-    }
-    let no_files: HashMap<String, FileFacts> = HashMap::new();
-    let env = Env {
-        now: ctx.now,
-        files: &no_files,
-        schedule: &ctx.schedule,
-        credentials: &*ctx.credentials,
-        agency: None,
-    };
-    let (state, events) = workflow::create(actor, Uuid::now_v7(), agency_id, name, services, &env)?;
-    insert_state(tx, &state)?;
-    append_events(tx, &events)?;
-    notify(tx, &events, &state, &ctx.mail)?;
-    count(tx, &state, 1)?;
-    Ok(state)
+pub(super) fn create(tx: &Transaction<'_>, new: &Create) -> Result<EService> {
+    let agency = super::accounts::agency(tx, new.agency_id)?;
+    let w = flow::create(new, agency.as_ref())?;
+    persist(tx, &w)?;
+    Ok(w.state)
 }
 
-pub(super) fn execute(
-    tx: &Transaction<'_>,
-    id: Uuid,
-    actor: &Actor,
-    command: Command,
-    expected_version: Option<u64>,
-    ctx: &CommandContext,
-) -> Result<EService> {
-    let state = load(tx, id)?.ok_or(StoreError::NotFound)?;
+pub(super) fn execute(tx: &Transaction<'_>, run: Run) -> Result<EService> {
+    let state = load(tx, run.id)?.ok_or(StoreError::NotFound)?;
+    let agency = super::accounts::agency(tx, state.agency_id)?.ok_or(StoreError::NotFound)?;
     // Only files uploaded by the e-Service's own agency count; anything else is missing.
-    let mut catalog: HashMap<String, FileFacts> = HashMap::new();
-    for raw in command.file_ids(&state) {
-        let Ok(file_id) = Uuid::parse_str(raw.trim()) else {
-            continue;
-        };
-        if let Some(facts) = files::facts_of_agency(tx, file_id, state.agency_id)? {
-            catalog.insert(raw.trim().to_owned(), facts);
+    let wanted = flow::wanted_files(&run.command, &state);
+    let mut found = Vec::with_capacity(wanted.len());
+    for (_, file_id) in &wanted {
+        if let Some(facts) = files::facts_of_agency(tx, *file_id, state.agency_id)? {
+            found.push((*file_id, facts));
         }
     }
-    let agency = if command.reads_agency() {
-        super::accounts::agency(tx, state.agency_id)?.map(|a| a.names())
-    } else {
-        None
-    };
-    let env = Env {
-        now: ctx.now,
-        files: &catalog,
-        schedule: &ctx.schedule,
-        credentials: &*ctx.credentials,
-        agency: agency.as_ref(),
-    };
-    let (next, events) = workflow::execute(&state, actor, command, expected_version, &env)?;
-    update_state(tx, &next, state.version)?;
-    if (&next.name, &next.services) != (&state.name, &state.services) {
-        index_texts(tx, &next)?;
-    }
-    append_events(tx, &events)?;
-    notify(tx, &events, &next, &ctx.mail)?;
-    for names in events.iter().filter_map(workflow::agency_update) {
-        // Approving step 4 with `update_agency` makes the form's names official (SPEC §3).
-        tx.execute(
-            "UPDATE agencies SET name_th = ?2, name_en = ?3, ministry_th = ?4, ministry_en = ?5
-             WHERE id = ?1",
-            params![
-                next.agency_id.text(),
-                names.name_th,
-                names.name_en,
-                names.ministry_th,
-                names.ministry_en
-            ],
-        )?;
-    }
-    if Summary::of(&state) != Summary::of(&next) {
-        count(tx, &state, -1)?;
-        count(tx, &next, 1)?;
-    }
-    Ok(next)
+    let w = flow::execute(&state, &agency, &flow::catalog(&wanted, found), run)?;
+    persist(tx, &w)?;
+    Ok(w.state)
 }
 
 pub(super) fn get_one(tx: &Transaction<'_>, id: Uuid, scope: Scope) -> Result<Option<EService>> {
@@ -640,9 +531,11 @@ pub(super) fn list(
     // FTS5 cannot parse a phrase holding NUL, and LIKE would stop at it (matching too much):
     // refused as the client's fault, as PostgreSQL refuses it.
     if query.q.as_deref().is_some_and(|q| q.contains('\0')) {
-        return Err(StoreError::Command(workflow::CommandError::Malformed(
-            "text may not contain NUL characters".to_owned(),
-        )));
+        return Err(StoreError::Command(
+            onboard_core::workflow::CommandError::Malformed(
+                "text may not contain NUL characters".to_owned(),
+            ),
+        ));
     }
     let (page, per_page) = query.paging();
     let offset = i64::from(page - 1) * i64::from(per_page);
@@ -804,17 +697,10 @@ pub(super) fn dashboard(tx: &Transaction<'_>, scope: Scope, today: NaiveDate) ->
     ))?;
     let groups = stmt
         .query_map(params_from_iter(filter.params.iter()), |r| {
-            let summary = Summary {
-                current_step: get(r, 0)?,
-                current_status: get(r, 1)?,
-                launch_on: None,
-            };
-            Ok((summary, u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0)))
+            let n = u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0);
+            Ok(((get(r, 0)?, get(r, 1)?), n))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    // The core's own definition counts the groups (at most 7 × 5 of them), so the cards
-    // cannot drift from `Counts::of`. Live needs the launch dates: counted apart.
-    let mut counts = Counts::of_groups(groups, today);
     let mut params = filter.params;
     params.push(Value::Text(today.text()));
     let live_condition = if scope == Scope::All {
@@ -827,9 +713,11 @@ pub(super) fn dashboard(tx: &Transaction<'_>, scope: Scope, today: NaiveDate) ->
             "SELECT COALESCE(SUM(n), 0) FROM dashboard_launches{scoped}{live_condition}"
         ))?
         .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
-    counts.launched = u64::try_from(live).unwrap_or(0);
-    counts.not_launched = counts.total.saturating_sub(counts.launched);
-    Ok(counts)
+    Ok(flow::counts(
+        groups,
+        u64::try_from(live).unwrap_or(0),
+        today,
+    ))
 }
 
 pub(super) fn review_queue(

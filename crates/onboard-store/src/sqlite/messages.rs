@@ -17,12 +17,13 @@ struct Account {
 /// The enabled accounts of an audience. An [`Audience::Address`] has none: it is
 /// e-mailed as it is.
 fn accounts(tx: &Transaction<'_>, audience: &Audience) -> Result<Vec<Account>> {
+    let staff = format!(
+        "SELECT id, email, display_name FROM users
+         WHERE role IN {} AND disabled = 0 ORDER BY id",
+        *crate::flow::STAFF_ROLES
+    );
     let (sql, arg) = match audience {
-        Audience::Staff => (
-            "SELECT id, email, display_name FROM users
-             WHERE role IN ('reviewer', 'admin') AND disabled = 0 ORDER BY id",
-            None,
-        ),
+        Audience::Staff => (staff.as_str(), None),
         Audience::Agency(a) => (
             "SELECT id, email, display_name FROM users
              WHERE agency_id = ?1 AND disabled = 0 ORDER BY id",

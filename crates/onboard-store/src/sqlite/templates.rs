@@ -2,27 +2,14 @@
 
 use super::codec::{get, get_opt, opt, Text};
 use super::files;
-use crate::{sort_templates, NewFile, NewTemplate, Result, StoreError, Template};
-use chrono::{DateTime, Utc};
-use onboard_core::reference::Step;
+use crate::{sort_templates, NewFile, NewTemplate, Result, StoreError, Template, TemplateRecord};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
-/// A template row before its file is read.
-struct Record {
-    id: Uuid,
-    title_th: String,
-    title_en: String,
-    step: Step,
-    file_id: Uuid,
-    uploaded_by: Option<Uuid>,
-    uploaded_at: DateTime<Utc>,
-}
-
 const COLUMNS: &str = "id, title_th, title_en, step, file_id, uploaded_by, uploaded_at";
 
-fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
-    Ok(Record {
+fn record(r: &Row<'_>) -> rusqlite::Result<TemplateRecord> {
+    Ok(TemplateRecord {
         id: get(r, 0)?,
         title_th: r.get(1)?,
         title_en: r.get(2)?,
@@ -33,19 +20,9 @@ fn record(r: &Row<'_>) -> rusqlite::Result<Record> {
     })
 }
 
-fn with_file(tx: &Transaction<'_>, r: Record) -> Result<Template> {
-    let file = files::meta(tx, r.file_id)?.ok_or_else(|| {
-        StoreError::Backend(format!("template {} has no file {}", r.id, r.file_id))
-    })?;
-    Ok(Template {
-        id: r.id,
-        title_th: r.title_th,
-        title_en: r.title_en,
-        step: r.step,
-        file,
-        uploaded_by: r.uploaded_by,
-        uploaded_at: r.uploaded_at,
-    })
+fn with_file(tx: &Transaction<'_>, r: TemplateRecord) -> Result<Template> {
+    let file = files::meta(tx, r.file_id)?;
+    r.with_file(file)
 }
 
 pub(super) fn create(

@@ -72,6 +72,7 @@ macro_rules! conformance_suite {
             dashboard_matches_core,
             list_filters_search_and_paging,
             search_matches_services_and_agency_names,
+            search_is_literal_and_case_insensitive,
             many_matches_page_like_few,
             many_texts_count_once,
             review_queue_oldest_first,
@@ -2642,6 +2643,33 @@ pub async fn search_names(store: &Arc<dyn Store>, q: &str, scope: Scope) -> Vec<
     let mut found: Vec<String> = page.items.into_iter().map(|i| i.name).collect();
     found.sort();
     found
+}
+
+/// A search is a plain substring, in any case: `%`, `_` and `\\` are only characters, and a
+/// blank query is no filter.
+pub async fn search_is_literal_and_case_insensitive(store: Arc<dyn Store>) {
+    let w = World::new(store.clone()).await;
+    let names = [
+        "ระบบแจ้งเตือนสิทธิสวัสดิการ",
+        "ระบบจองคิว ABC",
+        "abc_def",
+        "abcXdef",
+        "ลด 50% ทันที",
+        "ลด 50 บาท",
+        r"path\to",
+    ];
+    for name in names {
+        w.eservice(name).await;
+    }
+    let search = |q: &'static str| search_names(&store, q, Scope::All);
+    assert_eq!(search("แจ้งเตือน").await, vec![names[0]]);
+    assert_eq!(search("ระบบ").await.len(), 2);
+    assert_eq!(search("abc").await.len(), 3);
+    assert_eq!(search("ABC_").await, vec!["abc_def"]);
+    assert_eq!(search("50%").await, vec!["ลด 50% ทันที"]);
+    assert_eq!(search(r"h\t").await, vec![r"path\to"]);
+    assert_eq!(search("  ").await.len(), names.len());
+    assert!(search("%%").await.is_empty());
 }
 
 /// Above a thousand matches the list walks its order instead of sorting the matches: both
