@@ -49,7 +49,7 @@ pub fn payload_attempt(data: &[u8]) {
         match validate_attempt(&json, &ctx) {
             Ok(attempt) => check_attempt(&attempt, &ctx),
             Err(PayloadError::Invalid(report)) => check_invalid(&report),
-            Err(PayloadError::Malformed(message)) => assert!(!message.is_empty()),
+            Err(PayloadError::Malformed(m)) => assert!(!m.message().is_empty()),
             Err(e @ PayloadError::NotAForm(_)) => panic!("attempt refused as {e}"),
         }
     }
@@ -264,7 +264,7 @@ fn form(step: Step, data: &[u8]) {
                 check_masked(&stored);
             }
             Err(PayloadError::Invalid(report)) => check_invalid(&report),
-            Err(PayloadError::Malformed(message)) => assert!(!message.is_empty()),
+            Err(PayloadError::Malformed(m)) => assert!(!m.message().is_empty()),
             Err(e @ PayloadError::NotAForm(_)) => panic!("form step {step} refused as {e}"),
         }
     }

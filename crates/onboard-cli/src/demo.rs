@@ -213,7 +213,7 @@ async fn upload(
     ];
     let mut ids = Vec::new();
     for (name, bytes) in assets {
-        let facts = FileFacts::inspect(bytes).ok_or(StoreError::Backend(format!(
+        let facts = FileFacts::inspect(bytes).ok_or(StoreError::backend(format!(
             "demo asset {name} is not a known type"
         )))?;
         let meta = store
@@ -526,7 +526,7 @@ async fn seed_templates(store: &dyn Store, now: DateTime<Utc>) -> Result<(), Sto
             .await
             .map_err(|e| match e {
                 onboard_app::AppError::Store(e) => e,
-                other => StoreError::Backend(format!("demo template {file_name}: {other}")),
+                other => StoreError::caused(format!("demo template {file_name}"), other),
             })?;
     }
     Ok(())

@@ -46,7 +46,7 @@ pub fn validate(
             true,
         ),
         Err(PayloadError::Invalid(report)) => (report, false),
-        Err(PayloadError::Malformed(m)) => return Err(Failure::Input(m)),
+        Err(PayloadError::Malformed(m)) => return Err(Failure::Input(m.to_string())),
         Err(PayloadError::NotAForm(step)) => {
             return Err(Failure::Input(format!("step {step} takes test attempts")))
         }

@@ -33,6 +33,7 @@ mod person;
 mod platform;
 mod profile;
 mod raw;
+pub use raw::Malformed;
 mod services;
 mod setup;
 
@@ -53,7 +54,7 @@ pub use setup::{PreprodSetupForm, SetupForm};
 
 use crate::file::{FileCatalog, OfflineFiles};
 use crate::reference::{Category, Step};
-use crate::validation::{Issue, Report};
+use crate::validation::{Issue, Path, Report};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -150,7 +151,12 @@ impl StepPayload {
     /// old submission still reads.
     pub fn from_stored(step: Step, json: &Value) -> Result<StepPayload, PayloadError> {
         fn read<T: serde::de::DeserializeOwned>(json: &Value) -> Result<T, PayloadError> {
-            T::deserialize(json).map_err(|e| PayloadError::Malformed(e.to_string()))
+            T::deserialize(json).map_err(|e| {
+                PayloadError::Malformed(Malformed {
+                    path: Path::root(),
+                    message: e.to_string(),
+                })
+            })
         }
         Ok(match step {
             Step::Credential => StepPayload::Credential(read(json)?),
@@ -187,7 +193,7 @@ pub enum PayloadError {
     /// HTTP 400 `bad_request`: not a JSON object of the step's form (wrong JSON type, unknown
     /// member); the message says where.
     #[error("malformed payload: {0}")]
-    Malformed(String),
+    Malformed(Malformed),
     /// Steps 3 and 6 progress by test attempts ([`validate_attempt`]), not by a form.
     #[error("step {0} takes test attempts, not a form")]
     NotAForm(Step),
@@ -214,8 +220,8 @@ enum RawPayload {
     Launch(launch::RawLaunchRequest),
 }
 
-fn malformed(e: raw::Malformed) -> PayloadError {
-    PayloadError::Malformed(e.to_string())
+fn malformed(e: Malformed) -> PayloadError {
+    PayloadError::Malformed(e)
 }
 
 fn read_raw(step: Step, json: &Value) -> Result<RawPayload, PayloadError> {

@@ -421,24 +421,12 @@ impl CommandError {
             ),
         }
     }
-
-    /// The HTTP status of SPEC §10.
-    pub fn http_status(&self) -> u16 {
-        match self {
-            CommandError::NotFound => 404,
-            CommandError::Forbidden { .. } => 403,
-            CommandError::InvalidTransition { .. } => 409,
-            CommandError::VersionConflict { .. } => 412,
-            CommandError::Malformed(_) => 400,
-            CommandError::Invalid(_) => 422,
-        }
-    }
 }
 
 impl From<PayloadError> for CommandError {
     fn from(e: PayloadError) -> Self {
         match e {
-            PayloadError::Malformed(m) => CommandError::Malformed(m),
+            PayloadError::Malformed(m) => CommandError::Malformed(m.to_string()),
             PayloadError::Invalid(report) => CommandError::Invalid(report),
             // Submitting a form to a test step is a transition the step does not have.
             PayloadError::NotAForm(step) => CommandError::InvalidTransition {

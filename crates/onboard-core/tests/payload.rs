@@ -336,12 +336,13 @@ fn category_and_desired_launch_date_are_exposed() {
 fn wrong_json_types_are_malformed_and_say_where() {
     let json = with(Step::UatSetup, "/testers/1/full_name", json!(42));
     match validate(Step::UatSetup, &json, &ctx()) {
-        Err(PayloadError::Malformed(message)) => {
-            assert!(message.contains("testers[1].full_name"), "{message}");
+        Err(PayloadError::Malformed(m)) => {
+            assert_eq!(m.path().as_str(), "testers[1].full_name");
             assert!(
-                message.contains("expected a string, found a number"),
-                "{message}"
+                m.message().contains("expected a string, found a number"),
+                "{m}"
             );
+            assert!(m.to_string().contains("`testers[1].full_name`"), "{m}");
         }
         other => panic!("{other:?}"),
     }
@@ -361,7 +362,7 @@ fn wrong_json_types_are_malformed_and_say_where() {
 fn unknown_fields_are_malformed() {
     let json = with(Step::Credential, "/colour", json!("red"));
     match validate(Step::Credential, &json, &ctx()) {
-        Err(PayloadError::Malformed(message)) => assert!(message.contains("colour"), "{message}"),
+        Err(PayloadError::Malformed(m)) => assert!(m.to_string().contains("colour"), "{m}"),
         other => panic!("{other:?}"),
     }
     let json = with(
@@ -2733,7 +2734,7 @@ mod properties {
                 );
             }
             Err(PayloadError::Invalid(report)) => assert!(!report.errors.is_empty()),
-            Err(PayloadError::Malformed(message)) => assert!(!message.is_empty()),
+            Err(PayloadError::Malformed(m)) => assert!(!m.message().is_empty()),
             Err(PayloadError::NotAForm(_)) => panic!("form step {step} refused as not a form"),
         }
         let _ = referenced_files(step, json);

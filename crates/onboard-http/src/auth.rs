@@ -127,7 +127,7 @@ pub async fn login(
     Json(body): Json<LoginRequest>,
 ) -> ApiResult<Json<LoginResponse>> {
     let ttl = chrono::Duration::from_std(state.config.session_ttl)
-        .map_err(|e| ApiError::Internal(format!("session ttl: {e}")))?;
+        .map_err(|e| ApiError::Internal(format!("session ttl: {e}").into()))?;
     let done = accounts::login(
         state.store.as_ref(),
         &body.username,

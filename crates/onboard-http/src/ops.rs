@@ -103,7 +103,7 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
         .map(String::as_str)
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("panic");
-    ApiError::Internal(format!("handler panicked: {message}")).into_response()
+    ApiError::Internal(format!("handler panicked: {message}").into()).into_response()
 }
 
 fn request_span(request: &Request<Body>) -> Span {

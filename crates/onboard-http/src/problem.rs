@@ -97,9 +97,9 @@ pub enum ApiError {
         /// Seconds to wait.
         retry_after: u64,
     },
-    /// 500 `internal`: logged; the body says nothing more.
+    /// 500 `internal`: logged with its cause; the body says nothing more.
     #[error("internal error")]
-    Internal(String),
+    Internal(#[source] onboard_store::BoxError),
     /// 503 `unavailable`: the database does not answer.
     #[error("the service is unavailable")]
     Unavailable,
@@ -293,15 +293,15 @@ pub(crate) fn for_status(status: StatusCode) -> ApiError {
             ApiError::BadRequest("unsupported content type".into())
         }
         _ if status.is_client_error() => ApiError::BadRequest(title(status).to_lowercase()),
-        _ => ApiError::Internal(format!("status {status}")),
+        _ => ApiError::Internal(format!("status {status}").into()),
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(message) = &self {
-            // The body stays generic; the cause goes to the log only.
-            tracing::error!(error = %message, "internal error");
+        if let ApiError::Internal(cause) = &self {
+            // The body stays generic; the cause goes to the log only, with its sources.
+            tracing::error!(error = %chain(cause.as_ref()), "internal error");
         }
         let status = self.status();
         let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
@@ -316,30 +316,38 @@ impl IntoResponse for ApiError {
 }
 
 impl From<CommandError> for ApiError {
+    /// By variant and exhaustively, so a new kind of rejection in core does not compile
+    /// until it has its answer here.
     fn from(e: CommandError) -> Self {
-        // Core decides the code and status; the variant only carries the words.
         let message = e.to_string();
-        let detail_th = e.detail_th();
         match e {
-            CommandError::Invalid(report) => ApiError::Validation(report),
-            CommandError::VersionConflict { expected, current } => {
-                ApiError::VersionConflict { expected, current }
-            }
             CommandError::NotFound => {
                 ApiError::NotFound("no such e-Service or attempt, or not yours".into())
             }
-            other => match other.http_status() {
-                400 => ApiError::BadRequest(message),
-                403 => ApiError::Forbidden(message),
-                404 => ApiError::NotFound(message),
-                409 => ApiError::InvalidTransition {
-                    detail: message,
-                    detail_th,
-                },
-                _ => ApiError::Internal(format!("unmapped command error: {message}")),
+            CommandError::Forbidden { .. } => ApiError::Forbidden(message),
+            CommandError::InvalidTransition { .. } => ApiError::InvalidTransition {
+                detail_th: e.detail_th(),
+                detail: message,
             },
+            CommandError::VersionConflict { expected, current } => {
+                ApiError::VersionConflict { expected, current }
+            }
+            CommandError::Malformed(_) => ApiError::BadRequest(message),
+            CommandError::Invalid(report) => ApiError::Validation(report),
         }
     }
+}
+
+/// An error and its sources, `a: b: c`, for the log.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 impl From<AppError> for ApiError {
@@ -356,7 +364,7 @@ impl From<AppError> for ApiError {
             AppError::FirstLoginRequired => ApiError::CredentialsChangeRequired,
             AppError::Forbidden(what) => ApiError::forbidden(what),
             AppError::NoFreeUsername => ApiError::Conflict(e.to_string()),
-            AppError::Task(e) => ApiError::Internal(format!("background task failed: {e}")),
+            AppError::Task(e) => ApiError::Internal(Box::new(e)),
         }
     }
 }
@@ -375,10 +383,9 @@ impl From<StoreError> for ApiError {
                 detail: refused.to_string(),
                 detail_th: refused.detail_th(),
             },
-            StoreError::Unsupported(what) => {
-                ApiError::Internal(format!("not supported by this backend: {what}"))
+            e @ (StoreError::Unsupported(_) | StoreError::Backend(_)) => {
+                ApiError::Internal(Box::new(e))
             }
-            StoreError::Backend(message) => ApiError::Internal(message),
         }
     }
 }
@@ -416,11 +423,13 @@ mod tests {
             CommandError::Malformed("x".into()),
             CommandError::Invalid(Report::new()),
         ];
-        for e in cases {
-            let (code, status) = (e.code(), e.http_status());
+        // SPEC §10's table: code and status of each.
+        let statuses = [404, 403, 409, 412, 400, 422];
+        for (e, status) in cases.into_iter().zip(statuses) {
+            let code = e.code();
             let api = ApiError::from(e);
             assert_eq!(api.code(), code);
-            assert_eq!(api.status().as_u16(), status);
+            assert_eq!(api.status().as_u16(), status, "{code}");
         }
     }
 
@@ -466,9 +475,18 @@ mod tests {
 
     #[test]
     fn backend_errors_do_not_leak() {
-        let api = ApiError::from(StoreError::Backend("secret table xyz".into()));
+        let cause = std::io::Error::other("secret table xyz");
+        let api = ApiError::from(StoreError::caused("reading", cause));
         let problem = api.problem();
         assert_eq!(problem.status, 500);
         assert!(!problem.detail.contains("xyz"));
+        // The log has the whole chain.
+        let ApiError::Internal(e) = api else {
+            panic!("{api:?}")
+        };
+        assert_eq!(
+            chain(e.as_ref()),
+            "database error: reading: secret table xyz"
+        );
     }
 }

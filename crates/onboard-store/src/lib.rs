@@ -78,9 +78,41 @@ pub enum StoreError {
     /// The backend cannot do this (e.g. online backup on PostgreSQL: use pg_dump).
     #[error("not supported by this backend: {0}")]
     Unsupported(&'static str),
-    /// The database failed.
-    #[error("database error: {0}")]
-    Backend(String),
+    /// The database failed, or holds what this build cannot read.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+}
+
+impl StoreError {
+    /// A [`StoreError::Backend`] of a broken invariant, without a cause.
+    pub fn backend(what: impl Into<String>) -> StoreError {
+        StoreError::Backend(BackendError {
+            what: what.into(),
+            cause: None,
+        })
+    }
+
+    /// A [`StoreError::Backend`] that says what the store was doing when `cause` (the
+    /// driver's error, kept as the source) happened.
+    pub fn caused(what: impl Into<String>, cause: impl Into<BoxError>) -> StoreError {
+        StoreError::Backend(BackendError {
+            what: what.into(),
+            cause: Some(cause.into()),
+        })
+    }
+}
+
+/// Any error, as the cause of a [`BackendError`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// What the database failed at; the driver's error, when there is one, is its
+/// [`source`](std::error::Error::source).
+#[derive(Debug, thiserror::Error)]
+#[error("database error: {what}")]
+pub struct BackendError {
+    what: String,
+    #[source]
+    cause: Option<BoxError>,
 }
 
 /// Result of store operations.

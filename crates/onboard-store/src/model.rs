@@ -518,7 +518,7 @@ impl TemplateRecord {
     /// database.
     pub(crate) fn with_file(self, file: Option<FileMeta>) -> crate::Result<Template> {
         let file = file.ok_or_else(|| {
-            crate::StoreError::Backend(format!("template {} has no file {}", self.id, self.file_id))
+            crate::StoreError::backend(format!("template {} has no file {}", self.id, self.file_id))
         })?;
         Ok(Template {
             id: self.id,

@@ -18,7 +18,7 @@ pub fn hash_password(password: &str) -> Result<String, crate::StoreError> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| crate::StoreError::Backend(format!("password hashing failed: {e}")))
+        .map_err(|e| crate::StoreError::caused("password hashing failed", e))
 }
 
 /// Whether `password` matches the stored PHC hash. A malformed hash never matches.

@@ -129,15 +129,14 @@ impl SqliteStore {
     /// `path`. Run [`Store::migrate`] before using a new database.
     pub fn open(path: &Path, options: SqliteOptions) -> Result<SqliteStore> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Backend(format!("cannot create {}: {e}", dir.display()))
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::caused(format!("cannot create {}", dir.display()), e))?;
         }
         let writer = connect(path, &options, false)?;
         // WAL is a property of the file: set once by the writer, readers inherit it.
         let mode: String = writer.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::Backend(format!(
+            return Err(StoreError::backend(format!(
                 "cannot enable WAL (journal_mode is {mode})"
             )));
         }
@@ -180,7 +179,7 @@ impl SqliteStore {
             let result = in_savepoint(tx, f);
             Box::new(move |commit_error: Option<&str>| {
                 let out = match (result, commit_error) {
-                    (Ok(_), Some(e)) => Err(StoreError::Backend(format!("commit failed: {e}"))),
+                    (Ok(_), Some(e)) => Err(StoreError::caused("commit failed", e)),
                     (result, _) => result,
                 };
                 // The caller may have gone away (cancelled request); the write stands.
@@ -208,7 +207,7 @@ impl SqliteStore {
         .await?;
         answer
             .await
-            .map_err(|_| StoreError::Backend("the write was dropped before it ran".into()))?
+            .map_err(|_| StoreError::backend("the write was dropped before it ran"))?
     }
 
     /// Runs `f` in a read transaction (one consistent snapshot) on a reader connection.
@@ -238,7 +237,7 @@ impl SqliteStore {
         let permit = Arc::clone(&self.inner.reader_slots)
             .acquire_owned()
             .await
-            .map_err(|e| StoreError::Backend(format!("reader pool closed: {e}")))?;
+            .map_err(|e| StoreError::caused("reader pool closed", e))?;
         blocking(move || {
             let mut conn = inner.reader()?;
             let out = f(&mut conn);
@@ -321,12 +320,12 @@ where
 {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| StoreError::Backend(format!("database task failed: {e}")))?
+        .map_err(|e| StoreError::caused("database task failed", e))?
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Backend(e.to_string())
+        StoreError::caused("SQLite", e)
     }
 }
 
@@ -661,8 +660,8 @@ impl Store for SqliteStore {
                 _ => false,
             };
             if same(&to, &path) {
-                return Err(StoreError::Backend(
-                    "backup: the target is the live database".into(),
+                return Err(StoreError::backend(
+                    "backup: the target is the live database",
                 ));
             }
             backup_to(source, &to)
@@ -677,7 +676,7 @@ fn backup_to(source: &Connection, to: &Path) -> Result<()> {
     use rusqlite::backup::{Backup, StepResult};
     if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
-            .map_err(|e| StoreError::Backend(format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|e| StoreError::caused(format!("cannot create {}", dir.display()), e))?;
     }
     let mut dest = Connection::open(to)?;
     let backup = Backup::new(source, &mut dest)?;
@@ -687,9 +686,7 @@ fn backup_to(source: &Connection, to: &Path) -> Result<()> {
         match backup.step(-1)? {
             StepResult::Done => return Ok(()),
             _ if std::time::Instant::now() > deadline => {
-                return Err(StoreError::Backend(
-                    "backup: the database stayed busy".into(),
-                ))
+                return Err(StoreError::backend("backup: the database stayed busy"))
             }
             _ => std::thread::sleep(Duration::from_millis(20)),
         }

@@ -15,10 +15,24 @@ use std::fmt;
 
 /// Why a JSON value is not a well-typed raw form: where, and what was wrong there.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Malformed {
+pub struct Malformed {
     pub(crate) path: Path,
     pub(crate) message: String,
 }
+
+impl Malformed {
+    /// Where in the payload (empty: the payload itself).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What was wrong there, in English (`expected a string, found a number`).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl std::error::Error for Malformed {}
 
 impl fmt::Display for Malformed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

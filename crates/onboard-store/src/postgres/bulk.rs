@@ -47,7 +47,7 @@ impl PgStore {
         let (mut text_ids, mut positions, mut text_folds) = (vec![], vec![], vec![]);
         for (s, log) in chunk {
             if log.iter().any(|e| e.eservice_id != s.id) {
-                return Err(StoreError::Backend(format!(
+                return Err(StoreError::backend(format!(
                     "bulk import: an event of another e-Service in the log of {}",
                     s.id
                 )));

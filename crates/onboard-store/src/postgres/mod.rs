@@ -198,7 +198,7 @@ fn check_schema_name(schema: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::Backend(format!(
+        Err(StoreError::backend(format!(
             "invalid schema name {schema:?}: use 1 to 63 of a-z 0-9 _"
         )))
     }
@@ -274,7 +274,7 @@ pub(crate) fn db(e: sqlx::Error) -> StoreError {
         Some("22021") | Some("22P05") => StoreError::Command(CommandError::Malformed(
             "text may not contain NUL characters".to_owned(),
         )),
-        _ => StoreError::Backend(e.to_string()),
+        _ => StoreError::caused("PostgreSQL", e),
     }
 }
 
@@ -293,7 +293,7 @@ pub(crate) fn is_retryable(e: &sqlx::Error) -> bool {
 
 /// A stored value that does not parse: the database was written by something else.
 pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(format!("corrupt {what} in the database: {detail}"))
+    StoreError::backend(format!("corrupt {what} in the database: {detail}"))
 }
 
 /// A count or size from the database as u64 (never negative in a sound database).
@@ -342,7 +342,7 @@ impl Store for PgStore {
         sqlx::migrate!("./migrations/postgres")
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+            .map_err(|e| StoreError::caused("migration failed", e))
     }
 
     async fn ping(&self) -> Result<()> {

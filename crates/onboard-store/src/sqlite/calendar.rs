@@ -140,7 +140,7 @@ pub(super) fn changes(tx: &Transaction<'_>, limit: u32) -> Result<Vec<CalendarCh
     for row in rows {
         let (at, actor, kind, date, reason) = row?;
         let kind = CalendarChangeKind::parse(&kind)
-            .ok_or_else(|| StoreError::Backend(format!("corrupt calendar change kind `{kind}`")))?;
+            .ok_or_else(|| StoreError::backend(format!("corrupt calendar change kind `{kind}`")))?;
         out.push(CalendarChange {
             at,
             actor,

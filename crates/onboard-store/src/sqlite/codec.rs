@@ -133,12 +133,12 @@ fn corrupt(idx: usize, message: String) -> rusqlite::Error {
 
 /// JSON text of a value that always serializes (our own types).
 pub(super) fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Backend(format!("cannot encode: {e}")))
+    serde_json::to_string(value).map_err(|e| StoreError::caused("cannot encode", e))
 }
 
 /// An integer that SQLite can store (i64).
 pub(super) fn int(n: u64) -> Result<i64, StoreError> {
-    i64::try_from(n).map_err(|_| StoreError::Backend(format!("{n} does not fit in SQLite")))
+    i64::try_from(n).map_err(|_| StoreError::backend(format!("{n} does not fit in SQLite")))
 }
 
 /// Whether `e` is a violation of a UNIQUE or PRIMARY KEY constraint.

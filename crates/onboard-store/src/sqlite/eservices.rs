@@ -67,7 +67,7 @@ fn persist(tx: &Transaction<'_>, w: &Writes) -> Result<()> {
                 ])?;
             if n != 1 {
                 // Cannot happen under the write lock; if it does, nothing is committed.
-                return Err(StoreError::Backend(format!(
+                return Err(StoreError::backend(format!(
                     "e-Service {} changed during the command",
                     s.id
                 )));
@@ -165,9 +165,9 @@ fn write_texts(tx: &Transaction<'_>, seq: i64, texts: &[String]) -> Result<()> {
     let per_eservice = 1i64 << TEXT_BITS;
     let first = seq
         .checked_mul(per_eservice)
-        .ok_or_else(|| StoreError::Backend(format!("e-Service seq {seq} is too large")))?;
+        .ok_or_else(|| StoreError::backend(format!("e-Service seq {seq} is too large")))?;
     if texts.len() > (1 << TEXT_BITS) {
-        return Err(StoreError::Backend(format!(
+        return Err(StoreError::backend(format!(
             "{} services are more than the search index holds",
             texts.len() - 1
         )));
@@ -200,7 +200,7 @@ pub(super) fn index_all_texts(tx: &Transaction<'_>) -> Result<()> {
     for (seq, name, services) in rows {
         let services: Vec<String> = match services {
             Some(list) => serde_json::from_str(&list).map_err(|e| {
-                StoreError::Backend(format!("services of e-Service {seq} are not a list: {e}"))
+                StoreError::caused(format!("services of e-Service {seq} are not a list"), e)
             })?,
             None => Vec::new(),
         };
@@ -441,7 +441,7 @@ fn agencies_matching(tx: &Transaction<'_>, phrase: &str) -> Result<String> {
     let ids = stmt
         .query_map([phrase], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    serde_json::to_string(&ids).map_err(|e| StoreError::Backend(format!("agency ids to JSON: {e}")))
+    serde_json::to_string(&ids).map_err(|e| StoreError::caused("agency ids to JSON", e))
 }
 
 /// The page of a search with many matches, found by walking the first [`WALK_ROWS`] rows
@@ -519,7 +519,7 @@ fn agencies_containing(tx: &Transaction<'_>, folded: &str) -> Result<String> {
             ids.push(id);
         }
     }
-    serde_json::to_string(&ids).map_err(|e| StoreError::Backend(format!("agency ids to JSON: {e}")))
+    serde_json::to_string(&ids).map_err(|e| StoreError::caused("agency ids to JSON", e))
 }
 
 pub(super) fn list(
@@ -676,8 +676,8 @@ fn items_of(tx: &Transaction<'_>, seqs: &[i64], today: NaiveDate) -> Result<Vec<
     if seqs.is_empty() {
         return Ok(Vec::new());
     }
-    let seqs = serde_json::to_string(seqs)
-        .map_err(|e| StoreError::Backend(format!("page keys to JSON: {e}")))?;
+    let seqs =
+        serde_json::to_string(seqs).map_err(|e| StoreError::caused("page keys to JSON", e))?;
     let mut stmt = tx.prepare_cached(&format!(
         "{ITEM_SELECT} WHERE e.seq IN (SELECT value FROM json_each(?)) \
          ORDER BY e.updated_at DESC, e.id"

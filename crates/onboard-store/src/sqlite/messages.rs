@@ -210,7 +210,7 @@ pub(super) fn claim(
 ) -> Result<Vec<OutboxMessage>> {
     let until = now
         .checked_add_signed(lease)
-        .ok_or_else(|| StoreError::Backend("lease out of range".into()))?;
+        .ok_or_else(|| StoreError::backend("lease out of range"))?;
     // Pending rows that are due, and claimed rows whose lease has run out. The whole
     // statement runs under the write lock, so two workers never get the same row.
     let mut stmt = tx.prepare_cached(&format!(

@@ -85,7 +85,7 @@ pub(super) fn apply(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
         match applied {
             Some(n) if n == *name => continue,
             Some(n) => {
-                return Err(StoreError::Backend(format!(
+                return Err(StoreError::backend(format!(
                     "migration {version} is `{n}` in the database but `{name}` in this build"
                 )))
             }
@@ -107,7 +107,7 @@ pub(super) fn apply(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
         |r| r.get(0),
     )?;
     if max > newest {
-        return Err(StoreError::Backend(format!(
+        return Err(StoreError::backend(format!(
             "the database schema (version {max}) is newer than this build (version {newest})"
         )));
     }
