@@ -94,8 +94,8 @@ async fn main() -> Result<(), Error> {
 
     // Step 1 without an icon (an icon would be an uploaded file), launching within the
     // deadline of the current fiscal year.
-    let mut step1: serde_json::Value = serde_json::from_str(include_str!(
-        "../crates/onboard-core/tests/fixtures/step1-valid.json"
+    let mut step1: serde_json::Value = serde_json::from_str(onboard_core::samples::text(
+        onboard_core::reference::Step::Credential,
     ))?;
     step1["icon_file_id"] = json!(null);
     step1["icon_concept"] = json!(null);
@@ -104,8 +104,8 @@ async fn main() -> Result<(), Error> {
         .launch_deadline_for(today)
         .min(today + Duration::days(60));
     step1["planned_launch_date"] = json!(planned);
-    let step2: serde_json::Value = serde_json::from_str(include_str!(
-        "../crates/onboard-core/tests/fixtures/step2-valid.json"
+    let step2: serde_json::Value = serde_json::from_str(onboard_core::samples::text(
+        onboard_core::reference::Step::UatSetup,
     ))?;
 
     let commands = [

@@ -13,17 +13,17 @@ use uuid::Uuid;
 /// Sample payloads of the form steps, as an agency would send them.
 fn sample(step: Step) -> serde_json::Value {
     let text = match step {
-        Step::Credential => include_str!("../crates/onboard-core/tests/fixtures/step1-valid.json"),
-        Step::UatSetup => include_str!("../crates/onboard-core/tests/fixtures/step2-valid.json"),
+        Step::Credential => onboard_core::samples::text(onboard_core::reference::Step::Credential),
+        Step::UatSetup => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
         Step::PlatformRequest => {
-            include_str!("../crates/onboard-core/tests/fixtures/step4-valid.json")
+            onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest)
         }
         Step::PreprodSetup => {
-            include_str!("../crates/onboard-core/tests/fixtures/step5-valid.json")
+            onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup)
         }
-        Step::Launch => include_str!("../crates/onboard-core/tests/fixtures/step7-valid.json"),
+        Step::Launch => onboard_core::samples::text(onboard_core::reference::Step::Launch),
         Step::UatTest | Step::PreprodTest => {
-            include_str!("../crates/onboard-core/tests/fixtures/attempt-valid.json")
+            onboard_core::samples::text(onboard_core::reference::Step::UatTest)
         }
     };
     serde_json::from_str(text).unwrap_or_default()

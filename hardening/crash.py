@@ -41,7 +41,7 @@ import uuid
 from datetime import date, timedelta
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-FIXTURES = os.path.join(ROOT, "crates/onboard-core/tests/fixtures")
+SAMPLES = os.path.join(ROOT, "crates/onboard-core/samples")
 ASSETS = os.path.join(ROOT, "crates/onboard-cli/assets")
 DEMO_PASSWORD = "Tangrat2569"
 OFFICERS = ["officer.dopa", "officer.rd", "officer.doe", "officer.doae", "officer.nhso"]
@@ -114,8 +114,8 @@ def multipart(name, content):
         f"multipart/form-data; boundary={boundary}"
 
 
-def fixture(name):
-    with open(os.path.join(FIXTURES, name + ".json"), encoding="utf-8") as f:
+def sample(name):
+    with open(os.path.join(SAMPLES, name + ".json"), encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -292,24 +292,24 @@ class Worker(threading.Thread):
     def form(self, step):
         today = date.today()
         if step == "credential":
-            v = fixture("step1-valid")
+            v = sample("step1")
             v["icon_file_id"] = self.files["icon"]
             v["planned_launch_date"] = str(today + timedelta(days=60))
         elif step == "uat-setup":
-            v = fixture("step2-valid")
+            v = sample("step2")
         elif step == "platform-request":
-            v = fixture("step4-valid")
+            v = sample("step4")
             v["requester"]["assignment_letter_file_id"] = self.files["letter"]
             v["service"]["intended_launch_date"] = str(today + timedelta(days=60))
         elif step == "preprod-setup":
-            v = fixture("step5-valid")
+            v = sample("step5")
             v["icon_file_id"] = self.files["icon"]
             v["screenshot_file_ids"] = [self.files["screenshot"]]
         elif step == "launch":
-            v = fixture("step7-valid")
+            v = sample("step7")
             v["desired_date"] = str(today + timedelta(days=7))
         else:
-            v = fixture("attempt-valid")
+            v = sample("attempt")
             v["file_id"] = self.files["result"]
         return v
 

@@ -66,20 +66,18 @@ pub(crate) fn catalog() -> HashMap<String, FileFacts> {
 /// The text of the valid fixture of a form step (steps 3 and 6: the valid attempt).
 pub(crate) fn valid_text(step: Step) -> &'static str {
     match step {
-        Step::Credential => {
-            include_str!("../../crates/onboard-core/tests/fixtures/step1-valid.json")
-        }
-        Step::UatSetup => include_str!("../../crates/onboard-core/tests/fixtures/step2-valid.json"),
+        Step::Credential => onboard_core::samples::text(onboard_core::reference::Step::Credential),
+        Step::UatSetup => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
         Step::UatTest | Step::PreprodTest => {
-            include_str!("../../crates/onboard-core/tests/fixtures/attempt-valid.json")
+            onboard_core::samples::text(onboard_core::reference::Step::UatTest)
         }
         Step::PlatformRequest => {
-            include_str!("../../crates/onboard-core/tests/fixtures/step4-valid.json")
+            onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest)
         }
         Step::PreprodSetup => {
-            include_str!("../../crates/onboard-core/tests/fixtures/step5-valid.json")
+            onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup)
         }
-        Step::Launch => include_str!("../../crates/onboard-core/tests/fixtures/step7-valid.json"),
+        Step::Launch => onboard_core::samples::text(onboard_core::reference::Step::Launch),
     }
 }
 

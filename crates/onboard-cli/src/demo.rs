@@ -174,13 +174,17 @@ const SERVICES: [(usize, &str, &[&str], Stop); 16] = [
 
 fn sample(step: Step) -> Value {
     let text = match step {
-        Step::Credential => include_str!("../../onboard-core/tests/fixtures/step1-valid.json"),
-        Step::UatSetup => include_str!("../../onboard-core/tests/fixtures/step2-valid.json"),
-        Step::PlatformRequest => include_str!("../../onboard-core/tests/fixtures/step4-valid.json"),
-        Step::PreprodSetup => include_str!("../../onboard-core/tests/fixtures/step5-valid.json"),
-        Step::Launch => include_str!("../../onboard-core/tests/fixtures/step7-valid.json"),
+        Step::Credential => onboard_core::samples::text(onboard_core::reference::Step::Credential),
+        Step::UatSetup => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
+        Step::PlatformRequest => {
+            onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest)
+        }
+        Step::PreprodSetup => {
+            onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup)
+        }
+        Step::Launch => onboard_core::samples::text(onboard_core::reference::Step::Launch),
         Step::UatTest | Step::PreprodTest => {
-            include_str!("../../onboard-core/tests/fixtures/attempt-valid.json")
+            onboard_core::samples::text(onboard_core::reference::Step::UatTest)
         }
     };
     serde_json::from_str(text).unwrap_or(Value::Null)

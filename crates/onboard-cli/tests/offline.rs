@@ -49,7 +49,10 @@ fn validate_accepts_the_full_step_4_form() {
         &[
             "validate",
             "platform-request",
-            &fixture("step4-valid.json"),
+            &format!(
+                "{}/../onboard-core/samples/step4.json",
+                env!("CARGO_MANIFEST_DIR")
+            ),
             "--today",
             "2026-11-25",
         ],

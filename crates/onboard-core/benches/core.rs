@@ -13,12 +13,18 @@ use uuid::Uuid;
 
 fn fixture(step: Step) -> serde_json::Value {
     let text = match step {
-        Step::Credential => include_str!("../tests/fixtures/step1-valid.json"),
-        Step::UatSetup => include_str!("../tests/fixtures/step2-valid.json"),
-        Step::PlatformRequest => include_str!("../tests/fixtures/step4-valid.json"),
-        Step::PreprodSetup => include_str!("../tests/fixtures/step5-valid.json"),
-        Step::Launch => include_str!("../tests/fixtures/step7-valid.json"),
-        Step::UatTest | Step::PreprodTest => include_str!("../tests/fixtures/attempt-valid.json"),
+        Step::Credential => onboard_core::samples::text(onboard_core::reference::Step::Credential),
+        Step::UatSetup => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
+        Step::PlatformRequest => {
+            onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest)
+        }
+        Step::PreprodSetup => {
+            onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup)
+        }
+        Step::Launch => onboard_core::samples::text(onboard_core::reference::Step::Launch),
+        Step::UatTest | Step::PreprodTest => {
+            onboard_core::samples::text(onboard_core::reference::Step::UatTest)
+        }
     };
     serde_json::from_str(text).expect("fixture")
 }

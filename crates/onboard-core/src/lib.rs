@@ -31,6 +31,7 @@ pub mod outbox;
 pub mod payload;
 pub mod privacy;
 pub mod reference;
+pub mod samples;
 pub mod schedule;
 pub mod template;
 pub mod validation;

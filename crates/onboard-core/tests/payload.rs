@@ -74,7 +74,7 @@ fn fixture(name: &str) -> Value {
 }
 
 fn valid(step: Step) -> Value {
-    fixture(&format!("step{}-valid.json", step.number()))
+    onboard_core::samples::json(step)
 }
 
 /// Sets the member or element at a JSON pointer, creating an object member if needed.
@@ -181,7 +181,7 @@ fn valid_fixtures_validate_without_errors_offline_and_against_the_catalog() {
             assert!(v.warnings.is_empty(), "{step}: {:?}", v.warnings);
         }
     }
-    let attempt = fixture("attempt-valid.json");
+    let attempt = onboard_core::samples::json(onboard_core::reference::Step::UatTest);
     validate_attempt(&attempt, &ctx()).unwrap();
     validate_attempt(&attempt, &server).unwrap();
 }
@@ -407,7 +407,7 @@ fn an_array_or_scalar_instead_of_an_object_is_malformed() {
 #[test]
 fn test_steps_take_attempts_not_forms() {
     for step in [Step::UatTest, Step::PreprodTest] {
-        let json = fixture("attempt-valid.json");
+        let json = onboard_core::samples::json(onboard_core::reference::Step::UatTest);
         assert!(
             matches!(validate(step, &json, &ctx()), Err(PayloadError::NotAForm(s)) if s == step)
         );
@@ -1760,7 +1760,7 @@ fn step1_device_access_is_a_set_of_known_devices() {
 
 #[test]
 fn attempts_need_details_and_a_test_result_file() {
-    let attempt = fixture("attempt-valid.json");
+    let attempt = onboard_core::samples::json(onboard_core::reference::Step::UatTest);
     let input = validate_attempt(&attempt, &ctx()).unwrap();
     assert_eq!(input.file_id, "file-result-1");
     let invalid = |json: Value, c: &Context| match validate_attempt(&json, c) {
@@ -2545,7 +2545,10 @@ fn referenced_files_are_found_even_in_drafts() {
         ["file-letter-1"]
     );
     assert_eq!(
-        referenced_files(Step::UatTest, &fixture("attempt-valid.json")),
+        referenced_files(
+            Step::UatTest,
+            &onboard_core::samples::json(onboard_core::reference::Step::UatTest)
+        ),
         ["file-result-1"]
     );
     assert!(referenced_files(Step::UatSetup, &valid(Step::UatSetup)).is_empty());

@@ -69,14 +69,6 @@ fn start_instant() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap()
 }
 
-fn fixture(name: &str) -> Value {
-    let path = format!(
-        "{}/../onboard-core/tests/fixtures/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 /// One scenario's figures.
 struct Figures {
     name: String,
@@ -300,7 +292,7 @@ async fn lifecycle(c: &mut Client, officer: &str, reviewer: &str, files: &Files,
         .await;
     let base = format!("/api/v1/eservices/{}", created["id"].as_str().unwrap());
     let step = |s: &str, action: &str| format!("{base}/steps/{s}/{action}");
-    let mut step1 = fixture("step1-valid");
+    let mut step1 = onboard_core::samples::json(onboard_core::reference::Step::Credential);
     step1["icon_file_id"] = json!(files.icon);
     c.send(
         c.req(M::PUT, &step("credential", "draft"), officer)
@@ -369,7 +361,9 @@ async fn lifecycle(c: &mut Client, officer: &str, reviewer: &str, files: &Files,
     let done = c
         .send(
             c.req(M::POST, &step("launch", "submit"), officer)
-                .json(&fixture("step7-valid")),
+                .json(&onboard_core::samples::json(
+                    onboard_core::reference::Step::Launch,
+                )),
             200,
         )
         .await;
@@ -412,15 +406,15 @@ async fn upload_files(c: &mut Client, officer: &str) -> Files {
             .await,
         );
     }
-    let mut step4 = fixture("step4-valid");
+    let mut step4 = onboard_core::samples::json(onboard_core::reference::Step::PlatformRequest);
     step4["requester"]["assignment_letter_file_id"] = json!(letter);
-    let mut step5 = fixture("step5-valid");
+    let mut step5 = onboard_core::samples::json(onboard_core::reference::Step::PreprodSetup);
     step5["icon_file_id"] = json!(icon);
     step5["screenshot_file_ids"] = json!(shots);
     Files {
         icon,
         result,
-        step2: fixture("step2-valid"),
+        step2: onboard_core::samples::json(onboard_core::reference::Step::UatSetup),
         step4,
         step5,
     }
@@ -629,7 +623,7 @@ async fn load(store: &Arc<dyn Store>, officers: &[(Actor, String)], services: us
                 credentials: Arc::new(onboard_store::password::OsCredentials),
                 mail: Arc::new(Default::default()),
             };
-            let mut step1 = fixture("step1-valid");
+            let mut step1 = onboard_core::samples::json(onboard_core::reference::Step::Credential);
             step1["icon_file_id"] = Value::Null;
             step1["icon_concept"] = Value::Null;
             let mut ids = Vec::new();

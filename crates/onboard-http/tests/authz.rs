@@ -5,7 +5,7 @@
 mod common;
 
 use common::files::{png, xlsx};
-use common::{fixture, Seed, Server};
+use common::{Seed, Server};
 use onboard_core::file::MediaType;
 use onboard_core::reference::{Role, Step};
 use onboard_core::workflow::{Actor, Command};
@@ -316,7 +316,7 @@ fn rows() -> Vec<Row> {
             "/api/v1/eservices/{id}/steps/{step}/submit",
             S::Open,
             |i, _, _| {
-                let mut p = fixture("step1-valid");
+                let mut p = onboard_core::samples::json(onboard_core::reference::Step::Credential);
                 p["icon_file_id"] = json!(i.file);
                 (
                     path("/api/v1/eservices/{id}/steps/credential/submit", i),
@@ -726,7 +726,7 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
     if stage == Stage::Open {
         return ids;
     }
-    let mut step1 = fixture("step1-valid");
+    let mut step1 = onboard_core::samples::json(onboard_core::reference::Step::Credential);
     step1["icon_file_id"] = json!(ids.file);
     run(
         officer,
@@ -755,7 +755,9 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
         officer,
         Command::Submit {
             step: Step::UatSetup,
-            payload: Some(fixture("step2-valid")),
+            payload: Some(onboard_core::samples::json(
+                onboard_core::reference::Step::UatSetup,
+            )),
         },
     )
     .await;

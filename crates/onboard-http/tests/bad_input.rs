@@ -4,7 +4,7 @@
 mod common;
 
 use common::files::{pdf, png};
-use common::{fixture, Server};
+use common::Server;
 use reqwest::Method;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -225,7 +225,7 @@ async fn bad_input_answers_its_code_and_changes_nothing() {
             Method::POST,
             &format!("{base}/steps/uat-setup/submit"),
             officer,
-            &fixture("step2-valid"),
+            &onboard_core::samples::json(onboard_core::reference::Step::UatSetup),
         )
         .await
         .expect_problem(409, "invalid_transition");

@@ -6,7 +6,8 @@
 
 mod common;
 
-use common::{fixture, Server};
+use common::Server;
+use onboard_core::reference::Step;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -173,8 +174,8 @@ async fn logs_of_a_full_walk_carry_no_secrets() {
     secrets.push(admin);
     secrets.push(initial);
     let mut ids = Vec::new();
-    for name in ["step2-valid", "step4-valid", "step5-valid"] {
-        citizen_ids(&fixture(name), &mut ids);
+    for step in [Step::UatSetup, Step::PlatformRequest, Step::PreprodSetup] {
+        citizen_ids(&onboard_core::samples::json(step), &mut ids);
     }
     assert!(ids.len() >= 5, "{ids:?}");
     secrets.extend(ids);

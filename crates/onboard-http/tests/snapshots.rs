@@ -36,7 +36,7 @@ async fn representative_answers() {
     let icon = server
         .upload_id(officer, "icon", "icon.png", png(120, 120, [1, 2, 3]))
         .await;
-    let mut step1 = fixture("step1-valid");
+    let mut step1 = onboard_core::samples::json(onboard_core::reference::Step::Credential);
     step1["icon_file_id"] = json!(icon);
     // Each action a minute apart, so that times (and the newest-first order) are distinct.
     let tick = || server.set_clock(server.now() + chrono::Duration::minutes(1));
@@ -66,7 +66,7 @@ async fn representative_answers() {
             Method::POST,
             &format!("{base}/steps/uat-setup/submit"),
             officer,
-            &fixture("step2-valid"),
+            &onboard_core::samples::json(onboard_core::reference::Step::UatSetup),
         )
         .await
         .expect(200);

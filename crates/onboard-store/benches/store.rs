@@ -484,23 +484,23 @@ fn templates(officer: &Actor, reviewer: &Actor) -> Vec<(EService, Vec<Event>)> {
     };
     let fixture = |text: &str| serde_json::from_str(text).expect("fixture");
     let payloads = walk::Payloads {
-        step1: fixture(include_str!(
-            "../../onboard-core/tests/fixtures/step1-valid.json"
+        step1: fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::Credential,
         )),
-        step2: fixture(include_str!(
-            "../../onboard-core/tests/fixtures/step2-valid.json"
+        step2: fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::UatSetup,
         )),
-        step4: fixture(include_str!(
-            "../../onboard-core/tests/fixtures/step4-valid.json"
+        step4: fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::PlatformRequest,
         )),
-        step5: fixture(include_str!(
-            "../../onboard-core/tests/fixtures/step5-valid.json"
+        step5: fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::PreprodSetup,
         )),
-        step7: fixture(include_str!(
-            "../../onboard-core/tests/fixtures/step7-valid.json"
+        step7: fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::Launch,
         )),
-        attempt: fixture(include_str!(
-            "../../onboard-core/tests/fixtures/attempt-valid.json"
+        attempt: fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::UatTest,
         )),
     };
     let steps = walk::lifecycle(&payloads);

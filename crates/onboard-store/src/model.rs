@@ -547,6 +547,22 @@ pub struct NewTemplate {
     pub uploaded_at: DateTime<Utc>,
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl NewTemplate {
+    /// The template as stored, under `id` with its stored `file`.
+    pub(crate) fn stored(self, id: Uuid, file: FileMeta) -> Template {
+        Template {
+            id,
+            title_th: self.title_th,
+            title_en: self.title_en,
+            step: self.step,
+            file,
+            uploaded_by: self.uploaded_by,
+            uploaded_at: self.uploaded_at,
+        }
+    }
+}
+
 /// Puts templates in the order every listing shows them: by step (its number), then Thai
 /// title, English title and id. Sorted in Rust so both backends agree whatever their
 /// collation.

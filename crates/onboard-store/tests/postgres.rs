@@ -426,12 +426,12 @@ async fn bulk_import_is_queried_like_commands() {
 /// A fixture payload (offline: the file ids stay as written).
 fn fixture_with_ids(step: u8) -> serde_json::Value {
     let text = match step {
-        1 => include_str!("../../onboard-core/tests/fixtures/step1-valid.json"),
-        2 => include_str!("../../onboard-core/tests/fixtures/step2-valid.json"),
-        4 => include_str!("../../onboard-core/tests/fixtures/step4-valid.json"),
-        5 => include_str!("../../onboard-core/tests/fixtures/step5-valid.json"),
-        7 => include_str!("../../onboard-core/tests/fixtures/step7-valid.json"),
-        _ => include_str!("../../onboard-core/tests/fixtures/attempt-valid.json"),
+        1 => onboard_core::samples::text(onboard_core::reference::Step::Credential),
+        2 => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
+        4 => onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest),
+        5 => onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup),
+        7 => onboard_core::samples::text(onboard_core::reference::Step::Launch),
+        _ => onboard_core::samples::text(onboard_core::reference::Step::UatTest),
     };
     serde_json::from_str(text).unwrap()
 }

@@ -91,11 +91,21 @@ fn fixture(text: &str) -> serde_json::Value {
 /// A valid payload of a form step (steps 3 and 6 get an attempt body, which `submit` refuses).
 pub fn valid_payload(step: Step) -> serde_json::Value {
     match step {
-        Step::Credential => fixture(include_str!("../fixtures/step1-valid.json")),
-        Step::UatSetup => fixture(include_str!("../fixtures/step2-valid.json")),
-        Step::PlatformRequest => fixture(include_str!("../fixtures/step4-valid.json")),
-        Step::PreprodSetup => fixture(include_str!("../fixtures/step5-valid.json")),
-        Step::Launch => fixture(include_str!("../fixtures/step7-valid.json")),
+        Step::Credential => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::Credential,
+        )),
+        Step::UatSetup => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::UatSetup,
+        )),
+        Step::PlatformRequest => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::PlatformRequest,
+        )),
+        Step::PreprodSetup => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::PreprodSetup,
+        )),
+        Step::Launch => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::Launch,
+        )),
         Step::UatTest | Step::PreprodTest => attempt_input(true),
     }
 }

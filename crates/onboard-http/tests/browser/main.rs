@@ -10,7 +10,7 @@
 mod common;
 
 use common::files::{pdf, png, xlsx};
-use common::{at_launch, fixture, Seed, Server};
+use common::{at_launch, Seed, Server};
 use fantoccini::{Client, ClientBuilder, Locator};
 use onboard_core::reference::Role;
 use reqwest::Method;
@@ -722,8 +722,14 @@ async fn an_officer_adds_edits_and_deletes_test_attempts_with_their_files() {
         .await;
     let steps = format!("/api/v1/eservices/{id}/steps");
     for (step, form) in [
-        ("credential", fixture("step1-valid")),
-        ("uat-setup", fixture("step2-valid")),
+        (
+            "credential",
+            onboard_core::samples::json(onboard_core::reference::Step::Credential),
+        ),
+        (
+            "uat-setup",
+            onboard_core::samples::json(onboard_core::reference::Step::UatSetup),
+        ),
     ] {
         let mut form = form;
         if step == "credential" {
@@ -1485,7 +1491,7 @@ async fn at_platform_review(server: &Server, seed: &Seed) -> String {
         .create_eservice(officer, "ระบบขอรับสวัสดิการกำลังพล", "ขอรับสวัสดิการ")
         .await;
     common::pass_steps(server, seed, &id, &["credential", "uat-setup", "uat-test"]).await;
-    let mut form = fixture("step4-valid");
+    let mut form = onboard_core::samples::json(onboard_core::reference::Step::PlatformRequest);
     let letter = server
         .upload_id(
             officer,

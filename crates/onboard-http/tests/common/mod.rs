@@ -479,13 +479,26 @@ pub async fn pass_steps(server: &Server, seed: &Seed, id: &str, steps: &[&str]) 
     let base = format!("/api/v1/eservices/{id}/steps");
     for &step in steps {
         let (mut form, path) = match step {
-            "uat-test" | "preprod-test" => {
-                (fixture("attempt-valid"), format!("{base}/{step}/attempts"))
-            }
-            "credential" => (fixture("step1-valid"), format!("{base}/{step}/submit")),
-            "uat-setup" => (fixture("step2-valid"), format!("{base}/{step}/submit")),
-            "platform-request" => (fixture("step4-valid"), format!("{base}/{step}/submit")),
-            _ => (fixture("step5-valid"), format!("{base}/{step}/submit")),
+            "uat-test" | "preprod-test" => (
+                onboard_core::samples::json(onboard_core::reference::Step::UatTest),
+                format!("{base}/{step}/attempts"),
+            ),
+            "credential" => (
+                onboard_core::samples::json(onboard_core::reference::Step::Credential),
+                format!("{base}/{step}/submit"),
+            ),
+            "uat-setup" => (
+                onboard_core::samples::json(onboard_core::reference::Step::UatSetup),
+                format!("{base}/{step}/submit"),
+            ),
+            "platform-request" => (
+                onboard_core::samples::json(onboard_core::reference::Step::PlatformRequest),
+                format!("{base}/{step}/submit"),
+            ),
+            _ => (
+                onboard_core::samples::json(onboard_core::reference::Step::PreprodSetup),
+                format!("{base}/{step}/submit"),
+            ),
         };
         let upload = |purpose: &'static str, name: &'static str, bytes: Vec<u8>| {
             server.upload_id(officer, purpose, name, bytes)
@@ -531,7 +544,7 @@ pub async fn scheduled(server: &Server, seed: &Seed, desired: &str) -> String {
 /// Confirms step 7 of e-Service `id` for the release Tuesday of `desired`, as agency A's
 /// officer.
 pub async fn confirm_launch(server: &Server, seed: &Seed, id: &str, desired: &str) {
-    let mut form = fixture("step7-valid");
+    let mut form = onboard_core::samples::json(onboard_core::reference::Step::Launch);
     form["desired_date"] = json!(desired);
     let path = format!("/api/v1/eservices/{id}/steps/launch/submit");
     let r = server

@@ -3,7 +3,7 @@
 //! the SQLite and the PostgreSQL runs.
 
 use super::files::{pdf, png, xlsx};
-use super::{event_kinds, fixture, Seed, Server};
+use super::{event_kinds, Seed, Server};
 use chrono::Duration;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -145,7 +145,7 @@ pub async fn seven_steps_to(server: &Server, seed: &Seed, launch_on: &str, cutof
         fields.contains(&"full_description") && fields.contains(&"planned_launch_date"),
         "{fields:?}"
     );
-    let mut step1 = fixture("step1-valid");
+    let mut step1 = onboard_core::samples::json(onboard_core::reference::Step::Credential);
     step1["icon_file_id"] = json!(icon);
     tick(server);
     server
@@ -257,7 +257,7 @@ pub async fn seven_steps_to(server: &Server, seed: &Seed, launch_on: &str, cutof
 
     // --- step 2 ---
     tick(server);
-    let step2 = fixture("step2-valid");
+    let step2 = onboard_core::samples::json(onboard_core::reference::Step::UatSetup);
     let r = server
         .json(
             Method::POST,
@@ -297,7 +297,7 @@ pub async fn seven_steps_to(server: &Server, seed: &Seed, launch_on: &str, cutof
     let result1 = server
         .upload_id(officer, "test_result", "ผลการทดสอบ UAT.xlsx", xlsx())
         .await;
-    let mut attempt = fixture("attempt-valid");
+    let mut attempt = onboard_core::samples::json(onboard_core::reference::Step::UatTest);
     attempt["file_id"] = json!(result1);
     tick(server);
     let r = server
@@ -393,7 +393,7 @@ pub async fn seven_steps_to(server: &Server, seed: &Seed, launch_on: &str, cutof
             pdf("assignment"),
         )
         .await;
-    let mut step4 = fixture("step4-valid");
+    let mut step4 = onboard_core::samples::json(onboard_core::reference::Step::PlatformRequest);
     step4["requester"]["assignment_letter_file_id"] = json!(letter);
     tick(server);
     let r = server
@@ -477,7 +477,7 @@ pub async fn seven_steps_to(server: &Server, seed: &Seed, launch_on: &str, cutof
                 .await,
         );
     }
-    let mut step5 = fixture("step5-valid");
+    let mut step5 = onboard_core::samples::json(onboard_core::reference::Step::PreprodSetup);
     step5["icon_file_id"] = json!(icon5);
     step5["screenshot_file_ids"] = json!(shots);
     tick(server);
@@ -535,7 +535,7 @@ pub async fn seven_steps_to(server: &Server, seed: &Seed, launch_on: &str, cutof
             Method::POST,
             &format!("{base}/steps/launch/submit"),
             officer,
-            &fixture("step7-valid"),
+            &onboard_core::samples::json(onboard_core::reference::Step::Launch),
         )
         .await;
     let d = r.expect(200).clone();

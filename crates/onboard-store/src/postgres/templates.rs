@@ -59,15 +59,7 @@ pub(super) async fn create(
     .await
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    Ok(Template {
-        id,
-        title_th: new.title_th,
-        title_en: new.title_en,
-        step: new.step,
-        file,
-        uploaded_by: new.uploaded_by,
-        uploaded_at: new.uploaded_at,
-    })
+    Ok(new.stored(id, file))
 }
 
 pub(super) async fn list(pool: &PgPool) -> Result<Vec<Template>> {

@@ -32,15 +32,7 @@ pub(super) fn create(
     content: &[u8],
 ) -> Result<Template> {
     let file = files::put(tx, file, content)?;
-    let template = Template {
-        id: Uuid::now_v7(),
-        title_th: new.title_th,
-        title_en: new.title_en,
-        step: new.step,
-        file,
-        uploaded_by: new.uploaded_by,
-        uploaded_at: new.uploaded_at,
-    };
+    let template = new.stored(Uuid::now_v7(), file);
     tx.execute(
         &format!("INSERT INTO templates ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
         params![

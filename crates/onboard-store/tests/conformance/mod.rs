@@ -305,23 +305,23 @@ fn fixture(text: &str) -> Value {
 /// The valid payload fixtures of onboard-core, with the file ids still to be replaced.
 pub fn fixture_payload(step: Step) -> Value {
     match step {
-        Step::Credential => fixture(include_str!(
-            "../../../onboard-core/tests/fixtures/step1-valid.json"
+        Step::Credential => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::Credential,
         )),
-        Step::UatSetup => fixture(include_str!(
-            "../../../onboard-core/tests/fixtures/step2-valid.json"
+        Step::UatSetup => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::UatSetup,
         )),
-        Step::PlatformRequest => fixture(include_str!(
-            "../../../onboard-core/tests/fixtures/step4-valid.json"
+        Step::PlatformRequest => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::PlatformRequest,
         )),
-        Step::PreprodSetup => fixture(include_str!(
-            "../../../onboard-core/tests/fixtures/step5-valid.json"
+        Step::PreprodSetup => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::PreprodSetup,
         )),
-        Step::Launch => fixture(include_str!(
-            "../../../onboard-core/tests/fixtures/step7-valid.json"
+        Step::Launch => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::Launch,
         )),
-        Step::UatTest | Step::PreprodTest => fixture(include_str!(
-            "../../../onboard-core/tests/fixtures/attempt-valid.json"
+        Step::UatTest | Step::PreprodTest => fixture(onboard_core::samples::text(
+            onboard_core::reference::Step::UatTest,
         )),
     }
 }

@@ -14,12 +14,12 @@ use serde_json::Value;
 use std::sync::Arc;
 use uuid::Uuid;
 
-const STEP1: &str = include_str!("../../../onboard-core/tests/fixtures/step1-valid.json");
-const STEP2: &str = include_str!("../../../onboard-core/tests/fixtures/step2-valid.json");
-const STEP4: &str = include_str!("../../../onboard-core/tests/fixtures/step4-valid.json");
-const STEP5: &str = include_str!("../../../onboard-core/tests/fixtures/step5-valid.json");
-const STEP7: &str = include_str!("../../../onboard-core/tests/fixtures/step7-valid.json");
-const ATTEMPT: &str = include_str!("../../../onboard-core/tests/fixtures/attempt-valid.json");
+const STEP1: &str = onboard_core::samples::text(onboard_core::reference::Step::Credential);
+const STEP2: &str = onboard_core::samples::text(onboard_core::reference::Step::UatSetup);
+const STEP4: &str = onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest);
+const STEP5: &str = onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup);
+const STEP7: &str = onboard_core::samples::text(onboard_core::reference::Step::Launch);
+const ATTEMPT: &str = onboard_core::samples::text(onboard_core::reference::Step::UatTest);
 
 /// Wednesday 2026-11-25, 10:00 in Bangkok: the fixtures' dates are valid then.
 pub fn now() -> DateTime<Utc> {
