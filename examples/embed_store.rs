@@ -94,9 +94,7 @@ async fn main() -> Result<(), Error> {
 
     // Step 1 without an icon (an icon would be an uploaded file), launching within the
     // deadline of the current fiscal year.
-    let mut step1: serde_json::Value = serde_json::from_str(onboard_core::samples::text(
-        onboard_core::reference::Step::Credential,
-    ))?;
+    let mut step1 = onboard_core::samples::json(Step::Credential);
     step1["icon_file_id"] = json!(null);
     step1["icon_concept"] = json!(null);
     let planned = ctx
@@ -104,9 +102,7 @@ async fn main() -> Result<(), Error> {
         .launch_deadline_for(today)
         .min(today + Duration::days(60));
     step1["planned_launch_date"] = json!(planned);
-    let step2: serde_json::Value = serde_json::from_str(onboard_core::samples::text(
-        onboard_core::reference::Step::UatSetup,
-    ))?;
+    let step2 = onboard_core::samples::json(Step::UatSetup);
 
     let commands = [
         (

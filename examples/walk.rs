@@ -12,21 +12,7 @@ use uuid::Uuid;
 
 /// Sample payloads of the form steps, as an agency would send them.
 fn sample(step: Step) -> serde_json::Value {
-    let text = match step {
-        Step::Credential => onboard_core::samples::text(onboard_core::reference::Step::Credential),
-        Step::UatSetup => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
-        Step::PlatformRequest => {
-            onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest)
-        }
-        Step::PreprodSetup => {
-            onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup)
-        }
-        Step::Launch => onboard_core::samples::text(onboard_core::reference::Step::Launch),
-        Step::UatTest | Step::PreprodTest => {
-            onboard_core::samples::text(onboard_core::reference::Step::UatTest)
-        }
-    };
-    serde_json::from_str(text).unwrap_or_default()
+    onboard_core::samples::json(step)
 }
 
 fn main() -> Result<(), CommandError> {

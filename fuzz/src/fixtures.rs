@@ -65,20 +65,7 @@ pub(crate) fn catalog() -> HashMap<String, FileFacts> {
 
 /// The text of the valid fixture of a form step (steps 3 and 6: the valid attempt).
 pub(crate) fn valid_text(step: Step) -> &'static str {
-    match step {
-        Step::Credential => onboard_core::samples::text(onboard_core::reference::Step::Credential),
-        Step::UatSetup => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
-        Step::UatTest | Step::PreprodTest => {
-            onboard_core::samples::text(onboard_core::reference::Step::UatTest)
-        }
-        Step::PlatformRequest => {
-            onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest)
-        }
-        Step::PreprodSetup => {
-            onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup)
-        }
-        Step::Launch => onboard_core::samples::text(onboard_core::reference::Step::Launch),
-    }
+    onboard_core::samples::text(step)
 }
 
 /// The valid fixture of `step` as JSON.

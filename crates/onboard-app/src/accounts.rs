@@ -118,9 +118,9 @@ pub async fn session_user(
         .map(|(_, user)| user))
 }
 
-/// Ends the session of a token. Ending it twice is fine.
-pub async fn logout(store: &dyn Store, token: &str) -> AppResult<()> {
-    Ok(store.revoke_session(&token_hash(token)).await?)
+/// Ends the session of a token at `now`. Ending it twice is fine.
+pub async fn logout(store: &dyn Store, token: &str, now: DateTime<Utc>) -> AppResult<()> {
+    Ok(store.revoke_session(&token_hash(token), now).await?)
 }
 
 /// The first login (manual §1): a new username and password, every broken rule reported
@@ -230,7 +230,7 @@ pub async fn change_password(
     let checked = checked.map_err(AppError::Invalid)?;
     let hash = blocking(move || hash_password(checked.expose())).await??;
     store
-        .change_password(user.id, &hash, Some(current_session))
+        .change_password(user.id, &hash, Some(current_session), now)
         .await?;
     tracing::info!(user = %user.id, "password changed");
     Ok(())

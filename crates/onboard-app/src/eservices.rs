@@ -134,7 +134,9 @@ pub async fn oldest_waiting_days(
     if !user.role.is_staff() {
         return Ok(None);
     }
-    let oldest = store.review_queue(1).await?;
+    let oldest = store
+        .review_queue(1, onboard_core::schedule::today_in_bangkok(now))
+        .await?;
     Ok(oldest
         .first()
         .and_then(|i| i.review_since)

@@ -100,7 +100,9 @@ async fn a_new_account_logs_in_chooses_credentials_and_logs_out() {
     .unwrap_err();
     assert!(matches!(e, AppError::FirstLoginDone), "{e:?}");
 
-    accounts::logout(store.as_ref(), &done.token).await.unwrap();
+    accounts::logout(store.as_ref(), &done.token, now())
+        .await
+        .unwrap();
     assert!(accounts::session_user(store.as_ref(), &done.token, now())
         .await
         .unwrap()

@@ -173,21 +173,7 @@ const SERVICES: [(usize, &str, &[&str], Stop); 16] = [
 ];
 
 fn sample(step: Step) -> Value {
-    let text = match step {
-        Step::Credential => onboard_core::samples::text(onboard_core::reference::Step::Credential),
-        Step::UatSetup => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
-        Step::PlatformRequest => {
-            onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest)
-        }
-        Step::PreprodSetup => {
-            onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup)
-        }
-        Step::Launch => onboard_core::samples::text(onboard_core::reference::Step::Launch),
-        Step::UatTest | Step::PreprodTest => {
-            onboard_core::samples::text(onboard_core::reference::Step::UatTest)
-        }
-    };
-    serde_json::from_str(text).unwrap_or(Value::Null)
+    onboard_core::samples::json(step)
 }
 
 /// What an agency's demo forms refer to: its own names and its uploaded files.

@@ -12,21 +12,7 @@ use onboard_core::workflow::{self, Actor, Command, EService, Env, Event, FixedCr
 use uuid::Uuid;
 
 fn fixture(step: Step) -> serde_json::Value {
-    let text = match step {
-        Step::Credential => onboard_core::samples::text(onboard_core::reference::Step::Credential),
-        Step::UatSetup => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
-        Step::PlatformRequest => {
-            onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest)
-        }
-        Step::PreprodSetup => {
-            onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup)
-        }
-        Step::Launch => onboard_core::samples::text(onboard_core::reference::Step::Launch),
-        Step::UatTest | Step::PreprodTest => {
-            onboard_core::samples::text(onboard_core::reference::Step::UatTest)
-        }
-    };
-    serde_json::from_str(text).expect("fixture")
+    onboard_core::samples::json(step)
 }
 
 fn bench(c: &mut Criterion) {

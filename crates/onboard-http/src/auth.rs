@@ -201,7 +201,10 @@ pub async fn first_login(
     responses((status = 204, description = "Logged out"))
 )]
 pub async fn logout(State(state): State<AppState>, caller: SessionCaller) -> ApiResult<StatusCode> {
-    state.store.revoke_session(&caller.token_hash).await?;
+    state
+        .store
+        .revoke_session(&caller.token_hash, state.now())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

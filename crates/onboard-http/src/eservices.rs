@@ -332,7 +332,10 @@ pub async fn review_queue(
     caller: Caller,
 ) -> ApiResult<Json<Vec<ListItemView>>> {
     caller.require_staff("see the review queue")?;
-    let items = state.store.review_queue(REVIEW_QUEUE_LIMIT).await?;
+    let items = state
+        .store
+        .review_queue(REVIEW_QUEUE_LIMIT, today(&state))
+        .await?;
     Ok(Json(items.into_iter().map(Into::into).collect()))
 }
 

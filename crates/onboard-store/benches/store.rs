@@ -482,26 +482,13 @@ fn templates(officer: &Actor, reviewer: &Actor) -> Vec<(EService, Vec<Event>)> {
         credentials: &issuer,
         agency: None,
     };
-    let fixture = |text: &str| serde_json::from_str(text).expect("fixture");
     let payloads = walk::Payloads {
-        step1: fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::Credential,
-        )),
-        step2: fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::UatSetup,
-        )),
-        step4: fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::PlatformRequest,
-        )),
-        step5: fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::PreprodSetup,
-        )),
-        step7: fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::Launch,
-        )),
-        attempt: fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::UatTest,
-        )),
+        step1: onboard_core::samples::json(onboard_core::reference::Step::Credential),
+        step2: onboard_core::samples::json(onboard_core::reference::Step::UatSetup),
+        step4: onboard_core::samples::json(onboard_core::reference::Step::PlatformRequest),
+        step5: onboard_core::samples::json(onboard_core::reference::Step::PreprodSetup),
+        step7: onboard_core::samples::json(onboard_core::reference::Step::Launch),
+        attempt: onboard_core::samples::json(onboard_core::reference::Step::UatTest),
     };
     let steps = walk::lifecycle(&payloads);
     (0..=steps.len())

@@ -258,12 +258,13 @@ pub trait Store: Outbox {
     ) -> Result<User>;
     /// Changes the password of an account: sets the new hash and revokes every session of
     /// the account except `keep_session` (the token hash of the session the change was made
-    /// from, if any), in one transaction. `NotFound` if the account does not exist.
+    /// from, if any) at `at`, in one transaction. `NotFound` if the account does not exist.
     async fn change_password(
         &self,
         user: Uuid,
         password_hash: &str,
         keep_session: Option<&str>,
+        at: DateTime<Utc>,
     ) -> Result<()>;
     /// Resets the credentials of an account (an admin's `reset-credentials`): sets the new
     /// password hash and `must_change_credentials` (the first login of manual §1 again; the
@@ -297,8 +298,8 @@ pub trait Store: Outbox {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(Session, User)>>;
-    /// Revokes a session (logout). Revoking twice is fine.
-    async fn revoke_session(&self, token_hash: &str) -> Result<()>;
+    /// Revokes a session (logout) at `at`. Revoking twice is fine (the first instant stays).
+    async fn revoke_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()>;
     /// Starts a login attempt for a username (compared case-insensitively) at `now`, as one
     /// atomic step (SPEC §10): reads the username's failures within
     /// `onboard_core::account::throttle::WINDOW`, lets `throttle::check` decide and, when the
@@ -354,8 +355,9 @@ pub trait Store: Outbox {
     /// The dashboard counts of SPEC §7, computed in the database (never by loading every
     /// e-Service).
     async fn dashboard(&self, scope: Scope, today: NaiveDate) -> Result<Counts>;
-    /// e-Services with a step under review, oldest submission first.
-    async fn review_queue(&self, limit: u32) -> Result<Vec<ListItem>>;
+    /// e-Services with a step under review, oldest submission first; `today` (in Bangkok)
+    /// gives their lifecycle.
+    async fn review_queue(&self, limit: u32, today: NaiveDate) -> Result<Vec<ListItem>>;
     /// e-Services scheduled or live, by launch date.
     async fn launched(&self, scope: Scope, today: NaiveDate) -> Result<Vec<ListItem>>;
 

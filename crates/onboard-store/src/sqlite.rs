@@ -430,13 +430,12 @@ impl Store for SqliteStore {
         user: Uuid,
         password_hash: &str,
         keep_session: Option<&str>,
+        at: DateTime<Utc>,
     ) -> Result<()> {
         let hash = password_hash.to_owned();
         let keep = keep_session.map(str::to_owned);
-        self.write(move |tx| {
-            accounts::change_password(tx, user, &hash, keep.as_deref(), Utc::now())
-        })
-        .await
+        self.write(move |tx| accounts::change_password(tx, user, &hash, keep.as_deref(), at))
+            .await
     }
 
     async fn reset_credentials(
@@ -475,9 +474,9 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn revoke_session(&self, token_hash: &str) -> Result<()> {
+    async fn revoke_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
         let token_hash = token_hash.to_owned();
-        self.write(move |tx| accounts::revoke_session(tx, &token_hash, Utc::now()))
+        self.write(move |tx| accounts::revoke_session(tx, &token_hash, at))
             .await
     }
 
@@ -545,8 +544,8 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn review_queue(&self, limit: u32) -> Result<Vec<ListItem>> {
-        self.read(move |tx| eservices::review_queue(tx, limit, Utc::now()))
+    async fn review_queue(&self, limit: u32, today: NaiveDate) -> Result<Vec<ListItem>> {
+        self.read(move |tx| eservices::review_queue(tx, limit, today))
             .await
     }
 

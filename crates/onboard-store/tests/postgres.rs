@@ -345,12 +345,12 @@ async fn bulk_import_is_queried_like_commands() {
         agency: None,
     };
     let fake = walk::Payloads {
-        step1: fixture_with_ids(1),
-        step2: fixture_with_ids(2),
-        step4: fixture_with_ids(4),
-        step5: fixture_with_ids(5),
-        step7: fixture_with_ids(7),
-        attempt: fixture_with_ids(3),
+        step1: onboard_core::samples::json(Step::Credential),
+        step2: onboard_core::samples::json(Step::UatSetup),
+        step4: onboard_core::samples::json(Step::PlatformRequest),
+        step5: onboard_core::samples::json(Step::PreprodSetup),
+        step7: onboard_core::samples::json(Step::Launch),
+        attempt: onboard_core::samples::json(Step::UatTest),
     };
     let steps = walk::lifecycle(&fake);
     let mut made = Vec::new();
@@ -421,19 +421,6 @@ async fn bulk_import_is_queried_like_commands() {
         .await
         .unwrap();
     assert_eq!(next.version, 2);
-}
-
-/// A fixture payload (offline: the file ids stay as written).
-fn fixture_with_ids(step: u8) -> serde_json::Value {
-    let text = match step {
-        1 => onboard_core::samples::text(onboard_core::reference::Step::Credential),
-        2 => onboard_core::samples::text(onboard_core::reference::Step::UatSetup),
-        4 => onboard_core::samples::text(onboard_core::reference::Step::PlatformRequest),
-        5 => onboard_core::samples::text(onboard_core::reference::Step::PreprodSetup),
-        7 => onboard_core::samples::text(onboard_core::reference::Step::Launch),
-        _ => onboard_core::samples::text(onboard_core::reference::Step::UatTest),
-    };
-    serde_json::from_str(text).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -84,29 +84,11 @@ pub fn new_service(env: &Env) -> (EService, Vec<Event>) {
     .expect("create")
 }
 
-fn fixture(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).expect("fixture is JSON")
-}
-
 /// A valid payload of a form step (steps 3 and 6 get an attempt body, which `submit` refuses).
 pub fn valid_payload(step: Step) -> serde_json::Value {
     match step {
-        Step::Credential => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::Credential,
-        )),
-        Step::UatSetup => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::UatSetup,
-        )),
-        Step::PlatformRequest => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::PlatformRequest,
-        )),
-        Step::PreprodSetup => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::PreprodSetup,
-        )),
-        Step::Launch => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::Launch,
-        )),
         Step::UatTest | Step::PreprodTest => attempt_input(true),
+        form => onboard_core::samples::json(form),
     }
 }
 

@@ -62,7 +62,10 @@ pub(super) async fn queue_page(
     let step = query.step.as_deref().and_then(|s| s.parse::<Step>().ok());
     let agency = query.agency.as_deref().and_then(|s| s.parse::<Uuid>().ok());
     let (queue, agencies) = match (
-        state.store.review_queue(QUEUE_LIMIT).await,
+        state
+            .store
+            .review_queue(QUEUE_LIMIT, crate::eservices::today(&state))
+            .await,
         state.store.agencies().await,
     ) {
         (Ok(q), Ok(a)) => (q, a),

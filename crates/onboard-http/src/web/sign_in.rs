@@ -218,7 +218,7 @@ pub(super) async fn logout(
     if !session.csrf_ok(&form.csrf) {
         return csrf_refused();
     }
-    if let Err(e) = accounts::logout(state.store.as_ref(), &session.token).await {
+    if let Err(e) = accounts::logout(state.store.as_ref(), &session.token, state.now()).await {
         return failure(&e);
     }
     (

@@ -286,6 +286,7 @@ pub(super) async fn change_password(
     user: Uuid,
     password_hash: &str,
     keep_session: Option<&str>,
+    at: DateTime<Utc>,
 ) -> Result<()> {
     let mut tx = pool.begin().await.map_err(db)?;
     let updated = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
@@ -298,11 +299,12 @@ pub(super) async fn change_password(
         return Err(StoreError::NotFound);
     }
     sqlx::query(
-        "UPDATE sessions SET revoked_at = now() \
+        "UPDATE sessions SET revoked_at = $3 \
          WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $2",
     )
     .bind(user)
     .bind(keep_session)
+    .bind(at)
     .execute(&mut *tx)
     .await
     .map_err(db)?;
@@ -476,14 +478,17 @@ pub(super) async fn session(
     Ok(Some((session, User::try_from(row.user)?)))
 }
 
-pub(super) async fn revoke_session(pool: &PgPool, token_hash: &str) -> Result<()> {
-    sqlx::query(
-        "UPDATE sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
-    )
-    .bind(token_hash)
-    .execute(pool)
-    .await
-    .map_err(db)?;
+pub(super) async fn revoke_session(
+    pool: &PgPool,
+    token_hash: &str,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL")
+        .bind(token_hash)
+        .bind(at)
+        .execute(pool)
+        .await
+        .map_err(db)?;
     Ok(())
 }
 

@@ -595,7 +595,11 @@ pub(super) async fn dashboard(pool: &PgPool, scope: Scope, today: NaiveDate) -> 
     Ok(flow::counts(groups, launched, today))
 }
 
-pub(super) async fn review_queue(pool: &PgPool, limit: u32) -> Result<Vec<ListItem>> {
+pub(super) async fn review_queue(
+    pool: &PgPool,
+    limit: u32,
+    today: NaiveDate,
+) -> Result<Vec<ListItem>> {
     let rows: Vec<ItemRow> = sqlx::query_as(&format!(
         "SELECT {ITEM_COLUMNS} FROM eservices e JOIN agencies a ON a.id = e.agency_id \
          WHERE e.review_since IS NOT NULL ORDER BY e.review_since, e.id LIMIT $1"
@@ -604,8 +608,6 @@ pub(super) async fn review_queue(pool: &PgPool, limit: u32) -> Result<Vec<ListIt
     .fetch_all(pool)
     .await
     .map_err(db)?;
-    // Under review means not yet confirmed: no launch date, so any day gives `onboarding`.
-    let today = onboard_core::schedule::today_in_bangkok(Utc::now());
     rows.into_iter().map(|r| r.item(today)).collect()
 }
 

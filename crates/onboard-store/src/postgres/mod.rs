@@ -399,8 +399,9 @@ impl Store for PgStore {
         user: Uuid,
         password_hash: &str,
         keep_session: Option<&str>,
+        at: DateTime<Utc>,
     ) -> Result<()> {
-        accounts::change_password(&self.pool, user, password_hash, keep_session).await
+        accounts::change_password(&self.pool, user, password_hash, keep_session, at).await
     }
 
     async fn reset_credentials(
@@ -433,8 +434,8 @@ impl Store for PgStore {
         accounts::session(&self.pool, token_hash, now).await
     }
 
-    async fn revoke_session(&self, token_hash: &str) -> Result<()> {
-        accounts::revoke_session(&self.pool, token_hash).await
+    async fn revoke_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
+        accounts::revoke_session(&self.pool, token_hash, at).await
     }
 
     async fn begin_login_attempt(
@@ -498,8 +499,8 @@ impl Store for PgStore {
         eservices::dashboard(&self.pool, scope, today).await
     }
 
-    async fn review_queue(&self, limit: u32) -> Result<Vec<ListItem>> {
-        eservices::review_queue(&self.pool, limit).await
+    async fn review_queue(&self, limit: u32, today: NaiveDate) -> Result<Vec<ListItem>> {
+        eservices::review_queue(&self.pool, limit, today).await
     }
 
     async fn launched(&self, scope: Scope, today: NaiveDate) -> Result<Vec<ListItem>> {

@@ -6,9 +6,8 @@ use super::codec::{get, get_json, get_opt, int, json, opt, Text};
 use super::{files, messages};
 use crate::flow::{self, Create, Run, Writes};
 use crate::{capped_total, ListItem, ListQuery, Page, Result, Scope, StoreError, StoredEvent};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use onboard_core::dashboard::Counts;
-use onboard_core::schedule::today_in_bangkok;
 use onboard_core::workflow::{EService, Event, Lifecycle};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, Transaction};
@@ -723,9 +722,8 @@ pub(super) fn dashboard(tx: &Transaction<'_>, scope: Scope, today: NaiveDate) ->
 pub(super) fn review_queue(
     tx: &Transaction<'_>,
     limit: u32,
-    now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Result<Vec<ListItem>> {
-    let today = today_in_bangkok(now);
     let mut stmt = tx.prepare_cached(&format!(
         "{ITEM_SELECT} WHERE e.review_since IS NOT NULL ORDER BY e.review_since, e.id LIMIT ?1"
     ))?;

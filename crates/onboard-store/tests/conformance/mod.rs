@@ -298,32 +298,9 @@ pub async fn upload(store: &Arc<dyn Store>, by: &User, name: &str, bytes: &[u8])
         .unwrap()
 }
 
-fn fixture(text: &str) -> Value {
-    serde_json::from_str(text).expect("fixture is JSON")
-}
-
 /// The valid payload fixtures of onboard-core, with the file ids still to be replaced.
 pub fn fixture_payload(step: Step) -> Value {
-    match step {
-        Step::Credential => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::Credential,
-        )),
-        Step::UatSetup => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::UatSetup,
-        )),
-        Step::PlatformRequest => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::PlatformRequest,
-        )),
-        Step::PreprodSetup => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::PreprodSetup,
-        )),
-        Step::Launch => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::Launch,
-        )),
-        Step::UatTest | Step::PreprodTest => fixture(onboard_core::samples::text(
-            onboard_core::reference::Step::UatTest,
-        )),
-    }
+    onboard_core::samples::json(step)
 }
 
 /// Replaces every string equal to a key of `ids` by its value.
@@ -762,14 +739,20 @@ pub async fn sessions_expire_and_are_revoked(store: Arc<dyn Store>) {
         .unwrap()
         .is_none());
 
-    store.revoke_session(&session.token_hash).await.unwrap();
+    store
+        .revoke_session(&session.token_hash, now())
+        .await
+        .unwrap();
     assert!(store
         .session(&session.token_hash, now())
         .await
         .unwrap()
         .is_none());
-    store.revoke_session(&session.token_hash).await.unwrap();
-    store.revoke_session("never existed").await.unwrap();
+    store
+        .revoke_session(&session.token_hash, now())
+        .await
+        .unwrap();
+    store.revoke_session("never existed", now()).await.unwrap();
     // Revoking one session leaves the user's others alone.
     assert!(store
         .session(&other.token_hash, now())
@@ -805,7 +788,7 @@ pub async fn password_change_keeps_only_the_current_session(store: Arc<dyn Store
 
     let hash = onboard_store::password::hash_password("Changed2027x").unwrap();
     store
-        .change_password(u.id, &hash, Some(&current.token_hash))
+        .change_password(u.id, &hash, Some(&current.token_hash), now())
         .await
         .unwrap();
     let changed = store.user(u.id).await.unwrap().unwrap();
@@ -834,7 +817,10 @@ pub async fn password_change_keeps_only_the_current_session(store: Arc<dyn Store
     );
 
     // Without a session to keep, every session of the account goes.
-    store.change_password(u.id, FAKE_HASH, None).await.unwrap();
+    store
+        .change_password(u.id, FAKE_HASH, None, now())
+        .await
+        .unwrap();
     assert_eq!(
         store.user(u.id).await.unwrap().unwrap().password_hash,
         FAKE_HASH
@@ -844,7 +830,7 @@ pub async fn password_change_keeps_only_the_current_session(store: Arc<dyn Store
 
     // An unknown account is not found, and changes nothing.
     let r = store
-        .change_password(Uuid::now_v7(), &hash, Some(&theirs.token_hash))
+        .change_password(Uuid::now_v7(), &hash, Some(&theirs.token_hash), now())
         .await;
     assert_eq!(err_code(r), "not_found");
     assert!(alive(&theirs).await);
@@ -2927,7 +2913,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
     let c = w.eservice("ค ระบบที่สาม").await;
     let d = w.eservice("ง ระบบทดสอบ").await;
     let e = w.eservice("จ ระบบที่ยังไม่ส่ง").await;
-    assert!(store.review_queue(10).await.unwrap().is_empty());
+    assert!(store.review_queue(10, today()).await.unwrap().is_empty());
     let at = |minutes: i64| ctx_at(now() + Duration::minutes(minutes));
     advance(&store, a.id, &w.officer, &w.reviewer, &files, 1, "", &at(3)).await;
     advance(&store, b.id, &w.officer, &w.reviewer, &files, 1, "", &at(1)).await;
@@ -2964,7 +2950,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .unwrap();
 
     let queue: Vec<Uuid> = store
-        .review_queue(10)
+        .review_queue(10, today())
         .await
         .unwrap()
         .iter()
@@ -2972,21 +2958,21 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .collect();
     assert_eq!(queue, vec![b.id, c.id, d.id, a.id]);
     let first_two: Vec<Uuid> = store
-        .review_queue(2)
+        .review_queue(2, today())
         .await
         .unwrap()
         .iter()
         .map(|i| i.id)
         .collect();
     assert_eq!(first_two, vec![b.id, c.id]);
-    let item = &store.review_queue(1).await.unwrap()[0];
+    let item = &store.review_queue(1, today()).await.unwrap()[0];
     assert_eq!(
         (item.current_status, item.lifecycle),
         (StepStatus::UnderReview, Lifecycle::Onboarding)
     );
     assert_eq!(item.agency_name_th, w.agency.name_th);
     // Each item says since when it waits: its current step's submission time.
-    let waiting = store.review_queue(10).await.unwrap();
+    let waiting = store.review_queue(10, today()).await.unwrap();
     assert!(waiting
         .windows(2)
         .all(|p| p[0].review_since <= p[1].review_since));
@@ -3041,7 +3027,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let queue: Vec<Uuid> = store
-        .review_queue(10)
+        .review_queue(10, today())
         .await
         .unwrap()
         .iter()
@@ -3050,7 +3036,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
     assert_eq!(queue, vec![d.id, a.id]);
     advance(&store, c.id, &w.officer, &w.reviewer, &files, 1, "", &at(6)).await;
     let queue: Vec<Uuid> = store
-        .review_queue(10)
+        .review_queue(10, today())
         .await
         .unwrap()
         .iter()
