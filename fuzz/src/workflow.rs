@@ -324,7 +324,7 @@ fn check_role(actor: &Actor, command: &Command, accepted_or_forbidden: bool) {
         accepted_or_forbidden,
         "{:?} and {}",
         actor.role,
-        command.name()
+        command.kind()
     );
 }
 
@@ -356,7 +356,7 @@ fn check_refusal(state: &EService, op: &Op, e: &CommandError) {
     }
     match e {
         CommandError::Forbidden { role, command } => {
-            assert_eq!((*role, *command), (op.actor.role, op.command.name()));
+            assert_eq!((*role, *command), (op.actor.role, op.command.kind()));
             check_role(&op.actor, &op.command, false);
         }
         other => {

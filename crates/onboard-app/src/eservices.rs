@@ -26,7 +26,7 @@ pub async fn execute(
     expected_version: Option<u64>,
     ctx: &CommandContext,
 ) -> AppResult<EService> {
-    let name = command.name();
+    let name = command.kind();
     // A launch date is computed with the release calendar as it is now.
     let with_calendar;
     let ctx = if command.schedules_launch() {
@@ -39,7 +39,7 @@ pub async fn execute(
         .execute(id, &user.actor(), command, expected_version, ctx)
         .await
         .map_err(invalid)?;
-    tracing::info!(eservice = %id, command = name, version = svc.version, "command applied");
+    tracing::info!(eservice = %id, command = name.as_str(), version = svc.version, "command applied");
     Ok(svc)
 }
 

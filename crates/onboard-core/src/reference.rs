@@ -211,6 +211,34 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// What a command does, as refusals and logs name it.
+    CommandKind, "command" {
+        /// A new e-Service.
+        Create = "create", "สร้าง e-Service", "Create an e-Service";
+        /// Change the e-Service's services.
+        UpdateServices = "update_services", "แก้ไขรายการบริการ", "Update the services";
+        /// Save a step's draft.
+        SaveDraft = "save_draft", "บันทึกร่าง", "Save a draft";
+        /// Send a step's form for review.
+        Submit = "submit", "ส่งข้อมูลเพื่อตรวจสอบ", "Submit for review";
+        /// Add a test attempt.
+        AddAttempt = "add_attempt", "เพิ่มผลการทดสอบ", "Add a test attempt";
+        /// Change the pending test attempt.
+        EditAttempt = "edit_attempt", "แก้ไขผลการทดสอบ", "Edit a test attempt";
+        /// Delete the pending test attempt.
+        DeleteAttempt = "delete_attempt", "ลบผลการทดสอบ", "Delete a test attempt";
+        /// Take a submission back.
+        Withdraw = "withdraw", "ถอนการส่งข้อมูล", "Withdraw";
+        /// Approve a step.
+        Approve = "approve", "อนุมัติ", "Approve";
+        /// Send a step back for changes.
+        RequestChanges = "request_changes", "ขอให้แก้ไข", "Request changes";
+        /// Move a scheduled launch.
+        RescheduleLaunch = "reschedule_launch", "เลื่อนวันเผยแพร่", "Reschedule the launch";
+    }
+}
+
 impl Role {
     /// Reviewers and admins may review any step and see every e-Service.
     pub fn is_staff(self) -> bool {

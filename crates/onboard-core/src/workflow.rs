@@ -46,7 +46,7 @@ pub use state::{
 
 use crate::file::{FileCatalog, OfflineFiles};
 use crate::payload::{self, PayloadError};
-use crate::reference::{Category, Environment, Role, Step, StepStatus};
+use crate::reference::{Category, CommandKind, Environment, Role, Step, StepStatus};
 use crate::schedule::{self, ScheduleConfig};
 use crate::validation::{Code, FieldError, Path, Report};
 use chrono::{DateTime, Utc};
@@ -180,19 +180,19 @@ pub enum Command {
 }
 
 impl Command {
-    /// The command's name, as in SPEC §4.
-    pub fn name(&self) -> &'static str {
+    /// What the command does (its name as in SPEC §4).
+    pub fn kind(&self) -> CommandKind {
         match self {
-            Command::UpdateServices { .. } => "update_services",
-            Command::SaveDraft { .. } => "save_draft",
-            Command::Submit { .. } => "submit",
-            Command::AddAttempt { .. } => "add_attempt",
-            Command::EditAttempt { .. } => "edit_attempt",
-            Command::DeleteAttempt { .. } => "delete_attempt",
-            Command::Withdraw { .. } => "withdraw",
-            Command::Approve { .. } => "approve",
-            Command::RequestChanges { .. } => "request_changes",
-            Command::RescheduleLaunch { .. } => "reschedule_launch",
+            Command::UpdateServices { .. } => CommandKind::UpdateServices,
+            Command::SaveDraft { .. } => CommandKind::SaveDraft,
+            Command::Submit { .. } => CommandKind::Submit,
+            Command::AddAttempt { .. } => CommandKind::AddAttempt,
+            Command::EditAttempt { .. } => CommandKind::EditAttempt,
+            Command::DeleteAttempt { .. } => CommandKind::DeleteAttempt,
+            Command::Withdraw { .. } => CommandKind::Withdraw,
+            Command::Approve { .. } => CommandKind::Approve,
+            Command::RequestChanges { .. } => CommandKind::RequestChanges,
+            Command::RescheduleLaunch { .. } => CommandKind::RescheduleLaunch,
         }
     }
 
@@ -354,13 +354,13 @@ pub enum CommandError {
         /// The actor's role.
         role: Role,
         /// The command's name.
-        command: &'static str,
+        command: CommandKind,
     },
     /// 409 `invalid_transition`: not allowed in the current state.
     #[error("{command} is not allowed on step {step} while it is {status}")]
     InvalidTransition {
         /// The command's name.
-        command: &'static str,
+        command: CommandKind,
         /// The step concerned.
         step: Step,
         /// Its status.
@@ -430,7 +430,7 @@ impl From<PayloadError> for CommandError {
             PayloadError::Invalid(report) => CommandError::Invalid(report),
             // Submitting a form to a test step is a transition the step does not have.
             PayloadError::NotAForm(step) => CommandError::InvalidTransition {
-                command: "submit",
+                command: CommandKind::Submit,
                 step,
                 status: StepStatus::InProgress,
             },
@@ -461,7 +461,7 @@ pub fn create(
         role => {
             return Err(CommandError::Forbidden {
                 role,
-                command: "create",
+                command: CommandKind::Create,
             })
         }
     }
@@ -529,7 +529,7 @@ pub fn decide(
     if !needs {
         return Err(CommandError::Forbidden {
             role: actor.role,
-            command: command.name(),
+            command: command.kind(),
         });
     }
     let mut out = Decision::new(state, actor, env);
@@ -537,18 +537,18 @@ pub fn decide(
         Command::UpdateServices { services } => {
             let step1 = state.step(Step::Credential);
             if !step1.status.is_open() {
-                return Err(invalid("update_services", step1));
+                return Err(invalid(CommandKind::UpdateServices, step1));
             }
             let services = payload::validate_services(&services).map_err(CommandError::Invalid)?;
             out.push(None, None, Change::ServicesUpdated { services });
         }
         Command::SaveDraft { step, payload } => {
-            out.open_step("save_draft", step)?;
+            out.open_step(CommandKind::SaveDraft, step)?;
             payload::check_draft(step, &payload)?;
             out.push(Some(step), None, Change::DraftSaved { draft: payload });
         }
         Command::Submit { step, payload } => {
-            let s = out.open_step("submit", step)?;
+            let s = out.open_step(CommandKind::Submit, step)?;
             let json = payload.or_else(|| s.draft.clone()).ok_or_else(|| {
                 // Nothing sent and nothing saved: the whole form is missing.
                 single_issue("payload", Code::Required)
@@ -585,9 +585,9 @@ pub fn decide(
         }
         Command::AddAttempt { step, input } => {
             if !step.is_test() {
-                return Err(invalid("add_attempt", state.step(step)));
+                return Err(invalid(CommandKind::AddAttempt, state.step(step)));
             }
-            let s = out.open_step("add_attempt", step)?;
+            let s = out.open_step(CommandKind::AddAttempt, step)?;
             let input = out.attempt_input(&input)?;
             let number = s.attempts.last().map_or(1, |a| a.number + 1);
             let attempt = TestAttempt {
@@ -609,7 +609,7 @@ pub fn decide(
             number,
             input,
         } => {
-            out.pending_attempt("edit_attempt", step, number)?;
+            out.pending_attempt(CommandKind::EditAttempt, step, number)?;
             let input = out.attempt_input(&input)?;
             out.push(
                 Some(step),
@@ -622,7 +622,7 @@ pub fn decide(
             );
         }
         Command::DeleteAttempt { step, number } => {
-            let s = out.pending_attempt("delete_attempt", step, number)?;
+            let s = out.pending_attempt(CommandKind::DeleteAttempt, step, number)?;
             let back = s.reopen_status.unwrap_or(StepStatus::InProgress);
             out.transition(step, back, Change::AttemptDeleted { number });
         }
@@ -630,7 +630,7 @@ pub fn decide(
             let s = state.step(step);
             // Test steps are taken back by deleting the pending attempt.
             if s.status != StepStatus::UnderReview || step.is_test() {
-                return Err(invalid("withdraw", s));
+                return Err(invalid(CommandKind::Withdraw, s));
             }
             let back = s.reopen_status.unwrap_or(StepStatus::InProgress);
             out.transition(step, back, Change::Withdrawn);
@@ -643,7 +643,7 @@ pub fn decide(
         } => {
             let s = state.step(step);
             if s.status != StepStatus::UnderReview {
-                return Err(invalid("approve", s));
+                return Err(invalid(CommandKind::Approve, s));
             }
             if update_agency && step != Step::PlatformRequest {
                 return Err(single_issue("update_agency", Code::NotAllowed));
@@ -687,7 +687,7 @@ pub fn decide(
         Command::RequestChanges { step, reason } => {
             let s = state.step(step);
             if s.status != StepStatus::UnderReview {
-                return Err(invalid("request_changes", s));
+                return Err(invalid(CommandKind::RequestChanges, s));
             }
             let reason = review_text(Some(&reason), "reason", true)?.unwrap_or_default();
             out.transition(
@@ -703,7 +703,12 @@ pub fn decide(
             let today = schedule::today_in_bangkok(env.now);
             let previous = match state.launch_on {
                 Some(on) if state.lifecycle(today) == Lifecycle::Scheduled => on,
-                _ => return Err(invalid("reschedule_launch", state.step(Step::Launch))),
+                _ => {
+                    return Err(invalid(
+                        CommandKind::RescheduleLaunch,
+                        state.step(Step::Launch),
+                    ))
+                }
             };
             let mut report = Report::new();
             let path = Path::root().key("desired_date");
@@ -771,7 +776,7 @@ pub fn execute(
     Ok((next, events))
 }
 
-fn invalid(command: &'static str, s: &StepState) -> CommandError {
+fn invalid(command: CommandKind, s: &StepState) -> CommandError {
     CommandError::InvalidTransition {
         command,
         step: s.step,
@@ -874,9 +879,9 @@ impl<'s> Decision<'s> {
     }
 
     /// The step, if the agency may edit it now.
-    fn open_step(&self, command: &'static str, step: Step) -> Result<&'s StepState, CommandError> {
+    fn open_step(&self, command: CommandKind, step: Step) -> Result<&'s StepState, CommandError> {
         let s = self.state.step(step);
-        let form_command = matches!(command, "save_draft" | "submit");
+        let form_command = matches!(command, CommandKind::SaveDraft | CommandKind::Submit);
         if !s.status.is_open() || (form_command && step.is_test()) {
             return Err(invalid(command, s));
         }
@@ -886,7 +891,7 @@ impl<'s> Decision<'s> {
     /// The step, if attempt `number` is its latest and still pending.
     fn pending_attempt(
         &self,
-        command: &'static str,
+        command: CommandKind,
         step: Step,
         number: u32,
     ) -> Result<&'s StepState, CommandError> {

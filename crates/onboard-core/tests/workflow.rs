@@ -650,7 +650,7 @@ fn errors_map_to_spec_codes() {
         ),
     ];
     for (actor, cmd, expected, code) in cases {
-        let name = cmd.name();
+        let name = cmd.kind();
         let err = workflow::execute(&s0, &actor, cmd, expected, &env).unwrap_err();
         assert_eq!(err.code(), code, "{name}: {err:?}");
     }

@@ -409,10 +409,10 @@ mod tests {
             CommandError::NotFound,
             CommandError::Forbidden {
                 role: onboard_core::reference::Role::Reviewer,
-                command: "submit",
+                command: onboard_core::reference::CommandKind::Submit,
             },
             CommandError::InvalidTransition {
-                command: "approve",
+                command: onboard_core::reference::CommandKind::Approve,
                 step: Step::Credential,
                 status: StepStatus::InProgress,
             },

@@ -1877,7 +1877,7 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
         ),
     ];
     for (user, command, expected_version, expected) in cases {
-        let name = command.name();
+        let name = command.kind();
         let r = store
             .execute(svc.id, &user.actor(), command, expected_version, &ctx())
             .await;
@@ -1935,7 +1935,7 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
         ),
     ];
     for (command, expected) in cases {
-        let name = command.name();
+        let name = command.kind();
         let r = store
             .execute(svc.id, &w.officer.actor(), command, None, &ctx())
             .await;
@@ -2005,7 +2005,7 @@ pub async fn control_characters_are_refused_alike(store: Arc<dyn Store>) {
         ),
     ];
     for (command, expected) in cases {
-        let name = command.name();
+        let name = command.kind();
         let r = store
             .execute(svc.id, &w.officer.actor(), command, None, &ctx())
             .await;
