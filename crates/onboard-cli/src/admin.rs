@@ -136,7 +136,9 @@ pub async fn demo(args: ServerArgs, seed_only: bool, as_json: bool) -> Result<Ou
     let logins = seeded.map_err(Failure::Store)?;
     let printed = if as_json {
         let doc = json!({"logins": logins, "url": format!("http://{}", args.addr)});
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        #[allow(clippy::expect_used)] // a json! value of strings
+        let text = serde_json::to_string_pretty(&doc).expect("JSON values serialize");
+        text
     } else {
         let mut text = format!(
             "onboard demo: open http://{}/ in a browser (JSON API: http://{}/api/v1)\n\n",

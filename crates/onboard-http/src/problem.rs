@@ -304,7 +304,8 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %chain(cause.as_ref()), "internal error");
         }
         let status = self.status();
-        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        #[allow(clippy::expect_used)] // strings, numbers and lists of issues only
+        let body = serde_json::to_vec(&self.problem()).expect("a problem serializes to JSON");
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
