@@ -1,0 +1,207 @@
+//! Who acts and what they ask for: [`Actor`] and [`Command`].
+
+use super::*;
+
+/// Who issues a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The user.
+    pub user_id: Uuid,
+    /// Their role.
+    pub role: Role,
+    /// Their agency (agency role only).
+    pub agency_id: Option<Uuid>,
+}
+
+impl Actor {
+    /// Whether this actor may see the e-Services of `agency_id` (SPEC §2).
+    pub fn can_see(&self, agency_id: Uuid) -> bool {
+        self.role.is_staff() || self.agency_id == Some(agency_id)
+    }
+}
+
+/// Credentials a reviewer supplies instead of generated ones.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuppliedCredentials {
+    /// Application id.
+    pub app_id: String,
+    /// Consumer key.
+    pub consumer_key: String,
+    /// Consumer secret.
+    pub consumer_secret: String,
+}
+
+impl std::fmt::Debug for SuppliedCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SuppliedCredentials")
+            .field("app_id", &self.app_id)
+            .field("consumer_key", &self.consumer_key)
+            .field("consumer_secret", &"***")
+            .finish()
+    }
+}
+
+/// A command of SPEC §4 on an existing e-Service. Creation is [`create`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Replace the list of งานบริการ (while step 1 is open).
+    UpdateServices {
+        /// The new list.
+        services: Vec<String>,
+    },
+    /// Save a (possibly incomplete) draft of a form step.
+    SaveDraft {
+        /// The step.
+        step: Step,
+        /// Well-typed JSON of the step's form.
+        payload: serde_json::Value,
+    },
+    /// Submit a form step (1, 2, 4, 5) or confirm step 7.
+    Submit {
+        /// The step.
+        step: Step,
+        /// The form, or `None` to submit the saved draft.
+        payload: Option<serde_json::Value>,
+    },
+    /// Add a test attempt to step 3 or 6.
+    AddAttempt {
+        /// The step.
+        step: Step,
+        /// `{details, file_id}`.
+        input: serde_json::Value,
+    },
+    /// Edit the latest pending attempt.
+    EditAttempt {
+        /// The step.
+        step: Step,
+        /// The attempt's number.
+        number: u32,
+        /// `{details, file_id}`.
+        input: serde_json::Value,
+    },
+    /// Delete the latest pending attempt.
+    DeleteAttempt {
+        /// The step.
+        step: Step,
+        /// The attempt's number.
+        number: u32,
+    },
+    /// Take back a submission that is under review.
+    Withdraw {
+        /// The step.
+        step: Step,
+    },
+    /// Approve a step under review.
+    Approve {
+        /// The step.
+        step: Step,
+        /// Optional note.
+        note: Option<String>,
+        /// Credentials to record instead of generated ones (steps 1 and 4).
+        credentials: Option<SuppliedCredentials>,
+        /// Step 4 only: also make the form's agency names the agency record's. Without it
+        /// the record stays as it is, whatever the form says (SPEC §3).
+        update_agency: bool,
+    },
+    /// Send a step under review back to the agency.
+    RequestChanges {
+        /// The step.
+        step: Step,
+        /// Why; required.
+        reason: String,
+    },
+    /// Move a scheduled launch to another release Tuesday (admins only, before the
+    /// launch day): the release of `desired_date` by the same rule as step 7.
+    RescheduleLaunch {
+        /// The new desired date, `YYYY-MM-DD` (as the step-7 form takes it).
+        desired_date: String,
+        /// Why; required, shown to the agency.
+        reason: String,
+    },
+}
+
+impl Command {
+    /// What the command does (its name as in SPEC §4).
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            Command::UpdateServices { .. } => CommandKind::UpdateServices,
+            Command::SaveDraft { .. } => CommandKind::SaveDraft,
+            Command::Submit { .. } => CommandKind::Submit,
+            Command::AddAttempt { .. } => CommandKind::AddAttempt,
+            Command::EditAttempt { .. } => CommandKind::EditAttempt,
+            Command::DeleteAttempt { .. } => CommandKind::DeleteAttempt,
+            Command::Withdraw { .. } => CommandKind::Withdraw,
+            Command::Approve { .. } => CommandKind::Approve,
+            Command::RequestChanges { .. } => CommandKind::RequestChanges,
+            Command::RescheduleLaunch { .. } => CommandKind::RescheduleLaunch,
+        }
+    }
+
+    /// The step the command is about, if any.
+    pub fn step(&self) -> Option<Step> {
+        match self {
+            Command::UpdateServices { .. } => None,
+            Command::SaveDraft { step, .. }
+            | Command::Submit { step, .. }
+            | Command::AddAttempt { step, .. }
+            | Command::EditAttempt { step, .. }
+            | Command::DeleteAttempt { step, .. }
+            | Command::Withdraw { step }
+            | Command::Approve { step, .. }
+            | Command::RequestChanges { step, .. } => Some(*step),
+            Command::RescheduleLaunch { .. } => Some(Step::Launch),
+        }
+    }
+
+    /// Whether the command computes a launch date (SPEC §6), so the caller must give it the
+    /// release calendar as it is now (`Env::schedule` with the closed dates of the
+    /// database): the confirmation of step 7, and moving a scheduled launch.
+    pub fn schedules_launch(&self) -> bool {
+        matches!(
+            self,
+            Command::Submit {
+                step: Step::Launch,
+                ..
+            } | Command::RescheduleLaunch { .. }
+        )
+    }
+
+    /// Whether deciding the command needs the agency record's names ([`Env::agency`]): only
+    /// an approval that may update the agency record reads them.
+    pub fn reads_agency(&self) -> bool {
+        matches!(
+            self,
+            Command::Approve {
+                update_agency: true,
+                ..
+            }
+        )
+    }
+
+    /// The file ids the command's payload references, so a store can look them up (and
+    /// check they belong to the e-Service's agency) before deciding.
+    /// A submit without a body uses the saved draft of `state`.
+    pub fn file_ids(&self, state: &EService) -> Vec<String> {
+        match self {
+            Command::Submit { step, payload } => payload
+                .as_ref()
+                .or(state.step(*step).draft.as_ref())
+                .map(|json| payload::referenced_files(*step, json))
+                .unwrap_or_default(),
+            Command::AddAttempt { input, .. } | Command::EditAttempt { input, .. } => input
+                .get("file_id")
+                .and_then(|v| v.as_str())
+                .map(|s| vec![s.trim().to_owned()])
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the command is a review decision (reviewers and admins only).
+    pub fn is_review(&self) -> bool {
+        matches!(
+            self,
+            Command::Approve { .. } | Command::RequestChanges { .. }
+        )
+    }
+}
