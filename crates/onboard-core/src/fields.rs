@@ -761,22 +761,24 @@ pub fn text_issue(path: &Path, error: FieldError) -> Issue {
 /// A date in exactly the ISO form `YYYY-MM-DD` (trimmed); anything else, including an
 /// impossible day such as `2027-02-30`, is `invalid_format`.
 pub fn date(raw: &str) -> Result<NaiveDate, FieldError> {
-    let s = required(raw)?;
-    let b = s.as_bytes();
-    let shape_ok = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| match i {
-            4 | 7 => *c == b'-',
-            _ => c.is_ascii_digit(),
-        });
-    if !shape_ok {
-        return Err(invalid());
+    iso_date(required(raw)?).ok_or_else(invalid)
+}
+
+/// Exactly `YYYY-MM-DD`, untrimmed (chrono's own parser also takes one-digit months and
+/// signed years); `None` for any other shape or an impossible day. The one date parser of
+/// forms, command lines and query strings.
+pub fn iso_date(s: &str) -> Option<NaiveDate> {
+    let bytes = s.as_bytes();
+    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|p| p.parse::<u32>().ok());
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return Err(invalid());
+    let number = |from: usize, to: usize| -> Option<u32> {
+        bytes.get(from..to)?.iter().try_fold(0u32, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })
     };
-    // y <= 9999 always fits an i32.
-    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(invalid)
+    let year = i32::try_from(number(0, 4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)
 }
 
 /// Years from this one on are taken as Buddhist-era years typed by mistake (2400 B.E. is

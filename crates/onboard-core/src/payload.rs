@@ -25,7 +25,7 @@
 
 mod attempt;
 mod check;
-mod choice;
+pub(crate) mod choice;
 mod credential;
 mod launch;
 pub mod limits;

@@ -1,10 +1,6 @@
 //! Reference data of SPEC §4 and §10: the seven steps, step statuses, e-Service categories
 //! and user roles, each with its JSON name and Thai and English labels.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-
 /// An unknown slug or name was given for one of the reference enums.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind} `{value}`")]
@@ -15,6 +11,8 @@ pub struct UnknownName {
     pub value: String,
 }
 
+/// An enumerated value with a JSON name and the manual's Thai and English labels: the
+/// reference enums here and the forms' choices (`payload`), all alike.
 macro_rules! named_enum {
     (
         $(#[$meta:meta])*
@@ -23,13 +21,16 @@ macro_rules! named_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize,
+        )]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $json)] $variant, )+
         }
 
         impl $name {
-            /// Every value, in order.
+            /// Every value, in order (a form lists them so).
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
             /// The JSON name.
@@ -48,23 +49,40 @@ macro_rules! named_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownName;
+        impl std::str::FromStr for $name {
+            type Err = $crate::reference::UnknownName;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($json => Ok($name::$variant),)+
-                    _ => Err(UnknownName { kind: $kind, value: s.to_owned() }),
+                    _ => Err($crate::reference::UnknownName { kind: $kind, value: s.to_owned() }),
                 }
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::payload::choice::Choice for $name {
+            fn from_name(name: &str) -> Option<Self> {
+                name.parse().ok()
+            }
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+            fn name(self) -> &'static str {
+                self.as_str()
+            }
+            fn label(self) -> (&'static str, &'static str) {
+                (self.title_th(), self.title_en())
             }
         }
     };
 }
+
+pub(crate) use named_enum;
 
 named_enum! {
     /// One of the seven onboarding steps (SPEC §4), in order.

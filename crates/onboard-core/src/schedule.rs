@@ -345,7 +345,7 @@ impl ClosedDates {
             .enumerate()
             .map(|(index, entry)| {
                 let entry = entry.trim();
-                parse_iso_date(entry).ok_or_else(|| ScheduleError::InvalidClosedDate {
+                crate::fields::iso_date(entry).ok_or_else(|| ScheduleError::InvalidClosedDate {
                     position: index + 1,
                     entry: entry.to_owned(),
                 })
@@ -553,7 +553,7 @@ impl FromStr for LaunchDeadline {
         if value == FISCAL_YEAR_END {
             return Ok(Self::FiscalYearEnd);
         }
-        parse_iso_date(value)
+        crate::fields::iso_date(value)
             .map(Self::Fixed)
             .ok_or_else(|| ScheduleError::InvalidLaunchDeadline {
                 value: value.to_owned(),
@@ -693,21 +693,6 @@ fn earliest_release_day(t: DateTime<Utc>) -> i64 {
     // noon. So T - 1 must be at least `first_monday`.
     let first_monday = if secs < NOON_SECS { day } else { day + 1 };
     first_tuesday_from(first_monday + 1)
-}
-
-/// Strict `YYYY-MM-DD` (chrono's own parser also takes one-digit months and signed years).
-fn parse_iso_date(s: &str) -> Option<NaiveDate> {
-    let bytes = s.as_bytes();
-    if bytes.len() != 10 || bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
-        return None;
-    }
-    let number = |from: usize, to: usize| -> Option<u32> {
-        bytes.get(from..to)?.iter().try_fold(0u32, |acc, &b| {
-            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
-        })
-    };
-    let year = i32::try_from(number(0, 4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)
 }
 
 #[cfg(test)]

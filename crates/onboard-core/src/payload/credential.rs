@@ -1,10 +1,10 @@
 //! Step 1 `credential`: the request for UAT credentials (manual §3, ขอ Credential).
 
 use super::check;
-use super::choice::choice;
 use super::limits;
 use super::raw::raw_form;
 use super::Context;
+use crate::reference::named_enum;
 use crate::reference::Category;
 use crate::schedule::thai_date;
 use crate::validation::{Code, Issue, Path, Report};
@@ -36,10 +36,10 @@ raw_form! {
     }
 }
 
-choice! {
+named_enum! {
     /// Personal data the e-Service reads from the app (ข้อมูลส่วนบุคคลที่ต้องการเข้าถึง),
     /// in steps 1 and 4.
-    PersonalDataField {
+    PersonalDataField, "personal_data_field" {
         /// เลขประจำตัวประชาชน.
         CitizenId = "citizen_id", "เลขประจำตัวประชาชน", "Citizen ID number";
         /// ชื่อ.
@@ -57,9 +57,9 @@ choice! {
     }
 }
 
-choice! {
+named_enum! {
     /// How the app verifies the user's identity (รูปแบบการยืนยันตัวตน), step 1.
-    IdentityVerification {
+    IdentityVerification, "identity_verification" {
         /// ยืนยันตัวตนด้วยบัตรประชาชน.
         IdCard = "id_card", "ยืนยันตัวตนด้วยบัตรประชาชน", "ID card";
         /// ยืนยันตัวตนด้วยบัตรประชาชน และเปรียบเทียบใบหน้า.
@@ -69,10 +69,10 @@ choice! {
     }
 }
 
-choice! {
+named_enum! {
     /// Device features the e-Service uses (การเข้าถึงอุปกรณ์). Step 4 does not offer
     /// `save_files`: it asks about a download feature instead.
-    DeviceAccess {
+    DeviceAccess, "device_access" {
         /// ตำแหน่งที่ตั้ง (GPS).
         Gps = "gps", "ตำแหน่งที่ตั้ง (GPS Latitude, Longitude)", "Location (GPS latitude, longitude)";
         /// กล้องถ่ายรูป.

@@ -2,10 +2,10 @@
 //! §6 part 1.2) and the testers of steps 2 and 5 (manual §4 and §7).
 
 use super::check;
-use super::choice::choice;
 use super::limits;
 use super::raw::raw_form;
 use crate::fields::{CitizenId, Email, MobileNumber, OfficePhone};
+use crate::reference::named_enum;
 use crate::validation::{Code, Issue, Path, Report};
 use serde::{Deserialize, Serialize};
 
@@ -58,9 +58,9 @@ pub struct Person {
     pub contact_phone: Option<OfficePhone>,
 }
 
-choice! {
+named_enum! {
     /// The tester's phone operating system (ระบบปฏิบัติการ).
-    Os {
+    Os, "os" {
         /// Apple iOS.
         Ios = "ios", "iOS", "iOS";
         /// Android.

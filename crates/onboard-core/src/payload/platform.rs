@@ -4,7 +4,6 @@
 
 use super::check;
 use super::check::Urls;
-use super::choice::choice;
 use super::credential::{DeviceAccess, PersonalDataField};
 use super::limits;
 use super::person::{self, Person, RawPerson};
@@ -13,6 +12,7 @@ use super::raw::raw_form;
 use super::Context;
 use crate::fields::{ContactPhone, Email, HttpsUrl, Postcode};
 use crate::file::FilePurpose;
+use crate::reference::named_enum;
 use crate::validation::{Code, Issue, Path, Report};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -114,9 +114,9 @@ raw_form! {
     }
 }
 
-choice! {
+named_enum! {
     /// รูปแบบหน่วยงาน.
-    AgencyType {
+    AgencyType, "agency_type" {
         /// ราชการส่วนกลาง.
         Central = "central", "ราชการส่วนกลาง", "Central government";
         /// ราชการส่วนภูมิภาค/ราชการส่วนท้องถิ่น.
@@ -138,9 +138,9 @@ choice! {
     }
 }
 
-choice! {
+named_enum! {
     /// Who the coordinator is when the agency has no contact center.
-    CoordinatorChoice {
+    CoordinatorChoice, "coordinator_choice" {
         /// เป็นบุคคลเดียวกับผู้รับมอบหมาย.
         SameAsAssignee = "same_as_assignee", "เป็นบุคคลเดียวกับผู้รับมอบหมาย",
             "The assignee";
@@ -152,9 +152,9 @@ choice! {
     }
 }
 
-choice! {
+named_enum! {
     /// The two kinds of problem contact.
-    ProblemContactType {
+    ProblemContactType, "problem_contact_type" {
         /// The agency has a contact center or call center.
         ContactCenter = "contact_center", "หน่วยงานมี Contact Center หรือ Call Center",
             "The agency has a contact center";
@@ -164,9 +164,9 @@ choice! {
     }
 }
 
-choice! {
+named_enum! {
     /// กลุ่มเป้าหมายผู้ใช้บริการ.
-    TargetGroup {
+    TargetGroup, "target_group" {
         /// บุคคลธรรมดา.
         Individual = "individual", "บุคคลธรรมดา", "Individuals";
         /// นิติบุคคล.
@@ -176,9 +176,9 @@ choice! {
     }
 }
 
-choice! {
+named_enum! {
     /// Juristic-person data the service reads.
-    JuristicDataField {
+    JuristicDataField, "juristic_data_field" {
         /// เลขนิติบุคคล.
         JuristicId = "juristic_id", "เลขนิติบุคคล", "Juristic person ID";
         /// ชื่อนิติบุคคล.
@@ -186,9 +186,9 @@ choice! {
     }
 }
 
-choice! {
+named_enum! {
     /// ระดับการยืนยันตัวตนของผู้ใช้บริการที่ต้องการ.
-    IdentityLevel {
+    IdentityLevel, "identity_level" {
         /// ไม่ต้องการเข้าถึงข้อมูลส่วนบุคคล.
         None = "none", "ไม่ต้องการเข้าถึงข้อมูลส่วนบุคคล", "No personal data needed";
         /// ยืนยันตัวตนตามบัตรประชาชนอย่างเดียว.

@@ -2,10 +2,10 @@
 //! ประเภทการเข้าถึงโปรไฟล์: manual §4, §6 part 2 and §7): mToken or OIDC (Digital ID).
 
 use super::check::{self, Urls};
-use super::choice::choice;
 use super::limits;
 use super::raw::raw_form;
 use crate::fields::{Domain, HttpsUrl};
+use crate::reference::named_enum;
 use crate::validation::{Code, Issue, Path, Report};
 use serde::{Deserialize, Serialize};
 
@@ -20,9 +20,9 @@ raw_form! {
     }
 }
 
-choice! {
+named_enum! {
     /// The kind of profile access.
-    ProfileAccessType {
+    ProfileAccessType, "profile_access_type" {
         /// mToken: the app opens the landing page with a token.
         Mtoken = "mtoken", "mToken", "mToken";
         /// OpenID Connect with the Digital ID.
