@@ -2,12 +2,9 @@
 //! `title_en`, `step`), anyone signed in lists and downloads it, the admin deletes it; bad
 //! input is a 422 with every problem in Thai and English (or a 413 for a file over 20 MiB)
 //! and stores nothing. Run on SQLite and, with `ONBOARD_TEST_POSTGRES_URL`, on PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::files::{pdf, png, xlsx};
-use common::{Seed, Server};
+use crate::common::files::{pdf, png, xlsx};
+use crate::common::{Seed, Server};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::Value;
@@ -23,7 +20,7 @@ fn form(title_th: &str, title_en: &str, step: &str, file: Option<(&str, Vec<u8>)
     f
 }
 
-async fn post(server: &Server, token: &str, form: Form) -> common::Reply {
+async fn post(server: &Server, token: &str, form: Form) -> crate::common::Reply {
     server
         .send(
             server

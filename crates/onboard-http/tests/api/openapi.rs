@@ -1,9 +1,6 @@
 //! The served OpenAPI document describes exactly the router's routes.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::Server;
+use crate::common::Server;
 use std::collections::BTreeSet;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,13 +15,10 @@
 //! - login throttling holds against guesses sent in parallel: of 50 wrong passwords for one
 //!   username sent at once, at most 5 are answered 401 and the rest 429, on SQLite and on
 //!   two PostgreSQL servers sharing one database.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::files::{pdf, png};
+use crate::common::Server;
 use chrono::Duration as ChronoDuration;
-use common::files::{pdf, png};
-use common::Server;
 use onboard_http::{AppState, HttpConfig};
 use onboard_store::sqlite::{SqliteOptions, SqliteStore};
 use onboard_store::Store;

@@ -1,10 +1,7 @@
 //! The admins' account administration over HTTP (SPEC §10): the list of accounts, credentials
 //! resets, disabling and enabling, the last enabled admin, and agency names.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{Reply, Server};
+use crate::common::{Reply, Server};
 use onboard_core::notify::NoticeKind;
 use onboard_core::reference::Role;
 use reqwest::Method;

@@ -1,16 +1,13 @@
 //! The seven-step walk over HTTP, on SQLite and (when configured) on PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::files::{crc32, pdf, png, xlsx};
-use common::Server;
+use crate::common::files::{crc32, pdf, png, xlsx};
+use crate::common::Server;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seven_step_walk_on_sqlite() {
     let server = Server::sqlite().await;
     let seed = server.seed().await;
-    common::walk::seven_steps(&server, &seed).await;
+    crate::common::walk::seven_steps(&server, &seed).await;
     server.stop().await;
 }
 
@@ -20,7 +17,7 @@ async fn seven_step_walk_on_postgres() {
         return;
     };
     let seed = server.seed().await;
-    common::walk::seven_steps(&server, &seed).await;
+    crate::common::walk::seven_steps(&server, &seed).await;
     server.stop().await;
 }
 
@@ -44,7 +41,7 @@ async fn an_admin_reschedules_a_launch_over_http() {
     use serde_json::json;
     let server = Server::sqlite().await;
     let seed = server.seed().await;
-    let id = common::scheduled(&server, &seed, "2027-03-05").await;
+    let id = crate::common::scheduled(&server, &seed, "2027-03-05").await;
     let path = format!("/api/v1/eservices/{id}/launch/reschedule");
     let admin = seed.admin.token.as_str();
 
@@ -73,14 +70,14 @@ async fn an_admin_reschedules_a_launch_over_http() {
     assert_eq!(r.expect(200)["launch_on"], "2027-03-23");
     let officer = seed.officer_a.token.as_str();
     assert_eq!(
-        common::notification_kinds(&server, officer).await[0],
+        crate::common::notification_kinds(&server, officer).await[0],
         "launch_rescheduled"
     );
     let detail = server
         .get(&format!("/api/v1/eservices/{id}"), officer)
         .await;
     assert_eq!(detail.expect(200)["launch_on"], "2027-03-23");
-    let kinds = common::event_kinds(&server, officer, &id).await;
+    let kinds = crate::common::event_kinds(&server, officer, &id).await;
     assert_eq!(kinds.last().map(String::as_str), Some("launch_rescheduled"));
 
     // On the release day it is live: nothing left to move.

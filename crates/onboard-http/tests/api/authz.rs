@@ -1,11 +1,8 @@
 //! The authorization matrix: every endpoint × {anonymous, agency A, agency B, reviewer,
 //! admin, user before first login}, each cell on fresh data, asserting the exact status.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::files::{png, xlsx};
-use common::{Seed, Server};
+use crate::common::files::{png, xlsx};
+use crate::common::{Seed, Server};
 use onboard_core::file::MediaType;
 use onboard_core::reference::{Role, Step};
 use onboard_core::workflow::{Actor, Command};
@@ -699,7 +696,7 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
         return ids;
     }
     if stage == Stage::Scheduled {
-        let id = common::scheduled(server, seed, "2027-03-05").await;
+        let id = crate::common::scheduled(server, seed, "2027-03-05").await;
         ids.eservice = id.parse().unwrap();
         return ids;
     }

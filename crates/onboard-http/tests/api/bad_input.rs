@@ -1,10 +1,7 @@
 //! Bad input answers its SPEC code as problem JSON, and changes nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::files::{pdf, png};
-use common::Server;
+use crate::common::files::{pdf, png};
+use crate::common::Server;
 use reqwest::Method;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -1,12 +1,9 @@
 //! Snapshots of representative answers: the e-Service detail (as a reviewer sees it), the
 //! dashboard, and a 422 problem body. Ids and random credentials are redacted; times come
 //! from the fixed test clock.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::files::png;
-use common::{fixture, Server};
+use crate::common::files::png;
+use crate::common::{fixture, Server};
 use reqwest::Method;
 use serde_json::json;
 

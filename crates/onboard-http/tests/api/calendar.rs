@@ -2,11 +2,8 @@
 //! replaced by admins (422 with every problem, nothing changed), the closed dates moving
 //! the release-date calculator and a step-7 confirmation, and the iCalendar feed parsed
 //! back.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::Server;
+use crate::common::Server;
 use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
 use reqwest::Method;
 use serde_json::json;
@@ -132,7 +129,8 @@ async fn a_closed_tuesday_moves_the_release_date_and_the_step_7_confirmation() {
     assert_eq!(r.expect(200)["launch_on"], "2027-03-16");
     assert_eq!(r.body["cutoff"], "2027-03-15T12:00:00+07:00");
     // The confirmation of step 7 reads the same calendar.
-    common::walk::seven_steps_to(&server, &seed, "2027-03-16", "2027-03-15T12:00:00+07:00").await;
+    crate::common::walk::seven_steps_to(&server, &seed, "2027-03-16", "2027-03-15T12:00:00+07:00")
+        .await;
 }
 
 /// The events of a feed: (UID, summary, DTSTART date).
@@ -169,9 +167,9 @@ fn events(ics: &str) -> Vec<(String, String, chrono::NaiveDate)> {
 async fn the_ics_feed_holds_the_coming_release_tuesdays_and_the_callers_scheduled_launches() {
     let server = Server::sqlite().await;
     let seed = server.seed().await;
-    let id = common::walk::seven_steps(&server, &seed).await;
+    let id = crate::common::walk::seven_steps(&server, &seed).await;
     // Back before the release day (the walk ends on it), in the seed's sessions.
-    server.set_clock(common::start_instant() + chrono::Duration::hours(2));
+    server.set_clock(crate::common::start_instant() + chrono::Duration::hours(2));
     server
         .json(
             Method::PUT,
