@@ -504,12 +504,9 @@ pub struct Template {
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) struct TemplateRecord {
     pub id: Uuid,
-    pub title_th: String,
-    pub title_en: String,
-    pub step: Step,
     pub file_id: Uuid,
-    pub uploaded_by: Option<Uuid>,
-    pub uploaded_at: DateTime<Utc>,
+    /// The titles, step and uploader, as they were added.
+    pub added: NewTemplate,
 }
 
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -520,15 +517,7 @@ impl TemplateRecord {
         let file = file.ok_or_else(|| {
             crate::StoreError::backend(format!("template {} has no file {}", self.id, self.file_id))
         })?;
-        Ok(Template {
-            id: self.id,
-            title_th: self.title_th,
-            title_en: self.title_en,
-            step: self.step,
-            file,
-            uploaded_by: self.uploaded_by,
-            uploaded_at: self.uploaded_at,
-        })
+        Ok(self.added.stored(self.id, file))
     }
 }
 

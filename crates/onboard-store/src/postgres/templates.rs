@@ -21,16 +21,18 @@ const COLUMNS: &str = "id, title_th, title_en, step, file_id, uploaded_by, uploa
 
 async fn with_file(pool: &PgPool, r: TemplateRow) -> Result<Template> {
     let record = TemplateRecord {
-        step: r
-            .step
-            .parse()
-            .map_err(|e| super::corrupt("template step", e))?,
         id: r.id,
-        title_th: r.title_th,
-        title_en: r.title_en,
         file_id: r.file_id,
-        uploaded_by: r.uploaded_by,
-        uploaded_at: r.uploaded_at,
+        added: NewTemplate {
+            step: r
+                .step
+                .parse()
+                .map_err(|e| super::corrupt("template step", e))?,
+            title_th: r.title_th,
+            title_en: r.title_en,
+            uploaded_by: r.uploaded_by,
+            uploaded_at: r.uploaded_at,
+        },
     };
     let file = files::file(pool, record.file_id).await?;
     record.with_file(file)

@@ -11,12 +11,14 @@ const COLUMNS: &str = "id, title_th, title_en, step, file_id, uploaded_by, uploa
 fn record(r: &Row<'_>) -> rusqlite::Result<TemplateRecord> {
     Ok(TemplateRecord {
         id: get(r, 0)?,
-        title_th: r.get(1)?,
-        title_en: r.get(2)?,
-        step: get(r, 3)?,
         file_id: get(r, 4)?,
-        uploaded_by: get_opt(r, 5)?,
-        uploaded_at: get(r, 6)?,
+        added: NewTemplate {
+            title_th: r.get(1)?,
+            title_en: r.get(2)?,
+            step: get(r, 3)?,
+            uploaded_by: get_opt(r, 5)?,
+            uploaded_at: get(r, 6)?,
+        },
     })
 }
 
