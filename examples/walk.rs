@@ -10,11 +10,6 @@ use onboard_core::schedule::thai_date;
 use onboard_core::workflow::{self, Actor, Command, CommandError, Env};
 use uuid::Uuid;
 
-/// Sample payloads of the form steps, as an agency would send them.
-fn sample(step: Step) -> serde_json::Value {
-    onboard_core::samples::json(step)
-}
-
 fn main() -> Result<(), CommandError> {
     let agency = Uuid::from_u128(1);
     let officer = Actor {
@@ -47,7 +42,7 @@ fn main() -> Result<(), CommandError> {
         if step == Step::UatSetup {
             // The manual's own sample tester: its citizen ID fails the check digit and the mobile
             // number has 11 digits. The form comes back with every problem at once.
-            let mut bad = sample(Step::UatSetup);
+            let mut bad = onboard_core::samples::json(Step::UatSetup);
             bad["testers"][0]["citizen_id"] = "1111111111111".into();
             bad["testers"][0]["phone"] = "08123456789".into();
             if let Err(CommandError::Invalid(report)) = workflow::execute(
@@ -71,12 +66,12 @@ fn main() -> Result<(), CommandError> {
         let command = if step.is_test() {
             Command::AddAttempt {
                 step,
-                input: sample(step),
+                input: onboard_core::samples::json(step),
             }
         } else {
             Command::Submit {
                 step,
-                payload: Some(sample(step)),
+                payload: Some(onboard_core::samples::json(step)),
             }
         };
         svc = workflow::execute(&svc, &officer, command, None, &env)?.0;

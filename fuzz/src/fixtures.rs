@@ -2,7 +2,6 @@
 
 use chrono::NaiveDate;
 use onboard_core::file::{FileFacts, MediaType};
-use onboard_core::reference::Step;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -61,16 +60,6 @@ pub(crate) fn catalog() -> HashMap<String, FileFacts> {
     .into_iter()
     .map(|(id, f)| (id.to_owned(), f))
     .collect()
-}
-
-/// The text of the valid fixture of a form step (steps 3 and 6: the valid attempt).
-pub(crate) fn valid_text(step: Step) -> &'static str {
-    onboard_core::samples::text(step)
-}
-
-/// The valid fixture of `step` as JSON.
-pub(crate) fn valid(step: Step) -> Value {
-    serde_json::from_str(valid_text(step)).unwrap_or(Value::Null)
 }
 
 /// Every JSON pointer inside `value` (containers and leaves), the root `""` last.

@@ -73,7 +73,7 @@ fn input(step: Step, data: &[u8]) -> Value {
     if let Ok(json) = serde_json::from_slice::<Value>(data) {
         return json;
     }
-    let mut json = fixtures::valid(step);
+    let mut json = onboard_core::samples::json(step);
     let mut u = Unstructured::new(data);
     // Several replacements, so that two broken fields can meet.
     for _ in 0..u.int_in_range(1..=3).unwrap_or(1) {

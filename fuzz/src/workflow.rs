@@ -195,7 +195,7 @@ fn op(u: &mut Unstructured<'_>, state: &EService) -> Result<Op> {
             who,
             Command::SaveDraft {
                 step,
-                payload: body(u, step)?.unwrap_or_else(|| fixtures::valid(step)),
+                payload: body(u, step)?.unwrap_or_else(|| onboard_core::samples::json(step)),
             },
         ),
         11 | 12 => (
@@ -264,11 +264,11 @@ fn op(u: &mut Unstructured<'_>, state: &EService) -> Result<Op> {
 /// or `None` (submit the saved draft).
 fn body(u: &mut Unstructured<'_>, step: Step) -> Result<Option<Value>> {
     Ok(match u.choose_index(8)? {
-        0..=2 => Some(fixtures::valid(step)),
+        0..=2 => Some(onboard_core::samples::json(step)),
         3 => Some(json!({})),
         4 => Some(json!([1, 2, 3])),
         5 => {
-            let mut json = fixtures::valid(step);
+            let mut json = onboard_core::samples::json(step);
             let pointers = fixtures::pointers(&json);
             let pointer = u.choose(&pointers)?.clone();
             let replacement = json_value(u, 2)?;
@@ -299,14 +299,14 @@ fn advance(state: &EService) -> (Who, Command) {
             Who::Officer,
             Command::AddAttempt {
                 step,
-                input: fixtures::valid(step),
+                input: onboard_core::samples::json(step),
             },
         ),
         (_, false) => (
             Who::Officer,
             Command::Submit {
                 step,
-                payload: Some(fixtures::valid(step)),
+                payload: Some(onboard_core::samples::json(step)),
             },
         ),
     }

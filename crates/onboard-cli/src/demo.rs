@@ -172,10 +172,6 @@ const SERVICES: [(usize, &str, &[&str], Stop); 16] = [
     (0, "ระบบแจ้งเกิดออนไลน์", &["แจ้งเกิด"], Stop::Live),
 ];
 
-fn sample(step: Step) -> Value {
-    onboard_core::samples::json(step)
-}
-
 /// What an agency's demo forms refer to: its own names and its uploaded files.
 struct Files {
     /// The agency's row of [`AGENCIES`], whose names go into the step-4 form.
@@ -232,7 +228,7 @@ async fn upload(
 
 /// A sample form of `step` pointing at `files`, with dates fitting `today`.
 fn form(step: Step, files: &Files, today: NaiveDate) -> Value {
-    let mut v = sample(step);
+    let mut v = onboard_core::samples::json(step);
     let date = |days: i64| (today + Duration::days(days)).to_string();
     match step {
         Step::Credential => {

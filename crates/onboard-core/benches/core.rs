@@ -11,10 +11,6 @@ use onboard_core::schedule::{self, ClosedDates, ScheduleConfig};
 use onboard_core::workflow::{self, Actor, Command, EService, Env, Event, FixedCredentials};
 use uuid::Uuid;
 
-fn fixture(step: Step) -> serde_json::Value {
-    onboard_core::samples::json(step)
-}
-
 fn bench(c: &mut Criterion) {
     let agency = Uuid::from_u128(1);
     let officer = Actor {
@@ -42,7 +38,7 @@ fn bench(c: &mut Criterion) {
         files: &files,
     };
 
-    let step4 = fixture(Step::PlatformRequest);
+    let step4 = onboard_core::samples::json(Step::PlatformRequest);
     c.bench_function("validate full step-4 payload", |b| {
         b.iter(|| payload::validate(Step::PlatformRequest, black_box(&step4), &ctx).expect("valid"))
     });
@@ -61,12 +57,12 @@ fn bench(c: &mut Criterion) {
         let submit = if step.is_test() {
             Command::AddAttempt {
                 step,
-                input: fixture(step),
+                input: onboard_core::samples::json(step),
             }
         } else {
             Command::Submit {
                 step,
-                payload: Some(fixture(step)),
+                payload: Some(onboard_core::samples::json(step)),
             }
         };
         let mut cmds = vec![(officer, submit)];

@@ -73,10 +73,6 @@ fn fixture(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn valid(step: Step) -> Value {
-    onboard_core::samples::json(step)
-}
-
 /// Sets the member or element at a JSON pointer, creating an object member if needed.
 fn set(json: &mut Value, pointer: &str, value: Value) {
     let (parent, last) = pointer.rsplit_once('/').expect("pointer");
@@ -94,14 +90,14 @@ fn set(json: &mut Value, pointer: &str, value: Value) {
 
 /// The valid fixture of `step` with one member changed.
 fn with(step: Step, pointer: &str, value: Value) -> Value {
-    let mut json = valid(step);
+    let mut json = onboard_core::samples::json(step);
     set(&mut json, pointer, value);
     json
 }
 
 /// The valid fixture of `step` without one member.
 fn without(step: Step, pointer: &str) -> Value {
-    let mut json = valid(step);
+    let mut json = onboard_core::samples::json(step);
     let (parent, last) = pointer.rsplit_once('/').expect("pointer");
     json.pointer_mut(parent)
         .and_then(Value::as_object_mut)
@@ -174,7 +170,7 @@ fn valid_fixtures_validate_without_errors_offline_and_against_the_catalog() {
         files: &files,
     };
     for step in FORM_STEPS {
-        let json = valid(step);
+        let json = onboard_core::samples::json(step);
         for ctx in [ctx(), server] {
             let v = ok_with(step, &json, &ctx);
             assert_eq!(v.payload.step(), step);
@@ -212,7 +208,7 @@ fn invalid_fixtures_are_invalid() {
 
 #[test]
 fn the_step_four_fixture_is_the_full_three_part_form() {
-    let json = valid(Step::PlatformRequest);
+    let json = onboard_core::samples::json(Step::PlatformRequest);
     for pointer in [
         "/requester/agency/address/postcode",
         "/requester/agency/website",
@@ -236,7 +232,7 @@ fn the_step_four_fixture_is_the_full_three_part_form() {
 
 #[test]
 fn submissions_are_stored_normalized() {
-    let v = ok(Step::UatSetup, &valid(Step::UatSetup));
+    let v = ok(Step::UatSetup, &onboard_core::samples::json(Step::UatSetup));
     let json = v.payload.to_json();
     assert_eq!(json["testers"][0]["citizen_id"], "1103702071811");
     assert_eq!(json["testers"][0]["phone"], "0812345678");
@@ -244,7 +240,10 @@ fn submissions_are_stored_normalized() {
     assert_eq!(json["testers"][1]["os"], "ios");
     assert_eq!(json["profile_access"]["type"], "oidc");
 
-    let v = ok(Step::PlatformRequest, &valid(Step::PlatformRequest));
+    let v = ok(
+        Step::PlatformRequest,
+        &onboard_core::samples::json(Step::PlatformRequest),
+    );
     let json = v.payload.to_json();
     let assignee = &json["requester"]["assignee"];
     assert_eq!(assignee["citizen_id"], "1509900043212");
@@ -284,7 +283,7 @@ fn text_is_trimmed_and_thai_digits_are_accepted() {
 #[test]
 fn normalization_is_idempotent_and_reads_back() {
     for step in FORM_STEPS {
-        let first = ok(step, &valid(step)).payload;
+        let first = ok(step, &onboard_core::samples::json(step)).payload;
         let stored = first.to_json();
         assert_eq!(ok(step, &stored).payload, first, "{step}");
         assert_eq!(
@@ -304,7 +303,9 @@ fn normalization_is_idempotent_and_reads_back() {
 
 #[test]
 fn stored_submissions_read_back_after_their_dates_have_passed() {
-    let stored = ok(Step::Launch, &valid(Step::Launch)).payload.to_json();
+    let stored = ok(Step::Launch, &onboard_core::samples::json(Step::Launch))
+        .payload
+        .to_json();
     let later = Context::offline(NaiveDate::from_ymd_opt(2028, 1, 1).unwrap(), deadline());
     assert!(validate(Step::Launch, &stored, &later).is_err());
     assert!(StepPayload::from_stored(Step::Launch, &stored).is_ok());
@@ -316,11 +317,19 @@ fn stored_submissions_read_back_after_their_dates_have_passed() {
 
 #[test]
 fn category_and_desired_launch_date_are_exposed() {
-    let step1 = ok(Step::Credential, &valid(Step::Credential)).payload;
+    let step1 = ok(
+        Step::Credential,
+        &onboard_core::samples::json(Step::Credential),
+    )
+    .payload;
     assert_eq!(step1.category(), Some(Category::InDevelopment));
-    let step5 = ok(Step::PreprodSetup, &valid(Step::PreprodSetup)).payload;
+    let step5 = ok(
+        Step::PreprodSetup,
+        &onboard_core::samples::json(Step::PreprodSetup),
+    )
+    .payload;
     assert_eq!(step5.category(), Some(Category::Welfare));
-    let step7 = ok(Step::Launch, &valid(Step::Launch)).payload;
+    let step7 = ok(Step::Launch, &onboard_core::samples::json(Step::Launch)).payload;
     assert_eq!(
         step7.desired_launch_date(),
         NaiveDate::from_ymd_opt(2027, 3, 5)
@@ -379,7 +388,7 @@ fn an_array_or_scalar_instead_of_an_object_is_malformed() {
     for step in FORM_STEPS {
         for json in [
             json!([]),
-            json!([valid(step)]),
+            json!([onboard_core::samples::json(step)]),
             json!(null),
             json!("form"),
             json!(1),
@@ -416,7 +425,12 @@ fn test_steps_take_attempts_not_forms() {
             Err(PayloadError::NotAForm(_))
         ));
     }
-    let e = validate(Step::UatTest, &valid(Step::Credential), &ctx()).unwrap_err();
+    let e = validate(
+        Step::UatTest,
+        &onboard_core::samples::json(Step::Credential),
+        &ctx(),
+    )
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "step uat-test takes test attempts, not a form"
@@ -427,7 +441,7 @@ fn test_steps_take_attempts_not_forms() {
 fn drafts_may_be_incomplete_but_well_typed() {
     for step in FORM_STEPS {
         check_draft(step, &json!({})).unwrap();
-        check_draft(step, &valid(step)).unwrap();
+        check_draft(step, &onboard_core::samples::json(step)).unwrap();
         assert!(matches!(
             validate(step, &json!({}), &ctx()),
             Err(PayloadError::Invalid(_))
@@ -781,7 +795,7 @@ fn a_person_may_give_a_contact_phone() {
 
 #[test]
 fn other_personal_data_needs_its_description_in_step_1_only() {
-    let mut json = valid(Step::Credential);
+    let mut json = onboard_core::samples::json(Step::Credential);
     set(
         &mut json,
         "/personal_data",
@@ -1128,7 +1142,7 @@ fn testers_are_one_to_fifty() {
     let r = report(Step::UatSetup, &with(Step::UatSetup, "/testers", json!([])));
     assert_eq!(r.errors[0].message_th, "กรุณาเพิ่มผู้ทดสอบอย่างน้อย 1 คน");
 
-    let tester = valid(Step::UatSetup)["testers"][0].clone();
+    let tester = onboard_core::samples::json(Step::UatSetup)["testers"][0].clone();
     let many = |n: usize| -> Value {
         let ids = distinct_citizen_ids(n);
         Value::Array(
@@ -1937,7 +1951,7 @@ fn step4_administrator_is_the_assignee_or_a_full_person() {
             json!({"same_as_assignee": true, "person": null}),
         ),
     );
-    let mut json = valid(Step::PlatformRequest);
+    let mut json = onboard_core::samples::json(Step::PlatformRequest);
     let person = json["requester"]["administrator"]["person"].clone();
     set(
         &mut json,
@@ -2533,15 +2547,24 @@ fn services_are_listed_once_each() {
 #[test]
 fn referenced_files_are_found_even_in_drafts() {
     assert_eq!(
-        referenced_files(Step::Credential, &valid(Step::Credential)),
+        referenced_files(
+            Step::Credential,
+            &onboard_core::samples::json(Step::Credential)
+        ),
         ["file-icon-1"]
     );
     assert_eq!(
-        referenced_files(Step::PreprodSetup, &valid(Step::PreprodSetup)),
+        referenced_files(
+            Step::PreprodSetup,
+            &onboard_core::samples::json(Step::PreprodSetup)
+        ),
         ["file-icon-1", "file-shot-1", "file-shot-2", "file-shot-3"]
     );
     assert_eq!(
-        referenced_files(Step::PlatformRequest, &valid(Step::PlatformRequest)),
+        referenced_files(
+            Step::PlatformRequest,
+            &onboard_core::samples::json(Step::PlatformRequest)
+        ),
         ["file-letter-1"]
     );
     assert_eq!(
@@ -2551,8 +2574,10 @@ fn referenced_files_are_found_even_in_drafts() {
         ),
         ["file-result-1"]
     );
-    assert!(referenced_files(Step::UatSetup, &valid(Step::UatSetup)).is_empty());
-    assert!(referenced_files(Step::Launch, &valid(Step::Launch)).is_empty());
+    assert!(
+        referenced_files(Step::UatSetup, &onboard_core::samples::json(Step::UatSetup)).is_empty()
+    );
+    assert!(referenced_files(Step::Launch, &onboard_core::samples::json(Step::Launch)).is_empty());
     let messy =
         json!({"icon_file_id": " i ", "screenshot_file_ids": ["i", 3, "", "s"], "extra": true});
     assert_eq!(referenced_files(Step::PreprodSetup, &messy), ["i", "s"]);
@@ -2688,7 +2713,7 @@ mod properties {
             json_value(),
         )
             .prop_map(|(step, index, replacement)| {
-                let mut json = valid(step);
+                let mut json = onboard_core::samples::json(step);
                 let mut pointers = Vec::new();
                 collect_pointers(&json, String::new(), &mut pointers);
                 let pointer = index.get(&pointers).clone();

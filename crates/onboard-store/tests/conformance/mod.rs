@@ -298,11 +298,6 @@ pub async fn upload(store: &Arc<dyn Store>, by: &User, name: &str, bytes: &[u8])
         .unwrap()
 }
 
-/// The valid payload fixtures of onboard-core, with the file ids still to be replaced.
-pub fn fixture_payload(step: Step) -> Value {
-    onboard_core::samples::json(step)
-}
-
 /// Replaces every string equal to a key of `ids` by its value.
 fn substitute(value: Value, ids: &HashMap<&'static str, String>) -> Value {
     match value {
@@ -349,7 +344,7 @@ impl Uploads {
 
     /// The valid payload of `step` (an attempt body for steps 3 and 6) with these files.
     pub fn payload(&self, step: Step) -> Value {
-        substitute(fixture_payload(step), &self.ids)
+        substitute(onboard_core::samples::json(step), &self.ids)
     }
 
     /// The valid step 7 payload asking for `desired`.
