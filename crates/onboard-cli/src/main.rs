@@ -196,16 +196,8 @@ impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Failure::Input(m) => f.write_str(m),
-            Failure::Store(e) => {
-                // The driver's error is the source of a backend failure: say it too.
-                write!(f, "{e}")?;
-                let mut source = std::error::Error::source(e);
-                while let Some(cause) = source {
-                    write!(f, ": {cause}")?;
-                    source = cause.source();
-                }
-                Ok(())
-            }
+            // The driver's error is the source of a backend failure: say it too.
+            Failure::Store(e) => f.write_str(&onboard_store::error_chain(e)),
             Failure::Server(e) => write!(f, "server: {e}"),
         }
     }

@@ -301,7 +301,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let ApiError::Internal(cause) = &self {
             // The body stays generic; the cause goes to the log only, with its sources.
-            tracing::error!(error = %chain(cause.as_ref()), "internal error");
+            tracing::error!(error = %onboard_store::error_chain(cause.as_ref()), "internal error");
         }
         let status = self.status();
         #[allow(clippy::expect_used)] // strings, numbers and lists of issues only
@@ -337,18 +337,6 @@ impl From<CommandError> for ApiError {
             CommandError::Invalid(report) => ApiError::Validation(report),
         }
     }
-}
-
-/// An error and its sources, `a: b: c`, for the log.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 impl From<AppError> for ApiError {
@@ -486,7 +474,7 @@ mod tests {
             panic!("{api:?}")
         };
         assert_eq!(
-            chain(e.as_ref()),
+            onboard_store::error_chain(e.as_ref()),
             "database error: reading: secret table xyz"
         );
     }

@@ -105,6 +105,19 @@ impl StoreError {
 /// Any error, as the cause of a [`BackendError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// An error and its sources, `a: b: c`: how a failure is written to a log or a terminal
+/// (a [`StoreError::Backend`] keeps the driver's error as its source, not in its message).
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 /// What the database failed at; the driver's error, when there is one, is its
 /// [`source`](std::error::Error::source).
 #[derive(Debug, thiserror::Error)]
