@@ -2,6 +2,9 @@
 //! written here (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT) that can be told to answer
 //! the end of DATA with 451 or 554, and a SQLite store holding queued welcome e-mails.
 //! Time-dependent rules (the 24 hours before giving up) run on a clock the test moves.
+//! These tests run on real time, not tokio's paused time: a paused clock jumps ahead while
+//! a loopback socket read is pending, which fires the send timeout where no server is
+//! slow. The worker's own sleeps are tested on paused time in `worker.rs`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

@@ -1,5 +1,7 @@
 //! The worker's loop with a test double for the mailer: stopping finishes the e-mail being
 //! sent and returns the rest of the batch to the outbox.
+//! On tokio's paused time: the mailer's delay and the poll interval pass without waiting,
+//! and a worker that did not stop would run into the test's timeout, not hang.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -31,7 +33,7 @@ impl Mailer for SlowMailer {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn stopping_finishes_the_current_email_and_releases_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let store =
@@ -92,7 +94,7 @@ async fn stopping_finishes_the_current_email_and_releases_the_rest() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(start_paused = true)]
 async fn an_idle_worker_stops_promptly() {
     let dir = tempfile::tempdir().unwrap();
     let store =

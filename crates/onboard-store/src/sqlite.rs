@@ -367,7 +367,7 @@ impl Outbox for SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn migrate(&self) -> Result<()> {
-        self.write(|tx| migrate::apply(tx, Utc::now())).await
+        self.write(migrate::apply).await
     }
 
     async fn ping(&self) -> Result<()> {

@@ -69,6 +69,19 @@ async fn migrations_are_recorded_once() {
     store.migrate().await.unwrap();
     let once = count(&path, "SELECT COUNT(*) FROM schema_migrations");
     assert!(once >= 1);
+    // Each is stamped, by the database's clock, with an RFC 3339 instant.
+    let before = chrono::Utc::now() - chrono::Duration::minutes(1);
+    let stamps: Vec<String> = raw(&path)
+        .prepare("SELECT applied_at FROM schema_migrations")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for stamp in stamps {
+        let at = chrono::DateTime::parse_from_rfc3339(&stamp).unwrap();
+        assert!(at > before, "{stamp}");
+    }
     store.migrate().await.unwrap();
     // A second store (another process) on the same file finds nothing to do.
     let second = SqliteStore::open(&path, SqliteOptions::default()).unwrap();

@@ -1,8 +1,6 @@
 //! Embedded, versioned migrations tracked in `schema_migrations`.
 
-use super::codec::Text;
 use crate::{Result, StoreError};
-use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 /// Work of a migration that SQL alone cannot do, run right after its script in the same
@@ -64,8 +62,9 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str, Option<Backfill>)] = &[
 ];
 
 /// Applies the migrations not yet recorded, in order, inside the caller's transaction;
-/// with all of them recorded it changes nothing.
-pub(super) fn apply(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
+/// with all of them recorded it changes nothing. The database stamps each with its own
+/// clock, as PostgreSQL's migrator does with `now()`: bookkeeping, not a domain instant.
+pub(super) fn apply(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
             version    INTEGER PRIMARY KEY,
@@ -96,8 +95,9 @@ pub(super) fn apply(tx: &Transaction<'_>, now: DateTime<Utc>) -> Result<()> {
             backfill(tx)?;
         }
         tx.execute(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-            params![version, name, now.text()],
+            "INSERT INTO schema_migrations (version, name, applied_at)
+             VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            params![version, name],
         )?;
     }
     // A database migrated by a newer build would be misread by this one.
