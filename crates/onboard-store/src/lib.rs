@@ -383,6 +383,8 @@ pub trait Store: Outbox {
     /// Outbox e-mails, newest first, optionally of one status, as stored (secrets included:
     /// listings show [`OutboxMessage::redacted`]).
     async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>>;
+    /// What waits in the outbox, counted by the database (the same on every server).
+    async fn outbox_depth(&self) -> Result<OutboxDepth>;
 
     // --- files ---
 

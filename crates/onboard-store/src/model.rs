@@ -166,6 +166,43 @@ pub struct Notification {
 /// Delivery state of an outbox e-mail (its rules live in `onboard_core::outbox`).
 pub use onboard_core::outbox::OutboxStatus;
 
+/// What waits in the outbox, for monitoring: e-mails by status, delivered ones left out
+/// (they are history, and counting them would read the whole table at every scrape).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OutboxDepth {
+    /// Waiting for a first try or a retry.
+    pub pending: u64,
+    /// Claimed by a worker.
+    pub sending: u64,
+    /// Given up (dead letters), until an admin queues them again.
+    pub failed: u64,
+    /// When the oldest e-mail still to be sent (pending or sending) was queued.
+    pub oldest_unsent: Option<DateTime<Utc>>,
+}
+
+impl OutboxDepth {
+    /// The depth from a count per status (as the backends' `GROUP BY` answers it) and the
+    /// oldest creation instant of the unsent ones.
+    pub fn of(
+        counts: impl IntoIterator<Item = (OutboxStatus, u64)>,
+        oldest_unsent: Option<DateTime<Utc>>,
+    ) -> OutboxDepth {
+        let mut depth = OutboxDepth {
+            oldest_unsent,
+            ..OutboxDepth::default()
+        };
+        for (status, n) in counts {
+            match status {
+                OutboxStatus::Pending => depth.pending += n,
+                OutboxStatus::Sending => depth.sending += n,
+                OutboxStatus::Failed => depth.failed += n,
+                OutboxStatus::Sent => {}
+            }
+        }
+        depth
+    }
+}
+
 /// One e-mail in the outbox (SPEC §8).
 ///
 /// It always goes to an address (`to`); `recipient` names the account that address was

@@ -569,6 +569,10 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn outbox_depth(&self) -> Result<crate::OutboxDepth> {
+        self.read(messages::depth).await
+    }
+
     async fn put_file(&self, file: NewFile, content: &[u8]) -> Result<FileMeta> {
         let content = content.to_vec();
         self.write(move |tx| files::put(tx, file, &content)).await

@@ -293,6 +293,27 @@ async fn exists(pool: &PgPool, id: Uuid) -> Result<bool> {
         .map_err(db)
 }
 
+/// The SQL of [`crate::OutboxDepth`]; the partial index `outbox_due` holds the unsent.
+pub(super) async fn depth(pool: &PgPool) -> Result<crate::OutboxDepth> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, COUNT(*) FROM outbox WHERE status IN ('pending', 'sending', 'failed') \
+         GROUP BY status",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(db)?;
+    let counts = rows
+        .into_iter()
+        .map(|(status, n)| Ok((status_from(&status)?, u64::try_from(n).unwrap_or(0))))
+        .collect::<Result<Vec<_>>>()?;
+    let (oldest,): (Option<DateTime<Utc>>,) =
+        sqlx::query_as("SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')")
+            .fetch_one(pool)
+            .await
+            .map_err(db)?;
+    Ok(crate::OutboxDepth::of(counts, oldest))
+}
+
 pub(super) async fn outbox(
     pool: &PgPool,
     status: Option<OutboxStatus>,

@@ -519,6 +519,10 @@ impl Store for PgStore {
         mail::outbox(&self.pool, status, limit).await
     }
 
+    async fn outbox_depth(&self) -> Result<crate::OutboxDepth> {
+        mail::depth(&self.pool).await
+    }
+
     async fn put_file(&self, file: NewFile, content: &[u8]) -> Result<FileMeta> {
         files::put_file(&self.pool, file, content).await
     }

@@ -310,6 +310,24 @@ pub(super) fn retry(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result
     Ok(stmt.query_row(params![id.text(), at.text()], |r| outbox_row(r, 0))?)
 }
 
+/// The SQL of [`crate::OutboxDepth`]: delivered e-mails are not counted, so the
+/// `outbox_due` index (status first) answers it.
+pub(super) fn depth(tx: &Transaction<'_>) -> Result<crate::OutboxDepth> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT status, COUNT(*) FROM outbox WHERE status IN ('pending', 'sending', 'failed')
+         GROUP BY status",
+    )?;
+    let counts = stmt
+        .query_map([], |r| Ok((get::<OutboxStatus>(r, 0)?, get_u64(r, 1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let oldest = tx.query_row(
+        "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')",
+        [],
+        |r| get_opt(r, 0),
+    )?;
+    Ok(crate::OutboxDepth::of(counts, oldest))
+}
+
 pub(super) fn outbox(
     tx: &Transaction<'_>,
     status: Option<OutboxStatus>,

@@ -87,6 +87,7 @@ macro_rules! conformance_suite {
             // outbox dead letters
             dead_letters_are_never_claimed_until_retried,
             failing_windows_open_once_and_close_on_retry,
+            outbox_depth_counts_what_waits,
             // release calendar
             release_calendar_is_replaced_added_and_removed_with_every_change_recorded,
             closed_dates_are_seeded_only_into_a_calendar_never_changed,
@@ -125,8 +126,8 @@ use onboard_core::workflow::{
     Change, Command, CommandError, EService, FixedCredentials, Lifecycle,
 };
 use onboard_store::{
-    Agency, CommandContext, FileMeta, ListQuery, NewAgency, NewFile, NewUser, OutboxStatus, Scope,
-    Session, StoreError, User, UserQuery,
+    Agency, CommandContext, FileMeta, ListQuery, NewAgency, NewFile, NewUser, OutboxDepth,
+    OutboxStatus, Scope, Session, StoreError, User, UserQuery,
 };
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
@@ -3842,6 +3843,45 @@ async fn three_claimed(store: &Arc<dyn Store>) -> Vec<Uuid> {
     assert_eq!(claimed.len(), 3);
     assert!(claimed.iter().all(|m| m.failing_since.is_none()));
     claimed.iter().map(|m| m.id).collect()
+}
+
+/// The outbox's depth counts pending, sending and failed e-mails (not sent ones) and
+/// knows when the oldest unsent one was queued.
+pub async fn outbox_depth_counts_what_waits(store: Arc<dyn Store>) {
+    assert_eq!(store.outbox_depth().await.unwrap(), OutboxDepth::default());
+    let ids = three_claimed(&store).await;
+    let all = store.outbox(None, 100).await.unwrap();
+    let created = |id: Uuid| all.iter().find(|m| m.id == id).unwrap().created_at;
+    let oldest = all.iter().map(|m| m.created_at).min();
+    let depth = store.outbox_depth().await.unwrap();
+    assert_eq!((depth.pending, depth.sending, depth.failed), (0, 3, 0));
+    assert_eq!(depth.oldest_unsent, oldest);
+
+    let (dead, sent, retried) = (ids[0], ids[1], ids[2]);
+    let t1 = now() + Duration::minutes(1);
+    store.mark_dead(dead, "554", t1).await.unwrap();
+    store.mark_sent(sent, t1).await.unwrap();
+    store
+        .mark_failed(retried, "451", Some(t1), t1 + Duration::minutes(1))
+        .await
+        .unwrap();
+    let depth = store.outbox_depth().await.unwrap();
+    assert_eq!(
+        depth,
+        OutboxDepth {
+            pending: 1,
+            sending: 0,
+            failed: 1,
+            oldest_unsent: Some(created(retried)),
+        }
+    );
+    // Only what is still to be sent dates the depth: a dead letter waits for an admin.
+    store.mark_sent(retried, t1).await.unwrap();
+    let depth = store.outbox_depth().await.unwrap();
+    assert_eq!(
+        (depth.pending, depth.failed, depth.oldest_unsent),
+        (0, 1, None)
+    );
 }
 
 /// A dead letter is `failed` with its last error, listed by that status, never claimed;
