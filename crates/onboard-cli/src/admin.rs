@@ -37,17 +37,43 @@ pub struct ServerArgs {
     /// Sender of the e-mails, `addr@host` or `Name <addr@host>`; required with --smtp-url.
     #[arg(long, env = "ONBOARD_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// Serve Prometheus metrics at `GET /metrics` on this address, a listener of its own
+    /// (keep it private: `127.0.0.1:9464`). Without it no metrics are kept.
+    #[arg(long, env = "ONBOARD_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Keep the `x-request-id` a reverse proxy sends (nginx: `proxy_set_header X-Request-ID
+    /// $request_id`) instead of giving each request a new id. Only behind such a proxy.
+    #[arg(long, env = "ONBOARD_TRUST_REQUEST_ID")]
+    pub trust_request_id: bool,
 }
 
-/// Logs go to stderr; `RUST_LOG` filters them (default `info`).
-pub fn init_logging() {
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// For people: one line per event with its request's fields.
+    #[default]
+    Text,
+    /// For log collectors: one JSON object per line, the request's fields under `span`.
+    Json,
+}
+
+/// Logs go to stderr in `format`; `RUST_LOG` filters them (default `info`).
+pub fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+        LogFormat::Json => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
 }
 
 fn state(args: &ServerArgs, store: Arc<dyn Store>, mail: MailConfig) -> AppState {
@@ -58,8 +84,10 @@ fn state(args: &ServerArgs, store: Arc<dyn Store>, mail: MailConfig) -> AppState
         clock: Arc::new(Utc::now),
         config: HttpConfig {
             mail: Arc::new(mail),
+            trust_request_id: args.trust_request_id,
             ..HttpConfig::default()
         },
+        metrics: None,
     }
 }
 
@@ -90,14 +118,30 @@ pub async fn serve(args: ServerArgs, store: Option<Arc<dyn Store>>) -> Result<Ou
         let config = onboard_mail::WorkerConfig::default();
         onboard_mail::Worker::new(store.clone(), Arc::new(m), config).spawn()
     });
-    let served = onboard_http::serve(
-        listener,
-        state(&args, store, mail),
-        onboard_http::shutdown_signal(),
-    )
-    .await;
+    let mut state = state(&args, store, mail);
+    let metrics = match args.metrics_addr {
+        Some(at) => {
+            state = state.with_metrics(Arc::new(onboard_http::Metrics::new()));
+            let listener = tokio::net::TcpListener::bind(at)
+                .await
+                .map_err(Failure::Server)?;
+            let at = listener.local_addr().map_err(Failure::Server)?;
+            tracing::info!(%at, "metrics at http://{at}/metrics");
+            let scraped = state.clone();
+            Some(tokio::spawn(async move {
+                if let Err(e) = onboard_http::metrics::serve(listener, scraped).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            }))
+        }
+        None => None,
+    };
+    let served = onboard_http::serve(listener, state, onboard_http::shutdown_signal()).await;
     if let Some(worker) = delivery {
         worker.stop().await;
+    }
+    if let Some(metrics) = metrics {
+        metrics.abort();
     }
     served.map_err(Failure::Server)?;
     Ok(Outcome::text("onboard stopped".into(), true))

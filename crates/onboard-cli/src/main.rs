@@ -31,6 +31,15 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Commands,
+    /// How log lines are written to stderr: `text`, or `json` (one object per line).
+    #[arg(
+        long,
+        global = true,
+        env = "ONBOARD_LOG_FORMAT",
+        value_enum,
+        default_value_t
+    )]
+    log_format: admin::LogFormat,
 }
 
 #[derive(Subcommand)]
@@ -246,7 +255,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    admin::init_logging();
+    admin::init_logging(cli.log_format);
     match run(cli) {
         Ok(outcome) => {
             // A closed pipe (e.g. `| head`) is not an error worth a panic.

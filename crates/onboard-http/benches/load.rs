@@ -158,6 +158,7 @@ fn state(store: Arc<dyn Store>) -> AppState {
         credentials: Arc::new(onboard_store::password::OsCredentials),
         clock: Arc::new(move || at),
         config: HttpConfig::default(),
+        metrics: None,
     }
 }
 

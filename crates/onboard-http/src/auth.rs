@@ -128,14 +128,7 @@ pub async fn login(
 ) -> ApiResult<Json<LoginResponse>> {
     let ttl = chrono::Duration::from_std(state.config.session_ttl)
         .map_err(|e| ApiError::Internal(format!("session ttl: {e}").into()))?;
-    let done = accounts::login(
-        state.store.as_ref(),
-        &body.username,
-        &body.password,
-        ttl,
-        state.now(),
-    )
-    .await?;
+    let done = state.login(&body.username, &body.password, ttl).await?;
     Ok(Json(LoginResponse {
         token: done.token,
         expires_at: done.expires_at,

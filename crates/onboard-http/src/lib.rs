@@ -56,6 +56,7 @@ mod calendar;
 mod eservices;
 mod extract;
 mod files;
+pub mod metrics;
 mod openapi;
 mod ops;
 mod portal;
@@ -67,6 +68,7 @@ mod views;
 mod web;
 
 pub use admin::CreatedUser;
+pub use metrics::Metrics;
 pub use openapi::document as openapi_document;
 pub use problem::{ApiError, Problem};
 pub use routes::routes;
@@ -93,6 +95,10 @@ pub struct HttpConfig {
     /// e-mail) and the signature under it. The server binary defaults it to the address it
     /// listens on.
     pub mail: Arc<MailConfig>,
+    /// Whether an `x-request-id` sent with a request is kept (behind a proxy that sets
+    /// it) instead of replaced by a new one; off by default, since a client could
+    /// otherwise name its requests after someone else's.
+    pub trust_request_id: bool,
 }
 
 impl Default for HttpConfig {
@@ -101,6 +107,7 @@ impl Default for HttpConfig {
             session_ttl: Duration::from_secs(8 * 3600),
             request_timeout: Duration::from_secs(30),
             mail: Arc::new(MailConfig::default()),
+            trust_request_id: false,
         }
     }
 }
@@ -123,6 +130,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Settings.
     pub config: HttpConfig,
+    /// Prometheus metrics, when they are on ([`metrics::router`] serves them).
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -144,12 +153,71 @@ impl AppState {
             credentials: Arc::new(onboard_store::password::OsCredentials),
             clock: Arc::new(Utc::now),
             config: HttpConfig::default(),
+            metrics: None,
+        }
+    }
+
+    /// The same state with metrics on: requests, commands and logins are counted, and the
+    /// store is wrapped so each of its calls is timed. Serve [`metrics::router`] with the
+    /// same state on a listener of its own.
+    pub fn with_metrics(self, metrics: Arc<Metrics>) -> AppState {
+        let timing = metrics.clone();
+        let store = onboard_store::observed::Observed::new(
+            self.store,
+            Arc::new(move |operation, took| timing.store_operation(operation, took)),
+        );
+        AppState {
+            store: Arc::new(store),
+            metrics: Some(metrics),
+            ..self
         }
     }
 
     /// The current instant by [`AppState::clock`].
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    /// Applies `command` to the e-Service `id` as `user` through the one application flow,
+    /// counting it by kind and result; the JSON API and the portal both call this.
+    pub(crate) async fn execute(
+        &self,
+        user: &onboard_store::User,
+        id: uuid::Uuid,
+        command: onboard_core::workflow::Command,
+        version: Option<u64>,
+    ) -> Result<onboard_core::workflow::EService, onboard_app::AppError> {
+        let kind = command.kind();
+        let outcome = onboard_app::eservices::execute(
+            self.store.as_ref(),
+            user,
+            id,
+            command,
+            version,
+            &self.command_context(),
+        )
+        .await;
+        if let Some(metrics) = &self.metrics {
+            metrics.command(kind, &outcome);
+        }
+        outcome
+    }
+
+    /// Signs `username` in through the one application flow, counting refusals; the JSON
+    /// API and the portal both call this.
+    pub(crate) async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        ttl: chrono::Duration,
+    ) -> Result<onboard_app::accounts::LoggedIn, onboard_app::AppError> {
+        let outcome =
+            onboard_app::accounts::login(self.store.as_ref(), username, password, ttl, self.now())
+                .await;
+        if let Some(metrics) = &self.metrics {
+            metrics.login(&outcome);
+        }
+        outcome
     }
 
     /// The context of a command applied now.
@@ -188,6 +256,7 @@ pub async fn serve(
     use hyper_util::service::TowerToHyperService;
 
     let header_timeout = state.config.request_timeout;
+    let connections = state.metrics.as_ref().map(|m| m.open_connections().clone());
     let app = router(state);
     // Dropping `stop` tells the connections to finish; `done` completes when all have.
     let (stop, stopping) = tokio::sync::watch::channel(());
@@ -205,6 +274,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let service = TowerToHyperService::new(app.clone());
+        let open = connections.clone().map(OpenConnection::new);
         let mut stopping = stopping.clone();
         let finished = finished.clone();
         tokio::spawn(async move {
@@ -229,6 +299,7 @@ pub async fn serve(
                     }
                 }
             }
+            drop(open);
             drop(finished);
         });
     }
@@ -237,6 +308,22 @@ pub async fn serve(
     drop(finished);
     done.closed().await;
     Ok(())
+}
+
+/// One open connection on the gauge, for as long as it lives.
+struct OpenConnection(prometheus::IntGauge);
+
+impl OpenConnection {
+    fn new(gauge: prometheus::IntGauge) -> OpenConnection {
+        gauge.inc();
+        OpenConnection(gauge)
+    }
+}
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 /// After a failed `accept`: connection-level errors are the client's; others (too many

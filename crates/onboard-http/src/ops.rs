@@ -3,10 +3,11 @@
 
 use crate::extract::Json;
 use crate::problem::{for_status, ApiError, PROBLEM_JSON};
-use crate::AppState;
+use crate::{metrics, AppState};
 use axum::body::Body;
 use axum::extract::{MatchedPath, State};
 use axum::http::{header, Request, Response, StatusCode};
+use axum::middleware::Next;
 use axum::response::IntoResponse;
 use axum::Router;
 use onboard_core::file::LARGEST_UPLOAD;
@@ -106,6 +107,43 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
     ApiError::Internal(format!("handler panicked: {message}").into()).into_response()
 }
 
+/// The header that names a request in the answer and on every log line of it (SPEC §15).
+pub const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
+
+/// Gives the request its id: the proxy's `x-request-id` when the server trusts it
+/// ([`crate::HttpConfig::trust_request_id`]) and it is a short printable token, otherwise a
+/// new UUID. The id is put on the request (for the log span) and on the answer.
+async fn request_id(
+    State(trust): State<bool>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response<Body> {
+    let given = request
+        .headers()
+        .get(&REQUEST_ID)
+        .filter(|v| trust && is_token(v.as_bytes()))
+        .cloned();
+    let id = match given {
+        Some(id) => id,
+        None => {
+            #[allow(clippy::expect_used)] // a hyphenated UUID is ASCII
+            let fresh = header::HeaderValue::from_str(&uuid::Uuid::now_v7().to_string())
+                .expect("a UUID is a header value");
+            fresh
+        }
+    };
+    request.headers_mut().insert(REQUEST_ID, id.clone());
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(REQUEST_ID, id);
+    response
+}
+
+/// 1 to 128 visible ASCII characters: what a proxy's id looks like, and nothing that could
+/// forge a log line.
+fn is_token(bytes: &[u8]) -> bool {
+    (1..=128).contains(&bytes.len()) && bytes.iter().all(|b| b.is_ascii_graphic())
+}
+
 fn request_span(request: &Request<Body>) -> Span {
     // The matched route, never the raw URI: ids are fine, query strings are not logged.
     let path = request
@@ -113,7 +151,12 @@ fn request_span(request: &Request<Body>) -> Span {
         .get::<MatchedPath>()
         .map_or("<unmatched>", MatchedPath::as_str)
         .to_owned();
-    tracing::info_span!("http", method = %request.method(), path = %path)
+    let id = request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!("http", method = %request.method(), path = %path, request_id = %id)
 }
 
 fn log_response(response: &Response<Body>, latency: Duration, _span: &Span) {
@@ -129,7 +172,9 @@ fn log_response(response: &Response<Body>, latency: Duration, _span: &Span) {
 /// Adds the fallbacks and the cross-cutting layers to `routes` and binds the state.
 pub(crate) fn layered(routes: Router<AppState>, state: AppState) -> Router {
     let timeout = state.config.request_timeout;
-    routes
+    let trust = state.config.trust_request_id;
+    let metrics = state.metrics.is_some().then(|| state.clone());
+    let routes = routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
@@ -139,7 +184,14 @@ pub(crate) fn layered(routes: Router<AppState>, state: AppState) -> Router {
             timeout,
         ))
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(axum::middleware::map_response(problemize))
+        .layer(axum::middleware::map_response(problemize));
+    // Outside the timeout, the panic guard and the problem answers, so what is counted is
+    // what the client got; absent when metrics are off.
+    let routes = match metrics {
+        Some(state) => routes.layer(axum::middleware::from_fn_with_state(state, metrics::track)),
+        None => routes,
+    };
+    routes
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
@@ -147,6 +199,7 @@ pub(crate) fn layered(routes: Router<AppState>, state: AppState) -> Router {
                 .on_response(log_response)
                 .on_failure(()),
         )
+        .layer(axum::middleware::from_fn_with_state(trust, request_id))
 }
 
 #[cfg(test)]

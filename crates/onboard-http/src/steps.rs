@@ -37,21 +37,15 @@ async fn execute(
     if_match: IfMatch,
     command: Command,
 ) -> ApiResult<EService> {
-    onboard_app::eservices::execute(
-        state.store.as_ref(),
-        &caller.0,
-        id,
-        command,
-        if_match.0,
-        &state.command_context(),
-    )
-    .await
-    .map_err(|e| match e {
-        onboard_app::AppError::Store(onboard_store::StoreError::NotFound) => {
-            ApiError::not_found("e-Service")
-        }
-        other => other.into(),
-    })
+    state
+        .execute(&caller.0, id, command, if_match.0)
+        .await
+        .map_err(|e| match e {
+            onboard_app::AppError::Store(onboard_store::StoreError::NotFound) => {
+                ApiError::not_found("e-Service")
+            }
+            other => other.into(),
+        })
 }
 
 /// Saves a draft (well-typed, maybe incomplete) of a form step.

@@ -29,6 +29,7 @@
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod flow;
 pub mod model;
+pub mod observed;
 pub mod password;
 #[cfg(feature = "postgres")]
 pub mod postgres;

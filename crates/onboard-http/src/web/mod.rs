@@ -371,15 +371,7 @@ async fn execute(
     command: onboard_core::workflow::Command,
     version: Option<u64>,
 ) -> Result<onboard_core::workflow::EService, AppError> {
-    onboard_app::eservices::execute(
-        state.store.as_ref(),
-        &session.user,
-        id,
-        command,
-        version,
-        &state.command_context(),
-    )
-    .await
+    state.execute(&session.user, id, command, version).await
 }
 
 /// A failure of a flow as a page: the cause goes to the log, the page says what to do.

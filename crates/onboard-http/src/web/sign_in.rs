@@ -92,15 +92,7 @@ pub(super) async fn login_submit(
     let Ok(ttl) = chrono::Duration::from_std(state.config.session_ttl) else {
         return page_error(StatusCode::INTERNAL_SERVER_ERROR, None);
     };
-    match accounts::login(
-        state.store.as_ref(),
-        &form.username,
-        &form.password,
-        ttl,
-        state.now(),
-    )
-    .await
-    {
+    match state.login(&form.username, &form.password, ttl).await {
         Ok(done) => {
             let to = if done.user.must_change_credentials {
                 "/first-login"

@@ -10,6 +10,7 @@ mod accounts;
 mod authz;
 mod bad_input;
 mod calendar;
+mod metrics;
 mod openapi;
 mod security;
 mod snapshots;

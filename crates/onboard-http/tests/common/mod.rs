@@ -42,6 +42,15 @@ pub struct Server {
 impl Server {
     /// Starts a server over `store` (already migrated).
     pub async fn start(store: Arc<dyn Store>, guard: Box<dyn std::any::Any + Send>) -> Server {
+        Server::start_with(store, guard, |state| state).await
+    }
+
+    /// Starts a server over `store` with the state `adjust` makes of the usual one.
+    pub async fn start_with(
+        store: Arc<dyn Store>,
+        guard: Box<dyn std::any::Any + Send>,
+        adjust: impl FnOnce(AppState) -> AppState,
+    ) -> Server {
         let clock = Arc::new(AtomicI64::new(start_instant().timestamp_millis()));
         let c = clock.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -59,7 +68,9 @@ impl Server {
                 mail: Arc::new(MailConfig::listening_on(addr)),
                 ..HttpConfig::default()
             },
+            metrics: None,
         };
+        let state = adjust(state);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(onboard_http::serve(listener, state.clone(), async {
             let _ = rx.await;
