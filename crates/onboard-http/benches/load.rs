@@ -17,8 +17,13 @@
 //!    the portal's dashboard and list pages, `ONBOARD_BENCH_READS` requests each (default
 //!    4,000).
 //!
+//!    Each read scenario runs twice, on two servers over the same database, one without
+//!    metrics and one with them on (`AppState::with_metrics`: every request, command and
+//!    store call counted), alternating which goes first.
+//!
 //! Prints one table: requests per second, p50 and p99 latency per scenario, and the
-//! server's resident memory after each read scenario.
+//! server's resident memory after each read scenario; then the cost of metrics, the p50
+//! and p99 with metrics on against off.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 #[path = "../tests/common/files.rs"]
@@ -77,6 +82,8 @@ struct Figures {
     latencies: Vec<Duration>,
     /// Resident memory of the server process after the scenario.
     rss_mib: Option<f64>,
+    /// For a read scenario, whether the server kept metrics.
+    metrics: Option<bool>,
 }
 
 impl Figures {
@@ -88,6 +95,7 @@ impl Figures {
             secs,
             latencies,
             rss_mib: None,
+            metrics: None,
         }
     }
 
@@ -546,10 +554,11 @@ struct Child {
 }
 
 impl Child {
-    fn start(backend: &Backend) -> Child {
+    fn start(backend: &Backend, metrics: bool) -> Child {
         use std::io::BufRead;
         let mut process = std::process::Command::new(std::env::current_exe().unwrap())
             .env("ONBOARD_BENCH_SERVE", backend.spec())
+            .env("ONBOARD_BENCH_METRICS", if metrics { "on" } else { "off" })
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();
@@ -603,7 +612,11 @@ fn serve(spec: &str) {
         let store = backend.open(false).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         println!("listening {}", listener.local_addr().unwrap());
-        axum::serve(listener, onboard_http::router(state(store)))
+        let mut state = state(store);
+        if std::env::var("ONBOARD_BENCH_METRICS").as_deref() == Ok("on") {
+            state = state.with_metrics(Arc::new(onboard_http::Metrics::new()));
+        }
+        axum::serve(listener, onboard_http::router(state))
             .await
             .unwrap();
     });
@@ -680,7 +693,8 @@ async fn loaded_reads(
         "{label}: loaded {services} e-Services through the store in {load_secs:.1} s ({:.0}/s)",
         services as f64 / load_secs
     );
-    let server = Child::start(&backend);
+    let off = Child::start(&backend, false);
+    let on = Child::start(&backend, true);
     let officer = &officers[0].1;
     let staff = &reviewer.1;
     let search = vec![
@@ -722,20 +736,38 @@ async fn loaded_reads(
         ),
     ];
     let mut out = Vec::new();
-    for (name, token, paths) in scenarios {
-        let mut f = reads(
-            &server.base,
-            clients,
-            count,
-            token,
-            &paths,
-            format!("{label}: {name}"),
-        )
-        .await;
-        f.rss_mib = Some(server.rss_mib());
-        out.push(f);
+    for (i, (name, token, paths)) in scenarios.into_iter().enumerate() {
+        // Alternating the order spreads the machine's drift over both.
+        let order = if i % 2 == 0 {
+            [false, true]
+        } else {
+            [true, false]
+        };
+        let mut pair = Vec::new();
+        for metrics in order {
+            let (server, suffix) = if metrics {
+                (&on, " (metrics on)")
+            } else {
+                (&off, "")
+            };
+            let mut f = reads(
+                &server.base,
+                clients,
+                count,
+                token,
+                &paths,
+                format!("{label}: {name}{suffix}"),
+            )
+            .await;
+            f.rss_mib = Some(server.rss_mib());
+            f.metrics = Some(metrics);
+            pair.push(f);
+        }
+        pair.sort_by_key(|f| f.metrics);
+        out.extend(pair);
     }
-    server.stop();
+    off.stop();
+    on.stop();
     drop(store);
     out
 }
@@ -808,6 +840,28 @@ fn main() {
             f.rate(),
             f.percentile(0.50),
             f.percentile(0.99)
+        );
+    }
+    println!();
+    println!("The cost of metrics (on against off, the same run; SPEC §15 asks for 5 % at most):");
+    println!();
+    println!("| scenario | req/s off → on | p50 ms off → on | p99 ms off → on | p99 change |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for pair in all.windows(2) {
+        let [off, on] = pair else { continue };
+        if (off.metrics, on.metrics) != (Some(false), Some(true)) {
+            continue;
+        }
+        let change = 100.0 * (on.percentile(0.99) / off.percentile(0.99) - 1.0);
+        println!(
+            "| {} | {:.0} → {:.0} | {:.2} → {:.2} | {:.2} → {:.2} | {change:+.1} % |",
+            off.name,
+            off.rate(),
+            on.rate(),
+            off.percentile(0.50),
+            on.percentile(0.50),
+            off.percentile(0.99),
+            on.percentile(0.99)
         );
     }
 }
