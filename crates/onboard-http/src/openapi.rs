@@ -2,7 +2,6 @@
 
 use crate::problem::Problem;
 use crate::views;
-use crate::{admin, auth, calendar, eservices, files, ops, portal, steps, templates};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use onboard_core::file::{FilePurpose, MediaType};
@@ -18,6 +17,8 @@ use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+/// The document's frame: its operations come from the routes (`routes::document`), which
+/// then [`complete`] it.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -25,25 +26,8 @@ use utoipa::{Modify, OpenApi};
         description = "Tracks agencies' e-Services through the seven onboarding steps of the DGA \"ทางรัฐ\" platform. \
             Errors are `application/problem+json` (schema `Problem`) with a `code`.",
     ),
-    paths(
-        auth::login, auth::first_login, auth::logout, auth::me, auth::change_password,
-        admin::list_agencies, admin::create_agency, admin::update_agency,
-        admin::list_users, admin::post_user, admin::reset_credentials,
-        admin::disable_user, admin::enable_user,
-        eservices::list, eservices::create, eservices::detail, eservices::put_services,
-        steps::save_draft, steps::submit, steps::withdraw,
-        steps::list_attempts, steps::add_attempt, steps::edit_attempt, steps::delete_attempt,
-        steps::approve, steps::request_changes, steps::agency_diff, steps::reschedule_launch,
-        eservices::events, eservices::review_queue, eservices::launched,
-        portal::dashboard, portal::notifications, portal::mark_read, portal::release_date,
-        portal::categories, portal::steps, portal::statuses, portal::consents,
-        calendar::closed_dates, calendar::put_closed_dates, calendar::releases_ics,
-        files::upload, files::download,
-        templates::list, templates::create, templates::download, templates::delete,
-        ops::healthz, serve_document,
-    ),
     components(schemas(Problem, views::IssueView)),
-    modifiers(&Security, &CommonErrors, &PreciseParameters),
+    modifiers(&Security),
     tags(
         (name = "auth", description = "Login, first login (manual §1), logout, password change"),
         (name = "admin", description = "Agencies and user accounts: create, list, correct names, reset credentials, disable and enable"),
@@ -56,7 +40,7 @@ use utoipa::{Modify, OpenApi};
         (name = "operations", description = "Health and this document"),
     )
 )]
-struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 /// The bearer scheme.
 struct Security;
@@ -293,9 +277,16 @@ impl Modify for PreciseParameters {
     }
 }
 
+/// What is said once for many operations, added once the routes have brought them all
+/// (a modifier of [`ApiDoc`] would run before there is any).
+pub(crate) fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    CommonErrors.modify(doc);
+    PreciseParameters.modify(doc);
+}
+
 /// The OpenAPI 3.1 document of the whole API.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    crate::routes::document()
 }
 
 fn document_json() -> &'static [u8] {
