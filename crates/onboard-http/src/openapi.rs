@@ -15,7 +15,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-use utoipa::{Modify, OpenApi};
+use utoipa::{IntoResponses, Modify, OpenApi};
 
 /// The document's frame: its operations come from the routes (`routes::document`), which
 /// then [`complete`] it.
@@ -60,7 +60,8 @@ impl Modify for Security {
     }
 }
 
-/// Adds the error answers every operation can give, so each handler lists only its own.
+/// Adds the error answers every operation can give, and those of every versioned command,
+/// so each handler lists only its own.
 struct CommonErrors;
 
 fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
@@ -99,6 +100,15 @@ fn add_common(op: &mut Operation, has_path_params: bool) {
     if has_path_params {
         add("404", "`not_found`: no such thing, or not yours");
     }
+    // `If-Match` is what a command of the workflow takes: core checks the version (412)
+    // and the state (409) of every one.
+    let versioned = op.parameters.iter().flatten().any(|p| {
+        matches!(p.parameter_in, ParameterIn::Header) && p.name.eq_ignore_ascii_case("If-Match")
+    });
+    if versioned {
+        add("409", "`invalid_transition`");
+        add("412", "`version_conflict`");
+    }
     add("408", "`request_timeout`");
     add("413", "`payload_too_large`");
     add("500", "`internal`");
@@ -123,6 +133,26 @@ impl Modify for CommonErrors {
         }
     }
 }
+
+/// `validation_failed`: the answer of a body that core checks, one issue per broken rule.
+#[derive(IntoResponses)]
+#[response(
+    status = 422,
+    description = "`validation_failed`",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)] // Documentation only: the answer is an `ApiError`.
+pub(crate) struct ValidationFailed(Problem);
+
+/// `not_found` for the agency a body names (creating an e-Service or an account).
+#[derive(IntoResponses)]
+#[response(
+    status = 404,
+    description = "`not_found`: no such agency",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)] // Documentation only: the answer is an `ApiError`.
+pub(crate) struct NoSuchAgency(Problem);
 
 /// Narrows the parameters that the handlers read as text (to answer a wrong value with a
 /// clear 400) to the values the server accepts: step slugs, statuses, lifecycles and file
@@ -356,6 +386,26 @@ mod tests {
         // UUIDs in request bodies carry the pattern too.
         let create = &doc["components"]["schemas"]["CreateRequest"]["properties"]["agency_id"];
         assert_eq!(create["pattern"], UUID_PATTERN);
+    }
+
+    #[test]
+    fn versioned_commands_answer_conflicts() {
+        let doc = serde_json::to_value(document()).unwrap();
+        let mut versioned = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let if_match = op["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == "If-Match"));
+                let responses = &op["responses"];
+                assert_eq!(responses["412"].is_object(), if_match, "{method} {path}");
+                if if_match {
+                    versioned += 1;
+                    assert!(responses["409"].is_object(), "{method} {path}");
+                }
+            }
+        }
+        assert_eq!(versioned, 10);
     }
 
     #[test]

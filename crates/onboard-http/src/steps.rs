@@ -64,8 +64,6 @@ async fn execute(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn save_draft(
@@ -96,8 +94,6 @@ pub async fn save_draft(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` with every field problem", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -127,8 +123,6 @@ pub async fn submit(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn withdraw(
@@ -179,9 +173,7 @@ pub struct SuppliedCredentialsSchema {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn approve(
@@ -272,8 +264,6 @@ pub struct RequestChangesRequest {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: reason missing or too long", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -318,7 +308,6 @@ pub struct RescheduleRequest {
     responses(
         (status = 200, description = "Detail with the new `launch_on`", body = DetailView),
         (status = 409, description = "`invalid_transition`: the launch is not scheduled (step 7 not confirmed, or already live)", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: date missing, malformed, out of range or giving the same Tuesday; reason missing or too long", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -434,9 +423,7 @@ fn attempt_input(body: Option<Value>) -> Value {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The new attempt", body = AttemptView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn add_attempt(
@@ -469,9 +456,7 @@ pub async fn add_attempt(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The attempt", body = AttemptView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn edit_attempt(
@@ -501,8 +486,6 @@ pub async fn edit_attempt(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_attempt(
