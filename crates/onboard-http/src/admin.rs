@@ -58,7 +58,7 @@ pub struct NewAgencyRequest {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = AgencyView),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn create_agency(
@@ -95,7 +95,7 @@ impl NewAgencyRequest {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The agency with its new names", body = AgencyView),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn update_agency(
@@ -153,8 +153,8 @@ pub struct CreatedUser {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = CreatedUser),
-        (status = 404, description = "`not_found`: no such agency", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::NoSuchAgency,
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn post_user(

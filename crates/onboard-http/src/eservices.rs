@@ -218,8 +218,8 @@ pub struct CreateRequest {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created", body = DetailView, headers(("ETag" = String, description = "\"<version>\""))),
-        (status = 404, description = "`not_found`: no such agency", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::NoSuchAgency,
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn create(
@@ -280,9 +280,7 @@ pub struct ServicesRequest {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn put_services(

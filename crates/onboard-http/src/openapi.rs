@@ -2,7 +2,6 @@
 
 use crate::problem::Problem;
 use crate::views;
-use crate::{admin, auth, calendar, eservices, files, ops, portal, steps, templates};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use onboard_core::file::{FilePurpose, MediaType};
@@ -16,8 +15,10 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::Required;
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-use utoipa::{Modify, OpenApi};
+use utoipa::{IntoResponses, Modify, OpenApi};
 
+/// The document's frame: its operations come from the routes (`routes::document`), which
+/// then [`complete`] it.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -25,25 +26,8 @@ use utoipa::{Modify, OpenApi};
         description = "Tracks agencies' e-Services through the seven onboarding steps of the DGA \"ทางรัฐ\" platform. \
             Errors are `application/problem+json` (schema `Problem`) with a `code`.",
     ),
-    paths(
-        auth::login, auth::first_login, auth::logout, auth::me, auth::change_password,
-        admin::list_agencies, admin::create_agency, admin::update_agency,
-        admin::list_users, admin::post_user, admin::reset_credentials,
-        admin::disable_user, admin::enable_user,
-        eservices::list, eservices::create, eservices::detail, eservices::put_services,
-        steps::save_draft, steps::submit, steps::withdraw,
-        steps::list_attempts, steps::add_attempt, steps::edit_attempt, steps::delete_attempt,
-        steps::approve, steps::request_changes, steps::agency_diff, steps::reschedule_launch,
-        eservices::events, eservices::review_queue, eservices::launched,
-        portal::dashboard, portal::notifications, portal::mark_read, portal::release_date,
-        portal::categories, portal::steps, portal::statuses, portal::consents,
-        calendar::closed_dates, calendar::put_closed_dates, calendar::releases_ics,
-        files::upload, files::download,
-        templates::list, templates::create, templates::download, templates::delete,
-        ops::healthz, serve_document,
-    ),
     components(schemas(Problem, views::IssueView)),
-    modifiers(&Security, &CommonErrors, &PreciseParameters),
+    modifiers(&Security),
     tags(
         (name = "auth", description = "Login, first login (manual §1), logout, password change"),
         (name = "admin", description = "Agencies and user accounts: create, list, correct names, reset credentials, disable and enable"),
@@ -56,7 +40,7 @@ use utoipa::{Modify, OpenApi};
         (name = "operations", description = "Health and this document"),
     )
 )]
-struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 /// The bearer scheme.
 struct Security;
@@ -76,7 +60,8 @@ impl Modify for Security {
     }
 }
 
-/// Adds the error answers every operation can give, so each handler lists only its own.
+/// Adds the error answers every operation can give, and those of every versioned command,
+/// so each handler lists only its own.
 struct CommonErrors;
 
 fn problem(description: &str) -> RefOr<utoipa::openapi::Response> {
@@ -115,6 +100,15 @@ fn add_common(op: &mut Operation, has_path_params: bool) {
     if has_path_params {
         add("404", "`not_found`: no such thing, or not yours");
     }
+    // `If-Match` is what a command of the workflow takes: core checks the version (412)
+    // and the state (409) of every one.
+    let versioned = op.parameters.iter().flatten().any(|p| {
+        matches!(p.parameter_in, ParameterIn::Header) && p.name.eq_ignore_ascii_case("If-Match")
+    });
+    if versioned {
+        add("409", "`invalid_transition`");
+        add("412", "`version_conflict`");
+    }
     add("408", "`request_timeout`");
     add("413", "`payload_too_large`");
     add("500", "`internal`");
@@ -139,6 +133,26 @@ impl Modify for CommonErrors {
         }
     }
 }
+
+/// `validation_failed`: the answer of a body that core checks, one issue per broken rule.
+#[derive(IntoResponses)]
+#[response(
+    status = 422,
+    description = "`validation_failed`",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)] // Documentation only: the answer is an `ApiError`.
+pub(crate) struct ValidationFailed(Problem);
+
+/// `not_found` for the agency a body names (creating an e-Service or an account).
+#[derive(IntoResponses)]
+#[response(
+    status = 404,
+    description = "`not_found`: no such agency",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)] // Documentation only: the answer is an `ApiError`.
+pub(crate) struct NoSuchAgency(Problem);
 
 /// Narrows the parameters that the handlers read as text (to answer a wrong value with a
 /// clear 400) to the values the server accepts: step slugs, statuses, lifecycles and file
@@ -293,9 +307,16 @@ impl Modify for PreciseParameters {
     }
 }
 
+/// What is said once for many operations, added once the routes have brought them all
+/// (a modifier of [`ApiDoc`] would run before there is any).
+pub(crate) fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    CommonErrors.modify(doc);
+    PreciseParameters.modify(doc);
+}
+
 /// The OpenAPI 3.1 document of the whole API.
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    crate::routes::document()
 }
 
 fn document_json() -> &'static [u8] {
@@ -365,6 +386,26 @@ mod tests {
         // UUIDs in request bodies carry the pattern too.
         let create = &doc["components"]["schemas"]["CreateRequest"]["properties"]["agency_id"];
         assert_eq!(create["pattern"], UUID_PATTERN);
+    }
+
+    #[test]
+    fn versioned_commands_answer_conflicts() {
+        let doc = serde_json::to_value(document()).unwrap();
+        let mut versioned = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let if_match = op["parameters"]
+                    .as_array()
+                    .is_some_and(|ps| ps.iter().any(|p| p["name"] == "If-Match"));
+                let responses = &op["responses"];
+                assert_eq!(responses["412"].is_object(), if_match, "{method} {path}");
+                if if_match {
+                    versioned += 1;
+                    assert!(responses["409"].is_object(), "{method} {path}");
+                }
+            }
+        }
+        assert_eq!(versioned, 10);
     }
 
     #[test]

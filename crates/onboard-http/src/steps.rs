@@ -58,8 +58,6 @@ async fn execute(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn save_draft(
@@ -90,8 +88,6 @@ pub async fn save_draft(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` with every field problem", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -121,8 +117,6 @@ pub async fn submit(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn withdraw(
@@ -173,9 +167,7 @@ pub struct SuppliedCredentialsSchema {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn approve(
@@ -266,8 +258,6 @@ pub struct RequestChangesRequest {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Detail", body = DetailView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: reason missing or too long", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -312,7 +302,6 @@ pub struct RescheduleRequest {
     responses(
         (status = 200, description = "Detail with the new `launch_on`", body = DetailView),
         (status = 409, description = "`invalid_transition`: the launch is not scheduled (step 7 not confirmed, or already live)", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: date missing, malformed, out of range or giving the same Tuesday; reason missing or too long", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -428,9 +417,7 @@ fn attempt_input(body: Option<Value>) -> Value {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "The new attempt", body = AttemptView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn add_attempt(
@@ -463,9 +450,7 @@ pub async fn add_attempt(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The attempt", body = AttemptView),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`", body = crate::Problem, content_type = "application/problem+json"),
+        crate::openapi::ValidationFailed,
     )
 )]
 pub async fn edit_attempt(
@@ -495,8 +480,6 @@ pub async fn edit_attempt(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 409, description = "`invalid_transition`", body = crate::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`version_conflict`", body = crate::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_attempt(
