@@ -108,7 +108,7 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response<Body> {
 }
 
 /// The header that names a request in the answer and on every log line of it (SPEC §15).
-pub const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
+pub(crate) const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
 
 /// Gives the request its id: the proxy's `x-request-id` when the server trusts it
 /// ([`crate::HttpConfig::trust_request_id`]) and it is a short printable token, otherwise a
