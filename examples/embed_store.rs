@@ -76,7 +76,7 @@ async fn main() -> Result<(), Error> {
     let pension = store
         .create_eservice(
             &officer,
-            agency.id,
+            Some(agency.id),
             "ระบบเบี้ยยังชีพผู้สูงอายุ",
             &["ลงทะเบียนรับเบี้ยยังชีพ".into(), "ตรวจสอบสถานะการจ่าย".into()],
             &ctx,
@@ -85,7 +85,7 @@ async fn main() -> Result<(), Error> {
     let care = store
         .create_eservice(
             &officer,
-            agency.id,
+            Some(agency.id),
             "ระบบขอรับบริการดูแลผู้สูงอายุ",
             &["จองบริการดูแลที่บ้าน".into()],
             &ctx,

@@ -5,23 +5,15 @@
 //! a rejected form with every problem listed, then each step's status and the launch date.
 
 use chrono::{TimeZone, Utc};
-use onboard_core::reference::{Role, Step};
+use onboard_core::reference::Step;
 use onboard_core::schedule::thai_date;
 use onboard_core::workflow::{self, Actor, Command, CommandError, Env};
 use uuid::Uuid;
 
 fn main() -> Result<(), CommandError> {
     let agency = Uuid::from_u128(1);
-    let officer = Actor {
-        user_id: Uuid::from_u128(2),
-        role: Role::Agency,
-        agency_id: Some(agency),
-    };
-    let reviewer = Actor {
-        user_id: Uuid::from_u128(3),
-        role: Role::Reviewer,
-        agency_id: None,
-    };
+    let officer = Actor::officer(Uuid::from_u128(2), agency);
+    let reviewer = Actor::reviewer(Uuid::from_u128(3));
     // Core never reads the clock: it is given a Wednesday morning in Bangkok.
     let env = Env::offline(
         Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0)

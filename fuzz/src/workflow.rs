@@ -32,17 +32,12 @@ enum Who {
 }
 
 fn actor(who: Who) -> Actor {
-    let (user, role, agency) = match who {
-        Who::Officer => (0x1, Role::Agency, Some(AGENCY)),
-        Who::Colleague => (0x6, Role::Agency, Some(AGENCY)),
-        Who::OtherAgency => (0x2, Role::Agency, Some(OTHER_AGENCY)),
-        Who::Reviewer => (0x3, Role::Reviewer, None),
-        Who::Admin => (0x4, Role::Admin, None),
-    };
-    Actor {
-        user_id: Uuid::from_u128(user),
-        role,
-        agency_id: agency,
+    match who {
+        Who::Officer => Actor::officer(Uuid::from_u128(0x1), AGENCY),
+        Who::Colleague => Actor::officer(Uuid::from_u128(0x6), AGENCY),
+        Who::OtherAgency => Actor::officer(Uuid::from_u128(0x2), OTHER_AGENCY),
+        Who::Reviewer => Actor::reviewer(Uuid::from_u128(0x3)),
+        Who::Admin => Actor::admin(Uuid::from_u128(0x4)),
     }
 }
 
@@ -134,7 +129,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
                     assert_eq!(e.version, next.version);
                     assert_eq!(
                         (e.eservice_id, e.actor, e.at),
-                        (state.id, op.actor.user_id, now)
+                        (state.id, op.actor.user_id(), now)
                     );
                 }
                 assert!(
@@ -315,15 +310,15 @@ fn advance(state: &EService) -> (Who, Command) {
 /// Forbidden exactly when the role may not issue the command.
 fn check_role(actor: &Actor, command: &Command, accepted_or_forbidden: bool) {
     let may = if command.is_review() {
-        actor.role.is_staff()
+        actor.role().is_staff()
     } else {
-        actor.role == Role::Agency
+        actor.role() == Role::Agency
     };
     assert_eq!(
         may,
         accepted_or_forbidden,
         "{:?} and {}",
-        actor.role,
+        actor.role(),
         command.kind()
     );
 }
@@ -356,7 +351,7 @@ fn check_refusal(state: &EService, op: &Op, e: &CommandError) {
     }
     match e {
         CommandError::Forbidden { role, command } => {
-            assert_eq!((*role, *command), (op.actor.role, op.command.kind()));
+            assert_eq!((*role, *command), (op.actor.role(), op.command.kind()));
             check_role(&op.actor, &op.command, false);
         }
         other => {
@@ -450,7 +445,7 @@ fn check_history(state: &EService, log: &[Event]) {
     let staff = |id: Uuid| {
         [actor(Who::Reviewer), actor(Who::Admin)]
             .iter()
-            .any(|a| a.user_id == id)
+            .any(|a| a.user_id() == id)
     };
     for s in &state.steps {
         let events = || log.iter().filter(|e| e.step == Some(s.step));

@@ -114,10 +114,8 @@ pub async fn create(
     services: &[String],
     ctx: &CommandContext,
 ) -> AppResult<EService> {
-    // Core refuses reviewers (403) whatever the agency; an admin must name one.
-    let agency = agency_id.or(user.agency_id).unwrap_or(Uuid::nil());
     let svc = store
-        .create_eservice(&user.actor(), agency, name, services, ctx)
+        .create_eservice(&user.actor(), agency_id, name, services, ctx)
         .await
         .map_err(invalid)?;
     tracing::info!(eservice = %svc.id, "e-Service created");

@@ -208,8 +208,8 @@ async fn upload(
                     name: file::sanitize_name(name),
                     media_type: facts.media_type,
                     dimensions: facts.dimensions,
-                    uploaded_by: officer.user_id,
-                    agency_id: officer.agency_id,
+                    uploaded_by: officer.user_id(),
+                    agency_id: officer.agency_id(),
                     uploaded_at: at,
                 },
                 bytes,
@@ -390,7 +390,7 @@ pub async fn seed(
         let today = today_in_bangkok(at);
         let services: Vec<String> = services.iter().map(|s| (*s).to_owned()).collect();
         let mut svc: EService = store
-            .create_eservice(&officer, agencies[agency], name, &services, &c)
+            .create_eservice(&officer, Some(agencies[agency]), name, &services, &c)
             .await?;
         let f = &files[agency];
         let done = match stop {

@@ -888,7 +888,7 @@ fn report_counts_whole_days_in_the_current_step() {
         store
             .create_eservice(
                 &officer.actor(),
-                agency,
+                Some(agency),
                 name,
                 &["งานทดสอบ".to_owned()],
                 &ctx,

@@ -6,23 +6,15 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use onboard_core::file::OfflineFiles;
 use onboard_core::payload::{self, Context};
-use onboard_core::reference::{Role, Step};
+use onboard_core::reference::Step;
 use onboard_core::schedule::{self, ClosedDates, ScheduleConfig};
 use onboard_core::workflow::{self, Actor, Command, EService, Env, Event, FixedCredentials};
 use uuid::Uuid;
 
 fn bench(c: &mut Criterion) {
     let agency = Uuid::from_u128(1);
-    let officer = Actor {
-        user_id: Uuid::from_u128(2),
-        role: Role::Agency,
-        agency_id: Some(agency),
-    };
-    let reviewer = Actor {
-        user_id: Uuid::from_u128(3),
-        role: Role::Reviewer,
-        agency_id: None,
-    };
+    let officer = Actor::officer(Uuid::from_u128(2), agency);
+    let reviewer = Actor::reviewer(Uuid::from_u128(3));
     let (files, config, issuer) = (OfflineFiles, ScheduleConfig::default(), FixedCredentials);
     let env = Env {
         now: Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap(),

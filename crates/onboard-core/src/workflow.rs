@@ -8,13 +8,13 @@
 //! ```
 //! use chrono::{TimeZone, Utc};
 //! use onboard_core::file::OfflineFiles;
-//! use onboard_core::reference::{Role, Step, StepStatus};
+//! use onboard_core::reference::{Step, StepStatus};
 //! use onboard_core::schedule::ScheduleConfig;
 //! use onboard_core::workflow::{self, Actor, Command, Env, FixedCredentials};
 //! use uuid::Uuid;
 //!
 //! let agency = Uuid::from_u128(1);
-//! let officer = Actor { user_id: Uuid::from_u128(2), role: Role::Agency, agency_id: Some(agency) };
+//! let officer = Actor::officer(Uuid::from_u128(2), agency);
 //! let (files, schedule, issuer) = (OfflineFiles, ScheduleConfig::default(), FixedCredentials);
 //! let env = Env {
 //!     now: Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap(),
@@ -30,7 +30,7 @@
 //! assert_eq!(svc.step(Step::Credential).status, StepStatus::InProgress);
 //!
 //! // A reviewer cannot submit a form for the agency.
-//! let reviewer = Actor { user_id: Uuid::from_u128(4), role: Role::Reviewer, agency_id: None };
+//! let reviewer = Actor::reviewer(Uuid::from_u128(4));
 //! let cmd = Command::Withdraw { step: Step::Credential };
 //! assert!(workflow::execute(&svc, &reviewer, cmd, None, &env).is_err());
 //! ```
@@ -45,8 +45,8 @@ mod state;
 
 use agency::form_agency_names;
 pub use agency::{agency_differences, agency_update, AgencyDifference, AgencyNames};
-pub use command::{Actor, Command, SuppliedCredentials};
-pub use decide::{create, decide, execute};
+pub use command::{Actor, Command, InvalidActor, SuppliedCredentials};
+pub use decide::{agency_of_new, create, decide, execute};
 pub use env::{CredentialIssuer, Env, FixedCredentials};
 use error::single_issue;
 pub use error::CommandError;

@@ -10,9 +10,11 @@ use chrono::Datelike;
 use common::*;
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::workflow::{
-    self, AttemptStatus, Change, Command, CommandError, EService, Env, Event, SuppliedCredentials,
+    self, Actor, AttemptStatus, Change, Command, CommandError, EService, Env, Event, InvalidActor,
+    SuppliedCredentials,
 };
 use proptest::prelude::*;
+use uuid::Uuid;
 
 /// Who issues an op.
 #[derive(Debug, Clone, Copy)]
@@ -279,7 +281,7 @@ fn check_history(state: &EService, log: &[Event]) -> Result<(), TestCaseError> {
                 launch_on,
                 ..
             } => {
-                prop_assert_eq!(e.actor, admin().user_id);
+                prop_assert_eq!(e.actor, admin().user_id());
                 prop_assert_eq!(Some(*previous), scheduled);
                 prop_assert!(launch_on != previous);
                 scheduled = Some(*launch_on);
@@ -298,11 +300,11 @@ fn check_history(state: &EService, log: &[Event]) -> Result<(), TestCaseError> {
             prop_assert!(approvals.is_empty());
             if s.status == StepStatus::Completed {
                 let confirm = events().find(|e| matches!(e.change, Change::Submitted { .. }));
-                prop_assert!(confirm.is_some_and(|e| e.actor == officer().user_id));
+                prop_assert!(confirm.is_some_and(|e| e.actor == officer().user_id()));
             }
         } else if s.status == StepStatus::Completed {
             prop_assert_eq!(approvals.len(), 1);
-            prop_assert!(approvals[0].actor != officer().user_id);
+            prop_assert!(approvals[0].actor != officer().user_id());
         } else {
             prop_assert!(approvals.is_empty());
         }
@@ -390,7 +392,7 @@ proptest! {
         let parts = EnvParts::new();
         let cmd = command(&probe, &state);
         let probe_actor = op_actor(&probe, &state);
-        let role = probe_actor.role;
+        let role = probe_actor.role();
         // SPEC §4 and §10: agencies fill, staff review, only admins move a launch.
         let may = match &cmd {
             Command::RescheduleLaunch { .. } => role == Role::Admin,
@@ -876,5 +878,64 @@ fn only_the_step_7_confirmation_schedules_a_launch() {
             payload: serde_json::json!({}),
         };
         assert!(!draft.schedules_launch());
+    }
+}
+
+#[test]
+fn an_officer_always_has_an_agency_and_staff_never() {
+    let user = Uuid::from_u128(0x9);
+    assert_eq!(
+        Actor::new(user, Role::Agency, Some(AGENCY)),
+        Ok(Actor::officer(user, AGENCY))
+    );
+    assert_eq!(
+        Actor::new(user, Role::Reviewer, None),
+        Ok(Actor::reviewer(user))
+    );
+    assert_eq!(Actor::new(user, Role::Admin, None), Ok(Actor::admin(user)));
+    assert_eq!(
+        Actor::new(user, Role::Agency, None),
+        Err(InvalidActor::OfficerWithoutAgency)
+    );
+    for role in [Role::Reviewer, Role::Admin] {
+        assert_eq!(
+            Actor::new(user, role, Some(AGENCY)),
+            Err(InvalidActor::StaffWithAgency(role))
+        );
+    }
+    let officer = Actor::officer(user, AGENCY);
+    assert_eq!(
+        (officer.user_id(), officer.role(), officer.agency_id()),
+        (user, Role::Agency, Some(AGENCY))
+    );
+    assert!(officer.can_see(AGENCY) && !officer.can_see(OTHER_AGENCY));
+    assert!(Actor::reviewer(user).can_see(OTHER_AGENCY));
+}
+
+#[test]
+fn a_new_eservice_belongs_to_the_officers_agency_or_the_one_an_admin_names() {
+    let code = |r: Result<Uuid, CommandError>| r.map_err(|e| e.code());
+    assert_eq!(code(workflow::agency_of_new(&officer(), None)), Ok(AGENCY));
+    assert_eq!(
+        code(workflow::agency_of_new(&officer(), Some(AGENCY))),
+        Ok(AGENCY)
+    );
+    assert_eq!(
+        code(workflow::agency_of_new(&officer(), Some(OTHER_AGENCY))),
+        Err("forbidden")
+    );
+    assert_eq!(
+        code(workflow::agency_of_new(&admin(), Some(OTHER_AGENCY))),
+        Ok(OTHER_AGENCY)
+    );
+    match workflow::agency_of_new(&admin(), None) {
+        Err(CommandError::Invalid(report)) => assert_eq!(report.errors[0].field, "agency_id"),
+        other => panic!("an admin naming no agency: {other:?}"),
+    }
+    for named in [None, Some(AGENCY)] {
+        assert_eq!(
+            code(workflow::agency_of_new(&reviewer(), named)),
+            Err("forbidden")
+        );
     }
 }

@@ -677,9 +677,9 @@ async fn load(store: &Arc<dyn Store>, officers: &[(Actor, String)], services: us
                 }
                 let officer = &officers[i % officers.len()];
                 let name = format!("ระบบ{}ออนไลน์ {i}", TOPICS[i % TOPICS.len()]);
-                let agency = officer.agency_id.unwrap();
+                let agency = officer.agency_id().unwrap();
                 let svc = store
-                    .create_eservice(officer, agency, &name, &["งาน".to_owned()], &ctx)
+                    .create_eservice(officer, Some(agency), &name, &["งาน".to_owned()], &ctx)
                     .await
                     .unwrap();
                 if i % 10 == 0 {
@@ -692,7 +692,7 @@ async fn load(store: &Arc<dyn Store>, officers: &[(Actor, String)], services: us
                         .await
                         .unwrap();
                 }
-                if i % 97 == 0 && svc.agency_id == officers[0].agency_id.unwrap() {
+                if i % 97 == 0 && svc.agency_id == officers[0].agency_id().unwrap() {
                     ids.push(svc.id);
                 }
             }

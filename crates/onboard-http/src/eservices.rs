@@ -12,9 +12,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use onboard_app::AppError;
 use onboard_core::privacy::DetailAccess;
-use onboard_core::reference::{Role, Step, StepStatus};
+use onboard_core::reference::{Step, StepStatus};
 use onboard_core::schedule::today_in_bangkok;
-use onboard_core::validation::Code;
 use onboard_core::workflow::{Command, EService, Lifecycle};
 use onboard_store::{ListQuery, Scope, User, MAX_PER_PAGE};
 use serde::Deserialize;
@@ -228,9 +227,6 @@ pub async fn create(
     Json(body): Json<CreateRequest>,
 ) -> ApiResult<Response> {
     let user = &caller.0;
-    if body.agency_id.or(user.agency_id).is_none() && user.role == Role::Admin {
-        return Err(ApiError::invalid("agency_id", Code::Required));
-    }
     let svc = onboard_app::eservices::create(
         state.store.as_ref(),
         user,

@@ -221,7 +221,7 @@ async fn walk_all(store: Arc<dyn Store>, services: usize) -> (usize, f64) {
                 let mut s = store
                     .create_eservice(
                         &team.officer,
-                        team.agency,
+                        Some(team.agency),
                         &name_of(i),
                         &["งาน".into()],
                         &ctx,
@@ -340,9 +340,9 @@ async fn sqlite(services: usize, loaded: usize) -> Figures {
                     return;
                 }
                 let officer = &officers[i % officers.len()];
-                let agency = officer.agency_id.expect("agency");
+                let agency = officer.agency_id().expect("agency");
                 store
-                    .create_eservice(officer, agency, &name_of(i), &["งาน".into()], &ctx)
+                    .create_eservice(officer, Some(agency), &name_of(i), &["งาน".into()], &ctx)
                     .await
                     .expect("create");
             }
@@ -353,7 +353,7 @@ async fn sqlite(services: usize, loaded: usize) -> Figures {
     }
     (f.loaded, f.load_secs) = (loaded, started.elapsed().as_secs_f64());
     println!("SQLite: loaded {loaded} in {:.1} s", f.load_secs);
-    let agency = officers[0].agency_id.expect("agency");
+    let agency = officers[0].agency_id().expect("agency");
     queries(&*store, agency, &mut f).await;
     f
 }
@@ -493,7 +493,7 @@ fn templates(officer: &Actor, reviewer: &Actor) -> Vec<(EService, Vec<Event>)> {
     let steps = walk::lifecycle(&payloads);
     (0..=steps.len())
         .map(|stop| {
-            let agency = officer.agency_id.expect("agency");
+            let agency = officer.agency_id().expect("agency");
             let (mut s, mut log) = workflow::create(
                 officer,
                 Uuid::nil(),

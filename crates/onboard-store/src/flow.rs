@@ -105,20 +105,21 @@ pub(crate) struct Run {
 }
 
 impl Create {
+    /// The request, with its agency resolved by core (`named`: the one the caller names).
     pub fn new(
         actor: &Actor,
-        agency_id: Uuid,
+        named: Option<Uuid>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,
-    ) -> Create {
-        Create {
+    ) -> Result<Create> {
+        Ok(Create {
             actor: *actor,
-            agency_id,
+            agency_id: workflow::agency_of_new(actor, named)?,
             name: name.to_owned(),
             services: services.to_vec(),
             ctx: ctx.clone(),
-        }
+        })
     }
 }
 

@@ -334,12 +334,13 @@ pub trait Store: Outbox {
 
     // --- e-Services ---
 
-    /// Creates an e-Service through `onboard_core::workflow::create`. `NotFound` if the
-    /// agency does not exist.
+    /// Creates an e-Service through `onboard_core::workflow::create`, in the agency
+    /// `onboard_core::workflow::agency_of_new` gives for `agency_id` (an officer names
+    /// none or their own; an admin must name one). `NotFound` if the agency does not exist.
     async fn create_eservice(
         &self,
         actor: &Actor,
-        agency_id: Uuid,
+        agency_id: Option<Uuid>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::file::MediaType;
 use onboard_core::notify::NoticeKind;
 use onboard_core::reference::{Role, Step, StepStatus};
-use onboard_core::workflow::{Event, Lifecycle};
+use onboard_core::workflow::{Actor, Event, InvalidActor, Lifecycle};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -75,13 +75,22 @@ impl std::fmt::Debug for User {
 }
 
 impl User {
+    /// Whether this account can act: an agency officer has an agency and DGA staff have
+    /// none. Both backends check it before writing an account and when reading one, so a
+    /// `User` a [`crate::Store`] returns always passes.
+    pub fn check(&self) -> Result<Actor, InvalidActor> {
+        Actor::new(self.id, self.role, self.agency_id)
+    }
+
     /// The actor this user is when issuing commands.
-    pub fn actor(&self) -> onboard_core::workflow::Actor {
-        onboard_core::workflow::Actor {
-            user_id: self.id,
-            role: self.role,
-            agency_id: self.agency_id,
-        }
+    ///
+    /// # Panics
+    /// If the role and the agency do not fit, which no `User` read from a [`crate::Store`]
+    /// does (see [`User::check`]); build one by hand with care.
+    #[allow(clippy::expect_used)] // an invariant both backends keep, see `check`
+    pub fn actor(&self) -> Actor {
+        self.check()
+            .expect("a stored account's role and agency fit (checked on write and read)")
     }
 }
 
@@ -436,11 +445,10 @@ pub enum Scope {
 impl Scope {
     /// The scope of what `user` may see.
     pub fn of(user: &User) -> Scope {
-        match (user.role.is_staff(), user.agency_id) {
-            (true, _) => Scope::All,
-            (false, Some(a)) => Scope::Agency(a),
-            // An agency user without an agency sees nothing: an agency nobody has.
-            (false, None) => Scope::Agency(Uuid::nil()),
+        // An actor has an agency exactly when it is an agency officer.
+        match user.actor().agency_id() {
+            Some(agency) => Scope::Agency(agency),
+            None => Scope::All,
         }
     }
 }

@@ -215,7 +215,7 @@ impl Store for Observed {
     async fn create_eservice(
         &self,
         actor: &Actor,
-        agency_id: Uuid,
+        agency_id: Option<Uuid>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,

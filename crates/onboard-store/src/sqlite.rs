@@ -499,12 +499,12 @@ impl Store for SqliteStore {
     async fn create_eservice(
         &self,
         actor: &Actor,
-        agency_id: Uuid,
+        agency_id: Option<Uuid>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,
     ) -> Result<EService> {
-        let new = Create::new(actor, agency_id, name, services, ctx);
+        let new = Create::new(actor, agency_id, name, services, ctx)?;
         self.write(move |tx| eservices::create(tx, &new)).await
     }
 

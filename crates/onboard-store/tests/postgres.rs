@@ -83,7 +83,7 @@ async fn events_cannot_be_changed_in_the_database() {
     let s = store
         .create_eservice(
             &cast.officer,
-            cast.agency,
+            Some(cast.agency),
             "ระบบ",
             &["งาน".into()],
             &walk::ctx(),
@@ -202,7 +202,13 @@ async fn racing_processes_apply_one_command() {
     let p = walk::payloads(&a, &cast.officer).await;
     let ctx = walk::ctx();
     let s = a
-        .create_eservice(&cast.officer, cast.agency, "ระบบแข่ง", &["งาน".into()], &ctx)
+        .create_eservice(
+            &cast.officer,
+            Some(cast.agency),
+            "ระบบแข่ง",
+            &["งาน".into()],
+            &ctx,
+        )
         .await
         .unwrap();
     let submit = Command::Submit {
@@ -262,7 +268,13 @@ async fn spread(store: &PgStore, cast: &walk::Cast, p: &walk::Payloads) -> Vec<E
     for stop in 0..=walk.len() {
         let name = format!("บริการทดสอบ {stop} test_{stop}%");
         let mut s = store
-            .create_eservice(&cast.officer, cast.agency, &name, &["งาน".into()], &ctx)
+            .create_eservice(
+                &cast.officer,
+                Some(cast.agency),
+                &name,
+                &["งาน".into()],
+                &ctx,
+            )
             .await
             .unwrap();
         for (by, command) in walk.iter().take(stop).cloned() {
@@ -483,11 +495,7 @@ async fn migration_4_indexes_existing_eservices() {
     .execute(store.pool())
     .await
     .unwrap();
-    let officer = Actor {
-        user_id: Uuid::now_v7(),
-        role: Role::Agency,
-        agency_id: Some(agency),
-    };
+    let officer = Actor::officer(Uuid::now_v7(), agency);
     let (files, schedule) = (OfflineFiles, ScheduleConfig::default());
     let env = Env {
         now: walk::now(),

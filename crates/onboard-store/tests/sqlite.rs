@@ -140,6 +140,34 @@ async fn events_cannot_be_changed_in_the_database() {
     );
 }
 
+/// An account row changed behind the store's back so it cannot act (an officer whose
+/// agency was cleared) reads as an error, never as a user whose rules would have to guess.
+#[tokio::test]
+async fn an_account_that_cannot_act_reads_as_an_error_not_a_panic() {
+    let (store, dir) = fresh().await;
+    let w = conformance::World::new(store.clone()).await;
+    let conn = raw(&dir.path().join("onboard.db"));
+    let changed = conn
+        .execute(
+            "UPDATE users SET agency_id = NULL WHERE id = ?1",
+            [w.officer.id.to_string()],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let read = store.user(w.officer.id).await;
+    assert!(matches!(read, Err(StoreError::Backend(_))), "{read:?}");
+    let by_name = store.user_by_username(&w.officer.username).await;
+    assert!(
+        matches!(by_name, Err(StoreError::Backend(_))),
+        "{by_name:?}"
+    );
+    // The other accounts still read.
+    assert_eq!(
+        store.user(w.reviewer.id).await.unwrap(),
+        Some(w.reviewer.clone())
+    );
+}
+
 /// Two stores on one file behave like two server processes: `If-Match` races between them
 /// still have exactly one winner per version.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -265,7 +293,6 @@ async fn backup_opens_with_the_same_eservices() {
 /// agency's names.
 #[tokio::test]
 async fn migration_2_indexes_existing_eservices() {
-    use onboard_core::reference::Role;
     use onboard_core::schedule::ScheduleConfig;
     use onboard_core::workflow::{self, Actor, Env, FixedCredentials};
     use rusqlite::params;
@@ -289,11 +316,7 @@ async fn migration_2_indexes_existing_eservices() {
         [agency.to_string()],
     )
     .unwrap();
-    let actor = Actor {
-        user_id: Uuid::now_v7(),
-        role: Role::Agency,
-        agency_id: Some(agency),
-    };
+    let actor = Actor::officer(Uuid::now_v7(), agency);
     let (files, schedule) = (std::collections::HashMap::new(), ScheduleConfig::default());
     let env = Env {
         now: conformance::now(),

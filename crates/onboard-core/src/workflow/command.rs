@@ -2,18 +2,84 @@
 
 use super::*;
 
-/// Who issues a command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Who issues a command: a user, their role and, for an agency officer, their agency.
+///
+/// Built only valid: an agency officer always has an agency and DGA staff never do, so no
+/// rule has to guess what an officer without an agency may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Actor {
-    /// The user.
-    pub user_id: Uuid,
-    /// Their role.
-    pub role: Role,
-    /// Their agency (agency role only).
-    pub agency_id: Option<Uuid>,
+    user_id: Uuid,
+    role: Role,
+    agency_id: Option<Uuid>,
+}
+
+/// Why [`Actor::new`] refused: the role and the agency do not fit (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidActor {
+    /// An agency officer without an agency.
+    #[error("an agency officer must belong to an agency")]
+    OfficerWithoutAgency,
+    /// A reviewer or admin with an agency.
+    #[error("DGA staff ({0:?}) belong to no agency")]
+    StaffWithAgency(Role),
 }
 
 impl Actor {
+    /// An actor from stored fields, refused when the role and the agency do not fit.
+    pub fn new(user_id: Uuid, role: Role, agency_id: Option<Uuid>) -> Result<Actor, InvalidActor> {
+        match (role, agency_id) {
+            (Role::Agency, None) => Err(InvalidActor::OfficerWithoutAgency),
+            (Role::Reviewer | Role::Admin, Some(_)) => Err(InvalidActor::StaffWithAgency(role)),
+            _ => Ok(Actor {
+                user_id,
+                role,
+                agency_id,
+            }),
+        }
+    }
+
+    /// An agency officer of `agency_id`.
+    pub fn officer(user_id: Uuid, agency_id: Uuid) -> Actor {
+        Actor {
+            user_id,
+            role: Role::Agency,
+            agency_id: Some(agency_id),
+        }
+    }
+
+    /// A DGA reviewer.
+    pub fn reviewer(user_id: Uuid) -> Actor {
+        Actor {
+            user_id,
+            role: Role::Reviewer,
+            agency_id: None,
+        }
+    }
+
+    /// A DGA administrator.
+    pub fn admin(user_id: Uuid) -> Actor {
+        Actor {
+            user_id,
+            role: Role::Admin,
+            agency_id: None,
+        }
+    }
+
+    /// The user.
+    pub fn user_id(&self) -> Uuid {
+        self.user_id
+    }
+
+    /// Their role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Their agency: always `Some` for an agency officer, `None` for DGA staff.
+    pub fn agency_id(&self) -> Option<Uuid> {
+        self.agency_id
+    }
+
     /// Whether this actor may see the e-Services of `agency_id` (SPEC §2).
     pub fn can_see(&self, agency_id: Uuid) -> bool {
         self.role.is_staff() || self.agency_id == Some(agency_id)

@@ -2,6 +2,23 @@
 
 use super::*;
 
+/// The agency a new e-Service of `actor` belongs to, given the agency the request names
+/// (SPEC §10 `POST /eservices`): an officer's own (naming another is 403), the one an admin
+/// names (naming none is 422 on `agency_id`); reviewers create none (403).
+pub fn agency_of_new(actor: &Actor, named: Option<Uuid>) -> Result<Uuid, CommandError> {
+    let forbidden = || CommandError::Forbidden {
+        role: actor.role(),
+        command: CommandKind::Create,
+    };
+    match (actor.role(), actor.agency_id(), named) {
+        (Role::Agency, Some(own), None) => Ok(own),
+        (Role::Agency, Some(own), Some(named)) if named == own => Ok(own),
+        (Role::Admin, _, Some(named)) => Ok(named),
+        (Role::Admin, _, None) => Err(single_issue("agency_id", Code::Required)),
+        _ => Err(forbidden()),
+    }
+}
+
 /// Creates an e-Service: step 1 `in_progress`, steps 2 to 7 `locked`, version 1.
 ///
 /// Agency users create for their own agency; admins for any agency; reviewers may not.
@@ -13,8 +30,8 @@ pub fn create(
     services: &[String],
     env: &Env,
 ) -> Result<(EService, Vec<Event>), CommandError> {
-    match actor.role {
-        Role::Agency if actor.agency_id == Some(agency_id) => {}
+    match actor.role() {
+        Role::Agency if actor.agency_id() == Some(agency_id) => {}
         Role::Admin => {}
         role => {
             return Err(CommandError::Forbidden {
@@ -42,7 +59,7 @@ pub fn create(
         eservice_id: id,
         version: 1,
         at: env.now,
-        actor: actor.user_id,
+        actor: actor.user_id(),
         step: None,
         from_status: None,
         to_status: None,
@@ -80,13 +97,13 @@ pub fn decide(
     }
     let needs = match &command {
         // Moving a release is DGA's call for the whole train, not a reviewer's.
-        Command::RescheduleLaunch { .. } => actor.role == Role::Admin,
-        c if c.is_review() => actor.role.is_staff(),
-        _ => actor.role == Role::Agency,
+        Command::RescheduleLaunch { .. } => actor.role() == Role::Admin,
+        c if c.is_review() => actor.role().is_staff(),
+        _ => actor.role() == Role::Agency,
     };
     if !needs {
         return Err(CommandError::Forbidden {
-            role: actor.role,
+            role: actor.role(),
             command: command.kind(),
         });
     }
@@ -112,7 +129,7 @@ pub fn decide(
                 single_issue("payload", Code::Required)
             })?;
             let valid = payload::validate(step, &json, &out.context())?;
-            let consented_by = (step == Step::PlatformRequest).then_some(actor.user_id);
+            let consented_by = (step == Step::PlatformRequest).then_some(actor.user_id());
             let desired = valid.payload.desired_launch_date();
             let to = if step == Step::Launch {
                 StepStatus::Completed
@@ -423,7 +440,7 @@ impl<'s> Decision<'s> {
             eservice_id: self.state.id,
             version: self.state.version + 1,
             at: self.env.now,
-            actor: self.actor.user_id,
+            actor: self.actor.user_id(),
             step,
             from_status: status.map(|s| s.0),
             to_status: status.map(|s| s.1),

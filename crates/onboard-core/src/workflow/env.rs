@@ -50,12 +50,12 @@ impl Env<'static> {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use onboard_core::reference::{Role, Step};
+    /// use onboard_core::reference::Step;
     /// use onboard_core::workflow::{self, Actor, Command, Env};
     /// use uuid::Uuid;
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let agency = Uuid::now_v7();
-    /// let officer = Actor { user_id: Uuid::now_v7(), role: Role::Agency, agency_id: Some(agency) };
+    /// let officer = Actor::officer(Uuid::now_v7(), agency);
     /// let env = Env::offline(Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap());
     ///
     /// let (svc, _) = workflow::create(&officer, Uuid::now_v7(), agency, "ระบบแจ้งเตือนสิทธิ",

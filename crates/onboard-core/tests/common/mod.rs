@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use onboard_core::file::OfflineFiles;
-use onboard_core::reference::{Role, Step};
+use onboard_core::reference::Step;
 use onboard_core::schedule::ScheduleConfig;
 use onboard_core::workflow::{self, Actor, EService, Env, Event, FixedCredentials};
 use uuid::Uuid;
@@ -13,32 +13,16 @@ pub const AGENCY: Uuid = Uuid::from_u128(0xA);
 pub const OTHER_AGENCY: Uuid = Uuid::from_u128(0xB);
 
 pub fn officer() -> Actor {
-    Actor {
-        user_id: Uuid::from_u128(0x1),
-        role: Role::Agency,
-        agency_id: Some(AGENCY),
-    }
+    Actor::officer(Uuid::from_u128(0x1), AGENCY)
 }
 pub fn other_officer() -> Actor {
-    Actor {
-        user_id: Uuid::from_u128(0x2),
-        role: Role::Agency,
-        agency_id: Some(OTHER_AGENCY),
-    }
+    Actor::officer(Uuid::from_u128(0x2), OTHER_AGENCY)
 }
 pub fn reviewer() -> Actor {
-    Actor {
-        user_id: Uuid::from_u128(0x3),
-        role: Role::Reviewer,
-        agency_id: None,
-    }
+    Actor::reviewer(Uuid::from_u128(0x3))
 }
 pub fn admin() -> Actor {
-    Actor {
-        user_id: Uuid::from_u128(0x4),
-        role: Role::Admin,
-        agency_id: None,
-    }
+    Actor::admin(Uuid::from_u128(0x4))
 }
 
 /// Wednesday 2026-11-25, 10:00 in Bangkok.

@@ -631,16 +631,8 @@ async fn put_file(server: &Server, seed: &Seed, bytes: Vec<u8>, media_type: Medi
 /// Prepares fresh data through the store (fast, and independent of the API under test).
 async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
     let store = &server.state.store;
-    let officer = Actor {
-        user_id: seed.officer_a.id,
-        role: Role::Agency,
-        agency_id: Some(seed.agency_a),
-    };
-    let reviewer = Actor {
-        user_id: seed.reviewer.id,
-        role: Role::Reviewer,
-        agency_id: None,
-    };
+    let officer = Actor::officer(seed.officer_a.id, seed.agency_a);
+    let reviewer = Actor::reviewer(seed.reviewer.id);
     let shade = u8::try_from(n % 250).unwrap();
     let mut ids = Ids {
         file: put_file(server, seed, png(120, 120, [shade, 1, 2]), MediaType::Png).await,
@@ -703,7 +695,7 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
     let svc = store
         .create_eservice(
             &officer,
-            seed.agency_a,
+            Some(seed.agency_a),
             &format!("บริการ {n}"),
             &["งาน".to_owned()],
             &ctx(server),

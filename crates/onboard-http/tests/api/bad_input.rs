@@ -170,6 +170,22 @@ async fn bad_input_answers_its_code_and_changes_nothing() {
         .json(Method::POST, "/api/v1/eservices", officer, &json!({}))
         .await
         .expect_problem(422, "validation_failed");
+    // An admin must name the agency (core says so, on `agency_id`).
+    let r = server
+        .json(
+            Method::POST,
+            "/api/v1/eservices",
+            seed.admin.token.as_str(),
+            &json!({"name": "บริการใหม่", "services": ["งานที่หนึ่ง"]}),
+        )
+        .await;
+    let fields: Vec<&str> = r.expect_problem(422, "validation_failed")["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["agency_id"]);
     server
         .json(
             Method::POST,

@@ -30,7 +30,7 @@ pub(super) struct UserRow {
 impl TryFrom<UserRow> for User {
     type Error = StoreError;
     fn try_from(r: UserRow) -> Result<User> {
-        Ok(User {
+        let user = User {
             id: r.id,
             username: r.username,
             email: r.email,
@@ -41,7 +41,11 @@ impl TryFrom<UserRow> for User {
             must_change_credentials: r.must_change_credentials,
             disabled: r.disabled,
             created_at: r.created_at,
-        })
+        };
+        // Also refuses to create such an account: the insert's transaction is dropped.
+        user.check()
+            .map_err(|e| StoreError::caused("an account that cannot act", e))?;
+        Ok(user)
     }
 }
 

@@ -453,12 +453,12 @@ impl Store for PgStore {
     async fn create_eservice(
         &self,
         actor: &Actor,
-        agency_id: Uuid,
+        agency_id: Option<Uuid>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,
     ) -> Result<EService> {
-        let new = Create::new(actor, agency_id, name, services, ctx);
+        let new = Create::new(actor, agency_id, name, services, ctx)?;
         let created = eservices::create_eservice(&self.pool, &new).await?;
         self.after_commit().await;
         Ok(created)

@@ -1,6 +1,6 @@
 //! Agencies, users, sessions and login throttling.
 
-use super::codec::{get, get_opt, is_unique_violation, opt, Text};
+use super::codec::{corrupt, get, get_opt, is_unique_violation, opt, Text};
 use super::messages;
 use crate::{Agency, NewAgency, NewUser, Page, Result, Session, StoreError, User, UserQuery};
 use chrono::{DateTime, Utc};
@@ -106,7 +106,7 @@ const USER_COLUMNS: &str = user_columns!("");
 
 /// A user from [`USER_COLUMNS`] starting at column `at`.
 fn user_at(r: &Row<'_>, at: usize) -> rusqlite::Result<User> {
-    Ok(User {
+    let user = User {
         id: get(r, at)?,
         username: r.get(at + 1)?,
         email: r.get(at + 2)?,
@@ -117,7 +117,10 @@ fn user_at(r: &Row<'_>, at: usize) -> rusqlite::Result<User> {
         must_change_credentials: r.get(at + 7)?,
         disabled: r.get(at + 8)?,
         created_at: get(r, at + 9)?,
-    })
+    };
+    user.check()
+        .map_err(|e| corrupt(at + 4, format!("an account that cannot act: {e}")))?;
+    Ok(user)
 }
 
 pub(super) fn create_user(tx: &Transaction<'_>, new: NewUser, welcome: &Notice) -> Result<User> {
@@ -138,6 +141,8 @@ pub(super) fn create_user(tx: &Transaction<'_>, new: NewUser, welcome: &Notice) 
         disabled: false,
         created_at: new.created_at,
     };
+    user.check()
+        .map_err(|e| StoreError::caused("an account that cannot act", e))?;
     let inserted = tx.execute(
         &format!("INSERT INTO users ({USER_COLUMNS}, username_norm) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
         params![

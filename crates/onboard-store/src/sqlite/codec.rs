@@ -127,7 +127,8 @@ pub(super) fn get_u64(row: &Row<'_>, idx: usize) -> rusqlite::Result<u64> {
     u64::try_from(n).map_err(|e| corrupt(idx, e.to_string()))
 }
 
-fn corrupt(idx: usize, message: String) -> rusqlite::Error {
+/// A column that holds what this build cannot read (or an invariant it breaks).
+pub(super) fn corrupt(idx: usize, message: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(idx, Type::Text, Box::new(Corrupt(message)))
 }
 

@@ -48,6 +48,7 @@ macro_rules! conformance_suite {
             migrations_are_idempotent,
             ping_answers,
             agencies_and_users,
+            accounts_that_cannot_act_are_refused,
             username_is_unique_case_insensitively,
             first_login,
             sessions_expire_and_are_revoked,
@@ -474,7 +475,7 @@ impl World {
         self.store
             .create_eservice(
                 &self.officer.actor(),
-                self.agency.id,
+                Some(self.agency.id),
                 name,
                 &["ขอรับเงินอุดหนุน".to_owned()],
                 &ctx(),
@@ -1143,7 +1144,7 @@ pub async fn agency_names_are_corrected(store: Arc<dyn Store>) {
     let svc = store
         .create_eservice(
             &officer.actor(),
-            a.id,
+            Some(a.id),
             "ระบบยื่นภาษีออนไลน์",
             &["ยื่นแบบ ภ.ง.ด.90".to_owned()],
             &ctx(),
@@ -1359,7 +1360,7 @@ pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
     let by_admin = store
         .create_eservice(
             &w.admin.actor(),
-            w.other_agency.id,
+            Some(w.other_agency.id),
             "ระบบภาษี",
             &["ยื่นภาษี".into()],
             &ctx(),
@@ -1377,19 +1378,53 @@ pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
     ];
     for (actor, agency, name, expected) in attempts {
         let r = store
-            .create_eservice(&actor, agency, name, &services, &ctx())
+            .create_eservice(&actor, Some(agency), name, &services, &ctx())
             .await;
-        assert_eq!(err_code(r), expected, "{name} by {:?}", actor.role);
+        assert_eq!(err_code(r), expected, "{name} by {:?}", actor.role());
     }
     let r = store
-        .create_eservice(&w.officer.actor(), w.agency.id, "ระบบ", &[], &ctx())
+        .create_eservice(&w.officer.actor(), Some(w.agency.id), "ระบบ", &[], &ctx())
         .await;
     assert_eq!(err_code(r), "validation_failed");
+    // Naming no agency: an officer's own; an admin must name one (on `agency_id`).
+    let own = store
+        .create_eservice(&w.officer.actor(), None, "ระบบของกรม", &services, &ctx())
+        .await
+        .unwrap();
+    assert_eq!(own.agency_id, w.agency.id);
+    let r = store
+        .create_eservice(&w.admin.actor(), None, "ระบบ", &services, &ctx())
+        .await;
+    match r {
+        Err(StoreError::Command(CommandError::Invalid(report))) => {
+            assert_eq!(report.errors[0].field, "agency_id")
+        }
+        other => panic!("an admin naming no agency: {other:?}"),
+    }
     let all = store
         .list(&ListQuery::default(), Scope::All, today())
         .await
         .unwrap();
-    assert_eq!(all.total, 2);
+    assert_eq!(all.total, 3);
+}
+
+/// The store writes no account that could not act (an officer without an agency, staff
+/// with one), whatever its caller checked before.
+pub async fn accounts_that_cannot_act_are_refused(store: Arc<dyn Store>) {
+    let agency = new_agency(&store, "กรมการจัดหางาน", "Department of Employment").await;
+    for (name, role, agency_id) in [
+        ("officer.none", Role::Agency, None),
+        ("reviewer.with", Role::Reviewer, Some(agency.id)),
+        ("admin.with", Role::Admin, Some(agency.id)),
+    ] {
+        let r = store
+            .create_user(new_user_input(name, role, agency_id), welcome(name))
+            .await;
+        assert!(matches!(r, Err(StoreError::Backend(_))), "{name}: {r:?}");
+        assert_eq!(store.user_by_username(name).await.unwrap(), None, "{name}");
+    }
+    // Nothing half-written: no welcome e-mail either.
+    assert!(store.outbox(None, 10).await.unwrap().is_empty());
 }
 
 /// All seven steps through `execute` with real uploads and the core's payload fixtures:
@@ -1962,7 +1997,7 @@ pub async fn control_characters_are_refused_alike(store: Arc<dyn Store>) {
         let r = store
             .create_eservice(
                 &w.officer.actor(),
-                w.agency.id,
+                Some(w.agency.id),
                 name,
                 &["ขอรับเงินอุดหนุน".to_owned()],
                 &ctx(),
@@ -2259,7 +2294,7 @@ pub async fn dashboard_matches_core(store: Arc<dyn Store>) {
         let svc = store
             .create_eservice(
                 &officer.actor(),
-                agency.id,
+                Some(agency.id),
                 &format!("บริการที่ {i}"),
                 &["งาน".into()],
                 &ctx(),
@@ -2360,7 +2395,7 @@ pub async fn list_filters_search_and_paging(store: Arc<dyn Store>) {
         let svc = store
             .create_eservice(
                 &w.officer.actor(),
-                w.agency.id,
+                Some(w.agency.id),
                 name,
                 &["งาน".into()],
                 &ctx_at(at),
@@ -2372,7 +2407,7 @@ pub async fn list_filters_search_and_paging(store: Arc<dyn Store>) {
     let other = store
         .create_eservice(
             &w.outsider.actor(),
-            w.other_agency.id,
+            Some(w.other_agency.id),
             "ภาษีสวัสดิการ",
             &["งาน".into()],
             &ctx(),
@@ -2679,7 +2714,7 @@ pub async fn many_matches_page_like_few(store: Arc<dyn Store>) {
         let svc = store
             .create_eservice(
                 &officer.actor(),
-                agency,
+                Some(agency),
                 &name,
                 &[service.to_owned()],
                 &ctx_at(at),
@@ -2742,7 +2777,7 @@ pub async fn many_texts_count_once(store: Arc<dyn Store>) {
         store
             .create_eservice(
                 &w.officer.actor(),
-                w.agency.id,
+                Some(w.agency.id),
                 &format!("ระบบชำระภาษี {i}"),
                 &services,
                 &ctx(),
@@ -2775,7 +2810,7 @@ pub async fn search_matches_services_and_agency_names(store: Arc<dyn Store>) {
         let services: Vec<String> = services.iter().map(|s| (*s).to_owned()).collect();
         async move {
             store
-                .create_eservice(&actor, agency, &name, &services, &ctx())
+                .create_eservice(&actor, Some(agency), &name, &services, &ctx())
                 .await
                 .unwrap()
         }
@@ -3052,7 +3087,7 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
     let march = store
         .create_eservice(
             &w.outsider.actor(),
-            w.other_agency.id,
+            Some(w.other_agency.id),
             "ระบบมีนาคม",
             &["งาน".into()],
             &ctx(),

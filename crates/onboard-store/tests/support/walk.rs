@@ -114,8 +114,8 @@ async fn upload(store: &dyn Store, by: &Actor, name: &str, content: Vec<u8>) -> 
         name: name.to_owned(),
         media_type: facts.media_type,
         dimensions: facts.dimensions,
-        uploaded_by: by.user_id,
-        agency_id: by.agency_id,
+        uploaded_by: by.user_id(),
+        agency_id: by.agency_id(),
         uploaded_at: now(),
     };
     store
