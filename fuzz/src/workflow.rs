@@ -10,9 +10,9 @@ use arbitrary::{Arbitrary, Result, Unstructured};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::{ClosedDates, ScheduleConfig};
+use onboard_core::testing::invariants;
 use onboard_core::workflow::{
-    self, agency_update, Actor, AttemptStatus, Change, Command, CommandError, EService, Env, Event,
-    FixedCredentials, SuppliedCredentials,
+    self, Actor, Command, CommandError, EService, Env, Event, FixedCredentials, SuppliedCredentials,
 };
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -372,118 +372,27 @@ fn check_refusal(state: &EService, op: &Op, e: &CommandError) {
 
 /// SPEC §4 invariants 1 and 2 on one state, and what follows from them.
 fn check_shape(state: &EService) {
-    let statuses: Vec<StepStatus> = state.steps.iter().map(|s| s.status).collect();
-    let done = statuses
-        .iter()
-        .take_while(|s| **s == StepStatus::Completed)
-        .count();
-    // 1. Completed steps form a prefix.
-    assert!(
-        statuses[done..].iter().all(|s| *s != StepStatus::Completed),
-        "completed steps are not a prefix: {statuses:?}"
-    );
-    if done < 7 {
-        // 2. Exactly one current step; every later one locked.
-        assert!(statuses[done].is_current(), "no current step: {statuses:?}");
-        assert!(
-            statuses[done + 1..]
-                .iter()
-                .all(|s| *s == StepStatus::Locked),
-            "steps after the current one are not locked: {statuses:?}"
-        );
-        assert_eq!(state.current_step(), Step::ALL[done]);
-    }
-    assert_eq!(state.is_complete(), done == 7);
-    assert_eq!(state.launch_on.is_some(), done == 7);
-    // Credentials come with the approval of steps 1 and 4.
-    assert_eq!(state.credentials.uat.is_some(), done >= 1);
-    assert_eq!(state.credentials.production.is_some(), done >= 4);
-    for (i, s) in state.steps.iter().enumerate() {
-        assert_eq!(s.step, Step::ALL[i]);
-        if !s.step.is_test() {
-            assert!(s.attempts.is_empty());
-        }
-        // Only the latest attempt may be pending.
-        let pending = s
-            .attempts
-            .iter()
-            .filter(|a| a.status == AttemptStatus::Pending)
-            .count();
-        assert!(pending <= 1);
-        assert!(pending == 0 || s.pending_attempt().is_some());
-        // A test step is under review exactly while an attempt waits.
-        if s.step.is_test() && s.status != StepStatus::Locked {
-            assert_eq!(s.status == StepStatus::UnderReview, pending == 1, "{s:?}");
-        }
-        // Attempt numbers grow.
-        assert!(s.attempts.windows(2).all(|w| w[0].number < w[1].number));
+    if let Err(broken) = invariants::check_state(state) {
+        panic!("{broken}");
     }
 }
 
 /// SPEC §4 invariants 4 to 6 over a whole history, and that it survives storage.
 fn check_history(state: &EService, log: &[Event]) {
-    // 4. The log folds to the state.
-    assert_eq!(EService::from_events(log).as_ref(), Ok(state));
-    // Versions start at 1 and grow by one per command.
-    let mut version = 1;
-    for e in log {
-        assert!(e.version == version || e.version == version + 1);
-        version = e.version;
-    }
-    assert_eq!(version, state.version);
-    // Events and state read back from their JSON (how stores keep them).
-    for e in log {
-        let json = serde_json::to_value(e).unwrap_or_default();
-        assert_eq!(serde_json::from_value::<Event>(json).ok().as_ref(), Some(e));
-    }
-    let json = serde_json::to_value(state).unwrap_or_default();
-    assert_eq!(
-        serde_json::from_value::<EService>(json).ok().as_ref(),
-        Some(state)
-    );
-
-    let staff = |id: Uuid| {
-        [actor(Who::Reviewer), actor(Who::Admin)]
-            .iter()
-            .any(|a| a.user_id() == id)
+    let role_of = |id: Uuid| {
+        [
+            Who::Officer,
+            Who::Colleague,
+            Who::OtherAgency,
+            Who::Reviewer,
+            Who::Admin,
+        ]
+        .into_iter()
+        .map(actor)
+        .find(|a| a.user_id() == id)
+        .map(|a| a.role())
     };
-    for s in &state.steps {
-        let events = || log.iter().filter(|e| e.step == Some(s.step));
-        let approvals: Vec<&Event> = events()
-            .filter(|e| matches!(e.change, Change::Approved { .. }))
-            .collect();
-        // 5. One approval by staff per completed step 1 to 6; step 7 confirmed by the agency.
-        if s.step == Step::Launch {
-            assert!(approvals.is_empty());
-            if s.status == StepStatus::Completed {
-                let confirm = events().find(|e| matches!(e.change, Change::Submitted { .. }));
-                assert!(confirm.is_some_and(|e| !staff(e.actor)));
-            }
-        } else if s.status == StepStatus::Completed {
-            assert_eq!(approvals.len(), 1);
-            assert!(staff(approvals[0].actor));
-        } else {
-            assert!(approvals.is_empty());
-        }
-        // 6. The stored submission is the one of the latest submit event, unchanged.
-        let last_submit = events().rev().find_map(|e| match &e.change {
-            Change::Submitted { submission, .. } => Some(submission),
-            _ => None,
-        });
-        assert_eq!(last_submit, s.submission.as_ref());
-        // The warnings of the latest submission travel with it, and never block.
-        let last_warnings = events().rev().find_map(|e| match &e.change {
-            Change::Submitted { warnings, .. } => Some(warnings.clone()),
-            _ => None,
-        });
-        assert_eq!(last_warnings.unwrap_or_default(), s.warnings);
-        assert!(s.warnings.iter().all(|w| w.code.is_warning()));
-    }
-    // The agency record changes only with a step-4 approval, in the same command.
-    for e in log.iter().filter(|e| agency_update(e).is_some()) {
-        assert_eq!(e.step, Some(Step::PlatformRequest));
-        assert!(log.iter().any(|a| a.version == e.version
-            && a.step == Some(Step::PlatformRequest)
-            && matches!(a.change, Change::Approved { .. })));
+    if let Err(broken) = invariants::check_history(state, log, role_of) {
+        panic!("{broken}");
     }
 }

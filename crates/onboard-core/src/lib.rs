@@ -34,5 +34,7 @@ pub mod reference;
 pub mod samples;
 pub mod schedule;
 pub mod template;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod validation;
 pub mod workflow;

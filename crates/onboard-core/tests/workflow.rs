@@ -6,11 +6,11 @@
 
 mod common;
 
-use chrono::Datelike;
 use common::*;
 use onboard_core::reference::{Role, Step, StepStatus};
+use onboard_core::testing::invariants;
 use onboard_core::workflow::{
-    self, Actor, AttemptStatus, Change, Command, CommandError, EService, Env, Event, InvalidActor,
+    self, Actor, Change, Command, CommandError, EService, Env, Event, InvalidActor,
     SuppliedCredentials,
 };
 use proptest::prelude::*;
@@ -239,93 +239,18 @@ fn actor(who: Who) -> workflow::Actor {
 
 /// Invariants 1 and 2 on one state.
 fn check_shape(state: &EService) -> Result<(), TestCaseError> {
-    let statuses: Vec<StepStatus> = state.steps.iter().map(|s| s.status).collect();
-    let done = statuses
-        .iter()
-        .take_while(|s| **s == StepStatus::Completed)
-        .count();
-    // 1. Completed steps form a prefix.
-    prop_assert!(
-        statuses[done..].iter().all(|s| *s != StepStatus::Completed),
-        "completed steps are not a prefix: {statuses:?}"
-    );
-    if done < 7 {
-        // 2. Exactly one current step; everything after it locked.
-        prop_assert!(statuses[done].is_current(), "no current step: {statuses:?}");
-        prop_assert!(
-            statuses[done + 1..]
-                .iter()
-                .all(|s| *s == StepStatus::Locked),
-            "steps after the current one are not locked: {statuses:?}"
-        );
-    }
-    prop_assert_eq!(state.launch_on.is_some(), done == 7);
-    if let Some(on) = state.launch_on {
-        prop_assert_eq!(on.weekday(), chrono::Weekday::Tue);
-    }
-    Ok(())
+    invariants::check_state(state).map_err(TestCaseError::fail)
 }
 
 /// Invariants 4, 5 and 6 over a whole history.
 fn check_history(state: &EService, log: &[Event]) -> Result<(), TestCaseError> {
-    // 4. The log folds to the state.
-    let folded = EService::from_events(log).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    prop_assert_eq!(&folded, state);
-    // Only an admin moves a launch, always after step 7 scheduled it, to another Tuesday.
-    let mut scheduled = None;
-    for e in log {
-        match &e.change {
-            Change::LaunchScheduled { launch_on, .. } => scheduled = Some(*launch_on),
-            Change::LaunchRescheduled {
-                previous,
-                launch_on,
-                ..
-            } => {
-                prop_assert_eq!(e.actor, admin().user_id());
-                prop_assert_eq!(Some(*previous), scheduled);
-                prop_assert!(launch_on != previous);
-                scheduled = Some(*launch_on);
-            }
-            _ => {}
-        }
-    }
-    prop_assert_eq!(scheduled, state.launch_on);
-    for s in &state.steps {
-        let events = || log.iter().filter(|e| e.step == Some(s.step));
-        let approvals: Vec<&Event> = events()
-            .filter(|e| matches!(e.change, Change::Approved { .. }))
-            .collect();
-        // 5. Exactly one approval by staff per completed step 1..6; step 7 confirmed by the agency.
-        if s.step == Step::Launch {
-            prop_assert!(approvals.is_empty());
-            if s.status == StepStatus::Completed {
-                let confirm = events().find(|e| matches!(e.change, Change::Submitted { .. }));
-                prop_assert!(confirm.is_some_and(|e| e.actor == officer().user_id()));
-            }
-        } else if s.status == StepStatus::Completed {
-            prop_assert_eq!(approvals.len(), 1);
-            prop_assert!(approvals[0].actor != officer().user_id());
-        } else {
-            prop_assert!(approvals.is_empty());
-        }
-        // 6. The stored submission is the one of the latest submit event, unchanged.
-        let last_submit = events().rev().find_map(|e| match &e.change {
-            Change::Submitted { submission, .. } => Some(submission),
-            _ => None,
-        });
-        prop_assert_eq!(last_submit, s.submission.as_ref());
-        // Attempts: only the latest may be pending.
-        let pending = s
-            .attempts
-            .iter()
-            .filter(|a| a.status == AttemptStatus::Pending)
-            .count();
-        prop_assert!(pending <= 1);
-        prop_assert!(
-            pending == 0 || s.attempts.last().map(|a| a.status) == Some(AttemptStatus::Pending)
-        );
-    }
-    Ok(())
+    let role_of = |id: Uuid| {
+        [officer(), other_officer(), reviewer(), admin()]
+            .into_iter()
+            .find(|a| a.user_id() == id)
+            .map(|a| a.role())
+    };
+    invariants::check_history(state, log, role_of).map_err(TestCaseError::fail)
 }
 
 /// Failing cases are kept beside the tests, so they are replayed first next time.

@@ -28,12 +28,10 @@
 //! round to round (the machine's noise, against which a difference means something).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-#[path = "../tests/common/files.rs"]
-mod files;
-
 use chrono::{DateTime, TimeZone, Utc};
 use onboard_core::notify::account_created;
 use onboard_core::reference::{Role, Step};
+use onboard_core::testing::files;
 use onboard_core::workflow::{Actor, Command};
 use onboard_http::{AppState, HttpConfig};
 use onboard_store::password::{hash_password, new_token, token_hash};

@@ -24,6 +24,7 @@ conformance_suite!(fresh);
 // ---------------------------------------------------------------------------------------
 
 use onboard_core::reference::Step;
+use onboard_core::testing::files;
 use onboard_core::workflow::{Command, CommandError};
 use onboard_store::sqlite::Synchronous;
 use onboard_store::{ListQuery, NewAgency, Scope, StoreError};
@@ -115,10 +116,10 @@ async fn a_database_from_a_newer_build_is_refused() {
 async fn identical_content_is_one_blob() {
     let (store, dir) = fresh().await;
     let w = conformance::World::new(store.clone()).await;
-    let bytes = conformance::png(120, 120, 1);
+    let bytes = files::png(120, 120, [1, 0, 0]);
     let a = conformance::upload(&store, &w.officer, "a.png", &bytes).await;
     let b = conformance::upload(&store, &w.officer, "b.png", &bytes).await;
-    conformance::upload(&store, &w.officer, "c.pdf", &conformance::pdf()).await;
+    conformance::upload(&store, &w.officer, "c.pdf", &files::pdf("onboard")).await;
     assert_eq!(a.sha256, b.sha256);
     let path = dir.path().join("onboard.db");
     assert_eq!(count(&path, "SELECT COUNT(*) FROM blobs"), 2);

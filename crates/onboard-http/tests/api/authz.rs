@@ -1,10 +1,10 @@
 //! The authorization matrix: every endpoint × {anonymous, agency A, agency B, reviewer,
 //! admin, user before first login}, each cell on fresh data, asserting the exact status.
 
-use crate::common::files::{png, xlsx};
 use crate::common::{Seed, Server};
 use onboard_core::file::MediaType;
 use onboard_core::reference::{Role, Step};
+use onboard_core::testing::files::{png, xlsx};
 use onboard_core::workflow::{Actor, Command};
 use onboard_store::password::{new_token, token_hash};
 use onboard_store::{CommandContext, NewAgency, NewFile, Session};

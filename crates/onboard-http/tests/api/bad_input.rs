@@ -1,7 +1,7 @@
 //! Bad input answers its SPEC code as problem JSON, and changes nothing.
 
-use crate::common::files::{pdf, png};
 use crate::common::Server;
+use onboard_core::testing::files::{pdf, png};
 use reqwest::Method;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -16,9 +16,9 @@
 //!   username sent at once, at most 5 are answered 401 and the rest 429, on SQLite and on
 //!   two PostgreSQL servers sharing one database.
 
-use crate::common::files::{pdf, png};
 use crate::common::Server;
 use chrono::Duration as ChronoDuration;
+use onboard_core::testing::files::{pdf, png};
 use onboard_http::{AppState, HttpConfig};
 use onboard_store::sqlite::{SqliteOptions, SqliteStore};
 use onboard_store::Store;

@@ -2,8 +2,8 @@
 //! dashboard, and a 422 problem body. Ids and random credentials are redacted; times come
 //! from the fixed test clock.
 
-use crate::common::files::png;
 use crate::common::{fixture, Server};
+use onboard_core::testing::files::png;
 use reqwest::Method;
 use serde_json::json;
 

@@ -3,8 +3,8 @@
 //! input is a 422 with every problem in Thai and English (or a 413 for a file over 20 MiB)
 //! and stores nothing. Run on SQLite and, with `ONBOARD_TEST_POSTGRES_URL`, on PostgreSQL.
 
-use crate::common::files::{pdf, png, xlsx};
 use crate::common::{Seed, Server};
+use onboard_core::testing::files::{pdf, png, xlsx};
 use reqwest::multipart::{Form, Part};
 use reqwest::Method;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The seven-step walk over HTTP, on SQLite and (when configured) on PostgreSQL.
 
-use crate::common::files::{crc32, pdf, png, xlsx};
 use crate::common::Server;
+use onboard_core::testing::files::{crc32, pdf, png, xlsx};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seven_step_walk_on_sqlite() {

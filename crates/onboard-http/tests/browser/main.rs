@@ -9,10 +9,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
-use common::files::{pdf, png, xlsx};
 use common::{at_launch, Seed, Server};
 use fantoccini::{Client, ClientBuilder, Locator};
 use onboard_core::reference::Role;
+use onboard_core::testing::files::{pdf, png, xlsx};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};

@@ -3,7 +3,7 @@
 //! the store and first-logged-in over HTTP, and real PNG, XLSX and PDF files.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-pub mod files;
+use onboard_core::testing::files;
 pub mod walk;
 
 use chrono::{DateTime, TimeZone, Utc};

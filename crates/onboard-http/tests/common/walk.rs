@@ -2,9 +2,9 @@
 //! reviewer, checking the detail, the events and the notifications at each step. Shared by
 //! the SQLite and the PostgreSQL runs.
 
-use super::files::{pdf, png, xlsx};
 use super::{event_kinds, Seed, Server};
 use chrono::Duration;
+use onboard_core::testing::files::{pdf, png, xlsx};
 use reqwest::Method;
 use serde_json::{json, Value};
 

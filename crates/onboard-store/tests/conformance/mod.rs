@@ -122,6 +122,7 @@ use onboard_core::file::{FileFacts, MediaType};
 use onboard_core::notify::{self, Audience, MailConfig, Notice, NoticeKind};
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::ScheduleConfig;
+use onboard_core::testing::files::{pdf, png, xlsx};
 use onboard_core::validation::Code;
 use onboard_core::workflow::{
     Change, Command, CommandError, EService, FixedCredentials, Lifecycle,
@@ -241,46 +242,6 @@ pub async fn new_user(
         .unwrap()
 }
 
-/// A PNG header of `w` x `h` pixels; `salt` makes distinct content of equal size.
-pub fn png(w: u32, h: u32, salt: u8) -> Vec<u8> {
-    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
-    b.extend(13u32.to_be_bytes());
-    b.extend(b"IHDR");
-    b.extend(w.to_be_bytes());
-    b.extend(h.to_be_bytes());
-    b.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
-    b.extend([0, 0, 0, 0, b'I', b'E', b'N', b'D', salt, 0x42, 0x60, 0x82]);
-    b
-}
-
-/// A small PDF.
-pub fn pdf() -> Vec<u8> {
-    b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-        .to_vec()
-}
-
-/// A ZIP with the entries of an XLSX workbook (stored, local headers only).
-pub fn xlsx() -> Vec<u8> {
-    let mut b = Vec::new();
-    for name in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml"] {
-        let content = b"<x/>";
-        b.extend(b"PK\x03\x04");
-        b.extend(20u16.to_le_bytes());
-        b.extend(0u16.to_le_bytes());
-        b.extend(0u16.to_le_bytes());
-        b.extend([0; 8]);
-        b.extend((content.len() as u32).to_le_bytes());
-        b.extend((content.len() as u32).to_le_bytes());
-        b.extend((name.len() as u16).to_le_bytes());
-        b.extend(0u16.to_le_bytes());
-        b.extend(name.as_bytes());
-        b.extend(content);
-    }
-    b.extend(b"PK\x05\x06");
-    b.extend([0; 18]);
-    b
-}
-
 /// Stores `bytes` as uploaded by `by` (sniffed like the server does).
 pub async fn upload(store: &Arc<dyn Store>, by: &User, name: &str, bytes: &[u8]) -> FileMeta {
     let facts = FileFacts::inspect(bytes).expect("a recognized file type");
@@ -327,11 +288,11 @@ pub struct Uploads {
 impl Uploads {
     pub async fn new(store: &Arc<dyn Store>, by: &User) -> Uploads {
         let files: [(&'static str, &str, Vec<u8>); 6] = [
-            ("file-icon-1", "icon.png", png(120, 120, 0)),
-            ("file-shot-1", "หน้าแรก.png", png(1080, 1920, 1)),
-            ("file-shot-2", "shot-2.png", png(1080, 1920, 2)),
-            ("file-shot-3", "shot-3.png", png(1080, 1920, 3)),
-            ("file-letter-1", "หนังสือมอบหมาย.pdf", pdf()),
+            ("file-icon-1", "icon.png", png(120, 120, [0, 0, 0])),
+            ("file-shot-1", "หน้าแรก.png", png(1080, 1920, [1, 0, 0])),
+            ("file-shot-2", "shot-2.png", png(1080, 1920, [2, 0, 0])),
+            ("file-shot-3", "shot-3.png", png(1080, 1920, [3, 0, 0])),
+            ("file-letter-1", "หนังสือมอบหมาย.pdf", pdf("onboard")),
             ("file-result-1", "test-result.xlsx", xlsx()),
         ];
         let mut ids = HashMap::new();
@@ -1751,7 +1712,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
 pub async fn foreign_agency_file_is_missing(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let own = Uploads::new(&store, &w.officer).await;
-    let foreign = upload(&store, &w.outsider, "icon.png", &png(120, 120, 9)).await;
+    let foreign = upload(&store, &w.outsider, "icon.png", &png(120, 120, [9, 0, 0])).await;
     let svc = w.eservice("ระบบตรวจสอบสิทธิ").await;
     let before = w.tally(svc.id).await;
     for icon in [
@@ -3716,7 +3677,7 @@ pub async fn outbox_claims_and_retries(store: Arc<dyn Store>) {
 /// Identical content is stored once: two metadata rows, one SHA-256, same bytes.
 pub async fn files_are_deduplicated(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
-    let bytes = png(120, 120, 7);
+    let bytes = png(120, 120, [7, 0, 0]);
     let first = upload(&store, &w.officer, "icon.png", &bytes).await;
     let second = upload(&store, &w.outsider, "ไอคอน (สำเนา).png", &bytes).await;
     let staff = store
@@ -3729,7 +3690,7 @@ pub async fn files_are_deduplicated(store: Arc<dyn Store>) {
                 agency_id: None,
                 uploaded_at: now(),
             },
-            &pdf(),
+            &pdf("onboard"),
         )
         .await
         .unwrap();
@@ -3752,7 +3713,10 @@ pub async fn files_are_deduplicated(store: Arc<dyn Store>) {
         Some(bytes.clone())
     );
     assert_eq!(store.file_content(second.id).await.unwrap(), Some(bytes));
-    assert_eq!(store.file_content(staff.id).await.unwrap(), Some(pdf()));
+    assert_eq!(
+        store.file_content(staff.id).await.unwrap(),
+        Some(pdf("onboard"))
+    );
     assert_eq!(store.file(Uuid::now_v7()).await.unwrap(), None);
     assert_eq!(store.file_content(Uuid::now_v7()).await.unwrap(), None);
     // Empty content is a file like any other.
@@ -4395,7 +4359,7 @@ pub async fn templates_are_created_listed_and_deleted(store: Arc<dyn Store>) {
         Step::PreprodSetup,
         "Template Icon งานบริการและภาพหน้าจอตัวอย่าง",
         "guide.png",
-        &png(800, 600, 1),
+        &png(800, 600, [1, 0, 0]),
     )
     .await;
     let uat_b = new_template(
@@ -4416,7 +4380,15 @@ pub async fn templates_are_created_listed_and_deleted(store: Arc<dyn Store>) {
         &xlsx(),
     )
     .await;
-    let launch = new_template(&store, Some(&w.admin), Step::Launch, "ก", "l.pdf", &pdf()).await;
+    let launch = new_template(
+        &store,
+        Some(&w.admin),
+        Step::Launch,
+        "ก",
+        "l.pdf",
+        &pdf("onboard"),
+    )
+    .await;
 
     assert_eq!(uat_a.step, Step::UatTest);
     assert_eq!(uat_a.title_en, "ก Minimum Testcase (en)");
@@ -4440,7 +4412,7 @@ pub async fn templates_are_created_listed_and_deleted(store: Arc<dyn Store>) {
     assert_eq!(store.template(Uuid::now_v7()).await.unwrap(), None);
     assert_eq!(
         store.file_content(guide.file.id).await.unwrap(),
-        Some(png(800, 600, 1))
+        Some(png(800, 600, [1, 0, 0]))
     );
     assert_eq!(
         store.file(uat_a.file.id).await.unwrap(),
@@ -4473,7 +4445,7 @@ pub async fn templates_are_created_listed_and_deleted(store: Arc<dyn Store>) {
 /// title with Thai, quotes and a long length comes back exactly.
 pub async fn template_files_share_content_with_uploads(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
-    let bytes = pdf();
+    let bytes = pdf("onboard");
     let uploaded = upload(&store, &w.officer, "ผล.pdf", &bytes).await;
     let title = format!("คู่มือ \"ทดสอบ\" {}", "ก".repeat(180));
     let template = new_template(

@@ -8,6 +8,7 @@ use onboard_core::file::FileFacts;
 use onboard_core::notify::{account_created, MailConfig};
 use onboard_core::reference::{Role, Step};
 use onboard_core::schedule::ScheduleConfig;
+use onboard_core::testing::files::png;
 use onboard_core::workflow::{Actor, Command, FixedCredentials};
 use onboard_store::{CommandContext, NewAgency, NewFile, NewUser, Store};
 use serde_json::Value;
@@ -39,17 +40,6 @@ pub fn ctx_at(at: DateTime<Utc>) -> CommandContext {
         credentials: Arc::new(FixedCredentials),
         mail: Arc::new(MailConfig::new("https://portal.example.go.th", "สพร. / DGA").unwrap()),
     }
-}
-
-/// A PNG header of `w` x `h` pixels (all the sniffer and the size reader look at).
-pub fn png(w: u32, h: u32, salt: u8) -> Vec<u8> {
-    let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
-    b.extend(13u32.to_be_bytes());
-    b.extend(b"IHDR");
-    b.extend(w.to_be_bytes());
-    b.extend(h.to_be_bytes());
-    b.extend([8, 6, 0, 0, 0, 0, 0, 0, salt]);
-    b
 }
 
 /// One agency with an officer, and the staff who review.
@@ -145,10 +135,18 @@ pub struct Payloads {
 
 /// Uploads the files the fixtures reference (as `by`) and returns the payloads using them.
 pub async fn payloads(store: &dyn Store, by: &Actor) -> Payloads {
-    let icon = upload(store, by, "icon.png", png(120, 120, 0)).await;
+    let icon = upload(store, by, "icon.png", png(120, 120, [0, 0, 0])).await;
     let mut shots = Vec::new();
     for i in 1..=3 {
-        shots.push(upload(store, by, &format!("shot-{i}.png"), png(1080, 1920, i)).await);
+        shots.push(
+            upload(
+                store,
+                by,
+                &format!("shot-{i}.png"),
+                png(1080, 1920, [i, 0, 0]),
+            )
+            .await,
+        );
     }
     let letter = upload(
         store,

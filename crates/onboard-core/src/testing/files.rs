@@ -1,5 +1,7 @@
-//! Real files made in the test: a PNG (zlib stored blocks, CRC-32, Adler-32), an XLSX (a
-//! stored ZIP with the entries every workbook has) and a PDF.
+//! Real files made in memory: a PNG (deflate with fixed Huffman codes, so a large
+//! screenshot stays small), an XLSX (a stored ZIP with the entries every workbook has) and
+//! a PDF. The server sniffs and measures them like an officer's uploads, and a browser
+//! shows them.
 
 /// CRC-32 (IEEE), as PNG chunks and ZIP entries use.
 pub fn crc32(bytes: &[u8]) -> u32 {
@@ -17,42 +19,127 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     !crc
 }
 
-fn adler32(bytes: &[u8]) -> u32 {
-    let (mut a, mut b) = (1u32, 0u32);
-    for &x in bytes {
-        a = (a + u32::from(x)) % 65521;
-        b = (b + a) % 65521;
-    }
-    (b << 16) | a
+/// The bits of a deflate stream, least significant first.
+struct Bits {
+    out: Vec<u8>,
+    acc: u32,
+    len: u32,
 }
 
-/// zlib data of `raw` in stored (uncompressed) deflate blocks.
-fn zlib_stored(raw: &[u8]) -> Vec<u8> {
+impl Bits {
+    fn new() -> Bits {
+        Bits {
+            out: Vec::new(),
+            acc: 0,
+            len: 0,
+        }
+    }
+
+    /// `n` bits of `value`, least significant first (headers, extra bits).
+    fn put(&mut self, value: u32, n: u32) {
+        self.acc |= value << self.len;
+        self.len += n;
+        while self.len >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.len -= 8;
+        }
+    }
+
+    /// A Huffman code of `n` bits, most significant first.
+    fn code(&mut self, code: u32, n: u32) {
+        let reversed = code.reverse_bits() >> (32 - n);
+        self.put(reversed, n);
+    }
+
+    /// A literal byte or symbol 256..=287 in the fixed code (RFC 1951 §3.2.6).
+    fn symbol(&mut self, sym: u32) {
+        match sym {
+            0..=143 => self.code(0x30 + sym, 8),
+            144..=255 => self.code(0x190 + sym - 144, 9),
+            256..=279 => self.code(sym - 256, 7),
+            _ => self.code(0xC0 + sym - 280, 8),
+        }
+    }
+
+    /// A copy of `len` (3 to 10, or 258) bytes from 3 back: one RGB pixel before.
+    fn copy_pixel(&mut self, len: usize) {
+        let sym = if len == 258 { 285 } else { 254 + len as u32 };
+        self.symbol(sym);
+        self.code(2, 5); // distance 3: code 2, no extra bits
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        if self.len > 0 {
+            self.out.push(self.acc as u8);
+        }
+        self.out
+    }
+}
+
+/// The zlib stream of `h` scanlines, each filter byte 0 then `w` pixels of `rgb`.
+fn solid_scanlines(w: usize, h: usize, rgb: [u8; 3]) -> Vec<u8> {
+    let mut bits = Bits::new();
+    bits.put(1, 1); // the final block
+    bits.put(1, 2); // fixed Huffman codes
+    let row_len = w * 3;
+    for _ in 0..h {
+        bits.symbol(0);
+        let first = row_len.min(3);
+        for &b in &rgb[..first] {
+            bits.symbol(u32::from(b));
+        }
+        let mut left = row_len - first;
+        while left >= 258 {
+            bits.copy_pixel(258);
+            left -= 258;
+        }
+        // Copies of whole pixels keep what is left a multiple of 3, so none is left over.
+        while left > 0 {
+            let n = left.min(9);
+            bits.copy_pixel(n);
+            left -= n;
+        }
+    }
+    bits.symbol(256);
+    // Adler-32 of the raw scanlines, without building them.
+    let (mut a, mut b) = (1u32, 0u32);
+    for _ in 0..h {
+        for x in std::iter::once(0).chain(rgb.iter().copied().cycle().take(row_len)) {
+            a = (a + u32::from(x)) % 65521;
+            b = (b + a) % 65521;
+        }
+    }
     let mut out = vec![0x78, 0x01];
-    let chunks: Vec<&[u8]> = raw.chunks(65_535).collect();
-    for (i, chunk) in chunks.iter().enumerate() {
-        out.push(u8::from(i + 1 == chunks.len()));
-        let len = u16::try_from(chunk.len()).unwrap();
-        out.extend(len.to_le_bytes());
-        out.extend((!len).to_le_bytes());
-        out.extend_from_slice(chunk);
-    }
-    if chunks.is_empty() {
-        out.extend([1, 0, 0, 0xFF, 0xFF]);
-    }
-    out.extend(adler32(raw).to_be_bytes());
+    out.extend(bits.finish());
+    out.extend(((b << 16) | a).to_be_bytes());
     out
 }
 
 fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend(u32::try_from(data.len()).unwrap().to_be_bytes());
+    out.extend(len32(data.len()).to_be_bytes());
     let mut body = kind.to_vec();
     body.extend_from_slice(data);
     out.extend_from_slice(&body);
     out.extend(crc32(&body).to_be_bytes());
 }
 
-/// A valid RGB PNG of `w`x`h` pixels filled with `rgb`.
+fn len32(n: usize) -> u32 {
+    u32::try_from(n).expect("a test file under 4 GiB")
+}
+
+/// A valid RGB PNG of `w`x`h` pixels filled with `rgb`. Colours below 144 in each channel
+/// give files of equal size for equal dimensions.
+///
+/// ```
+/// use onboard_core::file::{FileFacts, MediaType};
+/// let png = onboard_core::testing::files::png(1080, 1920, [200, 30, 30]);
+/// let facts = FileFacts::inspect(&png).unwrap();
+/// assert_eq!((facts.media_type, facts.dimensions), (MediaType::Png, Some((1080, 1920))));
+/// assert!(png.len() < 100_000);
+/// assert_eq!(onboard_core::testing::files::png(8, 8, [1, 2, 3]).len(),
+///            onboard_core::testing::files::png(8, 8, [4, 5, 6]).len());
+/// ```
 pub fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut ihdr = Vec::new();
@@ -60,13 +147,8 @@ pub fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
     ihdr.extend(h.to_be_bytes());
     ihdr.extend([8, 2, 0, 0, 0]); // 8-bit RGB, deflate, no filter, no interlace
     png_chunk(&mut out, b"IHDR", &ihdr);
-    // Each scanline: filter type 0 (none), then the pixels.
-    let width = usize::try_from(w).unwrap() * 3;
-    let line: Vec<u8> = std::iter::once(0)
-        .chain(rgb.iter().copied().cycle().take(width))
-        .collect();
-    let raw = line.repeat(usize::try_from(h).unwrap());
-    png_chunk(&mut out, b"IDAT", &zlib_stored(&raw));
+    let size = |n: u32| usize::try_from(n).expect("a test image fits in memory");
+    png_chunk(&mut out, b"IDAT", &solid_scanlines(size(w), size(h), rgb));
     png_chunk(&mut out, b"IEND", &[]);
     out
 }
@@ -76,10 +158,10 @@ pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, content) in entries {
-        let offset = u32::try_from(out.len()).unwrap();
+        let offset = len32(out.len());
         let crc = crc32(content);
-        let size = u32::try_from(content.len()).unwrap();
-        let name_len = u16::try_from(name.len()).unwrap();
+        let size = len32(content.len());
+        let name_len = u16::try_from(name.len()).expect("a short entry name");
         out.extend(b"PK\x03\x04");
         out.extend(20u16.to_le_bytes()); // version needed
         out.extend(0u16.to_le_bytes()); // flags
@@ -108,9 +190,9 @@ pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
         central.extend(offset.to_le_bytes());
         central.extend(name.as_bytes());
     }
-    let cd_offset = u32::try_from(out.len()).unwrap();
-    let cd_size = u32::try_from(central.len()).unwrap();
-    let count = u16::try_from(entries.len()).unwrap();
+    let cd_offset = len32(out.len());
+    let cd_size = len32(central.len());
+    let count = u16::try_from(entries.len()).expect("few entries");
     out.extend(central);
     out.extend(b"PK\x05\x06");
     out.extend([0u8; 4]); // disk numbers
@@ -135,7 +217,7 @@ pub fn xlsx() -> Vec<u8> {
     ])
 }
 
-/// A one-page PDF.
+/// A one-page PDF with `text` on it.
 pub fn pdf(text: &str) -> Vec<u8> {
     let stream = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
     let objects = [
