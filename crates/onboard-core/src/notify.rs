@@ -47,6 +47,7 @@ pub enum Audience {
 /// The kind of a notification, as stored and filtered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NoticeKind {
     /// A step (or a test attempt) waits for review.
     Submitted,
@@ -119,6 +120,7 @@ pub struct MailConfig {
 
 /// Why a [`MailConfig`] was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MailConfigError {
     /// Not an absolute `http`/`https` URL with a host and without user-info, query or
     /// fragment.

@@ -89,6 +89,7 @@ pub const THAI_MONTHS: [&str; 12] = [
 
 /// Why a schedule value could not be parsed or computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScheduleError {
     /// An entry of a comma-separated closed-date list is not an ISO date.
     ///

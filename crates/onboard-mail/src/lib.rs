@@ -72,6 +72,7 @@ use tokio::task::JoinHandle;
 
 /// Why an e-mail could not be sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MailError {
     /// The mailer is misconfigured (bad SMTP URL or sender address).
     #[error("mail configuration: {0}")]

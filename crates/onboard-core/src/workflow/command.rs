@@ -15,6 +15,7 @@ pub struct Actor {
 
 /// Why [`Actor::new`] refused: the role and the agency do not fit (SPEC §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum InvalidActor {
     /// An agency officer without an agency.
     #[error("an agency officer must belong to an agency")]

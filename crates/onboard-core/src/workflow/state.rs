@@ -212,6 +212,7 @@ impl std::str::FromStr for Lifecycle {
 
 /// Why an event log could not be folded into a state.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum FoldError {
     /// The log is empty or does not start with `created`.
     #[error("the event log must start with a `created` event")]
