@@ -138,12 +138,12 @@ async fn main() -> Result<(), Error> {
     ];
     for (actor, command) in commands {
         let svc = store
-            .execute(pension.id, actor, command, None, &ctx)
+            .execute(pension.id(), actor, command, None, &ctx)
             .await?;
         println!(
             "{}: version {}, step {} {}",
-            svc.name,
-            svc.version,
+            svc.name(),
+            svc.version(),
             svc.current_step().number(),
             svc.current_status().title_th()
         );
@@ -156,7 +156,7 @@ async fn main() -> Result<(), Error> {
         update_agency: false,
     };
     match store
-        .execute(pension.id, &reviewer, early, None, &ctx)
+        .execute(pension.id(), &reviewer, early, None, &ctx)
         .await
     {
         Err(StoreError::Command(e)) => println!("rejected: {} ({e})", e.code()),
@@ -164,7 +164,7 @@ async fn main() -> Result<(), Error> {
     }
     store
         .execute(
-            care.id,
+            care.id(),
             &officer,
             Command::SaveDraft {
                 step: Step::Credential,
@@ -188,8 +188,8 @@ async fn main() -> Result<(), Error> {
         println!("  {label:<40} {n}");
     }
 
-    println!("\nevent log of {}:", pension.name);
-    for e in store.events(pension.id).await? {
+    println!("\nevent log of {}:", pension.name());
+    for e in store.events(pension.id()).await? {
         let step = e
             .event
             .step

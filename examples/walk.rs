@@ -91,11 +91,11 @@ fn main() -> Result<(), CommandError> {
             svc.step(step).status.title_th()
         );
     }
-    if let Some(day) = svc.launch_on {
+    if let Some(day) = svc.launch_on() {
         println!(
             "เปิดให้บริการ / goes live: {} ({day}), version {}",
             thai_date(day),
-            svc.version
+            svc.version()
         );
     }
     Ok(())

@@ -101,7 +101,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         }
         Err(e) => panic!("create refused: {e:?}"),
     };
-    assert_eq!(state.version, 1);
+    assert_eq!(state.version(), 1);
     assert_eq!(EService::from_events(&log).as_ref(), Ok(&state));
     check_shape(&state);
 
@@ -123,29 +123,29 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
         match result {
             Ok((next, events)) => {
                 // 3. An accepted command adds one version, all its events at it.
-                assert_eq!(next.version, before.version + 1);
+                assert_eq!(next.version(), before.version() + 1);
                 assert!(!events.is_empty());
                 for e in &events {
-                    assert_eq!(e.version, next.version);
+                    assert_eq!(e.version, next.version());
                     assert_eq!(
                         (e.eservice_id, e.actor, e.at),
-                        (state.id, op.actor.user_id(), now)
+                        (state.id(), op.actor.user_id(), now)
                     );
                 }
                 assert!(
-                    !matches!(op.expected, Some(v) if v != before.version),
+                    !matches!(op.expected, Some(v) if v != before.version()),
                     "stale If-Match accepted"
                 );
-                assert!(op.actor.can_see(state.agency_id));
+                assert!(op.actor.can_see(state.agency_id()));
                 check_role(&op.actor, &op.command, true);
-                assert_eq!(next.updated_at, now);
+                assert_eq!(next.updated_at(), now);
                 accepted += 1;
                 log.extend(events);
                 state = next;
             }
             Err(e) => check_refusal(&state, &op, &e),
         }
-        assert_eq!(state.version, 1 + accepted);
+        assert_eq!(state.version(), 1 + accepted);
         check_shape(&state);
     }
     check_history(&state, &log);
@@ -167,9 +167,9 @@ fn op(u: &mut Unstructured<'_>, state: &EService) -> Result<Op> {
         Step::from_number(u.int_in_range(1..=7)?).unwrap_or(Step::Credential)
     };
     let expected = match u.choose_index(10)? {
-        0 => Some(state.version.saturating_sub(u.int_in_range(1..=2)?)),
-        1 => Some(state.version + 1),
-        2 | 3 => Some(state.version),
+        0 => Some(state.version().saturating_sub(u.int_in_range(1..=2)?)),
+        1 => Some(state.version() + 1),
+        2 | 3 => Some(state.version()),
         _ => None,
     };
     let who: Who = u.arbitrary()?;
@@ -335,16 +335,16 @@ fn check_refusal(state: &EService, op: &Op, e: &CommandError) {
         "validation_failed",
     ];
     assert!(codes.contains(&e.code()), "unknown code {}", e.code());
-    if !op.actor.can_see(state.agency_id) {
+    if !op.actor.can_see(state.agency_id()) {
         assert!(
             matches!(e, CommandError::NotFound),
             "other agency got {e:?}"
         );
         return;
     }
-    if let Some(v) = op.expected.filter(|v| *v != state.version) {
+    if let Some(v) = op.expected.filter(|v| *v != state.version()) {
         assert!(
-            matches!(e, CommandError::VersionConflict { expected, current } if *expected == v && *current == state.version),
+            matches!(e, CommandError::VersionConflict { expected, current } if *expected == v && *current == state.version()),
             "stale If-Match got {e:?}"
         );
         return;

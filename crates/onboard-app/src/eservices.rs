@@ -39,7 +39,7 @@ pub async fn execute(
         .execute(id, &user.actor(), command, expected_version, ctx)
         .await
         .map_err(invalid)?;
-    tracing::info!(eservice = %id, command = name.as_str(), version = svc.version, "command applied");
+    tracing::info!(eservice = %id, command = name.as_str(), version = svc.version(), "command applied");
     Ok(svc)
 }
 
@@ -71,7 +71,7 @@ pub async fn check_submission(
             continue;
         };
         if let Some(meta) = store.file(id).await? {
-            if meta.agency_id == Some(svc.agency_id) {
+            if meta.agency_id == Some(svc.agency_id()) {
                 files.insert(
                     raw.trim().to_owned(),
                     FileFacts {
@@ -118,7 +118,7 @@ pub async fn create(
         .create_eservice(&user.actor(), agency_id, name, services, ctx)
         .await
         .map_err(invalid)?;
-    tracing::info!(eservice = %svc.id, "e-Service created");
+    tracing::info!(eservice = %svc.id(), "e-Service created");
     Ok(svc)
 }
 

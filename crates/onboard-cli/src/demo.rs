@@ -399,7 +399,7 @@ pub async fn seed(
         };
         for &step in &Step::ALL[..done] {
             svc = store
-                .execute(svc.id, &officer, submit(step, f, today), None, &c)
+                .execute(svc.id(), &officer, submit(step, f, today), None, &c)
                 .await?;
             if step != Step::Launch {
                 let approve = Command::Approve {
@@ -408,7 +408,9 @@ pub async fn seed(
                     credentials: None,
                     update_agency: false,
                 };
-                svc = store.execute(svc.id, &reviewer, approve, None, &c).await?;
+                svc = store
+                    .execute(svc.id(), &reviewer, approve, None, &c)
+                    .await?;
             }
         }
         let Some(&next) = Step::ALL.get(done) else {
@@ -422,7 +424,7 @@ pub async fn seed(
                 }
                 store
                     .execute(
-                        svc.id,
+                        svc.id(),
                         &officer,
                         Command::SaveDraft {
                             step: next,
@@ -435,19 +437,19 @@ pub async fn seed(
             }
             Stop::UnderReview(_) => {
                 store
-                    .execute(svc.id, &officer, submit(next, f, today), None, &c)
+                    .execute(svc.id(), &officer, submit(next, f, today), None, &c)
                     .await?;
             }
             Stop::ChangesRequested(_) => {
                 store
-                    .execute(svc.id, &officer, submit(next, f, today), None, &c)
+                    .execute(svc.id(), &officer, submit(next, f, today), None, &c)
                     .await?;
                 let reason = "กรุณาแก้ไข Landing Page URL ให้เป็นโดเมนของหน่วยงาน / Please use the agency's own domain for the landing page URL";
                 let back = Command::RequestChanges {
                     step: next,
                     reason: reason.into(),
                 };
-                store.execute(svc.id, &reviewer, back, None, &c).await?;
+                store.execute(svc.id(), &reviewer, back, None, &c).await?;
             }
             _ => {}
         }

@@ -153,7 +153,10 @@ pub async fn show(
             as_json,
         ));
     };
-    let agency = store.agency(svc.agency_id).await.map_err(Failure::Store)?;
+    let agency = store
+        .agency(svc.agency_id())
+        .await
+        .map_err(Failure::Store)?;
     Ok(if as_json {
         Outcome::json(detail_json(&svc, agency.as_ref(), today), true)
     } else {
@@ -191,28 +194,28 @@ pub fn detail_json(svc: &EService, agency: Option<&Agency>, today: NaiveDate) ->
 /// The e-Service as a readable page: header, the seven steps with Thai labels and
 /// Buddhist-era dates, review notes, test attempts and credentials (app ids only).
 pub fn detail_text(svc: &EService, agency: Option<&Agency>, today: NaiveDate) -> String {
-    let mut out = format!("{}\n", svc.name);
+    let mut out = format!("{}\n", svc.name());
     let field = |out: &mut String, name: &str, value: String| {
         out.push_str(&format!("{:<11}{value}\n", format!("{name}:")));
     };
-    field(&mut out, "id", svc.id.to_string());
+    field(&mut out, "id", svc.id().to_string());
     field(
         &mut out,
         "agency",
         match agency {
             Some(a) => format!("{} ({})", a.name_th, a.ministry_th),
-            None => svc.agency_id.to_string(),
+            None => svc.agency_id().to_string(),
         },
     );
-    field(&mut out, "services", svc.services.join(", "));
-    field(&mut out, "category", svc.category.title_th().to_owned());
-    field(&mut out, "version", svc.version.to_string());
+    field(&mut out, "services", svc.services().join(", "));
+    field(&mut out, "category", svc.category().title_th().to_owned());
+    field(&mut out, "version", svc.version().to_string());
     field(
         &mut out,
         "lifecycle",
         svc.lifecycle(today).as_str().to_owned(),
     );
-    field(&mut out, "launch", or_dash(svc.launch_on.map(thai_date)));
+    field(&mut out, "launch", or_dash(svc.launch_on().map(thai_date)));
     field(
         &mut out,
         "current",
@@ -225,7 +228,7 @@ pub fn detail_text(svc: &EService, agency: Option<&Agency>, today: NaiveDate) ->
     out.push('\n');
 
     let rows: Vec<Vec<String>> = svc
-        .steps
+        .steps()
         .iter()
         .map(|s| {
             vec![
@@ -243,7 +246,7 @@ pub fn detail_text(svc: &EService, agency: Option<&Agency>, today: NaiveDate) ->
     ));
 
     let notes: Vec<String> = svc
-        .steps
+        .steps()
         .iter()
         .filter_map(|s| {
             s.review_note
@@ -257,7 +260,7 @@ pub fn detail_text(svc: &EService, agency: Option<&Agency>, today: NaiveDate) ->
     }
 
     let attempts: Vec<String> = svc
-        .steps
+        .steps()
         .iter()
         .flat_map(|s| {
             s.attempts.iter().map(move |a| {
@@ -283,8 +286,8 @@ pub fn detail_text(svc: &EService, agency: Option<&Agency>, today: NaiveDate) ->
 
     out.push_str("\ncredentials:\n");
     for (env, set) in [
-        ("UAT", &svc.credentials.uat),
-        ("Production", &svc.credentials.production),
+        ("UAT", &svc.credentials().uat),
+        ("Production", &svc.credentials().production),
     ] {
         out.push_str(&match set {
             Some(c) => format!(

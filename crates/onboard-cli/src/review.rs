@@ -167,7 +167,10 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
         Err(e) => return Err(Failure::Store(e)),
     };
     let today = today_in_bangkok(now);
-    let agency = store.agency(svc.agency_id).await.map_err(Failure::Store)?;
+    let agency = store
+        .agency(svc.agency_id())
+        .await
+        .map_err(Failure::Store)?;
     if as_json {
         return Ok(Outcome::json(
             detail_json(&svc, agency.as_ref(), today),
@@ -177,7 +180,7 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
     let state = svc.step(step);
     let mut text = format!(
         "{}\nstep {}: {} ({}) by {}\n",
-        svc.name,
+        svc.name(),
         step_label(step),
         state.status.title_th(),
         state.status.as_str(),
@@ -194,8 +197,8 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
     }
     if let Some(issued) = step.issues_credentials() {
         let set = match issued {
-            Environment::Uat => &svc.credentials.uat,
-            Environment::Production => &svc.credentials.production,
+            Environment::Uat => &svc.credentials().uat,
+            Environment::Production => &svc.credentials().production,
         };
         if let Some(c) = set
             .as_ref()
@@ -208,7 +211,7 @@ pub async fn run(command: ReviewCommand) -> Result<Outcome, Failure> {
             ));
         }
     }
-    text.push_str(&format!("details: onboard eservice show {}\n", svc.id));
+    text.push_str(&format!("details: onboard eservice show {}\n", svc.id()));
     Ok(Outcome {
         stdout: text,
         stderr: String::new(),

@@ -666,7 +666,11 @@ fn emails_link_to_the_configured_portal_and_sign_as_configured() {
             .await
             .unwrap()
             .unwrap();
-        svc.credentials.production.unwrap().consumer_secret
+        svc.credentials()
+            .production
+            .clone()
+            .unwrap()
+            .consumer_secret
     });
     assert!(!all.stdout.contains(&secret));
 }

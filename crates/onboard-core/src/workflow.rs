@@ -26,7 +26,7 @@
 //! let (svc, events) = workflow::create(
 //!     &officer, Uuid::from_u128(3), agency, "ระบบแจ้งเตือนสิทธิ", &["ขอรับสวัสดิการ".into()], &env,
 //! ).unwrap();
-//! assert_eq!((svc.version, events.len()), (1, 1));
+//! assert_eq!((svc.version(), events.len()), (1, 1));
 //! assert_eq!(svc.step(Step::Credential).status, StepStatus::InProgress);
 //!
 //! // A reviewer cannot submit a form for the agency.

@@ -88,7 +88,7 @@ fn every_email_is_a_letter_linking_to_its_eservice() {
     let (_, notes) = run(&state, officer(), submit(Step::Credential));
     assert_eq!(notes.len(), 1);
     let n = &notes[0];
-    let url = format!("https://onboard.apps.go.th/eservices/{}", state.id);
+    let url = format!("https://onboard.apps.go.th/eservices/{}", state.id());
     assert_eq!(n.link, url);
     let body = n.email_body("คุณสมศรี ตรวจดี");
     let expected = format!(
@@ -116,7 +116,7 @@ fn staff_notices_name_the_agency() {
         &notes[0].body_en,
     ] {
         assert!(text.contains(AGENCY_TH), "{text}");
-        assert!(text.contains(&state.name), "{text}");
+        assert!(text.contains(state.name()), "{text}");
     }
 
     // Test attempts too.
@@ -154,7 +154,7 @@ fn the_launch_note_reaches_staff() {
         .filter(|n| n.audience == Audience::Agency(AGENCY))
         .collect();
     assert_eq!(agency.len(), 1);
-    let thai = onboard_core::schedule::thai_date(state.launch_on.unwrap());
+    let thai = onboard_core::schedule::thai_date(state.launch_on().unwrap());
     assert!(agency[0].body_th.contains(&thai));
 
     // Without a note, no empty note line.
@@ -203,7 +203,7 @@ fn production_credentials_go_to_the_step4_administrator_without_the_secret() {
     let state = at_step(Step::PlatformRequest);
     let (state, _) = run(&state, officer(), submit(Step::PlatformRequest));
     let (state, notes) = run(&state, reviewer(), approve(Step::PlatformRequest));
-    let issued = state.credentials.production.clone().unwrap();
+    let issued = state.credentials().production.clone().unwrap();
     let to_admin: Vec<&Notice> = notes
         .iter()
         .filter(|n| matches!(n.audience, Audience::Address { .. }))
@@ -221,7 +221,7 @@ fn production_credentials_go_to_the_step4_administrator_without_the_secret() {
     assert_eq!(n.kind, NoticeKind::CredentialsIssued);
     assert_eq!(
         n.link,
-        format!("https://onboard.apps.go.th/eservices/{}", state.id)
+        format!("https://onboard.apps.go.th/eservices/{}", state.id())
     );
     let body = n.email_body("เรือเอก สมศักดิ์ มั่นคง");
     assert!(
@@ -271,7 +271,7 @@ fn uat_credentials_go_to_the_agency_only() {
     let state = at_step(Step::Credential);
     let (state, _) = run(&state, officer(), submit(Step::Credential));
     let (state, notes) = run(&state, reviewer(), approve(Step::Credential));
-    assert!(state.credentials.uat.is_some());
+    assert!(state.credentials().uat.is_some());
     assert!(notes.iter().all(|n| n.audience == Audience::Agency(AGENCY)));
 }
 
@@ -293,7 +293,7 @@ fn a_consumer_secret_quoted_in_a_note_is_removed() {
     let (state, notes) = run(&state, reviewer(), cmd);
     assert_eq!(
         state
-            .credentials
+            .credentials()
             .production
             .as_ref()
             .unwrap()
@@ -392,7 +392,7 @@ fn mail_config_takes_http_and_https_portals_only() {
 fn a_rescheduled_launch_tells_the_agency_both_tuesdays_and_the_reason() {
     let state = at_step(Step::Launch);
     let (state, _) = run(&state, officer(), submit(Step::Launch));
-    let before = state.launch_on.expect("scheduled");
+    let before = state.launch_on().expect("scheduled");
     let later = before + chrono::Days::new(7);
     let (_, notes) = run(
         &state,
@@ -405,7 +405,7 @@ fn a_rescheduled_launch_tells_the_agency_both_tuesdays_and_the_reason() {
     let audiences: Vec<&Audience> = notes.iter().map(|n| &n.audience).collect();
     assert_eq!(
         audiences,
-        [&Audience::Agency(state.agency_id), &Audience::Staff]
+        [&Audience::Agency(state.agency_id()), &Audience::Staff]
     );
     assert!(notes
         .iter()

@@ -190,7 +190,7 @@ fn command(op: &Op, state: &EService) -> Command {
         },
         Kind::Reschedule { weeks } => Command::RescheduleLaunch {
             desired_date: state
-                .launch_on
+                .launch_on()
                 .map(|on| (on + chrono::Days::new(7 * u64::from(weeks))).to_string())
                 .unwrap_or_else(|| "2026-12-29".into()),
             reason: "ช่วงปิดปรับปรุงระบบ / maintenance freeze".into(),
@@ -264,19 +264,19 @@ fn run(ops: &[Op]) -> Result<(EService, Vec<Event>), TestCaseError> {
     let env_parts = EnvParts::new();
     let env = env_parts.env();
     let (mut state, mut log) = new_service(&env);
-    prop_assert_eq!(state.version, 1);
+    prop_assert_eq!(state.version(), 1);
     for op in ops {
         let before = state.clone();
         let cmd = command(op, &state);
         let expected =
-            (op.stale_by > 0).then(|| state.version.saturating_sub(u64::from(op.stale_by)));
+            (op.stale_by > 0).then(|| state.version().saturating_sub(u64::from(op.stale_by)));
         let actor = op_actor(op, &state);
         match workflow::execute(&state, &actor, cmd, expected, &env) {
             Ok((next, events)) => {
                 // 3. Accepted: version +1, events all at the new version.
-                prop_assert_eq!(next.version, before.version + 1);
+                prop_assert_eq!(next.version(), before.version() + 1);
                 prop_assert!(!events.is_empty());
-                prop_assert!(events.iter().all(|e| e.version == next.version));
+                prop_assert!(events.iter().all(|e| e.version == next.version()));
                 prop_assert!(op.stale_by == 0, "a stale If-Match was accepted");
                 log.extend(events);
                 state = next;
@@ -337,7 +337,7 @@ proptest! {
 fn walk_to_launch(env: &Env) -> (EService, Vec<Event>) {
     let (mut state, mut log) = new_service(env);
     let mut run = |actor: workflow::Actor, cmd: Command| {
-        let (next, events) = workflow::execute(&state, &actor, cmd, Some(state.version), env)
+        let (next, events) = workflow::execute(&state, &actor, cmd, Some(state.version()), env)
             .unwrap_or_else(|e| panic!("{e:?}"));
         state = next;
         log.extend(events);
@@ -380,8 +380,8 @@ fn a_happy_walk_reaches_live_on_the_right_tuesday() {
     let parts = EnvParts::new();
     let (state, log) = walk_to_launch(&parts.env());
     assert!(state.is_complete());
-    assert!(state.credentials.uat.is_some() && state.credentials.production.is_some());
-    let launch_on = state.launch_on.expect("scheduled");
+    assert!(state.credentials().uat.is_some() && state.credentials().production.is_some());
+    let launch_on = state.launch_on().expect("scheduled");
     assert_eq!(launch_on.format("%a").to_string(), "Tue");
     assert_eq!(EService::from_events(&log).unwrap(), state);
 }
@@ -391,7 +391,7 @@ fn an_admin_moves_a_scheduled_launch_to_another_tuesday() {
     let parts = EnvParts::new();
     let env = parts.env();
     let (state, mut log) = walk_to_launch(&env);
-    let before = state.launch_on.expect("scheduled");
+    let before = state.launch_on().expect("scheduled");
     let reschedule = |date: &str, reason: &str| Command::RescheduleLaunch {
         desired_date: date.into(),
         reason: reason.into(),
@@ -455,13 +455,13 @@ fn an_admin_moves_a_scheduled_launch_to_another_tuesday() {
         &state,
         &admin(),
         reschedule(&wednesday, "ช่วงปิดปรับปรุงระบบ"),
-        Some(state.version),
+        Some(state.version()),
         &env,
     )
     .expect("an admin reschedules");
     let expected = before + chrono::Days::new(21);
-    assert_eq!(moved.launch_on, Some(expected));
-    assert_eq!(moved.version, state.version + 1);
+    assert_eq!(moved.launch_on(), Some(expected));
+    assert_eq!(moved.version(), state.version() + 1);
     assert!(matches!(
         &events[..],
         [Event { change: Change::LaunchRescheduled { previous, launch_on, reason, .. }, .. }]
@@ -522,7 +522,7 @@ fn withdraw_and_delete_return_to_the_status_before() {
         s4.step(Step::Credential).status,
         StepStatus::ChangesRequested
     );
-    assert_eq!(s4.version, 5);
+    assert_eq!(s4.version(), 5);
 }
 
 #[test]
@@ -600,7 +600,7 @@ fn random_sequences_reach_every_step() {
         let ops = strategy.new_tree(&mut runner).unwrap().current();
         let (state, _) = run(&ops).unwrap();
         let done = state
-            .steps
+            .steps()
             .iter()
             .filter(|s| s.status == StepStatus::Completed)
             .count();

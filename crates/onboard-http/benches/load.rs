@@ -686,12 +686,12 @@ async fn load(store: &Arc<dyn Store>, officers: &[(Actor, String)], services: us
                         payload: Some(step1.clone()),
                     };
                     store
-                        .execute(svc.id, officer, submit, None, &ctx)
+                        .execute(svc.id(), officer, submit, None, &ctx)
                         .await
                         .unwrap();
                 }
-                if i % 97 == 0 && svc.agency_id == officers[0].agency_id().unwrap() {
-                    ids.push(svc.id);
+                if i % 97 == 0 && svc.agency_id() == officers[0].agency_id().unwrap() {
+                    ids.push(svc.id());
                 }
             }
         }));

@@ -45,7 +45,7 @@ async fn attempt_file_names(
     svc: &EService,
 ) -> ApiResult<HashMap<String, String>> {
     let mut names = HashMap::new();
-    for attempt in svc.steps.iter().flat_map(|s| s.attempts.iter()) {
+    for attempt in svc.steps().iter().flat_map(|s| s.attempts.iter()) {
         if names.contains_key(&attempt.file_id) {
             continue;
         }
@@ -66,7 +66,7 @@ pub(crate) async fn detail_view(
 ) -> ApiResult<DetailView> {
     let agency_name = state
         .store
-        .agency(svc.agency_id)
+        .agency(svc.agency_id())
         .await?
         .map(|a| a.name_th)
         .unwrap_or_default();
@@ -74,7 +74,7 @@ pub(crate) async fn detail_view(
     Ok(DetailView::build(
         svc,
         agency_name,
-        DetailAccess::of(user.role, user.agency_id, svc.agency_id),
+        DetailAccess::of(user.role, user.agency_id, svc.agency_id()),
         today(state),
         &files,
     ))
@@ -89,11 +89,11 @@ pub(crate) async fn detail_response(
 ) -> ApiResult<Response> {
     let view = detail_view(state, user, svc).await?;
     let mut headers = HeaderMap::new();
-    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", svc.version)) {
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", svc.version())) {
         headers.insert(header::ETAG, etag);
     }
     if status == StatusCode::CREATED {
-        if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/eservices/{}", svc.id)) {
+        if let Ok(location) = HeaderValue::from_str(&format!("/api/v1/eservices/{}", svc.id())) {
             headers.insert(header::LOCATION, location);
         }
     }

@@ -208,7 +208,7 @@ pub async fn agency_diff(
     let svc = visible(&state, &caller.0, id).await?;
     let agency = state
         .store
-        .agency(svc.agency_id)
+        .agency(svc.agency_id())
         .await?
         .ok_or_else(|| ApiError::not_found("agency"))?;
     let differences = workflow::agency_differences(&svc, &agency.names())

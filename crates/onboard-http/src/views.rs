@@ -315,7 +315,7 @@ impl DetailView {
         file_names: &HashMap<String, String>,
     ) -> DetailView {
         let steps = svc
-            .steps
+            .steps()
             .iter()
             .map(|s| StepView {
                 number: s.step.number(),
@@ -341,22 +341,22 @@ impl DetailView {
             .collect();
         let credential = |env: Environment| {
             let c = match env {
-                Environment::Uat => svc.credentials.uat.as_ref(),
-                Environment::Production => svc.credentials.production.as_ref(),
+                Environment::Uat => svc.credentials().uat.as_ref(),
+                Environment::Production => svc.credentials().production.as_ref(),
             };
             c.filter(|_| access.credentials)
                 .map(|c| CredentialView::of(c, access.consumer_secret))
         };
         DetailView {
-            id: svc.id,
-            agency_id: svc.agency_id,
+            id: svc.id(),
+            agency_id: svc.agency_id(),
             agency_name_th,
-            name: svc.name.clone(),
-            services: svc.services.clone(),
-            category: svc.category,
-            version: svc.version,
+            name: svc.name().to_owned(),
+            services: svc.services().to_vec(),
+            category: svc.category(),
+            version: svc.version(),
             lifecycle: svc.lifecycle(today),
-            launch_on: svc.launch_on,
+            launch_on: svc.launch_on(),
             current_step: svc.current_step(),
             current_step_th: svc.current_step().title_th().to_owned(),
             current_step_en: svc.current_step().title_en().to_owned(),

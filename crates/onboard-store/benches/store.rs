@@ -235,7 +235,7 @@ async fn walk_all(store: Arc<dyn Store>, services: usize) -> (usize, f64) {
                         walk::By::Reviewer => &reviewer,
                     };
                     s = store
-                        .execute(s.id, actor, command, Some(s.version), &ctx)
+                        .execute(s.id(), actor, command, Some(s.version()), &ctx)
                         .await
                         .expect("command");
                     accepted += 1;
@@ -526,10 +526,7 @@ fn instance(
     agency: Uuid,
     name: &str,
 ) -> (EService, Vec<Event>) {
-    let (mut s, mut log) = template.clone();
-    s.id = id;
-    s.agency_id = agency;
-    s.name = name.to_owned();
+    let mut log = template.1.clone();
     for e in &mut log {
         e.eservice_id = id;
         if let workflow::Change::Created {
@@ -540,6 +537,8 @@ fn instance(
             *n = name.to_owned();
         }
     }
+    // The copy's state is what its log folds to.
+    let s = EService::from_events(&log).expect("a copied walk folds");
     (s, log)
 }
 

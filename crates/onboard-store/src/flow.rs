@@ -43,7 +43,7 @@ impl Columns {
             current_step: step.step,
             current_status: step.status,
             complete: s.is_complete(),
-            launch_on: s.launch_on,
+            launch_on: s.launch_on(),
             review_since: (step.status == StepStatus::UnderReview)
                 .then_some(step.submitted_at)
                 .flatten(),
@@ -198,15 +198,17 @@ impl Writes {
             .filter_map(workflow::agency_update)
             .next_back()
             .cloned();
-        let texts = crate::folded_texts(&next.name, &next.services);
+        let texts = crate::folded_texts(next.name(), next.services());
         let columns = Columns::of(&next);
         let before = old.map(Columns::of);
         Writes {
             columns,
-            read_version: old.map(|s| s.version),
+            read_version: old.map(|s| s.version()),
             search_fold: crate::search_fold(&texts),
             texts: match old {
-                Some(old) if (&old.name, &old.services) == (&next.name, &next.services) => None,
+                Some(old) if (&old.name(), &old.services()) == (&next.name(), &next.services()) => {
+                    None
+                }
                 _ => Some(texts),
             },
             notices,

@@ -94,7 +94,7 @@ async fn events_cannot_be_changed_in_the_database() {
         let refused = sqlx::query(sql).execute(store.pool()).await;
         assert!(refused.is_err(), "{sql} was allowed");
     }
-    assert_eq!(store.events(s.id).await.unwrap().len(), 1);
+    assert_eq!(store.events(s.id()).await.unwrap().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -216,12 +216,13 @@ async fn racing_processes_apply_one_command() {
         payload: Some(p.step1.clone()),
     };
     let s = a
-        .execute(s.id, &cast.officer, submit, None, &ctx)
+        .execute(s.id(), &cast.officer, submit, None, &ctx)
         .await
         .unwrap();
     // Eight approvals without If-Match from two "processes": one wins, seven see the step
     // completed and are invalid transitions.
     let mut tasks = Vec::new();
+    let id = s.id();
     for i in 0..8 {
         let store = if i % 2 == 0 { a.clone() } else { b.clone() };
         let (reviewer, ctx) = (cast.reviewer, ctx.clone());
@@ -232,7 +233,7 @@ async fn racing_processes_apply_one_command() {
                 credentials: None,
                 update_agency: false,
             };
-            store.execute(s.id, &reviewer, approve, None, &ctx).await
+            store.execute(id, &reviewer, approve, None, &ctx).await
         }));
     }
     let mut won = 0;
@@ -240,14 +241,14 @@ async fn racing_processes_apply_one_command() {
         match t.await.unwrap() {
             Ok(next) => {
                 won += 1;
-                assert_eq!(next.version, s.version + 1);
+                assert_eq!(next.version(), s.version() + 1);
             }
             Err(StoreError::Command(CommandError::InvalidTransition { .. })) => {}
             Err(e) => panic!("{e:?}"),
         }
     }
     assert_eq!(won, 1);
-    let events = a.events(s.id).await.unwrap();
+    let events = a.events(s.id()).await.unwrap();
     assert_eq!(
         events
             .iter()
@@ -256,7 +257,7 @@ async fn racing_processes_apply_one_command() {
         1
     );
     let counts = b.dashboard(Scope::All, today()).await.unwrap();
-    let now = a.eservice(s.id, Scope::All).await.unwrap().unwrap();
+    let now = a.eservice(s.id(), Scope::All).await.unwrap().unwrap();
     assert_eq!(counts, Counts::of([Summary::of(&now)], today()));
 }
 
@@ -284,7 +285,7 @@ async fn spread(store: &PgStore, cast: &walk::Cast, p: &walk::Payloads) -> Vec<E
                 &cast.reviewer
             };
             s = store
-                .execute(s.id, actor, command, None, &ctx)
+                .execute(s.id(), actor, command, None, &ctx)
                 .await
                 .unwrap();
         }
@@ -394,11 +395,11 @@ async fn bulk_import_is_queried_like_commands() {
     assert_eq!(counts, Counts::of(states.iter().map(Summary::of), today()));
     for (s, log) in &made {
         assert_eq!(
-            store.eservice(s.id, Scope::All).await.unwrap().as_ref(),
+            store.eservice(s.id(), Scope::All).await.unwrap().as_ref(),
             Some(s)
         );
         let stored: Vec<Event> = store
-            .events(s.id)
+            .events(s.id())
             .await
             .unwrap()
             .into_iter()
@@ -429,10 +430,10 @@ async fn bulk_import_is_queried_like_commands() {
         services: vec!["งานใหม่".into()],
     };
     let next = store
-        .execute(first.id, &cast.officer, submit, Some(1), &walk::ctx())
+        .execute(first.id(), &cast.officer, submit, Some(1), &walk::ctx())
         .await
         .unwrap();
-    assert_eq!(next.version, 2);
+    assert_eq!(next.version(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -519,12 +520,12 @@ async fn migration_4_indexes_existing_eservices() {
              current_status, complete, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, 1, $5, 'credential', 'in_progress', false, $6, $6)",
     )
-    .bind(state.id)
+    .bind(state.id())
     .bind(agency)
-    .bind(&state.name)
-    .bind(state.name.to_lowercase())
+    .bind(state.name())
+    .bind(state.name().to_lowercase())
     .bind(sqlx::types::Json(&state))
-    .bind(state.created_at)
+    .bind(state.created_at())
     .execute(store.pool())
     .await
     .unwrap();
@@ -545,14 +546,14 @@ async fn migration_4_indexes_existing_eservices() {
         };
         let page = store.list(&query, Scope::All, today()).await.unwrap();
         let ids: Vec<Uuid> = page.items.iter().map(|i| i.id).collect();
-        assert_eq!(ids, vec![state.id], "{q:?}");
+        assert_eq!(ids, vec![state.id()], "{q:?}");
     }
     // Migration 0009 moved the texts to `eservice_texts` and joined them beside the row for
     // the walk, in order.
     let texts: Vec<(i32, String)> = sqlx::query_as(
         "SELECT position, fold FROM eservice_texts WHERE eservice_id = $1 ORDER BY position",
     )
-    .bind(state.id)
+    .bind(state.id())
     .fetch_all(store.pool())
     .await
     .unwrap();
@@ -562,13 +563,13 @@ async fn migration_4_indexes_existing_eservices() {
         (0..).zip(expected.map(str::to_owned)).collect::<Vec<_>>()
     );
     let fold: String = sqlx::query_scalar("SELECT search_fold FROM eservices WHERE id = $1")
-        .bind(state.id)
+        .bind(state.id())
         .fetch_one(store.pool())
         .await
         .unwrap();
     assert_eq!(fold, expected.join("\u{1f}"));
     assert_eq!(
-        store.eservice(state.id, Scope::All).await.unwrap(),
+        store.eservice(state.id(), Scope::All).await.unwrap(),
         Some(state)
     );
 }

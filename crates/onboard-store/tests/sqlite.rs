@@ -184,7 +184,7 @@ async fn two_processes_race_on_one_file() {
         .into_iter()
         .enumerate()
     {
-        let (actor, id) = (w.officer.actor(), svc.id);
+        let (actor, id) = (w.officer.actor(), svc.id());
         tasks.push(tokio::spawn(async move {
             let mut won = Vec::new();
             for i in 0..10 {
@@ -193,7 +193,7 @@ async fn two_processes_race_on_one_file() {
                     .await
                     .unwrap()
                     .unwrap()
-                    .version;
+                    .version();
                 let command = Command::SaveDraft {
                     step: Step::Credential,
                     payload: serde_json::json!({ "icon_concept": format!("{t}/{i}") }),
@@ -202,7 +202,7 @@ async fn two_processes_race_on_one_file() {
                     .execute(id, &actor, command, Some(seen), &conformance::ctx())
                     .await
                 {
-                    Ok(s) => won.push(s.version),
+                    Ok(s) => won.push(s.version()),
                     Err(StoreError::Command(CommandError::VersionConflict { .. })) => {}
                     Err(e) => panic!("{e:?}"),
                 }
@@ -215,11 +215,15 @@ async fn two_processes_race_on_one_file() {
         won.extend(t.await.unwrap());
     }
     won.sort_unstable();
-    let state = second.eservice(svc.id, Scope::All).await.unwrap().unwrap();
-    assert_eq!(won, (2..=state.version).collect::<Vec<_>>());
+    let state = second
+        .eservice(svc.id(), Scope::All)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(won, (2..=state.version()).collect::<Vec<_>>());
     assert_eq!(
-        second.events(svc.id).await.unwrap().len() as u64,
-        state.version
+        second.events(svc.id()).await.unwrap().len() as u64,
+        state.version()
     );
 }
 
@@ -231,7 +235,7 @@ async fn backup_opens_with_the_same_eservices() {
     let w = conformance::World::new(store.clone()).await;
     let mut ids = Vec::new();
     for i in 0..5 {
-        ids.push(w.eservice(&format!("ระบบที่ {i}")).await.id);
+        ids.push(w.eservice(&format!("ระบบที่ {i}")).await.id());
     }
     let busy = {
         let (store, actor, id) = (store.clone(), w.officer.actor(), ids[0]);
@@ -273,7 +277,7 @@ async fn backup_opens_with_the_same_eservices() {
     // The busy one is consistent at some version: state and log agree.
     let state = copy.eservice(ids[0], Scope::All).await.unwrap().unwrap();
     let events = copy.events(ids[0]).await.unwrap();
-    assert_eq!(events.len() as u64, state.version);
+    assert_eq!(events.len() as u64, state.version());
     assert_eq!(
         copy.agencies().await.unwrap(),
         store.agencies().await.unwrap()
@@ -337,7 +341,7 @@ async fn migration_2_indexes_existing_eservices() {
     )
     .unwrap();
     let at = state
-        .created_at
+        .created_at()
         .format("%Y-%m-%dT%H:%M:%S%.9fZ")
         .to_string();
     conn.execute(
@@ -345,17 +349,20 @@ async fn migration_2_indexes_existing_eservices() {
                                 current_status, complete, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, 1, 'credential', 'in_progress', 0, ?5, ?5)",
         params![
-            state.id.to_string(),
+            state.id().to_string(),
             agency.to_string(),
-            state.name,
-            state.name.to_lowercase(),
+            state.name(),
+            state.name().to_lowercase(),
             at
         ],
     )
     .unwrap();
     conn.execute(
         "INSERT INTO eservice_states (id, state) VALUES (?1, ?2)",
-        params![state.id.to_string(), serde_json::to_string(&state).unwrap()],
+        params![
+            state.id().to_string(),
+            serde_json::to_string(&state).unwrap()
+        ],
     )
     .unwrap();
     drop(conn);
@@ -380,17 +387,17 @@ async fn migration_2_indexes_existing_eservices() {
             .await
             .unwrap();
         let ids: Vec<Uuid> = page.items.iter().map(|i| i.id).collect();
-        assert_eq!(ids, vec![state.id], "{q:?}");
+        assert_eq!(ids, vec![state.id()], "{q:?}");
     }
     assert_eq!(
-        store.eservice(state.id, Scope::All).await.unwrap(),
+        store.eservice(state.id(), Scope::All).await.unwrap(),
         Some(state.clone())
     );
     // Migration 7 folds the texts beside the row, name first, for searches that walk.
     let fold: String = raw(&path)
         .query_row(
             "SELECT search_fold FROM eservices WHERE id = ?1",
-            [state.id.to_string()],
+            [state.id().to_string()],
             |r| r.get(0),
         )
         .unwrap();

@@ -62,8 +62,8 @@ impl Env<'static> {
     ///                                 &["ลงทะเบียนรับสิทธิ".into()], &env)?;
     /// let draft = serde_json::json!({"short_description": "แจ้งเตือนสิทธิสวัสดิการ"});
     /// let save = Command::SaveDraft { step: Step::Credential, payload: draft };
-    /// let (svc, _) = workflow::execute(&svc, &officer, save, Some(svc.version), &env)?;
-    /// assert_eq!(svc.version, 2);
+    /// let (svc, _) = workflow::execute(&svc, &officer, save, Some(svc.version()), &env)?;
+    /// assert_eq!(svc.version(), 2);
     /// # Ok(()) }
     /// ```
     pub fn offline(now: DateTime<Utc>) -> Env<'static> {

@@ -11,27 +11,27 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EService {
     /// Identifier (UUID v7).
-    pub id: Uuid,
+    pub(crate) id: Uuid,
     /// Owning agency.
-    pub agency_id: Uuid,
+    pub(crate) agency_id: Uuid,
     /// Name of the e-Service.
-    pub name: String,
+    pub(crate) name: String,
     /// The งานบริการ onboarded together (1 to 100, unique).
-    pub services: Vec<String>,
+    pub(crate) services: Vec<String>,
     /// Category on the ทางรัฐ app; `in_development` until step 1 is approved.
-    pub category: Category,
+    pub(crate) category: Category,
     /// 1 at creation, +1 on every accepted command.
-    pub version: u64,
+    pub(crate) version: u64,
     /// The seven steps, in order.
-    pub steps: [StepState; 7],
+    pub(crate) steps: [StepState; 7],
     /// Credentials issued at steps 1 and 4.
-    pub credentials: IssuedCredentials,
+    pub(crate) credentials: IssuedCredentials,
     /// The release Tuesday, once step 7 is confirmed.
-    pub launch_on: Option<NaiveDate>,
+    pub(crate) launch_on: Option<NaiveDate>,
     /// When the e-Service was created.
-    pub created_at: DateTime<Utc>,
+    pub(crate) created_at: DateTime<Utc>,
     /// When the last accepted command was applied.
-    pub updated_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
 }
 
 /// One step of an e-Service.
@@ -376,6 +376,63 @@ impl EService {
             Change::LaunchScheduled { launch_on, .. }
             | Change::LaunchRescheduled { launch_on, .. } => self.launch_on = Some(*launch_on),
         }
+    }
+
+    // Read-only views: only core's rules and the fold change an e-Service.
+
+    /// Identifier (UUID v7).
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    /// Owning agency.
+    pub fn agency_id(&self) -> Uuid {
+        self.agency_id
+    }
+
+    /// Name of the e-Service.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The งานบริการ onboarded together (1 to 100, unique).
+    pub fn services(&self) -> &[String] {
+        &self.services
+    }
+
+    /// Category on the ทางรัฐ app; `in_development` until step 1 is approved.
+    pub fn category(&self) -> Category {
+        self.category
+    }
+
+    /// 1 at creation, +1 on every accepted command.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The seven steps, in order.
+    pub fn steps(&self) -> &[StepState; 7] {
+        &self.steps
+    }
+
+    /// Credentials issued at steps 1 and 4.
+    pub fn credentials(&self) -> &IssuedCredentials {
+        &self.credentials
+    }
+
+    /// The release Tuesday, once step 7 is confirmed.
+    pub fn launch_on(&self) -> Option<NaiveDate> {
+        self.launch_on
+    }
+
+    /// When the e-Service was created.
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+
+    /// When the last accepted command was applied.
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
     }
 
     /// The step being worked on: the first step not completed, or step 7 when all are.

@@ -124,8 +124,8 @@ pub(super) async fn dashboard_page(
         )),
         Some(Err(id)) => state.store.eservice(id, scope).await?.map(|svc| {
             tracked(
-                svc.id,
-                svc.name.clone(),
+                svc.id(),
+                svc.name().to_owned(),
                 svc.current_step(),
                 svc.current_status(),
             )
@@ -424,14 +424,14 @@ pub(super) async fn eservice_page(
         Ok(svc) => svc,
         Err(r) => return r,
     };
-    let agency = match state.store.agency(svc.agency_id).await {
+    let agency = match state.store.agency(svc.agency_id()).await {
         Ok(a) => a.map(|a| a.name_th).unwrap_or_default(),
         Err(e) => return store_failure(&e),
     };
-    let access = DetailAccess::of(user.role, user.agency_id, svc.agency_id);
+    let access = DetailAccess::of(user.role, user.agency_id, svc.agency_id());
     let reveal = access.consumer_secret && query.secret.as_deref() == Some("1");
     let steps = svc
-        .steps
+        .steps()
         .iter()
         .map(|s| {
             let mut dates = Vec::new();
@@ -448,10 +448,10 @@ pub(super) async fn eservice_page(
                     _ if s.status == StepStatus::Locked => None,
                     // DGA staff review what waits for them.
                     step if user.role.is_staff() && s.status == StepStatus::UnderReview => Some(
-                        format!("/eservices/{}/steps/{}/review", svc.id, step.as_str()),
+                        format!("/eservices/{}/steps/{}/review", svc.id(), step.as_str()),
                     ),
-                    Step::Launch => Some(format!("/eservices/{}/launch", svc.id)),
-                    step => Some(format!("/eservices/{}/steps/{}", svc.id, step.as_str())),
+                    Step::Launch => Some(format!("/eservices/{}/launch", svc.id())),
+                    step => Some(format!("/eservices/{}/steps/{}", svc.id(), step.as_str())),
                 },
                 status: s.status.as_str(),
                 status_th: s.status.title_th(),
@@ -462,11 +462,11 @@ pub(super) async fn eservice_page(
         .collect();
     let credentials = if access.credentials {
         [
-            (Environment::Uat, "UAT", svc.credentials.uat.as_ref()),
+            (Environment::Uat, "UAT", svc.credentials().uat.as_ref()),
             (
                 Environment::Production,
                 "Production",
-                svc.credentials.production.as_ref(),
+                svc.credentials().production.as_ref(),
             ),
         ]
         .into_iter()
@@ -485,12 +485,12 @@ pub(super) async fn eservice_page(
     EServicePage {
         layout: session.layout("eservices"),
         errors: Errors::default(),
-        id: svc.id,
-        name: svc.name.clone(),
+        id: svc.id(),
+        name: svc.name().to_owned(),
         agency,
-        services: svc.services.join(", "),
-        category: svc.category.title_th(),
-        launch_on: svc.launch_on.map(thai_date),
+        services: svc.services().join(", "),
+        category: svc.category().title_th(),
+        launch_on: svc.launch_on().map(thai_date),
         can_reveal: access.consumer_secret && !reveal,
         can_reschedule: user.role == Role::Admin
             && svc.lifecycle(onboard_core::schedule::today_in_bangkok(state.now()))
@@ -670,7 +670,9 @@ pub(super) async fn new_eservice_submit(
     )
     .await
     {
-        Ok(svc) => Redirect::to(&format!("/eservices/{}/steps/credential", svc.id)).into_response(),
+        Ok(svc) => {
+            Redirect::to(&format!("/eservices/{}/steps/credential", svc.id())).into_response()
+        }
         Err(AppError::Invalid(report)) => {
             let errors = Errors(
                 report

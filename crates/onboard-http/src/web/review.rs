@@ -210,7 +210,7 @@ async fn review_page_of(
     let s = svc.step(step);
     let agency = state
         .store
-        .agency(svc.agency_id)
+        .agency(svc.agency_id())
         .await
         .map_err(|e| store_failure(&e))?;
     let differences = match (&agency, step) {
@@ -233,7 +233,7 @@ async fn review_page_of(
     };
     let events = state
         .store
-        .events(svc.id)
+        .events(svc.id())
         .await
         .map_err(|e| store_failure(&e))?;
     let mut names: HashMap<Uuid, String> = HashMap::new();
@@ -285,13 +285,13 @@ async fn review_page_of(
     Ok(ReviewPage {
         layout: session.layout("review"),
         errors: Errors::default(),
-        id: svc.id,
-        name: svc.name.clone(),
+        id: svc.id(),
+        name: svc.name().to_owned(),
         agency: agency.map(|a| a.name_th).unwrap_or_default(),
         slug: step.as_str(),
         number: step.number(),
         title: step.title_th(),
-        version: svc.version,
+        version: svc.version(),
         status: s.status.as_str(),
         status_th: s.status.title_th(),
         under_review: s.status == StepStatus::UnderReview,
@@ -422,7 +422,7 @@ async fn decide(
         let result = execute(
             &state,
             &session,
-            svc.id,
+            svc.id(),
             command,
             form.version.parse::<u64>().ok(),
         )
@@ -432,7 +432,7 @@ async fn decide(
                 let decided = if approve { "approved" } else { "changes" };
                 return Redirect::to(&format!(
                     "/eservices/{}/steps/{}/review?decided={decided}",
-                    svc.id,
+                    svc.id(),
                     step.as_str()
                 ))
                 .into_response();
@@ -461,7 +461,11 @@ async fn decide(
         (StatusCode::UNPROCESSABLE_ENTITY, problems, None)
     };
     // The page again, on the e-Service as it is now, with what was typed (never the secret).
-    let current = match state.store.eservice(svc.id, Scope::of(&session.user)).await {
+    let current = match state
+        .store
+        .eservice(svc.id(), Scope::of(&session.user))
+        .await
+    {
         Ok(Some(now)) => now,
         _ => svc,
     };

@@ -879,12 +879,12 @@ async fn form_page(
     let s = svc.step(step);
     StepFormPage {
         layout: session.layout("eservices"),
-        id: svc.id,
-        name: svc.name.clone(),
+        id: svc.id(),
+        name: svc.name().to_owned(),
         slug: step.as_str(),
         number: step.number(),
         title: step.title_th(),
-        version: svc.version,
+        version: svc.version(),
         fields: field_views(fields, payload, &errors, &files),
         errors,
         notice: None,
@@ -893,7 +893,7 @@ async fn form_page(
             .flatten(),
         app: (step == Step::PreprodSetup)
             .then(|| {
-                svc.credentials
+                svc.credentials()
                     .production
                     .as_ref()
                     .map(|c| (c.app_id.clone(), c.consumer_key.clone()))
@@ -917,20 +917,20 @@ async fn status_page(
     let payload = payload.unwrap_or(&empty);
     let files = file_infos(state, &session.user, fields, payload).await;
     let s = svc.step(step);
-    let owner = DetailAccess::of(session.user.role, session.user.agency_id, svc.agency_id).owner;
+    let owner = DetailAccess::of(session.user.role, session.user.agency_id, svc.agency_id()).owner;
     StepStatusPage {
         layout: session.layout("eservices"),
         errors: Errors::default(),
-        id: svc.id,
-        name: svc.name.clone(),
+        id: svc.id(),
+        name: svc.name().to_owned(),
         slug: step.as_str(),
         number: step.number(),
         title: step.title_th(),
-        version: svc.version,
+        version: svc.version(),
         stage,
         sections: summary(fields, payload, &files),
         services: if step == Step::Credential {
-            svc.services.clone()
+            svc.services().to_vec()
         } else {
             Vec::new()
         },
@@ -964,7 +964,7 @@ async fn form_step(
 
 /// Whether `session` fills in the form of `step` now: the owning agency, while it is open.
 fn editable(session: &Session, svc: &EService, step: Step) -> bool {
-    DetailAccess::of(session.user.role, session.user.agency_id, svc.agency_id).owner
+    DetailAccess::of(session.user.role, session.user.agency_id, svc.agency_id()).owner
         && matches!(
             svc.step(step).status,
             StepStatus::InProgress | StepStatus::ChangesRequested
@@ -1126,7 +1126,7 @@ pub(super) async fn step_submit_form(
     let saved = execute(
         &state,
         &session,
-        svc.id,
+        svc.id(),
         Command::SaveDraft {
             step,
             payload: payload.clone(),
@@ -1151,7 +1151,7 @@ pub(super) async fn step_submit_form(
         .await;
         return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
     }
-    let here = format!("/eservices/{}/steps/{}", svc.id, step.as_str());
+    let here = format!("/eservices/{}/steps/{}", svc.id(), step.as_str());
     match (edit, action.as_str()) {
         (Some(Edit::AddTester), _) => {
             let n = payload["testers"].as_array().map_or(0, Vec::len);
@@ -1204,7 +1204,11 @@ async fn refused(
         }
         other => return failure(&other),
     };
-    let current = match state.store.eservice(svc.id, Scope::of(&session.user)).await {
+    let current = match state
+        .store
+        .eservice(svc.id(), Scope::of(&session.user))
+        .await
+    {
         Ok(Some(now)) => now,
         _ => svc,
     };
@@ -1278,7 +1282,7 @@ pub(super) async fn step_check(
         Ok(found) => found,
         Err(r) => return r,
     };
-    let here = format!("/eservices/{}/steps/{}", svc.id, step.as_str());
+    let here = format!("/eservices/{}/steps/{}", svc.id(), step.as_str());
     if !editable(&session, &svc, step) {
         return Redirect::to(&here).into_response();
     }
@@ -1354,15 +1358,14 @@ async fn step_command(
     let result = execute(
         &state,
         &session,
-        svc.id,
+        svc.id(),
         command(step),
         sent.version.parse::<u64>().ok(),
     )
     .await;
     match result {
-        Ok(svc) => {
-            Redirect::to(&format!("/eservices/{}/steps/{}", svc.id, step.as_str())).into_response()
-        }
+        Ok(svc) => Redirect::to(&format!("/eservices/{}/steps/{}", svc.id(), step.as_str()))
+            .into_response(),
         Err(e) => {
             let payload = svc.step(step).draft.clone().unwrap_or(Value::Null);
             refused(&state, &session, svc, step, &fields, &payload, e).await

@@ -57,9 +57,9 @@ pub(super) fn launch_page_of(
     LaunchPage {
         layout: session.layout("eservices"),
         errors: Errors::default(),
-        id: svc.id,
-        name: svc.name.clone(),
-        version: svc.version,
+        id: svc.id(),
+        name: svc.name().to_owned(),
+        version: svc.version(),
         stage,
         desired: String::new(),
         desired_th: String::new(),
@@ -73,7 +73,7 @@ pub(super) fn launch_page_of(
 /// The stage of step 7 as it stands.
 pub(super) fn launch_stage(svc: &onboard_core::workflow::EService) -> LaunchStage {
     let step = svc.step(Step::Launch);
-    match (step.status, svc.launch_on) {
+    match (step.status, svc.launch_on()) {
         (StepStatus::Completed, Some(day)) => {
             LaunchStage::Done(format!("วันอังคารที่ {}", thai_date(day)))
         }
@@ -119,7 +119,7 @@ pub(super) async fn launch_submit(
     };
     let stage = launch_stage(&svc);
     if !matches!(stage, LaunchStage::Form) {
-        return Redirect::to(&format!("/eservices/{}/launch", svc.id)).into_response();
+        return Redirect::to(&format!("/eservices/{}/launch", svc.id())).into_response();
     }
     let now = state.now();
     let today = onboard_core::schedule::today_in_bangkok(now);
@@ -167,8 +167,8 @@ pub(super) async fn launch_submit(
                 step: Step::Launch,
                 payload: Some(payload),
             };
-            match execute(&state, &session, svc.id, command, expected).await {
-                Ok(_) => Redirect::to(&format!("/eservices/{}/launch", svc.id)).into_response(),
+            match execute(&state, &session, svc.id(), command, expected).await {
+                Ok(_) => Redirect::to(&format!("/eservices/{}/launch", svc.id())).into_response(),
                 Err(AppError::Invalid(report)) => {
                     page.errors = Errors::from_report(&report);
                     (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
@@ -177,14 +177,17 @@ pub(super) async fn launch_submit(
                 // keeping what was typed.
                 Err(AppError::Store(onboard_store::StoreError::Command(e))) => {
                     page.notice = Some(e.detail_th());
-                    page.version =
-                        match state.store.eservice(svc.id, Scope::of(&session.user)).await {
-                            Ok(Some(now)) => {
-                                page.stage = launch_stage(&now);
-                                now.version
-                            }
-                            _ => page.version,
-                        };
+                    page.version = match state
+                        .store
+                        .eservice(svc.id(), Scope::of(&session.user))
+                        .await
+                    {
+                        Ok(Some(now)) => {
+                            page.stage = launch_stage(&now);
+                            now.version()
+                        }
+                        _ => page.version,
+                    };
                     (StatusCode::CONFLICT, page).into_response()
                 }
                 Err(e) => failure(&e),
@@ -262,7 +265,7 @@ async fn reschedulable(
     let svc = visible(state, &session.user, id).await?;
     let today = onboard_core::schedule::today_in_bangkok(state.now());
     if svc.lifecycle(today) != onboard_core::workflow::Lifecycle::Scheduled {
-        return Err(Redirect::to(&format!("/eservices/{}", svc.id)).into_response());
+        return Err(Redirect::to(&format!("/eservices/{}", svc.id())).into_response());
     }
     Ok(svc)
 }
@@ -271,11 +274,11 @@ fn reschedule_page_of(session: &Session, svc: &onboard_core::workflow::EService)
     ReschedulePage {
         layout: session.layout("eservices"),
         errors: Errors::default(),
-        id: svc.id,
-        name: svc.name.clone(),
-        version: svc.version,
+        id: svc.id(),
+        name: svc.name().to_owned(),
+        version: svc.version(),
         current: svc
-            .launch_on
+            .launch_on()
             .map(|d| format!("วันอังคารที่ {}", thai_date(d)))
             .unwrap_or_default(),
         desired: String::new(),
@@ -330,8 +333,8 @@ pub(super) async fn reschedule_submit(
         reason: form.reason,
     };
     let expected = form.version.parse::<u64>().ok();
-    match execute(&state, &session, svc.id, command, expected).await {
-        Ok(_) => Redirect::to(&format!("/eservices/{}?rescheduled=1", svc.id)).into_response(),
+    match execute(&state, &session, svc.id(), command, expected).await {
+        Ok(_) => Redirect::to(&format!("/eservices/{}?rescheduled=1", svc.id())).into_response(),
         Err(AppError::Invalid(report)) => {
             page.errors = Errors::from_report(&report);
             (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
@@ -339,8 +342,8 @@ pub(super) async fn reschedule_submit(
         // Changed meanwhile (another admin, the launch day came): say so, keep the typing.
         Err(AppError::Store(onboard_store::StoreError::Command(e))) => {
             page.notice = Some(e.detail_th());
-            if let Ok(Some(current)) = state.store.eservice(svc.id, Scope::All).await {
-                page.version = current.version;
+            if let Ok(Some(current)) = state.store.eservice(svc.id(), Scope::All).await {
+                page.version = current.version();
             }
             (StatusCode::CONFLICT, page).into_response()
         }
@@ -447,7 +450,7 @@ pub(super) async fn attempts_page_of(
     editing: Option<u32>,
 ) -> AttemptsPage {
     let s = svc.step(step);
-    let owner = DetailAccess::of(session.user.role, session.user.agency_id, svc.agency_id).owner;
+    let owner = DetailAccess::of(session.user.role, session.user.agency_id, svc.agency_id()).owner;
     let rows = attempt_rows(state, svc, step, owner).await;
     let open = matches!(
         s.status,
@@ -461,11 +464,11 @@ pub(super) async fn attempts_page_of(
     AttemptsPage {
         layout: session.layout("eservices"),
         errors: Errors::default(),
-        id: svc.id,
-        name: svc.name.clone(),
+        id: svc.id(),
+        name: svc.name().to_owned(),
         step: step.as_str(),
         step_title: step.title_th(),
-        version: svc.version,
+        version: svc.version(),
         can_add: owner && (open || editing.is_some()),
         rows,
         editing,
@@ -486,8 +489,8 @@ pub(super) async fn attempt_command(
     version: Option<u64>,
     typed: (Option<u32>, String),
 ) -> Response {
-    let result = execute(state, session, svc.id, command, version).await;
-    let back = format!("/eservices/{}/steps/{}", svc.id, step.as_str());
+    let result = execute(state, session, svc.id(), command, version).await;
+    let back = format!("/eservices/{}/steps/{}", svc.id(), step.as_str());
     let (status, errors, notice) = match result {
         Ok(_) => return Redirect::to(&back).into_response(),
         Err(AppError::Invalid(report)) => (
@@ -501,7 +504,11 @@ pub(super) async fn attempt_command(
         }
         Err(e) => return failure(&e),
     };
-    let current = match state.store.eservice(svc.id, Scope::of(&session.user)).await {
+    let current = match state
+        .store
+        .eservice(svc.id(), Scope::of(&session.user))
+        .await
+    {
         Ok(Some(now)) => now,
         _ => svc.clone(),
     };

@@ -702,12 +702,13 @@ async fn prepare(server: &Server, seed: &Seed, stage: Stage, n: usize) -> Ids {
         )
         .await
         .unwrap();
-    ids.eservice = svc.id;
+    ids.eservice = svc.id();
+    let id = svc.id();
     let run = |actor: Actor, command: Command| {
         let ctx = ctx(server);
         async move {
             store
-                .execute(svc.id, &actor, command, None, &ctx)
+                .execute(id, &actor, command, None, &ctx)
                 .await
                 .unwrap()
         }

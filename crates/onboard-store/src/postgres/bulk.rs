@@ -46,43 +46,43 @@ impl PgStore {
         // The searchable texts, one row each.
         let (mut text_ids, mut positions, mut text_folds) = (vec![], vec![], vec![]);
         for (s, log) in chunk {
-            if log.iter().any(|e| e.eservice_id != s.id) {
+            if log.iter().any(|e| e.eservice_id != s.id()) {
                 return Err(StoreError::backend(format!(
                     "bulk import: an event of another e-Service in the log of {}",
-                    s.id
+                    s.id()
                 )));
             }
             let cols = Columns::of(s);
             *buckets
                 .entry((
-                    s.agency_id,
+                    s.agency_id(),
                     cols.current_step.as_str(),
                     cols.current_status.as_str(),
                     cols.complete,
                 ))
                 .or_default() += 1;
-            if let Some(day) = s.launch_on {
-                *launch_days.entry((s.agency_id, day)).or_default() += 1;
+            if let Some(day) = s.launch_on() {
+                *launch_days.entry((s.agency_id(), day)).or_default() += 1;
             }
-            ids.push(s.id);
-            agencies.push(s.agency_id);
-            names.push(s.name.as_str());
-            let texts = crate::folded_texts(&s.name, &s.services);
+            ids.push(s.id());
+            agencies.push(s.agency_id());
+            names.push(s.name());
+            let texts = crate::folded_texts(s.name(), s.services());
             folds.push(crate::search_fold(&texts));
             for (position, text) in (0i32..).zip(texts) {
-                text_ids.push(s.id);
+                text_ids.push(s.id());
                 positions.push(position);
                 text_folds.push(text);
             }
-            versions.push(to_i64(s.version));
+            versions.push(to_i64(s.version()));
             states.push(Json(s));
             steps.push(cols.current_step.as_str());
             statuses.push(cols.current_status.as_str());
             completes.push(cols.complete);
-            launches.push(s.launch_on);
+            launches.push(s.launch_on());
             reviews.push(cols.review_since);
-            created.push(s.created_at);
-            updated.push(s.updated_at);
+            created.push(s.created_at());
+            updated.push(s.updated_at());
             events.extend(log.iter().cloned());
         }
         let mut tx = self.pool.begin().await.map_err(db)?;

@@ -173,7 +173,7 @@ async fn execute_once(pool: &PgPool, run: Run) -> Result<EService, Retry> {
     // Only files of the e-Service's agency are looked up, so nothing leaks before the core
     // decides (visibility included).
     let wanted = flow::wanted_files(&run.command, &state);
-    let files = super::files::catalog(&mut tx, state.agency_id, &wanted).await?;
+    let files = super::files::catalog(&mut tx, state.agency_id(), &wanted).await?;
     let w = flow::execute(&state, &agency, &files, run)?;
     write::write(&mut tx, &w).await.map_err(sql)?;
     tx.commit().await.map_err(sql)?;

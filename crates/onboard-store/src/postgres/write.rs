@@ -117,20 +117,20 @@ pub(super) async fn write(conn: &mut PgConnection, w: &Writes) -> Result<(), sql
     let names = w.agency_names.as_ref();
 
     let written: i64 = sqlx::query_scalar(sql)
-        .bind(next.id)
+        .bind(next.id())
         .bind(w.read_version.map(to_i64))
-        .bind(next.agency_id)
-        .bind(&next.name)
+        .bind(next.agency_id())
+        .bind(next.name())
         .bind(&w.search_fold)
-        .bind(to_i64(next.version))
+        .bind(to_i64(next.version()))
         .bind(Json(next))
         .bind(cols.current_step.as_str())
         .bind(cols.current_status.as_str())
         .bind(cols.complete)
         .bind(cols.launch_on)
         .bind(cols.review_since)
-        .bind(next.created_at)
-        .bind(next.updated_at)
+        .bind(next.created_at())
+        .bind(next.updated_at())
         .bind(&ev.versions)
         .bind(&ev.ats)
         .bind(&ev.actors)
@@ -169,7 +169,7 @@ pub(super) async fn write(conn: &mut PgConnection, w: &Writes) -> Result<(), sql
         // Cannot happen while the row is locked; never write over a change we did not see.
         return Err(sqlx::Error::Protocol(format!(
             "e-Service {} changed under a row lock",
-            next.id
+            next.id()
         )));
     }
     Ok(())

@@ -27,21 +27,21 @@ fn persist(tx: &Transaction<'_>, w: &Writes) -> Result<()> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
-                s.id.text(),
-                s.agency_id.text(),
-                s.name,
-                int(s.version)?,
+                s.id().text(),
+                s.agency_id().text(),
+                s.name(),
+                int(s.version())?,
                 c.current_step.text(),
                 c.current_status.text(),
                 c.complete,
                 opt(c.launch_on.as_ref()),
                 opt(c.review_since.as_ref()),
-                s.created_at.text(),
-                s.updated_at.text(),
+                s.created_at().text(),
+                s.updated_at().text(),
                 w.search_fold,
             ])?;
             tx.prepare_cached("INSERT INTO eservice_states (id, state) VALUES (?1, ?2)")?
-                .execute(params![s.id.text(), json(s)?])?;
+                .execute(params![s.id().text(), json(s)?])?;
         }
         Some(read_version) => {
             let n = tx
@@ -52,45 +52,45 @@ fn persist(tx: &Transaction<'_>, w: &Writes) -> Result<()> {
                      WHERE id = ?1 AND version = ?2",
                 )?
                 .execute(params![
-                    s.id.text(),
+                    s.id().text(),
                     int(read_version)?,
-                    s.name,
-                    int(s.version)?,
+                    s.name(),
+                    int(s.version())?,
                     c.current_step.text(),
                     c.current_status.text(),
                     c.complete,
                     opt(c.launch_on.as_ref()),
                     opt(c.review_since.as_ref()),
-                    s.updated_at.text(),
+                    s.updated_at().text(),
                     w.search_fold,
                 ])?;
             if n != 1 {
                 // Cannot happen under the write lock; if it does, nothing is committed.
                 return Err(StoreError::backend(format!(
                     "e-Service {} changed during the command",
-                    s.id
+                    s.id()
                 )));
             }
             tx.prepare_cached("UPDATE eservice_states SET state = ?2 WHERE id = ?1")?
-                .execute(params![s.id.text(), json(s)?])?;
+                .execute(params![s.id().text(), json(s)?])?;
         }
     }
     if let Some(texts) = &w.texts {
         let seq: i64 = tx
             .prepare_cached("SELECT seq FROM eservices WHERE id = ?1")?
-            .query_row([s.id.text()], |r| r.get(0))?;
+            .query_row([s.id().text()], |r| r.get(0))?;
         write_texts(tx, seq, texts)?;
     }
     append_events(tx, &w.events)?;
     for (notice, at) in &w.notices {
-        messages::notify(tx, notice, Some(s.id), *at)?;
+        messages::notify(tx, notice, Some(s.id()), *at)?;
     }
     if let Some(names) = &w.agency_names {
         tx.execute(
             "UPDATE agencies SET name_th = ?2, name_en = ?3, ministry_th = ?4, ministry_en = ?5
              WHERE id = ?1",
             params![
-                s.agency_id.text(),
+                s.agency_id().text(),
                 names.name_th,
                 names.name_en,
                 names.ministry_th,
@@ -106,7 +106,7 @@ fn persist(tx: &Transaction<'_>, w: &Writes) -> Result<()> {
              DO UPDATE SET n = n + excluded.n",
         )?
         .execute(params![
-            s.agency_id.text(),
+            s.agency_id().text(),
             step.text(),
             status.text(),
             complete,
@@ -118,7 +118,7 @@ fn persist(tx: &Transaction<'_>, w: &Writes) -> Result<()> {
             "INSERT INTO dashboard_launches (agency_id, launch_on, n) VALUES (?1, ?2, ?3)
              ON CONFLICT (agency_id, launch_on) DO UPDATE SET n = n + excluded.n",
         )?
-        .execute(params![s.agency_id.text(), day.text(), n])?;
+        .execute(params![s.agency_id().text(), day.text(), n])?;
     }
     Ok(())
 }
@@ -246,12 +246,12 @@ pub(super) fn create(tx: &Transaction<'_>, new: &Create) -> Result<EService> {
 
 pub(super) fn execute(tx: &Transaction<'_>, run: Run) -> Result<EService> {
     let state = load(tx, run.id)?.ok_or(StoreError::NotFound)?;
-    let agency = super::accounts::agency(tx, state.agency_id)?.ok_or(StoreError::NotFound)?;
+    let agency = super::accounts::agency(tx, state.agency_id())?.ok_or(StoreError::NotFound)?;
     // Only files uploaded by the e-Service's own agency count; anything else is missing.
     let wanted = flow::wanted_files(&run.command, &state);
     let mut found = Vec::with_capacity(wanted.len());
     for (_, file_id) in &wanted {
-        if let Some(facts) = files::facts_of_agency(tx, *file_id, state.agency_id)? {
+        if let Some(facts) = files::facts_of_agency(tx, *file_id, state.agency_id())? {
             found.push((*file_id, facts));
         }
     }
@@ -263,7 +263,7 @@ pub(super) fn execute(tx: &Transaction<'_>, run: Run) -> Result<EService> {
 pub(super) fn get_one(tx: &Transaction<'_>, id: Uuid, scope: Scope) -> Result<Option<EService>> {
     Ok(load(tx, id)?.filter(|s| match scope {
         Scope::All => true,
-        Scope::Agency(a) => s.agency_id == a,
+        Scope::Agency(a) => s.agency_id() == a,
     }))
 }
 

@@ -377,7 +377,7 @@ pub async fn advance(
         };
         let actor = if staff { reviewer } else { officer }.actor();
         state = store
-            .execute(id, &actor, command, Some(state.version), ctx)
+            .execute(id, &actor, command, Some(state.version()), ctx)
             .await
             .unwrap_or_else(|e| panic!("moving {id} forward: {e:?}"));
     }
@@ -459,7 +459,7 @@ impl World {
                 .eservice(id, Scope::All)
                 .await
                 .unwrap()
-                .map_or(0, |s| s.version),
+                .map_or(0, |s| s.version()),
             inbox,
             outbox: self.store.outbox(None, 100_000).await.unwrap().len(),
         }
@@ -1146,7 +1146,7 @@ pub async fn agency_names_are_corrected(store: Arc<dyn Store>) {
             item.agency_name_th.as_str(),
             item.ministry_th.as_str()
         ),
-        (svc.id, "กรมสรรพากร", "กระทรวงการคลัง")
+        (svc.id(), "กรมสรรพากร", "กระทรวงการคลัง")
     );
     assert_eq!(
         search_names(&store, "กรมสรรพากร", Scope::All).await,
@@ -1276,29 +1276,29 @@ pub async fn login_attempts_race(store: Arc<dyn Store>) {
 pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let svc = w.eservice("ระบบแจ้งเตือนสิทธิสวัสดิการ").await;
-    assert_eq!(svc.version, 1);
-    assert_eq!(svc.agency_id, w.agency.id);
-    assert_eq!(svc.id.get_version_num(), 7, "ids are UUID v7");
+    assert_eq!(svc.version(), 1);
+    assert_eq!(svc.agency_id(), w.agency.id);
+    assert_eq!(svc.id().get_version_num(), 7, "ids are UUID v7");
     assert_eq!(svc.step(Step::Credential).status, StepStatus::InProgress);
     assert!(Step::ALL[1..]
         .iter()
         .all(|s| svc.step(*s).status == StepStatus::Locked));
-    assert_eq!((svc.created_at, svc.updated_at), (now(), now()));
+    assert_eq!((svc.created_at(), svc.updated_at()), (now(), now()));
 
     assert_eq!(
-        store.eservice(svc.id, Scope::All).await.unwrap(),
+        store.eservice(svc.id(), Scope::All).await.unwrap(),
         Some(svc.clone())
     );
     assert_eq!(
         store
-            .eservice(svc.id, Scope::Agency(w.agency.id))
+            .eservice(svc.id(), Scope::Agency(w.agency.id))
             .await
             .unwrap(),
         Some(svc.clone())
     );
     assert_eq!(
         store
-            .eservice(svc.id, Scope::Agency(w.other_agency.id))
+            .eservice(svc.id(), Scope::Agency(w.other_agency.id))
             .await
             .unwrap(),
         None
@@ -1308,7 +1308,7 @@ pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
         None
     );
 
-    let events = store.events(svc.id).await.unwrap();
+    let events = store.events(svc.id()).await.unwrap();
     assert_eq!(events.len(), 1);
     assert!(matches!(events[0].event.change, Change::Created { .. }));
     assert_eq!(
@@ -1328,7 +1328,7 @@ pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    assert_eq!(by_admin.agency_id, w.other_agency.id);
+    assert_eq!(by_admin.agency_id(), w.other_agency.id);
 
     let services = ["งาน".to_owned()];
     let attempts = [
@@ -1352,7 +1352,7 @@ pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
         .create_eservice(&w.officer.actor(), None, "ระบบของกรม", &services, &ctx())
         .await
         .unwrap();
-    assert_eq!(own.agency_id, w.agency.id);
+    assert_eq!(own.agency_id(), w.agency.id);
     let r = store
         .create_eservice(&w.admin.actor(), None, "ระบบ", &services, &ctx())
         .await;
@@ -1394,7 +1394,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let files = Uploads::new(&store, &w.officer).await;
     let svc = w.eservice("ระบบแจ้งเตือนสิทธิสวัสดิการ").await;
-    let id = svc.id;
+    let id = svc.id();
     let (officer, reviewer) = (w.officer.actor(), w.reviewer.actor());
     let staff = [&w.admin, &w.reviewer];
     let agency_users = [&w.officer, &w.colleague];
@@ -1413,8 +1413,8 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
                     .await
                     .unwrap_or_else(|e| panic!("{kinds:?}: {e:?}"));
                 let after = w.tally(id).await;
-                assert_eq!(state.version, before.version + 1);
-                assert_eq!(after.version, state.version);
+                assert_eq!(state.version(), before.version + 1);
+                assert_eq!(after.version, state.version());
                 let events = w.store.events(id).await.unwrap();
                 let new: Vec<&str> = events[before.events..]
                     .iter()
@@ -1423,7 +1423,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
                 assert_eq!(new, kinds);
                 assert!(events[before.events..]
                     .iter()
-                    .all(|e| e.event.version == state.version));
+                    .all(|e| e.event.version == state.version()));
                 for u in staff {
                     assert_eq!(
                         after.new_notes(&before, u),
@@ -1496,7 +1496,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
         (0, 2, 0),
     )
     .await;
-    assert!(s.credentials.uat.is_some());
+    assert!(s.credentials().uat.is_some());
     assert_eq!(s.current_step(), Step::UatSetup);
     let kinds: Vec<NoticeKind> = store
         .notifications(w.colleague.id, 10)
@@ -1573,8 +1573,8 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
         (0, 2, 1),
     )
     .await;
-    assert!(s.credentials.production.is_some());
-    let events = store.events(s.id).await.unwrap();
+    assert!(s.credentials().production.is_some());
+    let events = store.events(s.id()).await.unwrap();
     let updated = events
         .iter()
         .find_map(|e| match &e.event.change {
@@ -1616,7 +1616,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
         (0, 1, 0),
     )
     .await;
-    assert_eq!(s.category.as_str(), "welfare");
+    assert_eq!(s.category().as_str(), "welfare");
 
     // 6. preprod-test.
     step(
@@ -1649,7 +1649,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
     )
     .await;
     assert!(s.is_complete());
-    let launch_on = s.launch_on.unwrap();
+    let launch_on = s.launch_on().unwrap();
     assert_eq!(s.lifecycle(today()), Lifecycle::Scheduled);
     assert_eq!(
         store.notifications(w.admin.id, 1).await.unwrap()[0].kind,
@@ -1692,7 +1692,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
         (1, 1, 0),
     )
     .await;
-    assert_eq!(s.launch_on, Some(later));
+    assert_eq!(s.launch_on(), Some(later));
     assert_eq!(
         store.notifications(w.officer.id, 1).await.unwrap()[0].kind,
         NoticeKind::LaunchRescheduled
@@ -1714,7 +1714,7 @@ pub async fn foreign_agency_file_is_missing(store: Arc<dyn Store>) {
     let own = Uploads::new(&store, &w.officer).await;
     let foreign = upload(&store, &w.outsider, "icon.png", &png(120, 120, [9, 0, 0])).await;
     let svc = w.eservice("ระบบตรวจสอบสิทธิ").await;
-    let before = w.tally(svc.id).await;
+    let before = w.tally(svc.id()).await;
     for icon in [
         foreign.id.to_string(),
         Uuid::now_v7().to_string(),
@@ -1724,7 +1724,7 @@ pub async fn foreign_agency_file_is_missing(store: Arc<dyn Store>) {
         payload["icon_file_id"] = json!(icon);
         let r = store
             .execute(
-                svc.id,
+                svc.id(),
                 &w.officer.actor(),
                 Command::Submit {
                     step: Step::Credential,
@@ -1746,13 +1746,13 @@ pub async fn foreign_agency_file_is_missing(store: Arc<dyn Store>) {
             other => panic!("{icon}: expected validation_failed, got {other:?}"),
         }
     }
-    assert_eq!(w.tally(svc.id).await, before);
+    assert_eq!(w.tally(svc.id()).await, before);
     // The agency's own file is accepted, also with blanks around the id.
     let mut payload = own.payload(Step::Credential);
     payload["icon_file_id"] = json!(format!(" {} ", own.ids["file-icon-1"]));
     store
         .execute(
-            svc.id,
+            svc.id(),
             &w.officer.actor(),
             Command::Submit {
                 step: Step::Credential,
@@ -1772,7 +1772,7 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
     let svc = w.eservice("ระบบจองคิว").await;
     let submitted = store
         .execute(
-            svc.id,
+            svc.id(),
             &w.officer.actor(),
             Command::Submit {
                 step: Step::Credential,
@@ -1783,7 +1783,7 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let before = w.tally(svc.id).await;
+    let before = w.tally(svc.id()).await;
     let mut invalid = files.payload(Step::Credential);
     invalid["planned_launch_date"] = json!("2020-01-01");
     let cases: Vec<(&User, Command, Option<u64>, &str)> = vec![
@@ -1832,7 +1832,7 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
                 credentials: None,
                 update_agency: false,
             },
-            Some(submitted.version - 1),
+            Some(submitted.version() - 1),
             "version_conflict",
         ),
         (
@@ -1871,15 +1871,15 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
     for (user, command, expected_version, expected) in cases {
         let name = command.kind();
         let r = store
-            .execute(svc.id, &user.actor(), command, expected_version, &ctx())
+            .execute(svc.id(), &user.actor(), command, expected_version, &ctx())
             .await;
         assert_eq!(err_code(r), expected, "{name} by {}", user.username);
-        assert_eq!(w.tally(svc.id).await, before, "{name} wrote something");
+        assert_eq!(w.tally(svc.id()).await, before, "{name} wrote something");
     }
     // Invalid payloads on an open step (after a withdraw, which itself writes).
     store
         .execute(
-            svc.id,
+            svc.id(),
             &w.officer.actor(),
             Command::Withdraw {
                 step: Step::Credential,
@@ -1889,7 +1889,7 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let before = w.tally(svc.id).await;
+    let before = w.tally(svc.id()).await;
     let cases: Vec<(Command, &str)> = vec![
         (
             Command::Submit {
@@ -1929,10 +1929,10 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
     for (command, expected) in cases {
         let name = command.kind();
         let r = store
-            .execute(svc.id, &w.officer.actor(), command, None, &ctx())
+            .execute(svc.id(), &w.officer.actor(), command, None, &ctx())
             .await;
         assert_eq!(err_code(r), expected, "{name}");
-        assert_eq!(w.tally(svc.id).await, before, "{name} wrote something");
+        assert_eq!(w.tally(svc.id()).await, before, "{name} wrote something");
     }
     let r = store
         .execute(
@@ -1973,7 +1973,7 @@ pub async fn control_characters_are_refused_alike(store: Arc<dyn Store>) {
     assert_eq!(page.total, 0, "a refused e-Service was stored");
 
     let svc = w.eservice("ระบบจองคิว").await;
-    let before = w.tally(svc.id).await;
+    let before = w.tally(svc.id()).await;
     let cases: Vec<(Command, &str)> = vec![
         (
             Command::SaveDraft {
@@ -1999,14 +1999,14 @@ pub async fn control_characters_are_refused_alike(store: Arc<dyn Store>) {
     for (command, expected) in cases {
         let name = command.kind();
         let r = store
-            .execute(svc.id, &w.officer.actor(), command, None, &ctx())
+            .execute(svc.id(), &w.officer.actor(), command, None, &ctx())
             .await;
         assert_eq!(err_code(r), expected, "{name}");
-        assert_eq!(w.tally(svc.id).await, before, "{name} wrote something");
+        assert_eq!(w.tally(svc.id()).await, before, "{name} wrote something");
     }
     let saved = store
         .execute(
-            svc.id,
+            svc.id(),
             &w.officer.actor(),
             Command::SaveDraft {
                 step: Step::Credential,
@@ -2018,7 +2018,7 @@ pub async fn control_characters_are_refused_alike(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(
-        saved.steps[0].draft.as_ref().unwrap()["full_description"],
+        saved.steps()[0].draft.as_ref().unwrap()["full_description"],
         json!("บรรทัดแรก\n\tบรรทัดสอง")
     );
 }
@@ -2030,7 +2030,7 @@ pub async fn version_race_with_if_match(store: Arc<dyn Store>) {
     let svc = w.eservice("ระบบแข่งขัน").await;
     let mut tasks = Vec::new();
     for t in 0..8u32 {
-        let (store, actor, id) = (store.clone(), w.officer.actor(), svc.id);
+        let (store, actor, id) = (store.clone(), w.officer.actor(), svc.id());
         tasks.push(tokio::spawn(async move {
             let (mut won, mut lost) = (Vec::new(), 0);
             for i in 0..6u32 {
@@ -2039,15 +2039,15 @@ pub async fn version_race_with_if_match(store: Arc<dyn Store>) {
                     .await
                     .unwrap()
                     .unwrap()
-                    .version;
+                    .version();
                 let command = Command::SaveDraft {
                     step: Step::Credential,
                     payload: json!({ "icon_concept": format!("task {t} try {i}") }),
                 };
                 match store.execute(id, &actor, command, Some(seen), &ctx()).await {
                     Ok(s) => {
-                        assert_eq!(s.version, seen + 1);
-                        won.push(s.version);
+                        assert_eq!(s.version(), seen + 1);
+                        won.push(s.version());
                     }
                     Err(StoreError::Command(CommandError::VersionConflict {
                         expected,
@@ -2071,12 +2071,12 @@ pub async fn version_race_with_if_match(store: Arc<dyn Store>) {
         lost += l;
     }
     won.sort_unstable();
-    let final_state = store.eservice(svc.id, Scope::All).await.unwrap().unwrap();
-    let expected: Vec<u64> = (2..=final_state.version).collect();
+    let final_state = store.eservice(svc.id(), Scope::All).await.unwrap().unwrap();
+    let expected: Vec<u64> = (2..=final_state.version()).collect();
     assert_eq!(won, expected, "one winner per version");
     assert_eq!(won.len() + lost, 48);
-    assert_eq!(final_state.version, 1 + won.len() as u64);
-    assert_eq!(store.events(svc.id).await.unwrap().len(), 1 + won.len());
+    assert_eq!(final_state.version(), 1 + won.len() as u64);
+    assert_eq!(store.events(svc.id()).await.unwrap().len(), 1 + won.len());
 }
 
 /// Without `If-Match`, concurrent commands are serialized: all succeed, none is lost.
@@ -2085,7 +2085,7 @@ pub async fn concurrent_commands_without_if_match_serialize(store: Arc<dyn Store
     let svc = w.eservice("ระบบพร้อมกัน").await;
     let mut tasks = Vec::new();
     for t in 0..8u32 {
-        let (store, actor, id) = (store.clone(), w.officer.actor(), svc.id);
+        let (store, actor, id) = (store.clone(), w.officer.actor(), svc.id());
         tasks.push(tokio::spawn(async move {
             let mut versions = Vec::new();
             for i in 0..5u32 {
@@ -2098,7 +2098,7 @@ pub async fn concurrent_commands_without_if_match_serialize(store: Arc<dyn Store
                         .execute(id, &actor, command, None, &ctx())
                         .await
                         .unwrap()
-                        .version,
+                        .version(),
                 );
             }
             versions
@@ -2110,9 +2110,9 @@ pub async fn concurrent_commands_without_if_match_serialize(store: Arc<dyn Store
     }
     versions.sort_unstable();
     assert_eq!(versions, (2..=41).collect::<Vec<u64>>());
-    let state = store.eservice(svc.id, Scope::All).await.unwrap().unwrap();
-    assert_eq!(state.version, 41);
-    let events = store.events(svc.id).await.unwrap();
+    let state = store.eservice(svc.id(), Scope::All).await.unwrap().unwrap();
+    assert_eq!(state.version(), 41);
+    let events = store.events(svc.id()).await.unwrap();
     assert_eq!(events.len(), 41);
     let folded = EService::from_events(events.iter().map(|e| &e.event)).unwrap();
     assert_eq!(folded, state);
@@ -2176,10 +2176,10 @@ pub async fn events_fold_to_stored_state(store: Arc<dyn Store>) {
                     },
                 ),
             };
-            let stale = rng.gen_bool(0.1).then(|| state.version.saturating_sub(1));
+            let stale = rng.gen_bool(0.1).then(|| state.version().saturating_sub(1));
             let at = now() + Duration::minutes(i64::from(op));
             match store
-                .execute(svc.id, &user.actor(), command, stale, &ctx_at(at))
+                .execute(svc.id(), &user.actor(), command, stale, &ctx_at(at))
                 .await
             {
                 Ok(next) => {
@@ -2190,10 +2190,10 @@ pub async fn events_fold_to_stored_state(store: Arc<dyn Store>) {
                 Err(e) => panic!("seed {seed}: {e:?}"),
             }
         }
-        let stored = store.eservice(svc.id, Scope::All).await.unwrap().unwrap();
+        let stored = store.eservice(svc.id(), Scope::All).await.unwrap().unwrap();
         assert_eq!(stored, state, "seed {seed}");
-        assert_eq!(stored.version, 1 + accepted, "seed {seed}");
-        let events = store.events(svc.id).await.unwrap();
+        assert_eq!(stored.version(), 1 + accepted, "seed {seed}");
+        let events = store.events(svc.id()).await.unwrap();
         let folded = EService::from_events(events.iter().map(|e| &e.event)).unwrap();
         assert_eq!(folded, stored, "seed {seed}");
     }
@@ -2265,7 +2265,7 @@ pub async fn dashboard_matches_core(store: Arc<dyn Store>) {
         let moves = (i * 7) % (FULL_WALK + 3);
         let state = advance(
             &store,
-            svc.id,
+            svc.id(),
             officer,
             &w.reviewer,
             files,
@@ -2278,7 +2278,7 @@ pub async fn dashboard_matches_core(store: Arc<dyn Store>) {
             let step = state.current_step();
             store
                 .execute(
-                    svc.id,
+                    svc.id(),
                     &w.reviewer.actor(),
                     Command::RequestChanges {
                         step,
@@ -2321,7 +2321,7 @@ pub async fn dashboard_matches_core(store: Arc<dyn Store>) {
                     .iter()
                     .filter(|s| match scope {
                         Scope::All => true,
-                        Scope::Agency(a) => s.agency_id == a,
+                        Scope::Agency(a) => s.agency_id() == a,
                     })
                     .map(Summary::of),
                 today,
@@ -2363,7 +2363,7 @@ pub async fn list_filters_search_and_paging(store: Arc<dyn Store>) {
             )
             .await
             .unwrap();
-        ids.insert(*name, svc.id);
+        ids.insert(*name, svc.id());
     }
     let other = store
         .create_eservice(
@@ -2513,7 +2513,7 @@ pub async fn list_filters_search_and_paging(store: Arc<dyn Store>) {
     let page = store.list(&by_agency, all, today()).await.unwrap();
     assert_eq!(
         page.items.iter().map(|i| i.id).collect::<Vec<_>>(),
-        vec![other.id]
+        vec![other.id()]
     );
     // An agency user asking for another agency's e-Services gets none.
     let page = store
@@ -2683,7 +2683,7 @@ pub async fn many_matches_page_like_few(store: Arc<dyn Store>) {
             .await
             .unwrap();
         if i % 10 != 0 {
-            expected.push((std::cmp::Reverse(svc.updated_at), svc.id, agency));
+            expected.push((std::cmp::Reverse(svc.updated_at()), svc.id(), agency));
         }
     }
     expected.sort();
@@ -2850,12 +2850,12 @@ pub async fn search_matches_services_and_agency_names(store: Arc<dyn Store>) {
     // update_services: the new names match, the old ones no longer do.
     let updated = store
         .execute(
-            allowance.id,
+            allowance.id(),
             &w.officer.actor(),
             Command::UpdateServices {
                 services: vec!["ตรวจสอบสถานะเบี้ย".into(), "Payment History".into()],
             },
-            Some(allowance.version),
+            Some(allowance.version()),
             &ctx(),
         )
         .await
@@ -2871,7 +2871,7 @@ pub async fn search_matches_services_and_agency_names(store: Arc<dyn Store>) {
     let files = Uploads::new(&store, &w.officer).await;
     let walked = advance(
         &store,
-        updated.id,
+        updated.id(),
         &w.officer,
         &w.reviewer,
         &files,
@@ -2907,14 +2907,54 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
     let e = w.eservice("จ ระบบที่ยังไม่ส่ง").await;
     assert!(store.review_queue(10, today()).await.unwrap().is_empty());
     let at = |minutes: i64| ctx_at(now() + Duration::minutes(minutes));
-    advance(&store, a.id, &w.officer, &w.reviewer, &files, 1, "", &at(3)).await;
-    advance(&store, b.id, &w.officer, &w.reviewer, &files, 1, "", &at(1)).await;
-    advance(&store, c.id, &w.officer, &w.reviewer, &files, 1, "", &at(2)).await;
+    advance(
+        &store,
+        a.id(),
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "",
+        &at(3),
+    )
+    .await;
+    advance(
+        &store,
+        b.id(),
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "",
+        &at(1),
+    )
+    .await;
+    advance(
+        &store,
+        c.id(),
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "",
+        &at(2),
+    )
+    .await;
     // d: steps 1 and 2 done at once, its test attempt at 2.5 minutes.
-    advance(&store, d.id, &w.officer, &w.reviewer, &files, 4, "", &ctx()).await;
+    advance(
+        &store,
+        d.id(),
+        &w.officer,
+        &w.reviewer,
+        &files,
+        4,
+        "",
+        &ctx(),
+    )
+    .await;
     let d_state = advance(
         &store,
-        d.id,
+        d.id(),
         &w.officer,
         &w.reviewer,
         &files,
@@ -2929,7 +2969,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
     );
     store
         .execute(
-            e.id,
+            e.id(),
             &w.officer.actor(),
             Command::SaveDraft {
                 step: Step::Credential,
@@ -2948,7 +2988,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .iter()
         .map(|i| i.id)
         .collect();
-    assert_eq!(queue, vec![b.id, c.id, d.id, a.id]);
+    assert_eq!(queue, vec![b.id(), c.id(), d.id(), a.id()]);
     let first_two: Vec<Uuid> = store
         .review_queue(2, today())
         .await
@@ -2956,7 +2996,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .iter()
         .map(|i| i.id)
         .collect();
-    assert_eq!(first_two, vec![b.id, c.id]);
+    assert_eq!(first_two, vec![b.id(), c.id()]);
     let item = &store.review_queue(1, today()).await.unwrap()[0];
     assert_eq!(
         (item.current_status, item.lifecycle),
@@ -2969,7 +3009,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .windows(2)
         .all(|p| p[0].review_since <= p[1].review_since));
     let b_submitted = store
-        .eservice(b.id, Scope::All)
+        .eservice(b.id(), Scope::All)
         .await
         .unwrap()
         .unwrap()
@@ -2993,7 +3033,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
     // Reviewed or withdrawn submissions leave the queue; a resubmission re-enters by its time.
     store
         .execute(
-            b.id,
+            b.id(),
             &w.reviewer.actor(),
             Command::Approve {
                 step: Step::Credential,
@@ -3008,7 +3048,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .unwrap();
     store
         .execute(
-            c.id,
+            c.id(),
             &w.officer.actor(),
             Command::Withdraw {
                 step: Step::Credential,
@@ -3025,8 +3065,18 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .iter()
         .map(|i| i.id)
         .collect();
-    assert_eq!(queue, vec![d.id, a.id]);
-    advance(&store, c.id, &w.officer, &w.reviewer, &files, 1, "", &at(6)).await;
+    assert_eq!(queue, vec![d.id(), a.id()]);
+    advance(
+        &store,
+        c.id(),
+        &w.officer,
+        &w.reviewer,
+        &files,
+        1,
+        "",
+        &at(6),
+    )
+    .await;
     let queue: Vec<Uuid> = store
         .review_queue(10, today())
         .await
@@ -3034,7 +3084,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .iter()
         .map(|i| i.id)
         .collect();
-    assert_eq!(queue, vec![d.id, a.id, c.id]);
+    assert_eq!(queue, vec![d.id(), a.id(), c.id()]);
 }
 
 /// Scheduled and live e-Services by launch date, in scope, with their lifecycle on `today`.
@@ -3057,7 +3107,7 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
         .unwrap();
     let june = advance(
         &store,
-        june.id,
+        june.id(),
         &w.officer,
         &w.reviewer,
         &own,
@@ -3068,7 +3118,7 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
     .await;
     let january = advance(
         &store,
-        january.id,
+        january.id(),
         &w.officer,
         &w.reviewer,
         &own,
@@ -3079,7 +3129,7 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
     .await;
     let march = advance(
         &store,
-        march.id,
+        march.id(),
         &w.outsider,
         &w.reviewer,
         &theirs,
@@ -3090,7 +3140,7 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
     .await;
     advance(
         &store,
-        onboarding.id,
+        onboarding.id(),
         &w.officer,
         &w.reviewer,
         &own,
@@ -3100,10 +3150,10 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
     )
     .await;
     for s in [&june, &january, &march] {
-        assert!(s.is_complete() && s.launch_on.is_some(), "{}", s.name);
+        assert!(s.is_complete() && s.launch_on().is_some(), "{}", s.name());
     }
-    let (jan_on, mar_on) = (january.launch_on.unwrap(), march.launch_on.unwrap());
-    assert!(jan_on < mar_on && mar_on < june.launch_on.unwrap());
+    let (jan_on, mar_on) = (january.launch_on().unwrap(), march.launch_on().unwrap());
+    assert!(jan_on < mar_on && mar_on < june.launch_on().unwrap());
 
     let on = jan_on + Duration::days(1);
     let all = store.launched(Scope::All, on).await.unwrap();
@@ -3114,9 +3164,9 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
     assert_eq!(
         got,
         vec![
-            (january.id, january.launch_on, Lifecycle::Live),
-            (march.id, march.launch_on, Lifecycle::Scheduled),
-            (june.id, june.launch_on, Lifecycle::Scheduled),
+            (january.id(), january.launch_on(), Lifecycle::Live),
+            (march.id(), march.launch_on(), Lifecycle::Scheduled),
+            (june.id(), june.launch_on(), Lifecycle::Scheduled),
         ]
     );
     assert!(all
@@ -3129,7 +3179,7 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
         .iter()
         .map(|i| i.id)
         .collect();
-    assert_eq!(ours, vec![january.id, june.id]);
+    assert_eq!(ours, vec![january.id(), june.id()]);
     let theirs: Vec<Lifecycle> = store
         .launched(Scope::Agency(w.other_agency.id), mar_on)
         .await
@@ -3170,7 +3220,7 @@ pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
     }
     advance(
         &store,
-        svc.id,
+        svc.id(),
         &w.officer,
         &w.reviewer,
         &files,
@@ -3182,7 +3232,7 @@ pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
     let later = ctx_at(now() + Duration::minutes(5));
     advance(
         &store,
-        svc.id,
+        svc.id(),
         &w.officer,
         &w.reviewer,
         &files,
@@ -3204,7 +3254,7 @@ pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
     assert_eq!(kinds, [NoticeKind::CredentialsIssued, NoticeKind::Approved]);
     assert!(to_officer
         .iter()
-        .all(|n| n.at == later.now && n.eservice_id == Some(svc.id)));
+        .all(|n| n.at == later.now && n.eservice_id == Some(svc.id())));
     assert_eq!(
         store.notifications(w.colleague.id, 10).await.unwrap().len(),
         2
@@ -3251,7 +3301,7 @@ pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
         title_en: note.title_en.clone(),
         body_th: note.body_th.clone(),
         body_en: note.body_en.clone(),
-        link: mail().eservice_url(svc.id),
+        link: mail().eservice_url(svc.id()),
         signature: mail().signature().to_owned(),
         secret: None,
     };
@@ -3262,7 +3312,7 @@ pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
             approved.eservice_id,
             approved.secret.as_deref()
         ),
-        (Some(w.officer.id), Some(svc.id), None)
+        (Some(w.officer.id), Some(svc.id()), None)
     );
 
     // Marking read.
@@ -3311,7 +3361,7 @@ pub async fn emails_are_letters_about_their_eservice(store: Arc<dyn Store>) {
     let svc = w.eservice("ระบบจองคิว 100% %1$s").await;
     advance(
         &store,
-        svc.id,
+        svc.id(),
         &w.officer,
         &w.reviewer,
         &files,
@@ -3323,10 +3373,10 @@ pub async fn emails_are_letters_about_their_eservice(store: Arc<dyn Store>) {
     let mails = store.outbox(None, 1000).await.unwrap();
     let about: Vec<_> = mails
         .iter()
-        .filter(|m| m.eservice_id == Some(svc.id))
+        .filter(|m| m.eservice_id == Some(svc.id()))
         .collect();
     assert_eq!(about.len(), 3, "to the admin and both reviewers");
-    let link = format!("https://onboard.example.go.th/eservices/{}", svc.id);
+    let link = format!("https://onboard.example.go.th/eservices/{}", svc.id());
     for staff in [&w.admin, &w.reviewer, &odd] {
         let m = about
             .iter()
@@ -3371,7 +3421,7 @@ pub async fn launch_note_reaches_staff(store: Arc<dyn Store>) {
     let svc = w.eservice("ระบบแจ้งเตือนผู้สูงอายุ").await;
     let s = advance(
         &store,
-        svc.id,
+        svc.id(),
         &w.officer,
         &w.reviewer,
         &files,
@@ -3416,7 +3466,7 @@ pub async fn production_credentials_reach_the_step4_administrator(store: Arc<dyn
     // Steps 1 to 3 and the submission of step 4.
     let s = advance(
         &store,
-        svc.id,
+        svc.id(),
         &w.officer,
         &w.reviewer,
         &files,
@@ -3438,7 +3488,7 @@ pub async fn production_credentials_reach_the_step4_administrator(store: Arc<dyn
         .all(|m| m.to != admin_address));
     let s = advance(
         &store,
-        svc.id,
+        svc.id(),
         &w.officer,
         &w.reviewer,
         &files,
@@ -3447,21 +3497,21 @@ pub async fn production_credentials_reach_the_step4_administrator(store: Arc<dyn
         &ctx(),
     )
     .await;
-    let issued = s.credentials.production.clone().unwrap();
+    let issued = s.credentials().production.clone().unwrap();
     let mails = store.outbox(None, 1000).await.unwrap();
     let to_admin: Vec<_> = mails.iter().filter(|m| m.to == admin_address).collect();
     assert_eq!(to_admin.len(), 1);
     let m = to_admin[0];
     assert_eq!(
         (m.recipient, m.eservice_id, m.kind, m.secret.as_deref()),
-        (None, Some(svc.id), NoticeKind::CredentialsIssued, None)
+        (None, Some(svc.id()), NoticeKind::CredentialsIssued, None)
     );
     assert!(m.body.starts_with("เรียน เรือเอก สมศักดิ์ มั่นคง\n"), "{}", m.body);
     assert!(m.body.contains(&format!("App Id: {}\n", issued.app_id)));
     assert!(m
         .body
         .contains(&format!("Consumer Key: {}\n", issued.consumer_key)));
-    assert!(m.body.contains(&mail().eservice_url(svc.id)));
+    assert!(m.body.contains(&mail().eservice_url(svc.id())));
     // E-mail only: nobody's portal notifications grew beyond the agency's two.
     for u in [&w.officer, &w.colleague] {
         let kinds: Vec<NoticeKind> = store
@@ -3485,7 +3535,7 @@ pub async fn production_credentials_reach_the_step4_administrator(store: Arc<dyn
     // Not a single message, to anyone, carries a consumer secret.
     let s = advance(
         &store,
-        svc.id,
+        svc.id(),
         &w.officer,
         &w.reviewer,
         &files,
@@ -3496,7 +3546,7 @@ pub async fn production_credentials_reach_the_step4_administrator(store: Arc<dyn
     .await;
     assert!(s.is_complete());
     let secrets = [
-        s.credentials.uat.clone().unwrap().consumer_secret,
+        s.credentials().uat.clone().unwrap().consumer_secret,
         issued.consumer_secret,
     ];
     let mut texts: Vec<String> = store
@@ -3747,7 +3797,7 @@ pub async fn backup_or_unsupported(store: Arc<dyn Store>) {
     let dir = tempfile::tempdir().unwrap();
     let to = dir.path().join("nested").join("backup.db");
     let writer = {
-        let (store, actor, id) = (store.clone(), w.officer.actor(), svc.id);
+        let (store, actor, id) = (store.clone(), w.officer.actor(), svc.id());
         tokio::spawn(async move {
             for i in 0..20 {
                 let command = Command::SaveDraft {
@@ -3769,11 +3819,11 @@ pub async fn backup_or_unsupported(store: Arc<dyn Store>) {
     writer.await.unwrap();
     assert_eq!(
         store
-            .eservice(svc.id, Scope::All)
+            .eservice(svc.id(), Scope::All)
             .await
             .unwrap()
             .unwrap()
-            .version,
+            .version(),
         21
     );
 }
@@ -3784,7 +3834,7 @@ pub async fn concurrent_rejections_do_not_touch_accepted_commands(store: Arc<dyn
     let world = Arc::new(World::new(store).await);
     let mut ids = Vec::new();
     for i in 0..8 {
-        ids.push(world.eservice(&format!("ระบบที่ {i}")).await.id);
+        ids.push(world.eservice(&format!("ระบบที่ {i}")).await.id());
     }
     let mut tasks = Vec::new();
     for (i, id) in ids.iter().copied().enumerate() {
@@ -3806,7 +3856,7 @@ pub async fn concurrent_rejections_do_not_touch_accepted_commands(store: Arc<dyn
                     .store
                     .execute(id, &world.officer.actor(), command, None, &ctx())
                     .await;
-                (good, result.map(|s| s.version).map_err(|e| code(&e)))
+                (good, result.map(|s| s.version()).map_err(|e| code(&e)))
             }));
         }
     }
