@@ -8,7 +8,8 @@ use onboard_core::file::OfflineFiles;
 use onboard_core::payload::{self, Context};
 use onboard_core::reference::Step;
 use onboard_core::schedule::{self, ClosedDates, ScheduleConfig};
-use onboard_core::workflow::{self, Actor, Command, EService, Env, Event, FixedCredentials};
+use onboard_core::testing::walk;
+use onboard_core::workflow::{self, Actor, Command, EService, Env, FixedCredentials};
 use uuid::Uuid;
 
 fn bench(c: &mut Criterion) {
@@ -36,7 +37,7 @@ fn bench(c: &mut Criterion) {
     });
 
     // A complete seven-step history.
-    let (mut state, mut log): (EService, Vec<Event>) = workflow::create(
+    let created = workflow::create(
         &officer,
         Uuid::from_u128(9),
         agency,
@@ -45,36 +46,8 @@ fn bench(c: &mut Criterion) {
         &env,
     )
     .expect("create");
-    for &step in Step::ALL {
-        let submit = if step.is_test() {
-            Command::AddAttempt {
-                step,
-                input: onboard_core::samples::json(step),
-            }
-        } else {
-            Command::Submit {
-                step,
-                payload: Some(onboard_core::samples::json(step)),
-            }
-        };
-        let mut cmds = vec![(officer, submit)];
-        if step != Step::Launch {
-            cmds.push((
-                reviewer,
-                Command::Approve {
-                    step,
-                    note: None,
-                    credentials: None,
-                    update_agency: false,
-                },
-            ));
-        }
-        for (actor, cmd) in cmds {
-            let (next, events) = workflow::execute(&state, &actor, cmd, None, &env).expect("walk");
-            state = next;
-            log.extend(events);
-        }
-    }
+    let commands = walk::by_the_book(onboard_core::samples::json);
+    let (_, log) = walk::run(created, commands, &officer, &reviewer, &env);
 
     let fresh = EService::from_events(&log[..1]).expect("created");
     let draft = Command::SaveDraft {

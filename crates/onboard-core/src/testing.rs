@@ -1,6 +1,6 @@
 //! What tests, fuzz targets, benches and examples share (feature `testing`): real files to
-//! upload ([`files`]) and the invariants every history of an e-Service keeps
-//! ([`invariants`], SPEC §4).
+//! upload ([`files`]), the invariants every history of an e-Service keeps
+//! ([`invariants`], SPEC §4) and the seven steps by the book ([`walk`]).
 //!
 //! Test support, not product code: a helper that cannot do its job panics, as a failed
 //! test should.
@@ -8,3 +8,4 @@
 
 pub mod files;
 pub mod invariants;
+pub mod walk;

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use onboard_core::reference::{Role, Step, StepStatus};
-use onboard_core::testing::invariants;
+use onboard_core::testing::{invariants, walk};
 use onboard_core::workflow::{
     self, Actor, Change, Command, CommandError, EService, Env, Event, InvalidActor,
     SuppliedCredentials,
@@ -335,44 +335,8 @@ proptest! {
 
 /// Every step done by the book, up to the confirmed launch.
 fn walk_to_launch(env: &Env) -> (EService, Vec<Event>) {
-    let (mut state, mut log) = new_service(env);
-    let mut run = |actor: workflow::Actor, cmd: Command| {
-        let (next, events) = workflow::execute(&state, &actor, cmd, Some(state.version()), env)
-            .unwrap_or_else(|e| panic!("{e:?}"));
-        state = next;
-        log.extend(events);
-    };
-    for &step in Step::ALL {
-        if step.is_test() {
-            run(
-                officer(),
-                Command::AddAttempt {
-                    step,
-                    input: attempt_input(true),
-                },
-            );
-        } else {
-            run(
-                officer(),
-                Command::Submit {
-                    step,
-                    payload: Some(valid_payload(step)),
-                },
-            );
-        }
-        if step != Step::Launch {
-            run(
-                reviewer(),
-                Command::Approve {
-                    step,
-                    note: None,
-                    credentials: None,
-                    update_agency: false,
-                },
-            );
-        }
-    }
-    (state, log)
+    let commands = walk::by_the_book(valid_payload);
+    walk::run(new_service(env), commands, &officer(), &reviewer(), env)
 }
 
 #[test]

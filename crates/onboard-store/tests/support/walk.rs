@@ -183,13 +183,7 @@ pub async fn payloads(store: &dyn Store, by: &Actor) -> Payloads {
 }
 
 /// Who issues a command of the walk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum By {
-    /// The agency's officer.
-    Officer,
-    /// The reviewer.
-    Reviewer,
-}
+pub use onboard_core::testing::walk::By;
 
 fn submit(step: Step, payload: &Value) -> (By, Command) {
     let payload = Some(payload.clone());
