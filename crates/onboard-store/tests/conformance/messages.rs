@@ -211,17 +211,7 @@ pub async fn launch_note_reaches_staff(store: Arc<dyn Store>) {
     let w = World::new(store.clone()).await;
     let files = Uploads::new(&store, &w.officer).await;
     let svc = w.eservice("ระบบแจ้งเตือนผู้สูงอายุ").await;
-    let s = advance(
-        &store,
-        svc.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        FULL_WALK,
-        "2027-03-05",
-        &ctx(),
-    )
-    .await;
+    let s = w.launch(&files, svc.id(), "2027-03-05").await;
     assert!(s.is_complete());
     let note = files.launch("2027-03-05")["note"]
         .as_str()
@@ -325,17 +315,7 @@ pub async fn production_credentials_reach_the_step4_administrator(store: Arc<dyn
     store.mark_sent(m.id, now()).await.unwrap();
 
     // Not a single message, to anyone, carries a consumer secret.
-    let s = advance(
-        &store,
-        svc.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        FULL_WALK,
-        "2027-03-05",
-        &ctx(),
-    )
-    .await;
+    let s = w.launch(&files, svc.id(), "2027-03-05").await;
     assert!(s.is_complete());
     let secrets = [
         s.credentials().uat.clone().unwrap().consumer_secret,

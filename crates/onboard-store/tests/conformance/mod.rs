@@ -464,6 +464,38 @@ impl World {
             outbox: self.store.outbox(None, 100_000).await.unwrap().len(),
         }
     }
+
+    /// Walks e-Service `id` all the way to a launch confirmed for `desired`, the officer
+    /// and the reviewer taking turns.
+    pub async fn launch(&self, files: &Uploads, id: Uuid, desired: &str) -> EService {
+        let (officer, reviewer) = (&self.officer, &self.reviewer);
+        advance(
+            &self.store,
+            id,
+            officer,
+            reviewer,
+            files,
+            FULL_WALK,
+            desired,
+            &ctx(),
+        )
+        .await
+    }
+
+    /// Runs each command as the officer on `id` and checks that it is refused with its code
+    /// and writes nothing.
+    pub async fn refuses_all(&self, id: Uuid, cases: Vec<(Command, &str)>) {
+        let before = self.tally(id).await;
+        for (command, expected) in cases {
+            let name = command.kind();
+            let r = self
+                .store
+                .execute(id, &self.officer.actor(), command, None, &ctx())
+                .await;
+            assert_eq!(err_code(r), expected, "{name}");
+            assert_eq!(self.tally(id).await, before, "{name} wrote something");
+        }
+    }
 }
 
 /// Counts of what one e-Service's commands have written.

@@ -904,28 +904,8 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let june = advance(
-        &store,
-        june.id(),
-        &w.officer,
-        &w.reviewer,
-        &own,
-        FULL_WALK,
-        "2027-06-01",
-        &ctx(),
-    )
-    .await;
-    let january = advance(
-        &store,
-        january.id(),
-        &w.officer,
-        &w.reviewer,
-        &own,
-        FULL_WALK,
-        "2027-01-12",
-        &ctx(),
-    )
-    .await;
+    let june = w.launch(&own, june.id(), "2027-06-01").await;
+    let january = w.launch(&own, january.id(), "2027-01-12").await;
     let march = advance(
         &store,
         march.id(),
