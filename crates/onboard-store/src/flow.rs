@@ -206,9 +206,7 @@ impl Writes {
             read_version: old.map(|s| s.version()),
             search_fold: crate::search_fold(&texts),
             texts: match old {
-                Some(old) if (&old.name(), &old.services()) == (&next.name(), &next.services()) => {
-                    None
-                }
+                Some(old) if (old.name(), old.services()) == (next.name(), next.services()) => None,
                 _ => Some(texts),
             },
             notices,

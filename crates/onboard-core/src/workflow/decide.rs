@@ -6,16 +6,15 @@ use super::*;
 /// (SPEC §10 `POST /eservices`): an officer's own (naming another is 403), the one an admin
 /// names (naming none is 422 on `agency_id`); reviewers create none (403).
 pub fn agency_of_new(actor: &Actor, named: Option<Uuid>) -> Result<Uuid, CommandError> {
-    let forbidden = || CommandError::Forbidden {
-        role: actor.role(),
-        command: CommandKind::Create,
-    };
     match (actor.role(), actor.agency_id(), named) {
         (Role::Agency, Some(own), None) => Ok(own),
         (Role::Agency, Some(own), Some(named)) if named == own => Ok(own),
         (Role::Admin, _, Some(named)) => Ok(named),
         (Role::Admin, _, None) => Err(single_issue("agency_id", Code::Required)),
-        _ => Err(forbidden()),
+        (role, _, _) => Err(CommandError::Forbidden {
+            role,
+            command: CommandKind::Create,
+        }),
     }
 }
 
