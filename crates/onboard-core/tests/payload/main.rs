@@ -139,6 +139,15 @@ fn only_error(step: Step, json: &Value, field: &str, code: Code) {
     only_error_with(step, json, &ctx(), field, code);
 }
 
+/// Each case sets one value (at a JSON pointer) of the sample form of `step`, which then
+/// has exactly one error: on `field`, with `code`.
+#[track_caller]
+fn each_only_error(step: Step, cases: &[(&str, Value, &str, Code)]) {
+    for (pointer, value, field, code) in cases {
+        only_error(step, &with(step, pointer, value.clone()), field, *code);
+    }
+}
+
 #[track_caller]
 fn only_error_with(step: Step, json: &Value, ctx: &Context, field: &str, code: Code) {
     let r = report_with(step, json, ctx);

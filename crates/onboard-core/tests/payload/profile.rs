@@ -36,27 +36,22 @@ fn mtoken_needs_a_landing_page_only() {
         "profile_access.landing_page_url",
         Code::Required,
     );
-    let json = with(
+    each_only_error(
         Step::PreprodSetup,
-        "/profile_access/domain",
-        json!("m-society.go.th"),
-    );
-    only_error(
-        Step::PreprodSetup,
-        &json,
-        "profile_access.domain",
-        Code::NotAllowed,
-    );
-    let json = with(
-        Step::PreprodSetup,
-        "/profile_access/login_callback_urls",
-        json!(["https://a.go.th/cb"]),
-    );
-    only_error(
-        Step::PreprodSetup,
-        &json,
-        "profile_access.login_callback_urls",
-        Code::NotAllowed,
+        &[
+            (
+                "/profile_access/domain",
+                json!("m-society.go.th"),
+                "profile_access.domain",
+                Code::NotAllowed,
+            ),
+            (
+                "/profile_access/login_callback_urls",
+                json!(["https://a.go.th/cb"]),
+                "profile_access.login_callback_urls",
+                Code::NotAllowed,
+            ),
+        ],
     );
     // Empty leftovers of a form that switched kinds are fine.
     let mut json = with(Step::PreprodSetup, "/profile_access/domain", json!(""));

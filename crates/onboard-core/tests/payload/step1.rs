@@ -307,21 +307,21 @@ fn step1_device_access_is_a_set_of_known_devices() {
         Step::Credential,
         &without(Step::Credential, "/device_access"),
     );
-    let json = with(
+    each_only_error(
         Step::Credential,
-        "/device_access",
-        json!(["gps", "bluetooth"]),
+        &[
+            (
+                "/device_access",
+                json!(["gps", "bluetooth"]),
+                "device_access[1]",
+                Code::NotAllowed,
+            ),
+            (
+                "/device_access",
+                json!(["gps", "camera", "gps"]),
+                "device_access[2]",
+                Code::Duplicate,
+            ),
+        ],
     );
-    only_error(
-        Step::Credential,
-        &json,
-        "device_access[1]",
-        Code::NotAllowed,
-    );
-    let json = with(
-        Step::Credential,
-        "/device_access",
-        json!(["gps", "camera", "gps"]),
-    );
-    only_error(Step::Credential, &json, "device_access[2]", Code::Duplicate);
 }

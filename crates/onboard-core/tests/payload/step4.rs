@@ -308,38 +308,28 @@ fn step4_juristic_data_is_not_for_individuals() {
     ok(Step::PlatformRequest, &json);
     set(&mut json, "/service/target_group", json!("juristic"));
     ok(Step::PlatformRequest, &json);
-    let json = with(
+    each_only_error(
         Step::PlatformRequest,
-        "/service/target_group",
-        json!("everyone"),
-    );
-    only_error(
-        Step::PlatformRequest,
-        &json,
-        "service.target_group",
-        Code::NotAllowed,
-    );
-    let json = with(
-        Step::PlatformRequest,
-        "/service/juristic_data_fields",
-        json!(["juristic_id", "tax_id"]),
-    );
-    only_error(
-        Step::PlatformRequest,
-        &json,
-        "service.juristic_data_fields[1]",
-        Code::NotAllowed,
-    );
-    let json = with(
-        Step::PlatformRequest,
-        "/service/juristic_data_fields",
-        json!(["juristic_id", "juristic_id"]),
-    );
-    only_error(
-        Step::PlatformRequest,
-        &json,
-        "service.juristic_data_fields[1]",
-        Code::Duplicate,
+        &[
+            (
+                "/service/target_group",
+                json!("everyone"),
+                "service.target_group",
+                Code::NotAllowed,
+            ),
+            (
+                "/service/juristic_data_fields",
+                json!(["juristic_id", "tax_id"]),
+                "service.juristic_data_fields[1]",
+                Code::NotAllowed,
+            ),
+            (
+                "/service/juristic_data_fields",
+                json!(["juristic_id", "juristic_id"]),
+                "service.juristic_data_fields[1]",
+                Code::Duplicate,
+            ),
+        ],
     );
 }
 
@@ -361,53 +351,43 @@ fn step4_identity_level_none_only_without_personal_data() {
     ok(Step::PlatformRequest, &json);
     set(&mut json, "/service/identity_level", json!("id_card"));
     ok(Step::PlatformRequest, &json);
-    let json = with(
+    each_only_error(
         Step::PlatformRequest,
-        "/service/identity_level",
-        json!("passport"),
-    );
-    only_error(
-        Step::PlatformRequest,
-        &json,
-        "service.identity_level",
-        Code::NotAllowed,
-    );
-    let json = with(
-        Step::PlatformRequest,
-        "/service/personal_data_fields",
-        json!(["first_name", "nickname"]),
-    );
-    only_error(
-        Step::PlatformRequest,
-        &json,
-        "service.personal_data_fields[1]",
-        Code::NotAllowed,
+        &[
+            (
+                "/service/identity_level",
+                json!("passport"),
+                "service.identity_level",
+                Code::NotAllowed,
+            ),
+            (
+                "/service/personal_data_fields",
+                json!(["first_name", "nickname"]),
+                "service.personal_data_fields[1]",
+                Code::NotAllowed,
+            ),
+        ],
     );
 }
 
 #[test]
 fn step4_device_access_excludes_saving_files() {
-    let json = with(
+    each_only_error(
         Step::PlatformRequest,
-        "/service/device_access",
-        json!(["save_files", "gps"]),
-    );
-    only_error(
-        Step::PlatformRequest,
-        &json,
-        "service.device_access[0]",
-        Code::NotAllowed,
-    );
-    let json = with(
-        Step::PlatformRequest,
-        "/service/device_access",
-        json!(["gps", "gps"]),
-    );
-    only_error(
-        Step::PlatformRequest,
-        &json,
-        "service.device_access[1]",
-        Code::Duplicate,
+        &[
+            (
+                "/service/device_access",
+                json!(["save_files", "gps"]),
+                "service.device_access[0]",
+                Code::NotAllowed,
+            ),
+            (
+                "/service/device_access",
+                json!(["gps", "gps"]),
+                "service.device_access[1]",
+                Code::Duplicate,
+            ),
+        ],
     );
     ok(
         Step::PlatformRequest,
