@@ -694,6 +694,12 @@ pub async fn search_matches_services_and_agency_names(store: Arc<dyn Store>) {
     }
 }
 
+/// The ids of the first `limit` e-Services of the review queue, in its order.
+async fn queue_ids(store: &Arc<dyn Store>, limit: u32) -> Vec<Uuid> {
+    let queue = store.review_queue(limit, today()).await.unwrap();
+    queue.iter().map(|i| i.id).collect()
+}
+
 /// The review queue holds e-Services whose current step is under review (forms and test
 /// attempts), oldest submission first.
 pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
@@ -780,21 +786,9 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .await
         .unwrap();
 
-    let queue: Vec<Uuid> = store
-        .review_queue(10, today())
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| i.id)
-        .collect();
+    let queue = queue_ids(&store, 10).await;
     assert_eq!(queue, vec![b.id(), c.id(), d.id(), a.id()]);
-    let first_two: Vec<Uuid> = store
-        .review_queue(2, today())
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| i.id)
-        .collect();
+    let first_two = queue_ids(&store, 2).await;
     assert_eq!(first_two, vec![b.id(), c.id()]);
     let item = &store.review_queue(1, today()).await.unwrap()[0];
     assert_eq!(
@@ -857,13 +851,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let queue: Vec<Uuid> = store
-        .review_queue(10, today())
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| i.id)
-        .collect();
+    let queue = queue_ids(&store, 10).await;
     assert_eq!(queue, vec![d.id(), a.id()]);
     advance(
         &store,
@@ -876,13 +864,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         &at(6),
     )
     .await;
-    let queue: Vec<Uuid> = store
-        .review_queue(10, today())
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| i.id)
-        .collect();
+    let queue = queue_ids(&store, 10).await;
     assert_eq!(queue, vec![d.id(), a.id(), c.id()]);
 }
 
