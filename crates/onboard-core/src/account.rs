@@ -765,6 +765,7 @@ impl NewAccount {
         agency_id: Option<uuid::Uuid>,
     ) -> Result<NewAccount, Report> {
         use crate::reference::Role;
+        use crate::workflow::{Actor, InvalidActor};
         let mut report = Report::new();
         let email = report.check(
             &Path::root().key("email"),
@@ -785,14 +786,15 @@ impl NewAccount {
                 .map_err(|_| report.add(&role_path, Code::NotAllowed))
                 .ok(),
         };
-        match (role, agency_id) {
-            (Some(Role::Agency), None) => {
-                report.add(&Path::root().key("agency_id"), Code::Required)
+        let agency_path = Path::root().key("agency_id");
+        match role.map(|role| Actor::check_fit(role, agency_id)) {
+            Some(Err(InvalidActor::OfficerWithoutAgency)) => {
+                report.add(&agency_path, Code::Required)
             }
-            (Some(Role::Reviewer | Role::Admin), Some(_)) => {
-                report.add(&Path::root().key("agency_id"), Code::NotAllowed)
+            Some(Err(InvalidActor::StaffWithAgency(_))) => {
+                report.add(&agency_path, Code::NotAllowed)
             }
-            _ => {}
+            Some(Ok(())) | None => {}
         }
         match (email, display_name, role, report.is_valid()) {
             (Some(email), Some(display_name), Some(role), true) => Ok(NewAccount {

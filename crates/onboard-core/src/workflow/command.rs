@@ -28,14 +28,21 @@ pub enum InvalidActor {
 impl Actor {
     /// An actor from stored fields, refused when the role and the agency do not fit.
     pub fn new(user_id: Uuid, role: Role, agency_id: Option<Uuid>) -> Result<Actor, InvalidActor> {
+        Actor::check_fit(role, agency_id)?;
+        Ok(Actor {
+            user_id,
+            role,
+            agency_id,
+        })
+    }
+
+    /// The rule of SPEC §2 every account keeps: an agency officer belongs to an agency and
+    /// DGA staff to none.
+    pub fn check_fit(role: Role, agency_id: Option<Uuid>) -> Result<(), InvalidActor> {
         match (role, agency_id) {
             (Role::Agency, None) => Err(InvalidActor::OfficerWithoutAgency),
             (Role::Reviewer | Role::Admin, Some(_)) => Err(InvalidActor::StaffWithAgency(role)),
-            _ => Ok(Actor {
-                user_id,
-                role,
-                agency_id,
-            }),
+            _ => Ok(()),
         }
     }
 
