@@ -2,7 +2,7 @@
 //! and the fuzz targets check them after every command. Each check says what broke.
 
 use crate::reference::{Role, Step, StepStatus};
-use crate::workflow::{agency_update, AttemptStatus, Change, EService, Event};
+use crate::workflow::{agency_update, Actor, AttemptStatus, Change, EService, Event};
 use chrono::Datelike;
 use uuid::Uuid;
 
@@ -108,18 +108,15 @@ pub fn check_state(state: &EService) -> Result<(), Broken> {
     Ok(())
 }
 
-/// Invariants 4 to 6 over a whole history `log` that led to `state`, with `role_of` the
-/// role of each user who acted: the log folds to the state, versions grow by one per
+/// Invariants 4 to 6 over a whole history `log` that led to `state`, with `actors` every
+/// user who may have acted: the log folds to the state, versions grow by one per
 /// command, events and state survive JSON (how stores keep them), one approval by DGA
 /// staff per completed step 1 to 6 and step 7 confirmed by the agency, the stored
 /// submission (and its warnings) is the latest submitted, only an admin moves a launch
 /// (after step 7 set it, to another date), and the agency record changes only with a step 4
 /// approval.
-pub fn check_history(
-    state: &EService,
-    log: &[Event],
-    role_of: impl Fn(Uuid) -> Option<Role>,
-) -> Result<(), Broken> {
+pub fn check_history(state: &EService, log: &[Event], actors: &[Actor]) -> Result<(), Broken> {
+    let role_of = |id: Uuid| actors.iter().find(|a| a.user_id() == id).map(Actor::role);
     // 4. The log folds to the state.
     let folded = EService::from_events(log).map_err(|e| format!("the log does not fold: {e}"))?;
     ensure!(&folded == state, "the log folds to another state");
@@ -137,7 +134,7 @@ pub fn check_history(
         "the state is not at the log's version"
     );
     for e in log {
-        let json = serde_json::to_value(e).map_err(|e| e.to_string())?;
+        let json = serde_json::to_value(e).map_err(|err| err.to_string())?;
         ensure!(
             serde_json::from_value::<Event>(json).ok().as_ref() == Some(e),
             "an event does not survive JSON: {e:?}"
