@@ -102,18 +102,35 @@ fn solid_scanlines(w: usize, h: usize, rgb: [u8; 3]) -> Vec<u8> {
         }
     }
     bits.symbol(256);
-    // Adler-32 of the raw scanlines, without building them.
-    let (mut a, mut b) = (1u32, 0u32);
-    for _ in 0..h {
-        for x in std::iter::once(0).chain(rgb.iter().copied().cycle().take(row_len)) {
-            a = (a + u32::from(x)) % 65521;
-            b = (b + a) % 65521;
-        }
-    }
     let mut out = vec![0x78, 0x01];
     out.extend(bits.finish());
-    out.extend(((b << 16) | a).to_be_bytes());
+    out.extend(adler32_of_rows(&rgb, row_len, h).to_be_bytes());
     out
+}
+
+/// Adler-32 of `h` equal scanlines (filter byte 0, then `row_len` bytes of `rgb` repeated),
+/// one row's sums at a time: over a row of `n` bytes `x_k`, `a` grows by their sum and `b`
+/// by `n·a + Σ (n − k)·x_k`.
+fn adler32_of_rows(rgb: &[u8; 3], row_len: usize, h: usize) -> u32 {
+    const MOD: u64 = 65521;
+    let row: Vec<u64> = std::iter::once(0)
+        .chain(rgb.iter().copied().cycle().take(row_len))
+        .map(u64::from)
+        .collect();
+    let n = row.len() as u64;
+    let sum = row.iter().sum::<u64>() % MOD;
+    let weighted = row
+        .iter()
+        .zip((1..=n).rev())
+        .map(|(x, weight)| x * weight % MOD)
+        .sum::<u64>()
+        % MOD;
+    let (mut a, mut b) = (1u64, 0u64);
+    for _ in 0..h {
+        b = (b + n % MOD * a + weighted) % MOD;
+        a = (a + sum) % MOD;
+    }
+    u32::try_from((b << 16) | a).expect("both sums are below 65521")
 }
 
 fn png_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
@@ -246,4 +263,37 @@ pub fn pdf(text: &str) -> Vec<u8> {
         .as_bytes(),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adler-32 byte by byte (RFC 1950), over the rows built out.
+    fn adler32(bytes: &[u8]) -> u32 {
+        let (mut a, mut b) = (1u32, 0u32);
+        for &x in bytes {
+            a = (a + u32::from(x)) % 65521;
+            b = (b + a) % 65521;
+        }
+        (b << 16) | a
+    }
+
+    #[test]
+    fn the_row_sums_give_the_adler32_of_the_whole_image() {
+        for (rgb, w, h) in [
+            ([0, 0, 0], 1, 1),
+            ([255, 254, 253], 3000, 40),
+            ([1, 2, 3], 7, 900),
+        ] {
+            let row: Vec<u8> = std::iter::once(0)
+                .chain(rgb.iter().copied().cycle().take(w * 3))
+                .collect();
+            assert_eq!(
+                adler32_of_rows(&rgb, w * 3, h),
+                adler32(&row.repeat(h)),
+                "{w}x{h}"
+            );
+        }
+    }
 }
