@@ -772,10 +772,11 @@ async fn loaded_reads(
             f
         });
         for round in 0..rounds {
-            // Alternating the order spreads the machine's drift over both.
+            // 0 is the server without metrics, 1 the one with them, as in `pair`; alternating
+            // the order spreads the machine's drift over both.
             let order = if (i + round) % 2 == 0 { [0, 1] } else { [1, 0] };
             for side in order {
-                let server = if side == 1 { &on } else { &off };
+                let server = [&off, &on][side];
                 let mut f = reads(&server.base, clients, count, token, &paths, String::new()).await;
                 f.rss_mib = Some(server.rss_mib());
                 pair[side].absorb(f);

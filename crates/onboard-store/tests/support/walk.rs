@@ -8,7 +8,7 @@ use onboard_core::file::FileFacts;
 use onboard_core::notify::{account_created, MailConfig};
 use onboard_core::reference::{Role, Step};
 use onboard_core::schedule::ScheduleConfig;
-use onboard_core::testing::files::png;
+use onboard_core::testing::files::{pdf, png};
 use onboard_core::workflow::{Actor, Command, FixedCredentials};
 use onboard_store::{CommandContext, NewAgency, NewFile, NewUser, Store};
 use serde_json::Value;
@@ -148,13 +148,7 @@ pub async fn payloads(store: &dyn Store, by: &Actor) -> Payloads {
             .await,
         );
     }
-    let letter = upload(
-        store,
-        by,
-        "หนังสือมอบหมาย.pdf",
-        b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec(),
-    )
-    .await;
+    let letter = upload(store, by, "หนังสือมอบหมาย.pdf", pdf("letter")).await;
     let result = upload(
         store,
         by,
