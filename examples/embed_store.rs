@@ -6,6 +6,7 @@
 //! counts, the event log of the first e-Service and the e-mails waiting in the outbox.
 
 use chrono::{Duration, Utc};
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::notify;
 use onboard_core::reference::{Role, Step};
 use onboard_core::schedule::{today_in_bangkok, ScheduleConfig};
@@ -15,7 +16,6 @@ use onboard_store::sqlite::{SqliteOptions, SqliteStore};
 use onboard_store::{CommandContext, NewAgency, NewUser, Scope, Store, StoreError};
 use serde_json::json;
 use std::sync::Arc;
-use uuid::Uuid;
 
 type Error = Box<dyn std::error::Error>;
 
@@ -24,7 +24,7 @@ async fn account(
     store: &dyn Store,
     username: &str,
     role: Role,
-    agency_id: Option<Uuid>,
+    agency_id: Option<AgencyId>,
     password_hash: &str,
 ) -> Result<Actor, StoreError> {
     let user = NewUser {
@@ -38,7 +38,7 @@ async fn account(
     };
     // The audience is filled in by the store with the new account's id.
     let welcome = notify::account_created(
-        Uuid::nil(),
+        UserId::from_u128(0),
         username,
         "(printed once)",
         &notify::MailConfig::default(),

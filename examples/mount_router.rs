@@ -105,7 +105,7 @@ async fn main() -> Result<(), Error> {
                 created_at: Utc::now(),
             },
             notify::account_created(
-                uuid::Uuid::nil(),
+                onboard_core::id::UserId::from_u128(0),
                 "reviewer",
                 PASSWORD,
                 &notify::MailConfig::new("http://127.0.0.1/onboard", notify::DEFAULT_SIGNATURE)?,

@@ -5,15 +5,15 @@
 //! a rejected form with every problem listed, then each step's status and the launch date.
 
 use chrono::{TimeZone, Utc};
+use onboard_core::id::{AgencyId, EServiceId, UserId};
 use onboard_core::reference::Step;
 use onboard_core::schedule::thai_date;
 use onboard_core::workflow::{self, Actor, Command, CommandError, Env};
-use uuid::Uuid;
 
 fn main() -> Result<(), CommandError> {
-    let agency = Uuid::from_u128(1);
-    let officer = Actor::officer(Uuid::from_u128(2), agency);
-    let reviewer = Actor::reviewer(Uuid::from_u128(3));
+    let agency = AgencyId::from_u128(1);
+    let officer = Actor::officer(UserId::from_u128(2), agency);
+    let reviewer = Actor::reviewer(UserId::from_u128(3));
     // Core never reads the clock: it is given a Wednesday morning in Bangkok.
     let env = Env::offline(
         Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0)
@@ -23,7 +23,7 @@ fn main() -> Result<(), CommandError> {
     let name = "ระบบแจ้งเตือนสิทธิสวัสดิการ";
     let (mut svc, _) = workflow::create(
         &officer,
-        Uuid::from_u128(10),
+        EServiceId::from_u128(10),
         agency,
         name,
         &["ลงทะเบียนรับสิทธิ".into()],

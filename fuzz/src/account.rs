@@ -89,7 +89,7 @@ fn check_new_account(u: &mut Unstructured<'_>, email: &str, display_name: &str) 
         _ => u.arbitrary()?,
     };
     let agency = if u.arbitrary()? {
-        Some(uuid::Uuid::from_u128(u.arbitrary()?))
+        Some(onboard_core::id::AgencyId::from_u128(u.arbitrary()?))
     } else {
         None
     };

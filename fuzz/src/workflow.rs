@@ -8,6 +8,7 @@ use crate::fixtures;
 use crate::payload::json_value;
 use arbitrary::{Arbitrary, Result, Unstructured};
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use onboard_core::id::{AgencyId, EServiceId, UserId};
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::{ClosedDates, ScheduleConfig};
 use onboard_core::testing::invariants;
@@ -15,10 +16,9 @@ use onboard_core::workflow::{
     self, Actor, Command, CommandError, EService, Env, Event, FixedCredentials, SuppliedCredentials,
 };
 use serde_json::{json, Value};
-use uuid::Uuid;
 
-const AGENCY: Uuid = Uuid::from_u128(0xA);
-const OTHER_AGENCY: Uuid = Uuid::from_u128(0xB);
+const AGENCY: AgencyId = AgencyId::from_u128(0xA);
+const OTHER_AGENCY: AgencyId = AgencyId::from_u128(0xB);
 
 /// Who issues an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Arbitrary)]
@@ -33,11 +33,11 @@ enum Who {
 
 fn actor(who: Who) -> Actor {
     match who {
-        Who::Officer => Actor::officer(Uuid::from_u128(0x1), AGENCY),
-        Who::Colleague => Actor::officer(Uuid::from_u128(0x6), AGENCY),
-        Who::OtherAgency => Actor::officer(Uuid::from_u128(0x2), OTHER_AGENCY),
-        Who::Reviewer => Actor::reviewer(Uuid::from_u128(0x3)),
-        Who::Admin => Actor::admin(Uuid::from_u128(0x4)),
+        Who::Officer => Actor::officer(UserId::from_u128(0x1), AGENCY),
+        Who::Colleague => Actor::officer(UserId::from_u128(0x6), AGENCY),
+        Who::OtherAgency => Actor::officer(UserId::from_u128(0x2), OTHER_AGENCY),
+        Who::Reviewer => Actor::reviewer(UserId::from_u128(0x3)),
+        Who::Admin => Actor::admin(UserId::from_u128(0x4)),
     }
 }
 
@@ -87,7 +87,7 @@ fn run(u: &mut Unstructured<'_>) -> Result<()> {
     };
     let created = workflow::create(
         &creator,
-        Uuid::from_u128(0x5E),
+        EServiceId::from_u128(0x5E),
         AGENCY,
         "ระบบแจ้งเตือนสิทธิสวัสดิการ",
         &services,

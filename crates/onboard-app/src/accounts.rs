@@ -8,6 +8,7 @@ use onboard_core::account::{
     check_first_login, check_password, check_password_change, suggest_username, NewAccount,
     Username,
 };
+use onboard_core::id::UserId;
 use onboard_core::notify::{account_created, credentials_reset, MailConfig};
 use onboard_core::reference::Role;
 use onboard_core::validation::{Code, Path, Report};
@@ -17,7 +18,6 @@ use onboard_store::password::{
 use onboard_store::{NewUser, Page, Session, Store, StoreError, User, UserQuery};
 use rand::Rng;
 use std::sync::OnceLock;
-use uuid::Uuid;
 
 /// A new session: the token to hand to the client (bearer header or cookie), when it
 /// expires, and whose it is.
@@ -286,7 +286,7 @@ pub async fn create_account(
         let password_hash = blocking(move || hash_password(&to_hash)).await??;
         // The store sends the welcome notice to the new account's own address, so the
         // audience id (not known before the insert) does not matter.
-        let welcome = account_created(uuid::Uuid::nil(), &username, &password, mail);
+        let welcome = account_created(UserId::from_u128(0), &username, &password, mail);
         let new = NewUser {
             username: username.clone(),
             email: email.clone(),
@@ -318,7 +318,7 @@ pub async fn create_account(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Administrator {
     /// A signed-in admin's account.
-    Admin(Uuid),
+    Admin(UserId),
     /// The operator at the database (`onboard user ...`).
     Operator,
 }
@@ -343,7 +343,7 @@ impl Administrator {
     }
 
     /// The admin's account id, for logs; `None` for the operator.
-    pub fn account(&self) -> Option<Uuid> {
+    pub fn account(&self) -> Option<UserId> {
         match self {
             Administrator::Admin(id) => Some(*id),
             Administrator::Operator => None,
@@ -371,7 +371,7 @@ pub async fn list_users(
 pub async fn reset_credentials(
     store: &dyn Store,
     by: &Administrator,
-    user: Uuid,
+    user: UserId,
     mail: &MailConfig,
     now: DateTime<Utc>,
 ) -> AppResult<CreatedAccount> {
@@ -410,7 +410,7 @@ fn throttle_key(username: &str) -> String {
 pub async fn disable_user(
     store: &dyn Store,
     by: &Administrator,
-    user: Uuid,
+    user: UserId,
     now: DateTime<Utc>,
 ) -> AppResult<User> {
     let disabled = store.disable_user(user, now).await?;
@@ -420,7 +420,7 @@ pub async fn disable_user(
 
 /// Enables an account again: it logs in with its current password (sessions ended by the
 /// disable stay ended). `StoreError::NotFound` when there is no such account.
-pub async fn enable_user(store: &dyn Store, by: &Administrator, user: Uuid) -> AppResult<User> {
+pub async fn enable_user(store: &dyn Store, by: &Administrator, user: UserId) -> AppResult<User> {
     let enabled = store.enable_user(user).await?;
     tracing::info!(user = %enabled.id, by = ?by.account(), "user enabled");
     Ok(enabled)

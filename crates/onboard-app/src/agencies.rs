@@ -4,9 +4,9 @@
 
 use crate::accounts::Administrator;
 use crate::AppResult;
+use onboard_core::id::AgencyId;
 use onboard_core::workflow::AgencyNames;
 use onboard_store::{Agency, NewAgency, Store};
-use uuid::Uuid;
 
 fn stored(names: &AgencyNames) -> NewAgency {
     NewAgency {
@@ -34,7 +34,7 @@ pub async fn create(
 pub async fn update(
     store: &dyn Store,
     by: &Administrator,
-    id: Uuid,
+    id: AgencyId,
     names: &AgencyNames,
 ) -> AppResult<Agency> {
     let agency = store.update_agency(id, stored(names)).await?;

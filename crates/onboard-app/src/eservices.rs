@@ -4,6 +4,7 @@
 use crate::{AppError, AppResult};
 use chrono::NaiveDate;
 use onboard_core::file::FileFacts;
+use onboard_core::id::{AgencyId, EServiceId, FileId};
 use onboard_core::payload::{self, PayloadError};
 use onboard_core::reference::Step;
 use onboard_core::validation::{Code, Issue, Report};
@@ -11,7 +12,6 @@ use onboard_core::workflow::{Command, CommandError, EService};
 use onboard_store::{CommandContext, Store, StoreError, User};
 use serde_json::Value;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// Applies `command` as `user` to the e-Service `id` (SPEC §4, §12): the store reads it,
 /// checks the referenced files among the agency's own, lets core decide and writes the
@@ -21,7 +21,7 @@ use uuid::Uuid;
 pub async fn execute(
     store: &dyn Store,
     user: &User,
-    id: Uuid,
+    id: EServiceId,
     command: Command,
     expected_version: Option<u64>,
     ctx: &CommandContext,
@@ -67,7 +67,7 @@ pub async fn check_submission(
 ) -> AppResult<Vec<Issue>> {
     let mut files: HashMap<String, FileFacts> = HashMap::new();
     for raw in payload::referenced_files(step, payload) {
-        let Ok(id) = Uuid::parse_str(raw.trim()) else {
+        let Ok(id) = raw.trim().parse::<FileId>() else {
             continue;
         };
         if let Some(meta) = store.file(id).await? {
@@ -109,7 +109,7 @@ pub async fn check_submission(
 pub async fn create(
     store: &dyn Store,
     user: &User,
-    agency_id: Option<Uuid>,
+    agency_id: Option<AgencyId>,
     name: &str,
     services: &[String],
     ctx: &CommandContext,

@@ -2,15 +2,15 @@
 //! portal's previews.
 
 use crate::AppResult;
+use onboard_core::id::FileId;
 use onboard_store::{FileMeta, Store, User};
-use uuid::Uuid;
 
 /// The file `id` with its content, if `user` may read it: staff read every file, an agency
 /// officer only their own agency's. A file the user may not read does not exist for them.
 pub async fn readable(
     store: &dyn Store,
     user: &User,
-    id: Uuid,
+    id: FileId,
 ) -> AppResult<Option<(FileMeta, Vec<u8>)>> {
     let Some(meta) = store.file(id).await?.filter(|m| may_read(user, m)) else {
         return Ok(None);

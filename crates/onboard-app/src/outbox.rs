@@ -5,8 +5,8 @@
 use crate::accounts::Administrator;
 use crate::AppResult;
 use chrono::{DateTime, Utc};
+use onboard_core::id::MessageId;
 use onboard_store::{OutboxMessage, Store};
-use uuid::Uuid;
 
 /// Queues the failed e-mail `id` again at `now`: it is due at once, keeps its attempts and
 /// last error, and gets a new 24 hours before delivery gives up again. Answers the e-mail
@@ -16,7 +16,7 @@ use uuid::Uuid;
 pub async fn retry(
     store: &dyn Store,
     by: &Administrator,
-    id: Uuid,
+    id: MessageId,
     now: DateTime<Utc>,
 ) -> AppResult<OutboxMessage> {
     let queued = store.retry_outbox(id, now).await?;

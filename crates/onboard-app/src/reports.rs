@@ -8,13 +8,13 @@
 //! at a time and written as they come.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use onboard_core::id::EServiceId;
 use onboard_core::reference::{Step, StepStatus};
 use onboard_core::schedule::{thai_date, today_in_bangkok};
 use onboard_store::{ListItem, ListQuery, Scope, Store, StoreError, StoredEvent, MAX_PER_PAGE};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::io::Write;
-use uuid::Uuid;
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +54,7 @@ pub const COLUMNS: [&str; 10] = [
 #[derive(Debug, Clone, Serialize)]
 struct Row {
     /// e-Service id.
-    id: Uuid,
+    id: EServiceId,
     /// Agency, Thai name.
     agency: String,
     /// Ministry, Thai name.
@@ -232,6 +232,7 @@ pub async fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use onboard_core::id::{AgencyId, UserId};
     use onboard_core::workflow::{Change, Event};
 
     fn event(
@@ -247,10 +248,10 @@ mod tests {
         StoredEvent {
             seq,
             event: Event {
-                eservice_id: Uuid::nil(),
+                eservice_id: EServiceId::from_u128(0),
                 version: u64::try_from(seq).unwrap_or(0),
                 at: start + chrono::Duration::days(day),
-                actor: Uuid::nil(),
+                actor: UserId::from_u128(0),
                 step,
                 from_status: None,
                 to_status: to,
@@ -262,7 +263,7 @@ mod tests {
     #[test]
     fn a_step_opens_when_the_step_before_it_is_approved() {
         let created = Change::Created {
-            agency_id: Uuid::nil(),
+            agency_id: AgencyId::from_u128(0),
             name: "x".into(),
             services: vec!["y".into()],
         };

@@ -7,6 +7,7 @@ use crate::accounts::Administrator;
 use crate::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use onboard_core::file::sanitize_name;
+use onboard_core::id::{TemplateId, UserId};
 use onboard_core::reference::Step;
 use onboard_core::template;
 use onboard_store::{NewFile, NewTemplate, Store, Template};
@@ -59,7 +60,7 @@ pub async fn create(
                 media_type: facts.media_type,
                 dimensions: facts.dimensions,
                 // The files table names an uploader; the operator has no account.
-                uploaded_by: uploader.unwrap_or(Uuid::nil()),
+                uploaded_by: uploader.unwrap_or(UserId::from_uuid(Uuid::nil())),
                 agency_id: None,
                 uploaded_at: now,
             },
@@ -84,7 +85,7 @@ pub async fn of_step(store: &dyn Store, step: Step) -> AppResult<Vec<Template>> 
 
 /// A template with its file's bytes (the stored media type and display name are in
 /// `template.file`), or `None` when there is no such template.
-pub async fn download(store: &dyn Store, id: Uuid) -> AppResult<Option<(Template, Vec<u8>)>> {
+pub async fn download(store: &dyn Store, id: TemplateId) -> AppResult<Option<(Template, Vec<u8>)>> {
     let Some(template) = store.template(id).await? else {
         return Ok(None);
     };
@@ -96,7 +97,7 @@ pub async fn download(store: &dyn Store, id: Uuid) -> AppResult<Option<(Template
 
 /// Deletes a template (its file stays: content may be shared). `StoreError::NotFound` when
 /// there is no such template.
-pub async fn delete(store: &dyn Store, by: &Administrator, id: Uuid) -> AppResult<()> {
+pub async fn delete(store: &dyn Store, by: &Administrator, id: TemplateId) -> AppResult<()> {
     store.delete_template(id).await?;
     tracing::info!(template = %id, by = ?by.account(), "template deleted");
     Ok(())

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use onboard_app::accounts::Administrator;
 use onboard_app::{accounts, agencies, AppError};
 use onboard_core::account::NewAccount;
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::notify::{MailConfig, NoticeKind};
 use onboard_core::reference::Role;
 use onboard_core::validation::Code;
@@ -189,7 +190,8 @@ async fn first_login_refuses_a_taken_username_and_accounts_need_their_agency() {
     assert_eq!(report.errors[0].code, Code::Duplicate);
     assert!(report.errors[0].message_th.contains("ชื่อผู้ใช้"));
 
-    let account = NewAccount::parse("a@rd.go.th", "ก", "agency", Some(uuid::Uuid::nil())).unwrap();
+    let account =
+        NewAccount::parse("a@rd.go.th", "ก", "agency", Some(AgencyId::from_u128(0))).unwrap();
     let e = accounts::create_account(store.as_ref(), account, &MailConfig::default(), now())
         .await
         .unwrap_err();
@@ -440,7 +442,7 @@ async fn ready_account(
     store: &dyn Store,
     email: &str,
     role: &str,
-    agency: Option<uuid::Uuid>,
+    agency: Option<AgencyId>,
     username: &str,
     password: &str,
 ) -> (User, String) {
@@ -590,9 +592,10 @@ async fn a_reset_gives_a_new_initial_password_and_the_first_login_again() {
     assert!(letter.body.contains("ชื่อผู้ใช้งาน: malee.s"));
     assert!(letter.body.contains("https://onboard.apps.go.th/"));
 
-    let e = accounts::reset_credentials(store, &by, uuid::Uuid::now_v7(), &mail, now())
-        .await
-        .unwrap_err();
+    let e =
+        accounts::reset_credentials(store, &by, UserId::from(uuid::Uuid::now_v7()), &mail, now())
+            .await
+            .unwrap_err();
     assert!(matches!(e, AppError::Store(StoreError::NotFound)), "{e:?}");
 }
 
@@ -690,7 +693,7 @@ async fn admins_create_agencies_and_correct_their_names() {
         (agency.id, "กรมสรรพากร", "Ministry of Finance")
     );
     assert_eq!(store.agencies().await.unwrap(), vec![updated]);
-    let e = agencies::update(store, &by, uuid::Uuid::now_v7(), &fixed)
+    let e = agencies::update(store, &by, AgencyId::from(uuid::Uuid::now_v7()), &fixed)
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::Store(StoreError::NotFound)), "{e:?}");

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use onboard_app::accounts::Administrator;
 use onboard_app::{outbox, AppError};
+use onboard_core::id::{MessageId, UserId};
 use onboard_core::notify;
 use onboard_core::reference::Role;
 use onboard_store::sqlite::{SqliteOptions, SqliteStore};
@@ -30,7 +31,7 @@ async fn only_a_failed_email_is_queued_again() {
         created_at: now(),
     };
     let mail = notify::MailConfig::new("https://onboard.example.go.th", "สพร.").unwrap();
-    let welcome = notify::account_created(Uuid::nil(), "reviewer1", "Initial2569", &mail);
+    let welcome = notify::account_created(UserId::from_u128(0), "reviewer1", "Initial2569", &mail);
     store.create_user(user, welcome).await.unwrap();
     let claimed = store
         .claim_outbox(1, now(), Duration::minutes(5))
@@ -39,7 +40,7 @@ async fn only_a_failed_email_is_queued_again() {
     let id = claimed[0].id;
     store.mark_dead(id, "554 refused", now()).await.unwrap();
 
-    let by = Administrator::Admin(Uuid::now_v7());
+    let by = Administrator::Admin(UserId::from(Uuid::now_v7()));
     let later = now() + Duration::hours(30);
     let queued = outbox::retry(&store, &by, id, later).await.unwrap();
     assert_eq!(
@@ -58,7 +59,7 @@ async fn only_a_failed_email_is_queued_again() {
         other => panic!("expected NotFailed, got {other:?}"),
     }
     assert!(matches!(
-        outbox::retry(&store, &by, Uuid::now_v7(), later).await,
+        outbox::retry(&store, &by, MessageId::from(Uuid::now_v7()), later).await,
         Err(AppError::Store(StoreError::NotFound))
     ));
 }

@@ -6,6 +6,7 @@ use chrono::Utc;
 use clap::{Args, Subcommand};
 use onboard_app::{accounts, AppError};
 use onboard_core::account::NewAccount;
+use onboard_core::id::AgencyId;
 use onboard_core::notify::MailConfig;
 use onboard_core::reference::Role;
 use onboard_core::workflow::AgencyNames;
@@ -15,7 +16,6 @@ use onboard_store::{NewAgency, Store};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// Options of `serve` and `demo`.
 #[derive(Debug, Clone, Args)]
@@ -259,7 +259,7 @@ pub enum AgencyCommand {
     /// Correct the four names of an agency; prints it.
     Update {
         /// The agency id.
-        id: Uuid,
+        id: AgencyId,
         /// Thai name (ชื่อหน่วยงาน).
         #[arg(long)]
         name_th: String,
@@ -364,7 +364,7 @@ pub enum UserCommand {
         display_name: String,
         /// Agency id (agency role only).
         #[arg(long)]
-        agency: Option<Uuid>,
+        agency: Option<AgencyId>,
         #[command(flatten)]
         mail: CommandMailArgs,
         #[command(flatten)]

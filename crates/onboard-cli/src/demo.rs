@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onboard_core::file::{self, FileFacts};
+use onboard_core::id::FileId;
+use onboard_core::id::UserId;
 use onboard_core::notify::{self, MailConfig};
 use onboard_core::reference::{Role, Step};
 use onboard_core::schedule::{today_in_bangkok, ScheduleConfig};
@@ -13,7 +15,6 @@ use onboard_store::{CommandContext, NewAgency, NewFile, NewUser, Store, StoreErr
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// The password of every demo account (meets the password policy).
 pub const DEMO_PASSWORD: &str = "Tangrat2569";
@@ -176,10 +177,10 @@ const SERVICES: [(usize, &str, &[&str], Stop); 16] = [
 struct Files {
     /// The agency's row of [`AGENCIES`], whose names go into the step-4 form.
     agency: AgencyRow,
-    icon: Uuid,
-    screenshot: Uuid,
-    letter: Uuid,
-    result: Uuid,
+    icon: FileId,
+    screenshot: FileId,
+    letter: FileId,
+    result: FileId,
 }
 
 async fn upload(
@@ -352,7 +353,7 @@ pub async fn seed(
                     created_at: now,
                 },
                 // The demo prints its shared password; the e-mails need not repeat it.
-                notify::account_created(Uuid::nil(), &login.username, "********", mail),
+                notify::account_created(UserId::from_u128(0), &login.username, "********", mail),
             )
             .await?;
         if !login.first_login_pending {

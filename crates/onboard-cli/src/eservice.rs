@@ -9,13 +9,13 @@ use crate::wiring::DbArgs;
 use crate::{Failure, Outcome};
 use chrono::{NaiveDate, Utc};
 use clap::{Args, Subcommand};
+use onboard_core::id::{AgencyId, EServiceId};
 use onboard_core::privacy::redact;
 use onboard_core::reference::{Step, StepStatus};
 use onboard_core::schedule::{thai_date, today_in_bangkok};
 use onboard_core::workflow::{AttemptStatus, EService, Lifecycle};
 use onboard_store::{Agency, ListQuery, Scope, Store};
 use serde_json::{json, Value};
-use uuid::Uuid;
 
 /// `onboard eservice ...`.
 #[derive(Debug, Subcommand)]
@@ -25,7 +25,7 @@ pub enum EserviceCommand {
     /// Show one e-Service and its seven steps.
     Show {
         /// The e-Service id.
-        id: Uuid,
+        id: EServiceId,
         #[command(flatten)]
         db: DbArgs,
         /// Print the e-Service as JSON (citizen IDs masked, no consumer secrets).
@@ -50,7 +50,7 @@ pub struct ListArgs {
     pub status: Option<StepStatus>,
     /// Agency id.
     #[arg(long)]
-    pub agency: Option<Uuid>,
+    pub agency: Option<AgencyId>,
     /// onboarding, scheduled or live (today in Asia/Bangkok).
     #[arg(long, value_parser = lifecycle_arg)]
     pub lifecycle: Option<Lifecycle>,
@@ -138,7 +138,7 @@ async fn list(args: ListArgs, today: NaiveDate) -> Result<Outcome, Failure> {
 /// `eservice show`: also used by `review` to print the result.
 pub async fn show(
     store: &dyn Store,
-    id: Uuid,
+    id: EServiceId,
     today: NaiveDate,
     as_json: bool,
 ) -> Result<Outcome, Failure> {

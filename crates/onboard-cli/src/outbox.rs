@@ -11,9 +11,9 @@ use chrono::Utc;
 use clap::{Args, Subcommand, ValueEnum};
 use onboard_app::accounts::Administrator;
 use onboard_app::AppError;
+use onboard_core::id::MessageId;
 use onboard_store::{OutboxMessage, OutboxStatus, StoreError};
 use serde_json::json;
-use uuid::Uuid;
 
 /// Options of `onboard outbox`.
 #[derive(Debug, Args)]
@@ -45,7 +45,7 @@ pub enum OutboxCommand {
     /// error kept and a new 24 hours before delivery gives up (exit 1 if it is not failed).
     Retry {
         /// The e-mail's id (the first column of `onboard outbox --status failed`).
-        id: Uuid,
+        id: MessageId,
         /// Print the e-mail as it now is, as one JSON document (passwords hidden).
         #[arg(long)]
         json: bool,
@@ -85,7 +85,7 @@ pub async fn run(args: OutboxArgs) -> Result<Outcome, Failure> {
 }
 
 /// `onboard outbox retry ID`.
-async fn retry(db: &DbArgs, id: Uuid, as_json: bool) -> Result<Outcome, Failure> {
+async fn retry(db: &DbArgs, id: MessageId, as_json: bool) -> Result<Outcome, Failure> {
     let store = open_existing(db).await?;
     let queued = match onboard_app::outbox::retry(
         store.as_ref(),

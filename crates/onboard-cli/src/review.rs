@@ -8,13 +8,13 @@ use crate::wiring::{CommandMailArgs, DbArgs, ScheduleArgs};
 use crate::{Failure, Outcome};
 use chrono::Utc;
 use clap::Subcommand;
+use onboard_core::id::EServiceId;
 use onboard_core::reference::{Environment, Role, Step, StepStatus};
 use onboard_core::schedule::today_in_bangkok;
 use onboard_core::workflow::Command;
 use onboard_store::password::OsCredentials;
 use onboard_store::{CommandContext, StoreError};
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// `onboard review ...`.
 #[derive(Debug, Subcommand)]
@@ -22,7 +22,7 @@ pub enum ReviewCommand {
     /// Approve a step under review (issues credentials on steps 1 and 4).
     Approve {
         /// The e-Service id.
-        id: Uuid,
+        id: EServiceId,
         /// The step: 1-7 or its slug.
         #[arg(value_parser = step_arg)]
         step: Step,
@@ -48,7 +48,7 @@ pub enum ReviewCommand {
     /// Send a step under review back to the agency with a reason.
     RequestChanges {
         /// The e-Service id.
-        id: Uuid,
+        id: EServiceId,
         /// The step: 1-7 or its slug.
         #[arg(value_parser = step_arg)]
         step: Step,

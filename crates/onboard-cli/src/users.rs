@@ -9,6 +9,7 @@ use chrono::Utc;
 use clap::Args;
 use onboard_app::accounts::{self, Administrator};
 use onboard_app::{agencies, AppError};
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::notify::MailConfig;
 use onboard_core::reference::Role;
 use onboard_core::workflow::AgencyNames;
@@ -16,7 +17,6 @@ use onboard_http::UserView;
 use onboard_store::{Store, StoreError, User, UserQuery};
 use serde_json::json;
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// Filters and paging of `user list`.
 #[derive(Debug, Args)]
@@ -30,7 +30,7 @@ pub struct ListArgs {
     pub role: Option<Role>,
     /// Agency id.
     #[arg(long)]
-    pub agency: Option<Uuid>,
+    pub agency: Option<AgencyId>,
     /// Page, from 1.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     pub page: u32,
@@ -62,7 +62,7 @@ fn refused(e: AppError, what: &str, as_json: bool) -> Result<Outcome, Failure> {
 
 /// The account named by an id or a username (compared case-insensitively).
 async fn find(store: &dyn Store, user: &str) -> Result<Option<User>, Failure> {
-    let found = match user.trim().parse::<Uuid>() {
+    let found = match user.trim().parse::<UserId>() {
         Ok(id) => store.user(id).await,
         Err(_) => store.user_by_username(user.trim()).await,
     };
@@ -101,7 +101,7 @@ pub async fn list(args: ListArgs) -> Result<Outcome, Failure> {
             true,
         ));
     }
-    let agencies: HashMap<Uuid, String> = store
+    let agencies: HashMap<AgencyId, String> = store
         .agencies()
         .await
         .map_err(Failure::Store)?
@@ -224,7 +224,7 @@ pub async fn set_disabled(
 
 /// `onboard agency update ID`.
 pub async fn update_agency(
-    id: Uuid,
+    id: AgencyId,
     names: &AgencyNames,
     db: &DbArgs,
     as_json: bool,

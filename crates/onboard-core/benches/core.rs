@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use onboard_core::file::OfflineFiles;
+use onboard_core::id::{AgencyId, EServiceId, UserId};
 use onboard_core::payload::{self, Context};
 use onboard_core::reference::Step;
 use onboard_core::schedule::{self, ClosedDates, ScheduleConfig};
@@ -14,8 +15,8 @@ use uuid::Uuid;
 
 fn bench(c: &mut Criterion) {
     let agency = Uuid::from_u128(1);
-    let officer = Actor::officer(Uuid::from_u128(2), agency);
-    let reviewer = Actor::reviewer(Uuid::from_u128(3));
+    let officer = Actor::officer(UserId::from_u128(2), AgencyId::from(agency));
+    let reviewer = Actor::reviewer(UserId::from_u128(3));
     let (files, config, issuer) = (OfflineFiles, ScheduleConfig::default(), FixedCredentials);
     let env = Env {
         now: Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap(),
@@ -39,8 +40,8 @@ fn bench(c: &mut Criterion) {
     // A complete seven-step history.
     let created = workflow::create(
         &officer,
-        Uuid::from_u128(9),
-        agency,
+        EServiceId::from_u128(9),
+        AgencyId::from(agency),
         "ระบบ",
         &["งาน".into()],
         &env,

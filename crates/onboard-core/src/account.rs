@@ -745,7 +745,7 @@ pub struct NewAccount {
     /// Role.
     pub role: crate::reference::Role,
     /// The agency, present exactly for the agency role.
-    pub agency_id: Option<uuid::Uuid>,
+    pub agency_id: Option<crate::id::AgencyId>,
 }
 
 impl NewAccount {
@@ -762,7 +762,7 @@ impl NewAccount {
         email: &str,
         display_name: &str,
         role: &str,
-        agency_id: Option<uuid::Uuid>,
+        agency_id: Option<crate::id::AgencyId>,
     ) -> Result<NewAccount, Report> {
         use crate::reference::Role;
         use crate::workflow::{Actor, InvalidActor};
@@ -858,7 +858,7 @@ mod new_account_tests {
                 ("role", Code::NotAllowed)
             ]
         );
-        let agency = uuid::Uuid::from_u128(1);
+        let agency = crate::id::AgencyId::from_u128(1);
         let err = NewAccount::parse("a@dga.or.th", "A", "reviewer", Some(agency)).unwrap_err();
         assert_eq!(err.errors[0].code, Code::NotAllowed);
         let ok = NewAccount::parse("a@rd.go.th", "A", "agency", Some(agency)).unwrap();

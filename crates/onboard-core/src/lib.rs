@@ -9,6 +9,7 @@
 //! | --- | --- |
 //! | [`reference`](mod@reference) | steps, statuses, categories, roles with Thai and English labels |
 //! | [`validation`] | the answer of a validation: field paths, codes, Thai/English messages |
+//! | [`id`] | typed identifiers (`EServiceId`, `UserId`, `AgencyId`, ...) |
 //! | [`fields`] | parsed field types (`CitizenId`, `MobileNumber`, `HttpsUrl`, ...) |
 //! | [`account`] | username and password rules of the first login |
 //! | [`file`](mod@file) | media types decided from content, upload purposes and limits |
@@ -26,6 +27,7 @@ pub mod calendar;
 pub mod dashboard;
 pub mod fields;
 pub mod file;
+pub mod id;
 pub mod notify;
 pub mod outbox;
 pub mod payload;

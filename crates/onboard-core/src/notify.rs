@@ -15,6 +15,7 @@
 //! [`mask_citizen_ids_in_text`]) and a consumer secret (only the App Id and the Consumer Key
 //! are mailed; the secret is shown in the portal to the owning agency only).
 
+use crate::id::{AgencyId, EServiceId, UserId};
 use crate::payload::{LaunchRequest, PlatformRequest};
 use crate::privacy::mask_citizen_ids_in_text;
 use crate::reference::{Environment, Step};
@@ -22,7 +23,6 @@ use crate::schedule::thai_date;
 use crate::workflow::{Change, EService, Event};
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-use uuid::Uuid;
 
 /// Who receives a notice.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -31,9 +31,9 @@ pub enum Audience {
     /// Every enabled reviewer and admin (DGA).
     Staff,
     /// Every enabled user of one agency.
-    Agency(Uuid),
+    Agency(AgencyId),
     /// One user.
-    User(Uuid),
+    User(UserId),
     /// One e-mail address, which may belong to no account: e-mail only, never a portal
     /// notification (the step-4 administrator receiving the production credentials).
     Address {
@@ -104,7 +104,7 @@ DGA Contact Center: +66 2 612 6060, contact@dga.or.th, https://www.dga.or.th";
 /// assert_eq!(mail.portal_url(), "https://onboard.apps.go.th");
 /// assert_eq!(mail.login_url(), "https://onboard.apps.go.th/");
 /// assert_eq!(
-///     mail.eservice_url(uuid::Uuid::nil()),
+///     mail.eservice_url(onboard_core::id::EServiceId::from_u128(0)),
 ///     "https://onboard.apps.go.th/eservices/00000000-0000-0000-0000-000000000000"
 /// );
 /// let local = MailConfig::listening_on("127.0.0.1:9090".parse().unwrap());
@@ -189,7 +189,7 @@ impl MailConfig {
     }
 
     /// The page of one e-Service.
-    pub fn eservice_url(&self, id: Uuid) -> String {
+    pub fn eservice_url(&self, id: EServiceId) -> String {
         format!("{}/eservices/{id}", self.portal_url)
     }
 }
@@ -291,7 +291,7 @@ impl Notice {
     /// ```
     /// use onboard_core::notify::{account_created, MailConfig};
     /// let mail = MailConfig::new("https://onboard.apps.go.th", "สพร. / DGA").unwrap();
-    /// let welcome = account_created(uuid::Uuid::nil(), "somchai.k", "Xy7pQ2rT9wLm", &mail);
+    /// let welcome = account_created(onboard_core::id::UserId::from_u128(0), "somchai.k", "Xy7pQ2rT9wLm", &mail);
     /// let body = welcome.email_body("สมชาย ใจดี");
     /// assert!(body.starts_with("เรียน สมชาย ใจดี\n\n"));
     /// assert!(body.contains("เข้าสู่ระบบได้ที่ https://onboard.apps.go.th/\n"));
@@ -333,11 +333,11 @@ const MIN_SCRUBBED_SECRET: usize = 8;
 /// # use onboard_core::notify::{notices, MailConfig, NoticeContext};
 /// # use onboard_core::workflow::{Change, EService, Event};
 /// # use chrono::{TimeZone, Utc};
-/// # use uuid::Uuid;
+/// # use onboard_core::id::{AgencyId, EServiceId, UserId};
 /// let created = Event {
-///     eservice_id: Uuid::from_u128(1), version: 1, at: Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap(),
-///     actor: Uuid::from_u128(2), step: None, from_status: None, to_status: None,
-///     change: Change::Created { agency_id: Uuid::from_u128(3), name: "ระบบ".into(), services: vec!["งาน".into()] },
+///     eservice_id: EServiceId::from_u128(1), version: 1, at: Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap(),
+///     actor: UserId::from_u128(2), step: None, from_status: None, to_status: None,
+///     change: Change::Created { agency_id: AgencyId::from_u128(3), name: "ระบบ".into(), services: vec!["งาน".into()] },
 /// };
 /// let svc = EService::from_events([&created]).unwrap();
 /// let ctx = NoticeContext { agency_name_th: "กรมการปกครอง", mail: &MailConfig::default() };
@@ -566,7 +566,7 @@ fn launch_note(service: &EService) -> Option<String> {
 /// The e-mail to a new account with its initial credentials (manual §1), linking to the
 /// portal's login page. E-mail only: it is never stored as a portal notification, and never
 /// logged. The password is the notice's [`secret`](Notice::secret).
-pub fn account_created(user: Uuid, username: &str, password: &str, mail: &MailConfig) -> Notice {
+pub fn account_created(user: UserId, username: &str, password: &str, mail: &MailConfig) -> Notice {
     Notice {
         audience: Audience::User(user),
         kind: NoticeKind::AccountCreated,
@@ -593,12 +593,17 @@ pub fn account_created(user: Uuid, username: &str, password: &str, mail: &MailCo
 /// ```
 /// use onboard_core::notify::{credentials_reset, MailConfig, NoticeKind};
 /// let mail = MailConfig::new("https://onboard.apps.go.th", "สพร.").unwrap();
-/// let n = credentials_reset(uuid::Uuid::nil(), "somchai.k", "Xy7pQ2rT9wLm", &mail);
+/// let n = credentials_reset(onboard_core::id::UserId::from_u128(0), "somchai.k", "Xy7pQ2rT9wLm", &mail);
 /// assert_eq!(n.kind, NoticeKind::CredentialsReset);
 /// assert_eq!(n.secret.as_deref(), Some("Xy7pQ2rT9wLm"));
 /// assert!(n.email_body("สมชาย ใจดี").contains("เข้าสู่ระบบได้ที่ https://onboard.apps.go.th/\n"));
 /// ```
-pub fn credentials_reset(user: Uuid, username: &str, password: &str, mail: &MailConfig) -> Notice {
+pub fn credentials_reset(
+    user: UserId,
+    username: &str,
+    password: &str,
+    mail: &MailConfig,
+) -> Notice {
     Notice {
         audience: Audience::User(user),
         kind: NoticeKind::CredentialsReset,

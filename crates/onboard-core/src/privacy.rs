@@ -4,9 +4,9 @@
 //! log line.
 
 use crate::fields::CitizenId;
+use crate::id::AgencyId;
 use crate::reference::Role;
 use serde_json::Value;
-use uuid::Uuid;
 
 /// What one caller may see of an e-Service's detail (SPEC §5, §10). Full citizen IDs go to
 /// the owning agency and to DGA staff, who need testers' IDs to grant them access to the
@@ -32,12 +32,12 @@ impl DetailAccess {
     /// ```
     /// use onboard_core::privacy::DetailAccess;
     /// use onboard_core::reference::Role;
-    /// let agency = uuid::Uuid::nil();
+    /// let agency = onboard_core::id::AgencyId::from_u128(0);
     /// let reviewer = DetailAccess::of(Role::Reviewer, None, agency);
     /// assert!(reviewer.full_citizen_ids && reviewer.credentials && !reviewer.consumer_secret);
     /// assert!(DetailAccess::of(Role::Agency, Some(agency), agency).consumer_secret);
     /// ```
-    pub fn of(role: Role, caller_agency: Option<Uuid>, owner_agency: Uuid) -> DetailAccess {
+    pub fn of(role: Role, caller_agency: Option<AgencyId>, owner_agency: AgencyId) -> DetailAccess {
         let owner = role == Role::Agency && caller_agency == Some(owner_agency);
         let staff = role.is_staff();
         DetailAccess {

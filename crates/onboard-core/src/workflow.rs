@@ -11,10 +11,10 @@
 //! use onboard_core::reference::{Step, StepStatus};
 //! use onboard_core::schedule::ScheduleConfig;
 //! use onboard_core::workflow::{self, Actor, Command, Env, FixedCredentials};
-//! use uuid::Uuid;
+//! use onboard_core::id::{AgencyId, EServiceId, UserId};
 //!
-//! let agency = Uuid::from_u128(1);
-//! let officer = Actor::officer(Uuid::from_u128(2), agency);
+//! let agency = AgencyId::from_u128(1);
+//! let officer = Actor::officer(UserId::from_u128(2), agency);
 //! let (files, schedule, issuer) = (OfflineFiles, ScheduleConfig::default(), FixedCredentials);
 //! let env = Env {
 //!     now: Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap(),
@@ -24,13 +24,13 @@
 //!     agency: None,
 //! };
 //! let (svc, events) = workflow::create(
-//!     &officer, Uuid::from_u128(3), agency, "ระบบแจ้งเตือนสิทธิ", &["ขอรับสวัสดิการ".into()], &env,
+//!     &officer, EServiceId::from_u128(3), agency, "ระบบแจ้งเตือนสิทธิ", &["ขอรับสวัสดิการ".into()], &env,
 //! ).unwrap();
 //! assert_eq!((svc.version(), events.len()), (1, 1));
 //! assert_eq!(svc.step(Step::Credential).status, StepStatus::InProgress);
 //!
 //! // A reviewer cannot submit a form for the agency.
-//! let reviewer = Actor::reviewer(Uuid::from_u128(4));
+//! let reviewer = Actor::reviewer(UserId::from_u128(4));
 //! let cmd = Command::Withdraw { step: Step::Credential };
 //! assert!(workflow::execute(&svc, &reviewer, cmd, None, &env).is_err());
 //! ```
@@ -58,6 +58,7 @@ pub use state::{
 };
 
 use crate::file::{FileCatalog, OfflineFiles};
+use crate::id::{AgencyId, EServiceId, UserId};
 use crate::payload::{self, PayloadError};
 use crate::reference::{Category, CommandKind, Environment, Role, Step, StepStatus};
 use crate::schedule::{self, ScheduleConfig};

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use onboard_core::id::UserId;
 use onboard_core::notify::{
     account_created, credentials_reset, notices, Audience, MailConfig, MailConfigError, Notice,
     NoticeContext, NoticeKind,
@@ -312,7 +313,7 @@ fn a_consumer_secret_quoted_in_a_note_is_removed() {
 #[test]
 fn the_welcome_email_links_to_the_login_page_and_marks_the_password() {
     let mail = MailConfig::listening_on("10.1.2.3:9000".parse().unwrap());
-    let n = account_created(uuid::Uuid::nil(), "somchai.k", "Tangrat2027Init", &mail);
+    let n = account_created(UserId::from_u128(0), "somchai.k", "Tangrat2027Init", &mail);
     assert_eq!(n.link, "http://10.1.2.3:9000/");
     assert_eq!(n.secret.as_deref(), Some("Tangrat2027Init"));
     let body = n.email_body("สมชาย ใจดี");
@@ -326,16 +327,16 @@ fn the_welcome_email_links_to_the_login_page_and_marks_the_password() {
 #[test]
 fn the_reset_email_gives_the_new_password_and_says_what_happens_next() {
     let mail = mail();
-    let n = credentials_reset(uuid::Uuid::nil(), "somchai.k", "Reset2027Init", &mail);
+    let n = credentials_reset(UserId::from_u128(0), "somchai.k", "Reset2027Init", &mail);
     assert_eq!(n.kind, NoticeKind::CredentialsReset);
-    assert_eq!(n.audience, Audience::User(uuid::Uuid::nil()));
+    assert_eq!(n.audience, Audience::User(UserId::from_u128(0)));
     assert_eq!(n.secret.as_deref(), Some("Reset2027Init"));
     // The whole letter, as the outbox stores it.
     insta::assert_snapshot!(n.email_body("สมชาย ใจดี"));
     insta::assert_snapshot!("reset_subject", n.subject());
     // Without a password there is no secret to hide.
     assert_eq!(
-        credentials_reset(uuid::Uuid::nil(), "a", "", &mail).secret,
+        credentials_reset(UserId::from_u128(0), "a", "", &mail).secret,
         None
     );
 }

@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::testing::{invariants, walk};
 use onboard_core::workflow::{
@@ -14,7 +15,6 @@ use onboard_core::workflow::{
     SuppliedCredentials,
 };
 use proptest::prelude::*;
-use uuid::Uuid;
 
 /// Who issues an op.
 #[derive(Debug, Clone, Copy)]
@@ -767,7 +767,7 @@ fn only_the_step_7_confirmation_schedules_a_launch() {
 
 #[test]
 fn an_officer_always_has_an_agency_and_staff_never() {
-    let user = Uuid::from_u128(0x9);
+    let user = UserId::from_u128(0x9);
     assert_eq!(
         Actor::new(user, Role::Agency, Some(AGENCY)),
         Ok(Actor::officer(user, AGENCY))
@@ -798,7 +798,7 @@ fn an_officer_always_has_an_agency_and_staff_never() {
 
 #[test]
 fn a_new_eservice_belongs_to_the_officers_agency_or_the_one_an_admin_names() {
-    let code = |r: Result<Uuid, CommandError>| r.map_err(|e| e.code());
+    let code = |r: Result<AgencyId, CommandError>| r.map_err(|e| e.code());
     assert_eq!(code(workflow::agency_of_new(&officer(), None)), Ok(AGENCY));
     assert_eq!(
         code(workflow::agency_of_new(&officer(), Some(AGENCY))),

@@ -29,6 +29,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use chrono::{DateTime, TimeZone, Utc};
+use onboard_core::id::{AgencyId, EServiceId, UserId};
 use onboard_core::notify::account_created;
 use onboard_core::reference::{Role, Step};
 use onboard_core::testing::files;
@@ -203,7 +204,7 @@ async fn account(
     hash: &str,
     name: &str,
     role: Role,
-    agency: Option<Uuid>,
+    agency: Option<AgencyId>,
 ) -> (Actor, String) {
     let user = store
         .create_user(
@@ -216,7 +217,7 @@ async fn account(
                 password_hash: hash.to_owned(),
                 created_at: start_instant(),
             },
-            account_created(Uuid::nil(), name, "-", &Default::default()),
+            account_created(UserId::from_u128(0), name, "-", &Default::default()),
         )
         .await
         .unwrap();
@@ -651,7 +652,11 @@ fn serve(spec: &str) {
 
 /// Loads `services` e-Services through the store: one in ten with step 1 submitted (so the
 /// staff have notifications and a review queue). Returns some of their ids.
-async fn load(store: &Arc<dyn Store>, officers: &[(Actor, String)], services: usize) -> Vec<Uuid> {
+async fn load(
+    store: &Arc<dyn Store>,
+    officers: &[(Actor, String)],
+    services: usize,
+) -> Vec<EServiceId> {
     let next = Arc::new(AtomicUsize::new(0));
     let officers: Arc<Vec<Actor>> = Arc::new(officers.iter().map(|(a, _)| *a).collect());
     let mut tasks = Vec::new();

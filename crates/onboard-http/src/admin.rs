@@ -12,12 +12,12 @@ use axum::http::StatusCode;
 use onboard_app::accounts::Administrator;
 use onboard_app::{accounts, agencies, AppError};
 use onboard_core::account::NewAccount;
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::reference::Role;
 use onboard_core::workflow::AgencyNames;
 use onboard_store::{Page, StoreError, User, UserQuery};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 /// Every agency, by Thai name.
 #[utoipa::path(
@@ -101,7 +101,7 @@ impl NewAgencyRequest {
 pub async fn update_agency(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<AgencyId>,
     Json(body): Json<NewAgencyRequest>,
 ) -> ApiResult<Json<AgencyView>> {
     let by = Administrator::of(&caller.0)?;
@@ -131,7 +131,8 @@ pub struct NewUserBody {
     pub role: String,
     /// The agency (required for, and only for, the agency role).
     #[serde(default)]
-    pub agency_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub agency_id: Option<AgencyId>,
 }
 
 /// The created account and its initial credentials (shown once; also e-mailed).
@@ -209,7 +210,7 @@ impl UserParams {
         Ok(UserQuery {
             q: search_text(&self.q),
             role: parse_opt::<Role>("role", &self.role)?,
-            agency_id: parse_opt::<Uuid>("agency_id", &self.agency_id)?,
+            agency_id: parse_opt::<AgencyId>("agency_id", &self.agency_id)?,
             page,
             per_page,
         })
@@ -280,7 +281,7 @@ fn no_such_user(e: AppError) -> ApiError {
 pub async fn reset_credentials(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<UserId>,
 ) -> ApiResult<Json<CreatedUser>> {
     let by = Administrator::of(&caller.0)?;
     let reset = accounts::reset_credentials(
@@ -314,7 +315,7 @@ pub async fn reset_credentials(
 pub async fn disable_user(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<UserId>,
 ) -> ApiResult<Json<UserView>> {
     let by = Administrator::of(&caller.0)?;
     let user = accounts::disable_user(state.store.as_ref(), &by, id, state.now())
@@ -333,7 +334,7 @@ pub async fn disable_user(
 pub async fn enable_user(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<UserId>,
 ) -> ApiResult<Json<UserView>> {
     let by = Administrator::of(&caller.0)?;
     let user = accounts::enable_user(state.store.as_ref(), &by, id)

@@ -11,6 +11,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use onboard_app::AppError;
+use onboard_core::id::FileId;
+use onboard_core::id::{AgencyId, EServiceId};
 use onboard_core::privacy::DetailAccess;
 use onboard_core::reference::{Step, StepStatus};
 use onboard_core::schedule::today_in_bangkok;
@@ -19,7 +21,6 @@ use onboard_store::{ListQuery, Scope, User, MAX_PER_PAGE};
 use serde::Deserialize;
 use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 /// Longest review queue returned at once.
 const REVIEW_QUEUE_LIMIT: u32 = 1000;
@@ -31,7 +32,7 @@ pub(crate) fn today(state: &AppState) -> NaiveDate {
 
 /// The e-Service if the caller may see it; 404 otherwise (never 403: existence is not
 /// leaked to other agencies).
-pub(crate) async fn visible(state: &AppState, user: &User, id: Uuid) -> ApiResult<EService> {
+pub(crate) async fn visible(state: &AppState, user: &User, id: EServiceId) -> ApiResult<EService> {
     state
         .store
         .eservice(id, Scope::of(user))
@@ -49,7 +50,7 @@ async fn attempt_file_names(
         if names.contains_key(&attempt.file_id) {
             continue;
         }
-        if let Ok(id) = attempt.file_id.parse::<Uuid>() {
+        if let Ok(id) = attempt.file_id.parse::<FileId>() {
             if let Some(meta) = state.store.file(id).await? {
                 names.insert(attempt.file_id.clone(), meta.name);
             }
@@ -166,7 +167,7 @@ impl ListParams {
             q: search_text(&self.q),
             step: parse_opt::<Step>("step", &self.step)?,
             status: parse_opt::<StepStatus>("status", &self.status)?,
-            agency_id: parse_opt::<Uuid>("agency_id", &self.agency_id)?,
+            agency_id: parse_opt::<AgencyId>("agency_id", &self.agency_id)?,
             lifecycle: parse_opt::<Lifecycle>("lifecycle", &self.lifecycle)?,
             page,
             per_page,
@@ -207,7 +208,8 @@ pub struct CreateRequest {
     /// The agency: admins must give it; agency officers default to (and may only use)
     /// their own.
     #[serde(default)]
-    pub agency_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub agency_id: Option<AgencyId>,
 }
 
 /// Creates an e-Service: step 1 `in_progress`, steps 2 to 7 `locked`, version 1.
@@ -253,7 +255,7 @@ pub async fn create(
 pub async fn detail(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<EServiceId>,
 ) -> ApiResult<Response> {
     let svc = visible(&state, &caller.0, id).await?;
     detail_response(&state, &caller.0, &svc, StatusCode::OK).await
@@ -282,7 +284,7 @@ pub struct ServicesRequest {
 pub async fn put_services(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<EServiceId>,
     if_match: IfMatch,
     OptionalJson(body): OptionalJson<ServicesRequest>,
 ) -> ApiResult<Response> {
@@ -307,7 +309,7 @@ pub async fn put_services(
 pub async fn events(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<EServiceId>,
 ) -> ApiResult<Json<Vec<EventView>>> {
     visible(&state, &caller.0, id).await?;
     let events = state.store.events(id).await?;

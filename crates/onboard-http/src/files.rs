@@ -11,12 +11,12 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onboard_core::file::{image_dimensions, sanitize_name, sniff, FilePurpose};
+use onboard_core::id::FileId;
 use onboard_core::validation::Code;
 use onboard_store::{FileMeta, NewFile, User};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 /// Query of `POST /files`.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
@@ -285,7 +285,7 @@ pub(crate) fn content_disposition(name: &str) -> String {
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<FileId>,
 ) -> ApiResult<Response> {
     let (meta, content) = onboard_app::files::readable(state.store.as_ref(), &caller.0, id)
         .await?

@@ -183,7 +183,7 @@ impl AppState {
     pub(crate) async fn execute(
         &self,
         user: &onboard_store::User,
-        id: uuid::Uuid,
+        id: onboard_core::id::EServiceId,
         command: onboard_core::workflow::Command,
         version: Option<u64>,
     ) -> Result<onboard_core::workflow::EService, onboard_app::AppError> {

@@ -10,12 +10,12 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use onboard_core::id::NotificationId;
 use onboard_core::reference::{Category, Step, StepStatus};
 use onboard_core::schedule::{today_in_bangkok, try_launch_on};
 use onboard_store::{Scope, StoreError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 /// Notifications on the dashboard.
 const RECENT_NOTIFICATIONS: u32 = 10;
@@ -113,7 +113,7 @@ pub async fn notifications(
 pub async fn mark_read(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<NotificationId>,
 ) -> ApiResult<StatusCode> {
     match state
         .store

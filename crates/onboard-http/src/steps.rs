@@ -10,19 +10,20 @@ use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use onboard_core::id::EServiceId;
+use onboard_core::id::FileId;
 use onboard_core::reference::Step;
 use onboard_core::workflow::{self, Command, EService, SuppliedCredentials};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// Runs `command` and answers with the new detail.
 pub(crate) async fn run(
     state: &AppState,
     caller: &Caller,
-    id: Uuid,
+    id: EServiceId,
     if_match: IfMatch,
     command: Command,
 ) -> ApiResult<Response> {
@@ -33,7 +34,7 @@ pub(crate) async fn run(
 async fn execute(
     state: &AppState,
     caller: &Caller,
-    id: Uuid,
+    id: EServiceId,
     if_match: IfMatch,
     command: Command,
 ) -> ApiResult<EService> {
@@ -63,7 +64,7 @@ async fn execute(
 pub async fn save_draft(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, step)): Path<(Uuid, Step)>,
+    Path((id, step)): Path<(EServiceId, Step)>,
     if_match: IfMatch,
     Json(payload): Json<Value>,
 ) -> ApiResult<Response> {
@@ -94,7 +95,7 @@ pub async fn save_draft(
 pub async fn submit(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, step)): Path<(Uuid, Step)>,
+    Path((id, step)): Path<(EServiceId, Step)>,
     if_match: IfMatch,
     OptionalJson(payload): OptionalJson<Value>,
 ) -> ApiResult<Response> {
@@ -122,7 +123,7 @@ pub async fn submit(
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, step)): Path<(Uuid, Step)>,
+    Path((id, step)): Path<(EServiceId, Step)>,
     if_match: IfMatch,
 ) -> ApiResult<Response> {
     run(&state, &caller, id, if_match, Command::Withdraw { step }).await
@@ -173,7 +174,7 @@ pub struct SuppliedCredentialsSchema {
 pub async fn approve(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, step)): Path<(Uuid, Step)>,
+    Path((id, step)): Path<(EServiceId, Step)>,
     if_match: IfMatch,
     OptionalJson(body): OptionalJson<ApproveRequest>,
 ) -> ApiResult<Response> {
@@ -202,7 +203,7 @@ pub async fn approve(
 pub async fn agency_diff(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<EServiceId>,
 ) -> ApiResult<Json<Vec<AgencyDifferenceView>>> {
     caller.require_staff("compare step 4 with the agency record")?;
     let svc = visible(&state, &caller.0, id).await?;
@@ -264,7 +265,7 @@ pub struct RequestChangesRequest {
 pub async fn request_changes(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, step)): Path<(Uuid, Step)>,
+    Path((id, step)): Path<(EServiceId, Step)>,
     if_match: IfMatch,
     OptionalJson(body): OptionalJson<RequestChangesRequest>,
 ) -> ApiResult<Response> {
@@ -308,7 +309,7 @@ pub struct RescheduleRequest {
 pub async fn reschedule_launch(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<EServiceId>,
     if_match: IfMatch,
     OptionalJson(body): OptionalJson<RescheduleRequest>,
 ) -> ApiResult<Response> {
@@ -342,7 +343,7 @@ pub struct AttemptRequest {
 async fn file_names(state: &AppState, svc: &EService, step: Step) -> HashMap<String, String> {
     let mut names = HashMap::new();
     for a in &svc.step(step).attempts {
-        if let Ok(id) = a.file_id.parse::<Uuid>() {
+        if let Ok(id) = a.file_id.parse::<FileId>() {
             if let Ok(Some(meta)) = state.store.file(id).await {
                 names.insert(a.file_id.clone(), meta.name);
             }
@@ -368,7 +369,7 @@ fn not_a_test_step(step: Step) -> ApiError {
 pub async fn list_attempts(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, step)): Path<(Uuid, Step)>,
+    Path((id, step)): Path<(EServiceId, Step)>,
 ) -> ApiResult<Json<Vec<AttemptView>>> {
     let svc = visible(&state, &caller.0, id).await?;
     if !step.is_test() {
@@ -423,7 +424,7 @@ fn attempt_input(body: Option<Value>) -> Value {
 pub async fn add_attempt(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, step)): Path<(Uuid, Step)>,
+    Path((id, step)): Path<(EServiceId, Step)>,
     if_match: IfMatch,
     OptionalJson(body): OptionalJson<Value>,
 ) -> ApiResult<Response> {
@@ -456,7 +457,7 @@ pub async fn add_attempt(
 pub async fn edit_attempt(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, step, number)): Path<(Uuid, Step, u32)>,
+    Path((id, step, number)): Path<(EServiceId, Step, u32)>,
     if_match: IfMatch,
     OptionalJson(body): OptionalJson<Value>,
 ) -> ApiResult<Response> {
@@ -485,7 +486,7 @@ pub async fn edit_attempt(
 pub async fn delete_attempt(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, step, number)): Path<(Uuid, Step, u32)>,
+    Path((id, step, number)): Path<(EServiceId, Step, u32)>,
     if_match: IfMatch,
 ) -> ApiResult<StatusCode> {
     execute(

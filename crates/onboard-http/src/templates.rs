@@ -16,17 +16,18 @@ use onboard_app::accounts::Administrator;
 use onboard_app::templates::{self, Upload};
 use onboard_app::AppError;
 use onboard_core::file::{FilePurpose, MediaType};
+use onboard_core::id::TemplateId;
 use onboard_core::reference::Step;
 use onboard_store::{StoreError, Template};
 use serde::Serialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// A template as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TemplateView {
     /// Identifier.
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: TemplateId,
     /// Thai title.
     pub title_th: String,
     /// English title.
@@ -111,7 +112,7 @@ pub async fn list(
 pub async fn download(
     State(state): State<AppState>,
     _caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TemplateId>,
 ) -> ApiResult<Response> {
     let (template, content) = templates::download(state.store.as_ref(), id)
         .await?
@@ -227,7 +228,7 @@ pub async fn create(
 pub async fn delete(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<Uuid>,
+    Path(id): Path<TemplateId>,
 ) -> ApiResult<StatusCode> {
     let by = Administrator::of(&caller.0)?;
     templates::delete(state.store.as_ref(), &by, id)

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::file::MediaType;
+use onboard_core::id::{AgencyId, EServiceId, FileId, NotificationId, UserId};
 use onboard_core::notify::NoticeKind;
 use onboard_core::privacy::{redact, DetailAccess};
 use onboard_core::reference::{Category, Environment, Role, Step, StepStatus};
@@ -14,7 +15,6 @@ use std::collections::HashMap;
 use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::Object;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// A string schema listing `values`.
 fn string_enum<'a>(values: impl IntoIterator<Item = &'a str>, description: &str) -> Object {
@@ -85,7 +85,8 @@ pub(crate) fn media_type_schema() -> Object {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct UserView {
     /// Identifier.
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: UserId,
     /// Login name.
     pub username: String,
     /// E-mail address.
@@ -96,7 +97,8 @@ pub struct UserView {
     #[schema(schema_with = role_schema)]
     pub role: Role,
     /// The agency (agency role only).
-    pub agency_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub agency_id: Option<AgencyId>,
     /// The first login (new username and password) is still to be done.
     pub must_change_credentials: bool,
     /// Disabled accounts cannot log in.
@@ -125,7 +127,8 @@ impl From<&User> for UserView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AgencyView {
     /// Identifier.
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: AgencyId,
     /// Thai name.
     pub name_th: String,
     /// English name.
@@ -273,9 +276,11 @@ pub struct StepView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DetailView {
     /// Identifier (UUID v7).
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: EServiceId,
     /// Owning agency.
-    pub agency_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub agency_id: AgencyId,
     /// The agency's Thai name.
     pub agency_name_th: String,
     /// Name.
@@ -373,11 +378,13 @@ impl DetailView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ListItemView {
     /// e-Service id.
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: EServiceId,
     /// Name.
     pub name: String,
     /// Agency.
-    pub agency_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub agency_id: AgencyId,
     /// Agency's Thai name.
     pub agency_name_th: String,
     /// Ministry's Thai name.
@@ -459,14 +466,16 @@ impl From<Page<ListItem>> for PageView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct NotificationView {
     /// Identifier.
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: NotificationId,
     /// When.
     pub at: DateTime<Utc>,
     /// What it is about.
     #[schema(schema_with = notice_kind_schema)]
     pub kind: NoticeKind,
     /// The e-Service concerned.
-    pub eservice_id: Option<Uuid>,
+    #[schema(value_type = Option<Uuid>)]
+    pub eservice_id: Option<EServiceId>,
     /// Title, Thai.
     pub title_th: String,
     /// Title, English.
@@ -501,13 +510,15 @@ pub struct EventView {
     /// Position in the global log.
     pub seq: i64,
     /// The e-Service.
-    pub eservice_id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub eservice_id: EServiceId,
     /// The e-Service's version after the command.
     pub version: u64,
     /// When.
     pub at: DateTime<Utc>,
     /// The user who acted.
-    pub actor: Uuid,
+    #[schema(value_type = Uuid)]
+    pub actor: UserId,
     /// `created`, `submitted`, `approved`, ...
     pub kind: String,
     /// The step concerned.
@@ -565,7 +576,8 @@ impl From<&StoredEvent> for EventView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FileView {
     /// Identifier, to reference in payloads.
-    pub id: Uuid,
+    #[schema(value_type = Uuid)]
+    pub id: FileId,
     /// Sanitized original name (display only).
     pub name: String,
     /// Type decided from the content.

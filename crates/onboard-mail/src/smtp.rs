@@ -82,10 +82,10 @@ impl SmtpMailer {
 /// use chrono::Utc;
 /// use onboard_core::notify::NoticeKind;
 /// use onboard_store::{OutboxMessage, OutboxStatus};
-/// use uuid::Uuid;
+/// use onboard_core::id::MessageId;
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let msg = OutboxMessage {
-///     id: Uuid::from_u128(7),
+///     id: MessageId::from_u128(7),
 ///     to: "somchai@agency.go.th".into(),
 ///     recipient: None,
 ///     eservice_id: None,

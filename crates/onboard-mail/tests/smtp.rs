@@ -10,6 +10,8 @@
 
 use base64::Engine as _;
 use chrono::Utc;
+use onboard_core::id::MessageId;
+use onboard_core::id::UserId;
 use onboard_core::notify;
 use onboard_core::reference::Role;
 use onboard_mail::{Backoff, MailError, Mailer, SmtpMailer, Worker, WorkerConfig};
@@ -278,7 +280,7 @@ fn decode_body(headers: &HashMap<String, String>, body: &str) -> String {
 }
 
 /// The outbox id a message was made from, read from its `Message-ID`.
-fn outbox_id(headers: &HashMap<String, String>) -> uuid::Uuid {
+fn outbox_id(headers: &HashMap<String, String>) -> MessageId {
     let id = headers.get("message-id").unwrap();
     let inner = id.trim_start_matches('<').split('@').next().unwrap();
     inner.parse().unwrap()
@@ -308,7 +310,7 @@ async fn add_user(store: &dyn Store, n: usize) {
         created_at: Utc::now(),
     };
     let welcome = notify::account_created(
-        uuid::Uuid::nil(),
+        UserId::from_u128(0),
         &username,
         "Initial2569",
         &notify::MailConfig::new("https://onboard.example.go.th", "สพร.").unwrap(),
@@ -650,7 +652,7 @@ async fn an_unreachable_server_is_a_transient_failure() {
     let mailer =
         SmtpMailer::from_url(&format!("smtp://127.0.0.1:{port}"), "noreply@dga.or.th").unwrap();
     let msg = OutboxMessage {
-        id: uuid::Uuid::now_v7(),
+        id: MessageId::from(uuid::Uuid::now_v7()),
         to: "somchai@agency.go.th".into(),
         recipient: None,
         eservice_id: None,

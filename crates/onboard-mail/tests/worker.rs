@@ -7,6 +7,8 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
+use onboard_core::id::MessageId;
+use onboard_core::id::UserId;
 use onboard_core::notify;
 use onboard_core::reference::Role;
 use onboard_mail::{MailError, Mailer, Worker, WorkerConfig};
@@ -18,9 +20,9 @@ use tokio::sync::mpsc;
 
 /// Announces each send as it starts, then takes `delay` to finish it.
 struct SlowMailer {
-    started: mpsc::UnboundedSender<uuid::Uuid>,
+    started: mpsc::UnboundedSender<MessageId>,
     delay: Duration,
-    sent: Mutex<Vec<uuid::Uuid>>,
+    sent: Mutex<Vec<MessageId>>,
 }
 
 #[async_trait]
@@ -51,7 +53,7 @@ async fn stopping_finishes_the_current_email_and_releases_the_rest() {
             created_at: Utc::now(),
         };
         let welcome = notify::account_created(
-            uuid::Uuid::nil(),
+            UserId::from_u128(0),
             "admin",
             "Initial2569",
             &notify::MailConfig::new("https://x.go.th", "สพร.").unwrap(),

@@ -23,6 +23,7 @@ mod walk;
 
 use chrono::NaiveDate;
 use onboard_core::file::OfflineFiles;
+use onboard_core::id::{AgencyId, EServiceId};
 use onboard_core::reference::Role;
 use onboard_core::schedule::{today_in_bangkok, ScheduleConfig};
 use onboard_core::workflow::{self, Actor, EService, Env, Event, FixedCredentials};
@@ -183,7 +184,7 @@ fn print_table(all: &[Figures]) {
 /// One agency's cast and uploaded payloads.
 struct Team {
     officer: Actor,
-    agency: Uuid,
+    agency: AgencyId,
     payloads: walk::Payloads,
 }
 
@@ -277,7 +278,7 @@ where
     percentiles(v)
 }
 
-async fn queries(store: &dyn Store, agency: Uuid, figures: &mut Figures) {
+async fn queries(store: &dyn Store, agency: AgencyId, figures: &mut Figures) {
     let today: NaiveDate = today_in_bangkok(walk::now());
     figures.dash_all = time(|| async { store.dashboard(Scope::All, today).await.unwrap() }).await;
     figures.dash_agency =
@@ -496,7 +497,7 @@ fn templates(officer: &Actor, reviewer: &Actor) -> Vec<(EService, Vec<Event>)> {
             let agency = officer.agency_id().expect("agency");
             let (mut s, mut log) = workflow::create(
                 officer,
-                Uuid::nil(),
+                EServiceId::from_u128(0),
                 agency,
                 "template",
                 &["งาน".into()],
@@ -522,8 +523,8 @@ fn templates(officer: &Actor, reviewer: &Actor) -> Vec<(EService, Vec<Event>)> {
 /// A copy of a template as e-Service `id` of `agency` named `name`.
 fn instance(
     template: &(EService, Vec<Event>),
-    id: Uuid,
-    agency: Uuid,
+    id: EServiceId,
+    agency: AgencyId,
     name: &str,
 ) -> (EService, Vec<Event>) {
     let mut log = template.1.clone();
@@ -543,7 +544,7 @@ fn instance(
 }
 
 /// Loads `n` e-Services spread evenly over the lifecycle; returns the agencies.
-async fn pg_load(store: &PgStore, n: usize) -> Vec<Uuid> {
+async fn pg_load(store: &PgStore, n: usize) -> Vec<AgencyId> {
     let reviewer = walk::user(store, Role::Reviewer, None, "load_reviewer").await;
     let mut agencies = Vec::new();
     for a in 0..LOAD_AGENCIES {
@@ -556,7 +557,12 @@ async fn pg_load(store: &PgStore, n: usize) -> Vec<Uuid> {
         let batch: Vec<_> = (i..(i + 5000).min(n))
             .map(|k| {
                 let t = &templates[k % templates.len()];
-                instance(t, Uuid::now_v7(), agencies[k % agencies.len()], &name_of(k))
+                instance(
+                    t,
+                    Uuid::now_v7().into(),
+                    agencies[k % agencies.len()],
+                    &name_of(k),
+                )
             })
             .collect();
         store.bulk_import(&batch).await.expect("bulk import");

@@ -9,6 +9,7 @@ use crate::{Agency, CommandContext, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::FileFacts;
+use onboard_core::id::{AgencyId, EServiceId, FileId};
 use onboard_core::notify::{notices, Notice, NoticeContext};
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::workflow::{self, Actor, AgencyNames, Command, EService, Event};
@@ -88,7 +89,7 @@ pub(crate) struct Writes {
 /// A new e-Service, as [`crate::Store::create_eservice`] was asked for it.
 pub(crate) struct Create {
     pub actor: Actor,
-    pub agency_id: Uuid,
+    pub agency_id: AgencyId,
     pub name: String,
     pub services: Vec<String>,
     pub ctx: CommandContext,
@@ -97,7 +98,7 @@ pub(crate) struct Create {
 /// A command, as [`crate::Store::execute`] was asked to run it.
 #[derive(Clone)]
 pub(crate) struct Run {
-    pub id: Uuid,
+    pub id: EServiceId,
     pub actor: Actor,
     pub command: Command,
     pub expected_version: Option<u64>,
@@ -108,7 +109,7 @@ impl Create {
     /// The request, with its agency resolved by core (`named`: the one the caller names).
     pub fn new(
         actor: &Actor,
-        named: Option<Uuid>,
+        named: Option<AgencyId>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,
@@ -125,7 +126,7 @@ impl Create {
 
 impl Run {
     pub fn new(
-        id: Uuid,
+        id: EServiceId,
         actor: &Actor,
         command: Command,
         expected_version: Option<u64>,
@@ -147,7 +148,7 @@ impl Run {
 pub(crate) fn create(new: &Create, agency: Option<&Agency>) -> Result<Writes> {
     let no_files: HashMap<String, FileFacts> = HashMap::new();
     let env = new.ctx.env(&no_files, None);
-    let id = Uuid::now_v7();
+    let id = EServiceId::from(Uuid::now_v7());
     let (state, events) = workflow::create(
         &new.actor,
         id,
@@ -233,11 +234,11 @@ fn moves<K: PartialEq>(from: Option<K>, to: Option<K>) -> Vec<(K, i64)> {
 /// The file ids `command` names that can be files at all (they parse as ids), as written
 /// and parsed; a backend looks up those of the e-Service's own agency, and [`catalog`] makes
 /// what it found into the files core sees. Any other id is missing to core.
-pub(crate) fn wanted_files(command: &Command, state: &EService) -> Vec<(String, Uuid)> {
+pub(crate) fn wanted_files(command: &Command, state: &EService) -> Vec<(String, FileId)> {
     command
         .file_ids(state)
         .into_iter()
-        .filter_map(|raw| Some((Uuid::parse_str(&raw).ok()?, raw)))
+        .filter_map(|raw| Some((raw.parse::<FileId>().ok()?, raw)))
         .map(|(id, raw)| (raw, id))
         .collect()
 }
@@ -245,8 +246,8 @@ pub(crate) fn wanted_files(command: &Command, state: &EService) -> Vec<(String, 
 /// The files core sees, by the ids as the command wrote them: the same file may be named
 /// in two spellings (upper and lower case hex).
 pub(crate) fn catalog(
-    wanted: &[(String, Uuid)],
-    found: impl IntoIterator<Item = (Uuid, FileFacts)>,
+    wanted: &[(String, FileId)],
+    found: impl IntoIterator<Item = (FileId, FileFacts)>,
 ) -> HashMap<String, FileFacts> {
     let mut out = HashMap::new();
     for (id, facts) in found {
@@ -313,14 +314,14 @@ mod tests {
 
     #[test]
     fn a_file_named_in_two_spellings_is_found_by_both() {
-        let id = Uuid::now_v7();
+        let id = FileId::from(Uuid::now_v7());
         let wanted = vec![(id.to_string(), id), (id.to_string().to_uppercase(), id)];
         let facts = FileFacts {
             media_type: onboard_core::file::MediaType::Png,
             size: 10,
             dimensions: Some((1, 1)),
         };
-        let seen = catalog(&wanted, [(id, facts), (Uuid::now_v7(), facts)]);
+        let seen = catalog(&wanted, [(id, facts), (Uuid::now_v7().into(), facts)]);
         assert_eq!(seen.len(), 2);
         assert!(wanted.iter().all(|(raw, _)| seen.contains_key(raw)));
     }

@@ -47,6 +47,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::calendar::ClosedDate;
 use onboard_core::dashboard::Counts;
 use onboard_core::file::FileCatalog;
+use onboard_core::id::{
+    AgencyId, EServiceId, FileId, MessageId, NotificationId, TemplateId, UserId,
+};
 use onboard_core::notify::{MailConfig, Notice};
 use onboard_core::reference::Role;
 use onboard_core::schedule::ScheduleConfig;
@@ -54,7 +57,6 @@ use onboard_core::workflow::{
     Actor, AgencyNames, Command, CommandError, CredentialIssuer, EService, Env,
 };
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -177,7 +179,7 @@ pub struct NewUser {
     /// Role.
     pub role: Role,
     /// Agency (agency role only; must exist).
-    pub agency_id: Option<Uuid>,
+    pub agency_id: Option<AgencyId>,
     /// Argon2id hash of the initial password.
     pub password_hash: String,
     /// Created at.
@@ -211,7 +213,7 @@ pub trait Outbox: Send + Sync {
         lease: chrono::Duration,
     ) -> Result<Vec<OutboxMessage>>;
     /// Marks a claimed e-mail delivered.
-    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()>;
+    async fn mark_sent(&self, id: MessageId, at: DateTime<Utc>) -> Result<()>;
     /// Returns a claimed e-mail to `pending` with its last error, not to be retried before
     /// `retry_at`. `failed_at` is the instant of the failed try: it opens the e-mail's
     /// failing window ([`OutboxMessage::failing_since`]) if none is open; `None` returns an
@@ -219,7 +221,7 @@ pub trait Outbox: Send + Sync {
     /// is. A failed or sent e-mail stays as it is (a late report takes nothing back).
     async fn mark_failed(
         &self,
-        id: Uuid,
+        id: MessageId,
         error: &str,
         failed_at: Option<DateTime<Utc>>,
         retry_at: DateTime<Utc>,
@@ -228,7 +230,7 @@ pub trait Outbox: Send + Sync {
     /// `error` as its last error, is never claimed again, and its failing window starts at
     /// `at` if none was open. A sent or already failed e-mail stays as it is. `NotFound` for
     /// an unknown id.
-    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()>;
+    async fn mark_dead(&self, id: MessageId, error: &str, at: DateTime<Utc>) -> Result<()>;
 }
 
 /// The storage of onboard. Every method is one transaction.
@@ -244,19 +246,19 @@ pub trait Store: Outbox {
     /// Creates an agency.
     async fn create_agency(&self, agency: NewAgency) -> Result<Agency>;
     /// One agency.
-    async fn agency(&self, id: Uuid) -> Result<Option<Agency>>;
+    async fn agency(&self, id: AgencyId) -> Result<Option<Agency>>;
     /// All agencies, by Thai name.
     async fn agencies(&self) -> Result<Vec<Agency>>;
     /// Replaces the four names of an agency (an admin's correction; approving step 4 with
     /// `update_agency` goes through [`Store::execute`] instead). `NotFound` if there is no
     /// such agency.
-    async fn update_agency(&self, id: Uuid, names: NewAgency) -> Result<Agency>;
+    async fn update_agency(&self, id: AgencyId, names: NewAgency) -> Result<Agency>;
     /// Creates a user with `must_change_credentials`, and queues `welcome` (the e-mail with
     /// the initial credentials, greeting the new user by display name) to the user's address
     /// in the same transaction. `Duplicate("username")` if taken.
     async fn create_user(&self, user: NewUser, welcome: Notice) -> Result<User>;
     /// One user.
-    async fn user(&self, id: Uuid) -> Result<Option<User>>;
+    async fn user(&self, id: UserId) -> Result<Option<User>>;
     /// A page of the accounts matching the query, by username (compared
     /// case-insensitively), disabled ones included.
     async fn users(&self, query: &UserQuery) -> Result<Page<User>>;
@@ -266,7 +268,7 @@ pub trait Store: Outbox {
     /// `Duplicate("username")` if another account has the username (case-insensitively).
     async fn complete_first_login(
         &self,
-        user: Uuid,
+        user: UserId,
         username: &str,
         password_hash: &str,
     ) -> Result<User>;
@@ -275,7 +277,7 @@ pub trait Store: Outbox {
     /// from, if any) at `at`, in one transaction. `NotFound` if the account does not exist.
     async fn change_password(
         &self,
-        user: Uuid,
+        user: UserId,
         password_hash: &str,
         keep_session: Option<&str>,
         at: DateTime<Utc>,
@@ -287,7 +289,7 @@ pub trait Store: Outbox {
     /// the account's address, in one transaction. `NotFound` if the account does not exist.
     async fn reset_credentials(
         &self,
-        user: Uuid,
+        user: UserId,
         password_hash: &str,
         notice: Notice,
         at: DateTime<Utc>,
@@ -297,10 +299,10 @@ pub trait Store: Outbox {
     /// account is the last enabled admin: the check and the change are one atomic step, so
     /// of two admins disabling each other at once, one is refused. `NotFound` if the
     /// account does not exist.
-    async fn disable_user(&self, user: Uuid, at: DateTime<Utc>) -> Result<User>;
+    async fn disable_user(&self, user: UserId, at: DateTime<Utc>) -> Result<User>;
     /// Enables an account again (it logs in with its current password); enabling an
     /// enabled account changes nothing. `NotFound` if the account does not exist.
-    async fn enable_user(&self, user: Uuid) -> Result<User>;
+    async fn enable_user(&self, user: UserId) -> Result<User>;
 
     // --- sessions and throttling ---
 
@@ -340,26 +342,26 @@ pub trait Store: Outbox {
     async fn create_eservice(
         &self,
         actor: &Actor,
-        agency_id: Option<Uuid>,
+        agency_id: Option<AgencyId>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,
     ) -> Result<EService>;
     /// One e-Service, if the scope may see it.
-    async fn eservice(&self, id: Uuid, scope: Scope) -> Result<Option<EService>>;
+    async fn eservice(&self, id: EServiceId, scope: Scope) -> Result<Option<EService>>;
     /// Runs one command as one transaction (SPEC §12). With `expected_version`, a different
     /// current version is `version_conflict`; without, the command runs against the version
     /// it read and a concurrent change makes it re-read and decide again.
     async fn execute(
         &self,
-        id: Uuid,
+        id: EServiceId,
         actor: &Actor,
         command: Command,
         expected_version: Option<u64>,
         ctx: &CommandContext,
     ) -> Result<EService>;
     /// The event log of one e-Service, oldest first.
-    async fn events(&self, id: Uuid) -> Result<Vec<StoredEvent>>;
+    async fn events(&self, id: EServiceId) -> Result<Vec<StoredEvent>>;
     /// A page of e-Services matching the query within the scope, newest change first.
     async fn list(
         &self,
@@ -379,9 +381,14 @@ pub trait Store: Outbox {
     // --- notifications and outbox ---
 
     /// A user's notifications, newest first.
-    async fn notifications(&self, user: Uuid, limit: u32) -> Result<Vec<Notification>>;
+    async fn notifications(&self, user: UserId, limit: u32) -> Result<Vec<Notification>>;
     /// Marks one of the user's notifications read. `NotFound` if it is not theirs.
-    async fn mark_notification_read(&self, user: Uuid, id: Uuid, at: DateTime<Utc>) -> Result<()>;
+    async fn mark_notification_read(
+        &self,
+        user: UserId,
+        id: NotificationId,
+        at: DateTime<Utc>,
+    ) -> Result<()>;
     /// Outbox e-mails, newest first, optionally of one status, as stored (secrets included:
     /// listings show [`OutboxMessage::redacted`]).
     async fn outbox(&self, status: Option<OutboxStatus>, limit: u32) -> Result<Vec<OutboxMessage>>;
@@ -393,9 +400,9 @@ pub trait Store: Outbox {
     /// Stores a file; identical content is stored once.
     async fn put_file(&self, file: NewFile, content: &[u8]) -> Result<FileMeta>;
     /// File metadata.
-    async fn file(&self, id: Uuid) -> Result<Option<FileMeta>>;
+    async fn file(&self, id: FileId) -> Result<Option<FileMeta>>;
     /// File content.
-    async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>>;
+    async fn file_content(&self, id: FileId) -> Result<Option<Vec<u8>>>;
 
     // --- outbox dead letters ---
 
@@ -404,7 +411,7 @@ pub trait Store: Outbox {
     /// error stay. Returns the e-mail as it now is. [`StoreError::NotFailed`] (nothing
     /// written) when it is not `failed`, checked in the same transaction as the change;
     /// `NotFound` for an unknown id.
-    async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage>;
+    async fn retry_outbox(&self, id: MessageId, at: DateTime<Utc>) -> Result<OutboxMessage>;
 
     // --- release calendar ---
 
@@ -416,7 +423,7 @@ pub trait Store: Outbox {
     async fn replace_closed_dates(
         &self,
         dates: Vec<ClosedDate>,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<Vec<ClosedDate>>;
     /// Closes one date, recording the change, in one transaction. `Duplicate("closed_date")`
@@ -424,7 +431,7 @@ pub trait Store: Outbox {
     async fn add_closed_date(
         &self,
         date: ClosedDate,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<ClosedDate>;
     /// Opens one closed date again, recording the change, in one transaction; returns the
@@ -432,7 +439,7 @@ pub trait Store: Outbox {
     async fn remove_closed_date(
         &self,
         date: NaiveDate,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<ClosedDate>;
     /// Closes `dates` as the operator's changes at `at` only if the calendar has never
@@ -454,10 +461,10 @@ pub trait Store: Outbox {
     /// Every template, by step (its number) then Thai title.
     async fn templates(&self) -> Result<Vec<Template>>;
     /// One template.
-    async fn template(&self, id: Uuid) -> Result<Option<Template>>;
+    async fn template(&self, id: TemplateId) -> Result<Option<Template>>;
     /// Deletes a template's record (its file stays, as content may be shared). `NotFound`
     /// if there is no such template.
-    async fn delete_template(&self, id: Uuid) -> Result<()>;
+    async fn delete_template(&self, id: TemplateId) -> Result<()>;
 
     // --- operations ---
 

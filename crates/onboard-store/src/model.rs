@@ -2,17 +2,19 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::file::MediaType;
+use onboard_core::id::{
+    AgencyId, EServiceId, FileId, MessageId, NotificationId, TemplateId, UserId,
+};
 use onboard_core::notify::NoticeKind;
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::workflow::{Actor, Event, InvalidActor, Lifecycle};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// An agency (หน่วยงาน) and its ministry (สังกัด/กระทรวง).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agency {
     /// Identifier.
-    pub id: Uuid,
+    pub id: AgencyId,
     /// Thai name.
     pub name_th: String,
     /// English name.
@@ -39,7 +41,7 @@ impl Agency {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     /// Identifier.
-    pub id: Uuid,
+    pub id: UserId,
     /// Login name; unique case-insensitively.
     pub username: String,
     /// E-mail address.
@@ -49,7 +51,7 @@ pub struct User {
     /// Role.
     pub role: Role,
     /// Agency (agency role only).
-    pub agency_id: Option<Uuid>,
+    pub agency_id: Option<AgencyId>,
     /// Argon2id PHC string. Never serialized to clients (the HTTP layer has its own view).
     #[serde(skip_serializing)]
     pub password_hash: String,
@@ -100,7 +102,7 @@ pub struct Session {
     /// SHA-256 of the token, hex.
     pub token_hash: String,
     /// Whose session.
-    pub user_id: Uuid,
+    pub user_id: UserId,
     /// Created at.
     pub created_at: DateTime<Utc>,
     /// Expires at.
@@ -111,7 +113,7 @@ pub struct Session {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileMeta {
     /// Identifier.
-    pub id: Uuid,
+    pub id: FileId,
     /// SHA-256 of the content, hex.
     pub sha256: String,
     /// Sanitized original name, for display only.
@@ -123,9 +125,9 @@ pub struct FileMeta {
     /// Image width and height, for PNG and JPEG.
     pub dimensions: Option<(u32, u32)>,
     /// Who uploaded it.
-    pub uploaded_by: Uuid,
+    pub uploaded_by: UserId,
     /// The uploader's agency (None for staff uploads).
-    pub agency_id: Option<Uuid>,
+    pub agency_id: Option<AgencyId>,
     /// When.
     pub uploaded_at: DateTime<Utc>,
 }
@@ -140,9 +142,9 @@ pub struct NewFile {
     /// Image dimensions, when known.
     pub dimensions: Option<(u32, u32)>,
     /// Uploader.
-    pub uploaded_by: Uuid,
+    pub uploaded_by: UserId,
     /// Uploader's agency.
-    pub agency_id: Option<Uuid>,
+    pub agency_id: Option<AgencyId>,
     /// When.
     pub uploaded_at: DateTime<Utc>,
 }
@@ -151,15 +153,15 @@ pub struct NewFile {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
     /// Identifier.
-    pub id: Uuid,
+    pub id: NotificationId,
     /// The user it is for.
-    pub recipient: Uuid,
+    pub recipient: UserId,
     /// When.
     pub at: DateTime<Utc>,
     /// What it is about.
     pub kind: NoticeKind,
     /// The e-Service concerned.
-    pub eservice_id: Option<Uuid>,
+    pub eservice_id: Option<EServiceId>,
     /// Title, Thai.
     pub title_th: String,
     /// Title, English.
@@ -220,13 +222,13 @@ impl OutboxDepth {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {
     /// Identifier.
-    pub id: Uuid,
+    pub id: MessageId,
     /// Recipient address.
     pub to: String,
     /// The account the e-mail is for; `None` for an address without an account.
-    pub recipient: Option<Uuid>,
+    pub recipient: Option<UserId>,
     /// The e-Service it is about (`None` for account e-mails).
-    pub eservice_id: Option<Uuid>,
+    pub eservice_id: Option<EServiceId>,
     /// Subject (Thai / English).
     pub subject: String,
     /// Plain-text body, as it is sent.
@@ -268,7 +270,7 @@ impl OutboxMessage {
     /// # use onboard_core::notify::NoticeKind;
     /// # use chrono::Utc;
     /// let msg = OutboxMessage {
-    ///     id: uuid::Uuid::nil(), to: "somchai@dop.go.th".into(), recipient: None,
+    ///     id: onboard_core::id::MessageId::from_u128(0), to: "somchai@dop.go.th".into(), recipient: None,
     ///     eservice_id: None, subject: "บัญชีผู้ใช้".into(),
     ///     body: "รหัสผ่าน: Xy7pQ2rT9wLm\nPassword: Xy7pQ2rT9wLm\n".into(),
     ///     secret: Some("Xy7pQ2rT9wLm".into()), kind: NoticeKind::AccountCreated,
@@ -310,7 +312,7 @@ pub struct ListQuery {
     /// Current status.
     pub status: Option<StepStatus>,
     /// Agency.
-    pub agency_id: Option<Uuid>,
+    pub agency_id: Option<AgencyId>,
     /// Lifecycle (on the `today` given to the query).
     pub lifecycle: Option<Lifecycle>,
     /// Page, from 1.
@@ -351,7 +353,7 @@ pub struct UserQuery {
     /// Role.
     pub role: Option<Role>,
     /// Agency.
-    pub agency_id: Option<Uuid>,
+    pub agency_id: Option<AgencyId>,
     /// Page, from 1.
     pub page: u32,
     /// Page size, 1 to 100.
@@ -378,11 +380,11 @@ impl UserQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListItem {
     /// e-Service id.
-    pub id: Uuid,
+    pub id: EServiceId,
     /// Name.
     pub name: String,
     /// Agency.
-    pub agency_id: Uuid,
+    pub agency_id: AgencyId,
     /// Agency's Thai name.
     pub agency_name_th: String,
     /// Ministry's Thai name.
@@ -439,7 +441,7 @@ pub enum Scope {
     /// Reviewers and admins.
     All,
     /// An agency user.
-    Agency(Uuid),
+    Agency(AgencyId),
 }
 
 impl Scope {
@@ -490,7 +492,7 @@ pub struct CalendarChange {
     pub at: DateTime<Utc>,
     /// The admin who made it; `None` for the operator at the database (the CLI, the seed
     /// of `--closed-dates`).
-    pub actor: Option<Uuid>,
+    pub actor: Option<UserId>,
     /// Added or removed.
     pub kind: CalendarChangeKind,
     /// The date.
@@ -530,7 +532,7 @@ pub(crate) fn calendar_diff(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Template {
     /// Identifier.
-    pub id: Uuid,
+    pub id: TemplateId,
     /// Thai title.
     pub title_th: String,
     /// English title.
@@ -540,7 +542,7 @@ pub struct Template {
     /// Its file (in the content-addressed files table).
     pub file: FileMeta,
     /// The admin who added it; `None` for the operator at the database (`onboard demo`).
-    pub uploaded_by: Option<Uuid>,
+    pub uploaded_by: Option<UserId>,
     /// When it was added.
     pub uploaded_at: DateTime<Utc>,
 }
@@ -548,8 +550,8 @@ pub struct Template {
 /// A template's stored record, before its file is read.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) struct TemplateRecord {
-    pub id: Uuid,
-    pub file_id: Uuid,
+    pub id: TemplateId,
+    pub file_id: FileId,
     /// The titles, step and uploader, as they were added.
     pub added: NewTemplate,
 }
@@ -576,7 +578,7 @@ pub struct NewTemplate {
     /// The step it belongs to.
     pub step: Step,
     /// The admin adding it, or `None` for the operator.
-    pub uploaded_by: Option<Uuid>,
+    pub uploaded_by: Option<UserId>,
     /// When.
     pub uploaded_at: DateTime<Utc>,
 }
@@ -584,7 +586,7 @@ pub struct NewTemplate {
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 impl NewTemplate {
     /// The template as stored, under `id` with its stored `file`.
-    pub(crate) fn stored(self, id: Uuid, file: FileMeta) -> Template {
+    pub(crate) fn stored(self, id: TemplateId, file: FileMeta) -> Template {
         Template {
             id,
             title_th: self.title_th,

@@ -50,13 +50,13 @@ impl Outbox for Observed {
             .await
     }
 
-    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    async fn mark_sent(&self, id: MessageId, at: DateTime<Utc>) -> Result<()> {
         self.time("mark_sent", self.inner.mark_sent(id, at)).await
     }
 
     async fn mark_failed(
         &self,
-        id: Uuid,
+        id: MessageId,
         error: &str,
         failed_at: Option<DateTime<Utc>>,
         retry_at: DateTime<Utc>,
@@ -68,7 +68,7 @@ impl Outbox for Observed {
         .await
     }
 
-    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()> {
+    async fn mark_dead(&self, id: MessageId, error: &str, at: DateTime<Utc>) -> Result<()> {
         self.time("mark_dead", self.inner.mark_dead(id, error, at))
             .await
     }
@@ -89,7 +89,7 @@ impl Store for Observed {
             .await
     }
 
-    async fn agency(&self, id: Uuid) -> Result<Option<Agency>> {
+    async fn agency(&self, id: AgencyId) -> Result<Option<Agency>> {
         self.time("agency", self.inner.agency(id)).await
     }
 
@@ -97,7 +97,7 @@ impl Store for Observed {
         self.time("agencies", self.inner.agencies()).await
     }
 
-    async fn update_agency(&self, id: Uuid, names: NewAgency) -> Result<Agency> {
+    async fn update_agency(&self, id: AgencyId, names: NewAgency) -> Result<Agency> {
         self.time("update_agency", self.inner.update_agency(id, names))
             .await
     }
@@ -107,7 +107,7 @@ impl Store for Observed {
             .await
     }
 
-    async fn user(&self, id: Uuid) -> Result<Option<User>> {
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
         self.time("user", self.inner.user(id)).await
     }
 
@@ -122,7 +122,7 @@ impl Store for Observed {
 
     async fn complete_first_login(
         &self,
-        user: Uuid,
+        user: UserId,
         username: &str,
         password_hash: &str,
     ) -> Result<User> {
@@ -136,7 +136,7 @@ impl Store for Observed {
 
     async fn change_password(
         &self,
-        user: Uuid,
+        user: UserId,
         password_hash: &str,
         keep_session: Option<&str>,
         at: DateTime<Utc>,
@@ -151,7 +151,7 @@ impl Store for Observed {
 
     async fn reset_credentials(
         &self,
-        user: Uuid,
+        user: UserId,
         password_hash: &str,
         notice: Notice,
         at: DateTime<Utc>,
@@ -164,12 +164,12 @@ impl Store for Observed {
         .await
     }
 
-    async fn disable_user(&self, user: Uuid, at: DateTime<Utc>) -> Result<User> {
+    async fn disable_user(&self, user: UserId, at: DateTime<Utc>) -> Result<User> {
         self.time("disable_user", self.inner.disable_user(user, at))
             .await
     }
 
-    async fn enable_user(&self, user: Uuid) -> Result<User> {
+    async fn enable_user(&self, user: UserId) -> Result<User> {
         self.time("enable_user", self.inner.enable_user(user)).await
     }
 
@@ -215,7 +215,7 @@ impl Store for Observed {
     async fn create_eservice(
         &self,
         actor: &Actor,
-        agency_id: Option<Uuid>,
+        agency_id: Option<AgencyId>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,
@@ -228,13 +228,13 @@ impl Store for Observed {
         .await
     }
 
-    async fn eservice(&self, id: Uuid, scope: Scope) -> Result<Option<EService>> {
+    async fn eservice(&self, id: EServiceId, scope: Scope) -> Result<Option<EService>> {
         self.time("eservice", self.inner.eservice(id, scope)).await
     }
 
     async fn execute(
         &self,
-        id: Uuid,
+        id: EServiceId,
         actor: &Actor,
         command: Command,
         expected_version: Option<u64>,
@@ -248,7 +248,7 @@ impl Store for Observed {
         .await
     }
 
-    async fn events(&self, id: Uuid) -> Result<Vec<StoredEvent>> {
+    async fn events(&self, id: EServiceId) -> Result<Vec<StoredEvent>> {
         self.time("events", self.inner.events(id)).await
     }
 
@@ -277,12 +277,17 @@ impl Store for Observed {
             .await
     }
 
-    async fn notifications(&self, user: Uuid, limit: u32) -> Result<Vec<Notification>> {
+    async fn notifications(&self, user: UserId, limit: u32) -> Result<Vec<Notification>> {
         self.time("notifications", self.inner.notifications(user, limit))
             .await
     }
 
-    async fn mark_notification_read(&self, user: Uuid, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    async fn mark_notification_read(
+        &self,
+        user: UserId,
+        id: NotificationId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         self.time(
             "mark_notification_read",
             self.inner.mark_notification_read(user, id, at),
@@ -303,15 +308,15 @@ impl Store for Observed {
             .await
     }
 
-    async fn file(&self, id: Uuid) -> Result<Option<FileMeta>> {
+    async fn file(&self, id: FileId) -> Result<Option<FileMeta>> {
         self.time("file", self.inner.file(id)).await
     }
 
-    async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
+    async fn file_content(&self, id: FileId) -> Result<Option<Vec<u8>>> {
         self.time("file_content", self.inner.file_content(id)).await
     }
 
-    async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
+    async fn retry_outbox(&self, id: MessageId, at: DateTime<Utc>) -> Result<OutboxMessage> {
         self.time("retry_outbox", self.inner.retry_outbox(id, at))
             .await
     }
@@ -323,7 +328,7 @@ impl Store for Observed {
     async fn replace_closed_dates(
         &self,
         dates: Vec<ClosedDate>,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<Vec<ClosedDate>> {
         self.time(
@@ -336,7 +341,7 @@ impl Store for Observed {
     async fn add_closed_date(
         &self,
         date: ClosedDate,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<ClosedDate> {
         self.time("add_closed_date", self.inner.add_closed_date(date, by, at))
@@ -346,7 +351,7 @@ impl Store for Observed {
     async fn remove_closed_date(
         &self,
         date: NaiveDate,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<ClosedDate> {
         self.time(
@@ -383,11 +388,11 @@ impl Store for Observed {
         self.time("templates", self.inner.templates()).await
     }
 
-    async fn template(&self, id: Uuid) -> Result<Option<Template>> {
+    async fn template(&self, id: TemplateId) -> Result<Option<Template>> {
         self.time("template", self.inner.template(id)).await
     }
 
-    async fn delete_template(&self, id: Uuid) -> Result<()> {
+    async fn delete_template(&self, id: TemplateId) -> Result<()> {
         self.time("delete_template", self.inner.delete_template(id))
             .await
     }

@@ -4,6 +4,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
+use onboard_core::id::EServiceId;
 use onboard_core::reference::Environment;
 use onboard_core::workflow::{CredentialIssuer, Credentials};
 use rand::distributions::Alphanumeric;
@@ -89,7 +90,12 @@ pub fn initial_password() -> String {
 pub struct OsCredentials;
 
 impl CredentialIssuer for OsCredentials {
-    fn issue(&self, _eservice: Uuid, _environment: Environment, at: DateTime<Utc>) -> Credentials {
+    fn issue(
+        &self,
+        _eservice: EServiceId,
+        _environment: Environment,
+        at: DateTime<Utc>,
+    ) -> Credentials {
         Credentials {
             app_id: Uuid::new_v4().to_string(),
             consumer_key: random_string(32),

@@ -28,13 +28,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::calendar::ClosedDate;
 use onboard_core::dashboard::Counts;
+use onboard_core::id::{
+    AgencyId, EServiceId, FileId, MessageId, NotificationId, TemplateId, UserId,
+};
 use onboard_core::notify::Notice;
 use onboard_core::workflow::{Actor, Command, EService};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use uuid::Uuid;
 
 /// Reader connections: queries beyond this many wait for one to be free. Opened on first
 /// use and kept, with their prepared statements; more readers than cores only add memory
@@ -341,13 +343,13 @@ impl Outbox for SqliteStore {
             .await
     }
 
-    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    async fn mark_sent(&self, id: MessageId, at: DateTime<Utc>) -> Result<()> {
         self.write(move |tx| messages::mark_sent(tx, id, at)).await
     }
 
     async fn mark_failed(
         &self,
-        id: Uuid,
+        id: MessageId,
         error: &str,
         failed_at: Option<DateTime<Utc>>,
         retry_at: DateTime<Utc>,
@@ -357,7 +359,7 @@ impl Outbox for SqliteStore {
             .await
     }
 
-    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()> {
+    async fn mark_dead(&self, id: MessageId, error: &str, at: DateTime<Utc>) -> Result<()> {
         let error = error.to_owned();
         self.write(move |tx| messages::mark_dead(tx, id, &error, at))
             .await
@@ -381,7 +383,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn agency(&self, id: Uuid) -> Result<Option<Agency>> {
+    async fn agency(&self, id: AgencyId) -> Result<Option<Agency>> {
         self.read(move |tx| accounts::agency(tx, id)).await
     }
 
@@ -389,7 +391,7 @@ impl Store for SqliteStore {
         self.read(accounts::agencies).await
     }
 
-    async fn update_agency(&self, id: Uuid, names: NewAgency) -> Result<Agency> {
+    async fn update_agency(&self, id: AgencyId, names: NewAgency) -> Result<Agency> {
         self.write(move |tx| accounts::update_agency(tx, id, names))
             .await
     }
@@ -399,7 +401,7 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn user(&self, id: Uuid) -> Result<Option<User>> {
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
         self.read(move |tx| accounts::user(tx, id)).await
     }
 
@@ -416,7 +418,7 @@ impl Store for SqliteStore {
 
     async fn complete_first_login(
         &self,
-        user: Uuid,
+        user: UserId,
         username: &str,
         password_hash: &str,
     ) -> Result<User> {
@@ -427,7 +429,7 @@ impl Store for SqliteStore {
 
     async fn change_password(
         &self,
-        user: Uuid,
+        user: UserId,
         password_hash: &str,
         keep_session: Option<&str>,
         at: DateTime<Utc>,
@@ -440,7 +442,7 @@ impl Store for SqliteStore {
 
     async fn reset_credentials(
         &self,
-        user: Uuid,
+        user: UserId,
         password_hash: &str,
         notice: Notice,
         at: DateTime<Utc>,
@@ -450,12 +452,12 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn disable_user(&self, user: Uuid, at: DateTime<Utc>) -> Result<User> {
+    async fn disable_user(&self, user: UserId, at: DateTime<Utc>) -> Result<User> {
         self.write(move |tx| accounts::disable_user(tx, user, at))
             .await
     }
 
-    async fn enable_user(&self, user: Uuid) -> Result<User> {
+    async fn enable_user(&self, user: UserId) -> Result<User> {
         self.write(move |tx| accounts::enable_user(tx, user)).await
     }
 
@@ -499,7 +501,7 @@ impl Store for SqliteStore {
     async fn create_eservice(
         &self,
         actor: &Actor,
-        agency_id: Option<Uuid>,
+        agency_id: Option<AgencyId>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,
@@ -508,13 +510,13 @@ impl Store for SqliteStore {
         self.write(move |tx| eservices::create(tx, &new)).await
     }
 
-    async fn eservice(&self, id: Uuid, scope: Scope) -> Result<Option<EService>> {
+    async fn eservice(&self, id: EServiceId, scope: Scope) -> Result<Option<EService>> {
         self.read(move |tx| eservices::get_one(tx, id, scope)).await
     }
 
     async fn execute(
         &self,
-        id: Uuid,
+        id: EServiceId,
         actor: &Actor,
         command: Command,
         expected_version: Option<u64>,
@@ -524,7 +526,7 @@ impl Store for SqliteStore {
         self.write(move |tx| eservices::execute(tx, run)).await
     }
 
-    async fn events(&self, id: Uuid) -> Result<Vec<StoredEvent>> {
+    async fn events(&self, id: EServiceId) -> Result<Vec<StoredEvent>> {
         self.read(move |tx| eservices::events(tx, id)).await
     }
 
@@ -554,12 +556,17 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn notifications(&self, user: Uuid, limit: u32) -> Result<Vec<Notification>> {
+    async fn notifications(&self, user: UserId, limit: u32) -> Result<Vec<Notification>> {
         self.read(move |tx| messages::notifications(tx, user, limit))
             .await
     }
 
-    async fn mark_notification_read(&self, user: Uuid, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    async fn mark_notification_read(
+        &self,
+        user: UserId,
+        id: NotificationId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         self.write(move |tx| messages::mark_read(tx, user, id, at))
             .await
     }
@@ -578,15 +585,15 @@ impl Store for SqliteStore {
         self.write(move |tx| files::put(tx, file, &content)).await
     }
 
-    async fn file(&self, id: Uuid) -> Result<Option<FileMeta>> {
+    async fn file(&self, id: FileId) -> Result<Option<FileMeta>> {
         self.read(move |tx| files::meta(tx, id)).await
     }
 
-    async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
+    async fn file_content(&self, id: FileId) -> Result<Option<Vec<u8>>> {
         self.read(move |tx| files::content(tx, id)).await
     }
 
-    async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
+    async fn retry_outbox(&self, id: MessageId, at: DateTime<Utc>) -> Result<OutboxMessage> {
         self.write(move |tx| messages::retry(tx, id, at)).await
     }
 
@@ -597,7 +604,7 @@ impl Store for SqliteStore {
     async fn replace_closed_dates(
         &self,
         dates: Vec<ClosedDate>,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<Vec<ClosedDate>> {
         self.write(move |tx| calendar::replace(tx, &dates, by, at))
@@ -607,7 +614,7 @@ impl Store for SqliteStore {
     async fn add_closed_date(
         &self,
         date: ClosedDate,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<ClosedDate> {
         self.write(move |tx| calendar::add(tx, &date, by, at)).await
@@ -616,7 +623,7 @@ impl Store for SqliteStore {
     async fn remove_closed_date(
         &self,
         date: NaiveDate,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<ClosedDate> {
         self.write(move |tx| calendar::remove(tx, date, by, at))
@@ -646,11 +653,11 @@ impl Store for SqliteStore {
         self.read(templates::list).await
     }
 
-    async fn template(&self, id: Uuid) -> Result<Option<crate::Template>> {
+    async fn template(&self, id: TemplateId) -> Result<Option<crate::Template>> {
         self.read(move |tx| templates::one(tx, id)).await
     }
 
-    async fn delete_template(&self, id: Uuid) -> Result<()> {
+    async fn delete_template(&self, id: TemplateId) -> Result<()> {
         self.write(move |tx| templates::delete(tx, id)).await
     }
 

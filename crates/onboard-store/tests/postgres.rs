@@ -13,6 +13,8 @@ mod walk;
 use chrono::NaiveDate;
 use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::OfflineFiles;
+use onboard_core::id::AgencyId;
+use onboard_core::id::{EServiceId, MessageId};
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::{today_in_bangkok, ScheduleConfig};
 use onboard_core::workflow::{self, Actor, Command, CommandError, EService, Env, Event};
@@ -176,7 +178,7 @@ async fn two_processes_never_claim_one_email() {
         tokio::spawn(worker(b.clone()))
     );
     let (x, y) = (x.unwrap(), y.unwrap());
-    let all: HashSet<Uuid> = x.iter().chain(&y).copied().collect();
+    let all: HashSet<MessageId> = x.iter().chain(&y).copied().collect();
     assert_eq!(x.len() + y.len(), 60, "claimed twice or lost");
     assert_eq!(all.len(), 60);
     // The lease holds; once it runs out the e-mail is due again.
@@ -370,7 +372,7 @@ async fn bulk_import_is_queried_like_commands() {
     for i in 0..=steps.len() {
         let (mut s, mut log) = workflow::create(
             &cast.officer,
-            Uuid::now_v7(),
+            Uuid::now_v7().into(),
             cast.agency,
             &format!("นำเข้า {i}"),
             &["งาน".into()],
@@ -496,7 +498,7 @@ async fn migration_4_indexes_existing_eservices() {
     .execute(store.pool())
     .await
     .unwrap();
-    let officer = Actor::officer(Uuid::now_v7(), agency);
+    let officer = Actor::officer(Uuid::now_v7().into(), AgencyId::from(agency));
     let (files, schedule) = (OfflineFiles, ScheduleConfig::default());
     let env = Env {
         now: walk::now(),
@@ -508,8 +510,8 @@ async fn migration_4_indexes_existing_eservices() {
     let services = ["ยื่นแบบ ภ.ง.ด.90".to_owned(), "Refund STATUS".to_owned()];
     let (state, _) = workflow::create(
         &officer,
-        Uuid::now_v7(),
-        agency,
+        Uuid::now_v7().into(),
+        AgencyId::from(agency),
         "ระบบยื่นแบบภาษี",
         &services,
         &env,
@@ -520,7 +522,7 @@ async fn migration_4_indexes_existing_eservices() {
              current_status, complete, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, 1, $5, 'credential', 'in_progress', false, $6, $6)",
     )
-    .bind(state.id())
+    .bind(state.id().uuid())
     .bind(agency)
     .bind(state.name())
     .bind(state.name().to_lowercase())
@@ -545,7 +547,7 @@ async fn migration_4_indexes_existing_eservices() {
             ..ListQuery::default()
         };
         let page = store.list(&query, Scope::All, today()).await.unwrap();
-        let ids: Vec<Uuid> = page.items.iter().map(|i| i.id).collect();
+        let ids: Vec<EServiceId> = page.items.iter().map(|i| i.id).collect();
         assert_eq!(ids, vec![state.id()], "{q:?}");
     }
     // Migration 0009 moved the texts to `eservice_texts` and joined them beside the row for
@@ -553,7 +555,7 @@ async fn migration_4_indexes_existing_eservices() {
     let texts: Vec<(i32, String)> = sqlx::query_as(
         "SELECT position, fold FROM eservice_texts WHERE eservice_id = $1 ORDER BY position",
     )
-    .bind(state.id())
+    .bind(state.id().uuid())
     .fetch_all(store.pool())
     .await
     .unwrap();
@@ -563,7 +565,7 @@ async fn migration_4_indexes_existing_eservices() {
         (0..).zip(expected.map(str::to_owned)).collect::<Vec<_>>()
     );
     let fold: String = sqlx::query_scalar("SELECT search_fold FROM eservices WHERE id = $1")
-        .bind(state.id())
+        .bind(state.id().uuid())
         .fetch_one(store.pool())
         .await
         .unwrap();
@@ -613,7 +615,7 @@ async fn migration_6_keeps_the_outbox_and_accepts_failed() {
 
     let listed = store.outbox(None, 10).await.unwrap();
     assert_eq!(
-        listed.iter().map(|m| m.id).collect::<Vec<_>>(),
+        listed.iter().map(|m| m.id.uuid()).collect::<Vec<_>>(),
         vec![ids[1], ids[0]]
     );
     assert_eq!(listed[0].last_error.as_deref(), Some("451 later"));
@@ -627,10 +629,13 @@ async fn migration_6_keeps_the_outbox_and_accepts_failed() {
         .await
         .unwrap();
     assert_eq!(
-        claimed.iter().map(|m| m.id).collect::<Vec<_>>(),
+        claimed.iter().map(|m| m.id.uuid()).collect::<Vec<_>>(),
         vec![ids[1]]
     );
-    store.mark_dead(ids[1], "554 refused", now).await.unwrap();
+    store
+        .mark_dead(MessageId::from(ids[1]), "554 refused", now)
+        .await
+        .unwrap();
     let failed = store.outbox(Some(OutboxStatus::Failed), 10).await.unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].failing_since, Some(now));

@@ -3,6 +3,7 @@
 
 mod conformance;
 
+use onboard_core::id::{AgencyId, EServiceId, MessageId};
 use onboard_store::sqlite::{SqliteOptions, SqliteStore};
 use onboard_store::{Outbox, Store};
 use std::sync::Arc;
@@ -321,7 +322,7 @@ async fn migration_2_indexes_existing_eservices() {
         [agency.to_string()],
     )
     .unwrap();
-    let actor = Actor::officer(Uuid::now_v7(), agency);
+    let actor = Actor::officer(Uuid::now_v7().into(), AgencyId::from(agency));
     let (files, schedule) = (std::collections::HashMap::new(), ScheduleConfig::default());
     let env = Env {
         now: conformance::now(),
@@ -333,8 +334,8 @@ async fn migration_2_indexes_existing_eservices() {
     let services = ["ยื่นแบบ ภ.ง.ด.90".to_owned(), "Refund STATUS".to_owned()];
     let (state, _) = workflow::create(
         &actor,
-        Uuid::now_v7(),
-        agency,
+        Uuid::now_v7().into(),
+        AgencyId::from(agency),
         "ระบบยื่นแบบภาษี",
         &services,
         &env,
@@ -386,7 +387,7 @@ async fn migration_2_indexes_existing_eservices() {
             .list(&query, Scope::All, conformance::today())
             .await
             .unwrap();
-        let ids: Vec<Uuid> = page.items.iter().map(|i| i.id).collect();
+        let ids: Vec<EServiceId> = page.items.iter().map(|i| i.id).collect();
         assert_eq!(ids, vec![state.id()], "{q:?}");
     }
     assert_eq!(
@@ -479,7 +480,7 @@ async fn migration_4_keeps_the_outbox_and_accepts_failed() {
     );
     let listed = store.outbox(None, 10).await.unwrap();
     // Newest first by (created_at, seq): the order of the rows survives.
-    let listed_ids: Vec<Uuid> = listed.iter().map(|m| m.id).collect();
+    let listed_ids: Vec<Uuid> = listed.iter().map(|m| m.id.uuid()).collect();
     assert_eq!(listed_ids, ids.iter().rev().copied().collect::<Vec<_>>());
     assert_eq!(listed[0].last_error.as_deref(), Some("451 later"));
     assert_eq!(listed[2].status, OutboxStatus::Sent);
@@ -491,10 +492,13 @@ async fn migration_4_keeps_the_outbox_and_accepts_failed() {
         .await
         .unwrap();
     assert_eq!(claimed.len(), 2);
-    store.mark_dead(ids[2], "554 refused", now).await.unwrap();
+    store
+        .mark_dead(MessageId::from(ids[2]), "554 refused", now)
+        .await
+        .unwrap();
     assert_eq!(
         store.outbox(Some(OutboxStatus::Failed), 10).await.unwrap()[0].id,
-        ids[2]
+        MessageId::from(ids[2])
     );
     assert_eq!(
         count(

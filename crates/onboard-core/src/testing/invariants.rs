@@ -1,10 +1,10 @@
 //! The invariants of SPEC §4 on one state and over a whole history, as the property tests
 //! and the fuzz targets check them after every command. Each check says what broke.
 
+use crate::id::UserId;
 use crate::reference::{Role, Step, StepStatus};
 use crate::workflow::{agency_update, Actor, AttemptStatus, Change, EService, Event};
 use chrono::Datelike;
-use uuid::Uuid;
 
 /// What an invariant found wrong, in words for the failing test.
 pub type Broken = String;
@@ -116,7 +116,7 @@ pub fn check_state(state: &EService) -> Result<(), Broken> {
 /// (after step 7 set it, to another date), and the agency record changes only with a step 4
 /// approval.
 pub fn check_history(state: &EService, log: &[Event], actors: &[Actor]) -> Result<(), Broken> {
-    let role_of = |id: Uuid| actors.iter().find(|a| a.user_id() == id).map(Actor::role);
+    let role_of = |id: UserId| actors.iter().find(|a| a.user_id() == id).map(Actor::role);
     // 4. The log folds to the state.
     let folded = EService::from_events(log).map_err(|e| format!("the log does not fold: {e}"))?;
     ensure!(&folded == state, "the log folds to another state");
@@ -146,7 +146,7 @@ pub fn check_history(state: &EService, log: &[Event], actors: &[Actor]) -> Resul
         "the state does not survive JSON"
     );
 
-    let staff = |id: Uuid| role_of(id).is_some_and(Role::is_staff);
+    let staff = |id: UserId| role_of(id).is_some_and(Role::is_staff);
     let mut scheduled = None;
     for e in log {
         match &e.change {

@@ -8,9 +8,9 @@ use super::*;
 /// rule has to guess what an officer without an agency may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Actor {
-    user_id: Uuid,
+    user_id: UserId,
     role: Role,
-    agency_id: Option<Uuid>,
+    agency_id: Option<AgencyId>,
 }
 
 /// Why [`Actor::new`] refused: the role and the agency do not fit (SPEC §2).
@@ -27,7 +27,11 @@ pub enum InvalidActor {
 
 impl Actor {
     /// An actor from stored fields, refused when the role and the agency do not fit.
-    pub fn new(user_id: Uuid, role: Role, agency_id: Option<Uuid>) -> Result<Actor, InvalidActor> {
+    pub fn new(
+        user_id: UserId,
+        role: Role,
+        agency_id: Option<AgencyId>,
+    ) -> Result<Actor, InvalidActor> {
         Actor::check_fit(role, agency_id)?;
         Ok(Actor {
             user_id,
@@ -38,7 +42,7 @@ impl Actor {
 
     /// The rule of SPEC §2 every account keeps: an agency officer belongs to an agency and
     /// DGA staff to none.
-    pub fn check_fit(role: Role, agency_id: Option<Uuid>) -> Result<(), InvalidActor> {
+    pub fn check_fit(role: Role, agency_id: Option<AgencyId>) -> Result<(), InvalidActor> {
         match (role, agency_id) {
             (Role::Agency, None) => Err(InvalidActor::OfficerWithoutAgency),
             (Role::Reviewer | Role::Admin, Some(_)) => Err(InvalidActor::StaffWithAgency(role)),
@@ -47,7 +51,7 @@ impl Actor {
     }
 
     /// An agency officer of `agency_id`.
-    pub fn officer(user_id: Uuid, agency_id: Uuid) -> Actor {
+    pub fn officer(user_id: UserId, agency_id: AgencyId) -> Actor {
         Actor {
             user_id,
             role: Role::Agency,
@@ -56,7 +60,7 @@ impl Actor {
     }
 
     /// A DGA reviewer.
-    pub fn reviewer(user_id: Uuid) -> Actor {
+    pub fn reviewer(user_id: UserId) -> Actor {
         Actor {
             user_id,
             role: Role::Reviewer,
@@ -65,7 +69,7 @@ impl Actor {
     }
 
     /// A DGA administrator.
-    pub fn admin(user_id: Uuid) -> Actor {
+    pub fn admin(user_id: UserId) -> Actor {
         Actor {
             user_id,
             role: Role::Admin,
@@ -74,7 +78,7 @@ impl Actor {
     }
 
     /// The user.
-    pub fn user_id(&self) -> Uuid {
+    pub fn user_id(&self) -> UserId {
         self.user_id
     }
 
@@ -84,12 +88,12 @@ impl Actor {
     }
 
     /// Their agency: always `Some` for an agency officer, `None` for DGA staff.
-    pub fn agency_id(&self) -> Option<Uuid> {
+    pub fn agency_id(&self) -> Option<AgencyId> {
         self.agency_id
     }
 
     /// Whether this actor may see the e-Services of `agency_id` (SPEC §2).
-    pub fn can_see(&self, agency_id: Uuid) -> bool {
+    pub fn can_see(&self, agency_id: AgencyId) -> bool {
         self.role.is_staff() || self.agency_id == Some(agency_id)
     }
 }

@@ -5,7 +5,7 @@ use super::*;
 /// The agency a new e-Service of `actor` belongs to, given the agency the request names
 /// (SPEC §10 `POST /eservices`): an officer's own (naming another is 403), the one an admin
 /// names (naming none is 422 on `agency_id`); reviewers create none (403).
-pub fn agency_of_new(actor: &Actor, named: Option<Uuid>) -> Result<Uuid, CommandError> {
+pub fn agency_of_new(actor: &Actor, named: Option<AgencyId>) -> Result<AgencyId, CommandError> {
     match (actor.role(), actor.agency_id(), named) {
         (Role::Agency, Some(own), None) => Ok(own),
         (Role::Agency, Some(own), Some(named)) if named == own => Ok(own),
@@ -23,8 +23,8 @@ pub fn agency_of_new(actor: &Actor, named: Option<Uuid>) -> Result<Uuid, Command
 /// Agency users create for their own agency; admins for any agency; reviewers may not.
 pub fn create(
     actor: &Actor,
-    id: Uuid,
-    agency_id: Uuid,
+    id: EServiceId,
+    agency_id: AgencyId,
     name: &str,
     services: &[String],
     env: &Env,

@@ -6,7 +6,12 @@ use super::*;
 /// deterministic; servers use a CSPRNG-backed implementation.
 pub trait CredentialIssuer {
     /// New credentials for `environment` of e-Service `eservice`, issued at `at`.
-    fn issue(&self, eservice: Uuid, environment: Environment, at: DateTime<Utc>) -> Credentials;
+    fn issue(
+        &self,
+        eservice: EServiceId,
+        environment: Environment,
+        at: DateTime<Utc>,
+    ) -> Credentials;
 }
 
 /// A deterministic issuer for tests and examples: values derived from the e-Service id.
@@ -14,10 +19,16 @@ pub trait CredentialIssuer {
 pub struct FixedCredentials;
 
 impl CredentialIssuer for FixedCredentials {
-    fn issue(&self, eservice: Uuid, environment: Environment, at: DateTime<Utc>) -> Credentials {
-        let tag = eservice.simple().to_string();
+    fn issue(
+        &self,
+        eservice: EServiceId,
+        environment: Environment,
+        at: DateTime<Utc>,
+    ) -> Credentials {
+        let tag = eservice.uuid().simple().to_string();
         Credentials {
-            app_id: Uuid::from_u128(eservice.as_u128() ^ (environment as u128 + 1)).to_string(),
+            app_id: Uuid::from_u128(eservice.uuid().as_u128() ^ (environment as u128 + 1))
+                .to_string(),
             consumer_key: format!("{}-key-{}", environment.as_str(), &tag[..16]),
             consumer_secret: format!("{}-secret-{}", environment.as_str(), &tag[16..]),
             issued_at: at,
@@ -54,11 +65,11 @@ impl Env<'static> {
     /// use onboard_core::workflow::{self, Actor, Command, Env};
     /// use uuid::Uuid;
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let agency = Uuid::now_v7();
-    /// let officer = Actor::officer(Uuid::now_v7(), agency);
+    /// let agency = Uuid::now_v7().into();
+    /// let officer = Actor::officer(Uuid::now_v7().into(), agency);
     /// let env = Env::offline(Utc.with_ymd_and_hms(2026, 11, 25, 3, 0, 0).unwrap());
     ///
-    /// let (svc, _) = workflow::create(&officer, Uuid::now_v7(), agency, "ระบบแจ้งเตือนสิทธิ",
+    /// let (svc, _) = workflow::create(&officer, Uuid::now_v7().into(), agency, "ระบบแจ้งเตือนสิทธิ",
     ///                                 &["ลงทะเบียนรับสิทธิ".into()], &env)?;
     /// let draft = serde_json::json!({"short_description": "แจ้งเตือนสิทธิสวัสดิการ"});
     /// let save = Command::SaveDraft { step: Step::Credential, payload: draft };

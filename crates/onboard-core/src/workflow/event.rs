@@ -2,24 +2,24 @@
 //! stored state exactly (SPEC §4 invariant 4).
 
 use super::state::{Credentials, TestAttempt};
+use crate::id::{AgencyId, EServiceId, UserId};
 use crate::reference::{Category, Environment, Step, StepStatus};
 use crate::validation::Issue;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// One accepted change of one e-Service. A command produces one or more events that share
 /// the command's resulting `version`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// The e-Service changed.
-    pub eservice_id: Uuid,
+    pub eservice_id: EServiceId,
     /// The e-Service's version after the command that produced this event.
     pub version: u64,
     /// When the command was accepted.
     pub at: DateTime<Utc>,
     /// The user who issued the command.
-    pub actor: Uuid,
+    pub actor: UserId,
     /// The step concerned, if any.
     pub step: Option<Step>,
     /// The step's status before the change, when the status changed.
@@ -38,7 +38,7 @@ pub enum Change {
     /// The e-Service was created with step 1 `in_progress`.
     Created {
         /// Owning agency.
-        agency_id: Uuid,
+        agency_id: AgencyId,
         /// Name of the e-Service.
         name: String,
         /// Its งานบริการ.
@@ -60,7 +60,7 @@ pub enum Change {
         submission: serde_json::Value,
         /// For step 4: who gave the three consents, and when.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        consented_by: Option<Uuid>,
+        consented_by: Option<UserId>,
         /// For step 4: the version of the statements consented to
         /// ([`crate::payload::CONSENTS_VERSION`] at the time).
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,19 +1,19 @@
 //! The state of one e-Service, and how each event changes it (`evolve`).
 
 use super::event::{Change, Event};
+use crate::id::{AgencyId, EServiceId, UserId};
 use crate::reference::{Category, Environment, Step, StepStatus};
 use crate::validation::Issue;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// An e-Service and its seven steps (SPEC §3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EService {
     /// Identifier (UUID v7).
-    pub(crate) id: Uuid,
+    pub(crate) id: EServiceId,
     /// Owning agency.
-    pub(crate) agency_id: Uuid,
+    pub(crate) agency_id: AgencyId,
     /// Name of the e-Service.
     pub(crate) name: String,
     /// The งานบริการ onboarded together (1 to 100, unique).
@@ -48,11 +48,11 @@ pub struct StepState {
     /// When the latest submission (or attempt) was made.
     pub submitted_at: Option<DateTime<Utc>>,
     /// Who made it.
-    pub submitted_by: Option<Uuid>,
+    pub submitted_by: Option<UserId>,
     /// When the latest review decision was made.
     pub reviewed_at: Option<DateTime<Utc>>,
     /// Who made it.
-    pub reviewed_by: Option<Uuid>,
+    pub reviewed_by: Option<UserId>,
     /// The note of an approval or the reason of a change request.
     pub review_note: Option<String>,
     /// Test attempts (steps 3 and 6 only), oldest first.
@@ -222,7 +222,7 @@ pub enum FoldError {
     CreatedTwice(u64),
     /// Events of another e-Service are mixed in.
     #[error("event of e-Service {0} in the log of another")]
-    ForeignEvent(Uuid),
+    ForeignEvent(EServiceId),
     /// Versions must not go down, and may grow only by one.
     #[error("version jumps from {from} to {to}")]
     VersionGap {
@@ -235,7 +235,7 @@ pub enum FoldError {
 
 impl EService {
     /// The state right after a `created` event.
-    fn created(event: &Event, agency_id: Uuid, name: &str, services: &[String]) -> Self {
+    fn created(event: &Event, agency_id: AgencyId, name: &str, services: &[String]) -> Self {
         let steps = std::array::from_fn(|i| {
             let s = Step::ALL[i];
             let status = if s == Step::Credential {
@@ -381,12 +381,12 @@ impl EService {
     // Read-only views: only core's rules and the fold change an e-Service.
 
     /// Identifier (UUID v7).
-    pub fn id(&self) -> Uuid {
+    pub fn id(&self) -> EServiceId {
         self.id
     }
 
     /// Owning agency.
-    pub fn agency_id(&self) -> Uuid {
+    pub fn agency_id(&self) -> AgencyId {
         self.agency_id
     }
 

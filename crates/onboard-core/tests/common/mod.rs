@@ -4,25 +4,25 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use onboard_core::file::OfflineFiles;
+use onboard_core::id::{AgencyId, EServiceId, UserId};
 use onboard_core::reference::Step;
 use onboard_core::schedule::ScheduleConfig;
 use onboard_core::workflow::{self, Actor, EService, Env, Event, FixedCredentials};
-use uuid::Uuid;
 
-pub const AGENCY: Uuid = Uuid::from_u128(0xA);
-pub const OTHER_AGENCY: Uuid = Uuid::from_u128(0xB);
+pub const AGENCY: AgencyId = AgencyId::from_u128(0xA);
+pub const OTHER_AGENCY: AgencyId = AgencyId::from_u128(0xB);
 
 pub fn officer() -> Actor {
-    Actor::officer(Uuid::from_u128(0x1), AGENCY)
+    Actor::officer(UserId::from_u128(0x1), AGENCY)
 }
 pub fn other_officer() -> Actor {
-    Actor::officer(Uuid::from_u128(0x2), OTHER_AGENCY)
+    Actor::officer(UserId::from_u128(0x2), OTHER_AGENCY)
 }
 pub fn reviewer() -> Actor {
-    Actor::reviewer(Uuid::from_u128(0x3))
+    Actor::reviewer(UserId::from_u128(0x3))
 }
 pub fn admin() -> Actor {
-    Actor::admin(Uuid::from_u128(0x4))
+    Actor::admin(UserId::from_u128(0x4))
 }
 
 /// Wednesday 2026-11-25, 10:00 in Bangkok.
@@ -59,7 +59,7 @@ impl EnvParts {
 pub fn new_service(env: &Env) -> (EService, Vec<Event>) {
     workflow::create(
         &officer(),
-        Uuid::from_u128(0x5E),
+        EServiceId::from_u128(0x5E),
         AGENCY,
         "ระบบแจ้งเตือนสิทธิสวัสดิการ",
         &["ขอรับเงินอุดหนุน".into()],

@@ -13,6 +13,7 @@ use super::*;
 use onboard_app::accounts::Administrator;
 use onboard_app::agencies;
 use onboard_core::account::NewAccount;
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::workflow::AgencyNames;
 use onboard_store::{Agency, StoreError, UserQuery};
 
@@ -34,7 +35,7 @@ fn not_found() -> Response {
 
 /// One row of the users table.
 pub(super) struct UserRow {
-    id: Uuid,
+    id: UserId,
     username: String,
     display_name: String,
     email: String,
@@ -272,7 +273,7 @@ pub(super) async fn user_create(
     };
     let agency_id = match form.agency_id.trim() {
         "" => Ok(None),
-        raw => raw.parse::<Uuid>().map(Some),
+        raw => raw.parse::<AgencyId>().map(Some),
     };
     let parsed = match agency_id {
         Ok(agency_id) => NewAccount::parse(&form.email, &form.display_name, &form.role, agency_id)
@@ -378,12 +379,12 @@ fn row_action(
     session: &Session,
     form: &ActionForm,
     id: &str,
-) -> Result<(Administrator, Uuid), Refused> {
+) -> Result<(Administrator, UserId), Refused> {
     if !session.csrf_ok(&form.csrf) {
         return Err(Refused::Csrf);
     }
     let by = administrator(session).ok_or(Refused::NotFound)?;
-    let id = id.parse::<Uuid>().map_err(|_| Refused::NotFound)?;
+    let id = id.parse::<UserId>().map_err(|_| Refused::NotFound)?;
     Ok((by, id))
 }
 
@@ -545,7 +546,7 @@ pub(super) struct AgenciesPage {
 pub(super) struct AgencyPage {
     layout: Layout,
     errors: Errors,
-    id: Uuid,
+    id: AgencyId,
     form: AgencyForm,
 }
 
@@ -643,7 +644,7 @@ pub(super) async fn agency_page(
     if administrator(&session).is_none() {
         return not_found();
     }
-    let Ok(id) = id.parse::<Uuid>() else {
+    let Ok(id) = id.parse::<AgencyId>() else {
         return not_found();
     };
     match state.store.agency(id).await {
@@ -672,7 +673,7 @@ pub(super) async fn agency_update(
     let Some(by) = administrator(&session) else {
         return not_found();
     };
-    let Ok(id) = id.parse::<Uuid>() else {
+    let Ok(id) = id.parse::<AgencyId>() else {
         return not_found();
     };
     let names = match form.names() {

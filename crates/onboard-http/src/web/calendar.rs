@@ -14,7 +14,7 @@ pub(super) struct ClosedRow {
 }
 
 pub(super) struct LaunchRow {
-    id: Uuid,
+    id: EServiceId,
     name: String,
     agency: String,
     launch_on: String,

@@ -2,6 +2,7 @@
 //! notifications.
 
 use super::*;
+use onboard_core::id::AgencyId;
 
 // ---------------------------------------------------------------------------------------
 // Dashboard
@@ -21,7 +22,7 @@ pub(super) struct TrackedStep {
 }
 
 pub(super) struct Tracker {
-    id: Uuid,
+    id: EServiceId,
     name: String,
     steps: Vec<TrackedStep>,
 }
@@ -34,7 +35,7 @@ pub(super) struct DashboardPage {
     cards: Vec<(&'static str, String)>,
     approved_percent: u64,
     notifications: Vec<NotificationRow>,
-    tracker_options: Vec<(Uuid, String, bool)>,
+    tracker_options: Vec<(EServiceId, String, bool)>,
     tracker: Option<Tracker>,
     /// Staff only: days the oldest submission under review has waited.
     oldest_days: Option<u64>,
@@ -99,11 +100,11 @@ pub(super) async fn dashboard_page(
     let chosen = query
         .eservice
         .as_deref()
-        .and_then(|id| id.parse::<Uuid>().ok())
+        .and_then(|id| id.parse::<EServiceId>().ok())
         .or_else(|| choices.items.first().map(|i| i.id));
     // The tracker needs only the current step and status: a listed e-Service's row has
     // them, so only one chosen from elsewhere is read whole.
-    let tracked = |id: Uuid, name: String, current: Step, status: StepStatus| Tracker {
+    let tracked = |id: EServiceId, name: String, current: Step, status: StepStatus| Tracker {
         id,
         name,
         steps: statuses(current, status)
@@ -159,7 +160,7 @@ pub(super) async fn dashboard_page(
 // e-Service list
 
 pub(super) struct ListRow {
-    id: Uuid,
+    id: EServiceId,
     name: String,
     agency: String,
     ministry: String,
@@ -180,7 +181,7 @@ pub(super) struct ListPage {
     status_options: Vec<(&'static str, &'static str, bool)>,
     step_options: Vec<(&'static str, &'static str, bool)>,
     /// Staff only: every agency, to filter by.
-    agencies: Vec<(Uuid, String, bool)>,
+    agencies: Vec<(AgencyId, String, bool)>,
     showing: String,
     rows: Vec<ListRow>,
     prev_page: Option<String>,
@@ -263,7 +264,7 @@ pub(super) async fn eservice_list(
     let agency = form
         .agency
         .as_deref()
-        .and_then(|s| s.parse::<Uuid>().ok())
+        .and_then(|s| s.parse::<AgencyId>().ok())
         .filter(|_| staff);
     let page = form
         .page
@@ -393,7 +394,7 @@ pub(super) struct CredentialRow {
 pub(super) struct EServicePage {
     layout: Layout,
     errors: Errors,
-    id: Uuid,
+    id: EServiceId,
     name: String,
     agency: String,
     services: String,
@@ -509,7 +510,7 @@ pub(super) async fn eservice_page(
 // Launched e-Services and notifications
 
 pub(super) struct LaunchedRow {
-    id: Uuid,
+    id: EServiceId,
     name: String,
     agency: String,
     launch_on: String,

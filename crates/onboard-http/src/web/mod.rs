@@ -19,6 +19,8 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use onboard_app::{accounts, AppError};
 use onboard_core::file::FilePurpose;
+use onboard_core::id::EServiceId;
+use onboard_core::id::FileId;
 use onboard_core::privacy::DetailAccess;
 use onboard_core::reference::{Environment, Role, Step, StepStatus};
 use onboard_core::schedule::{bangkok, thai_date};
@@ -28,7 +30,6 @@ use onboard_store::{ListQuery, Scope, User};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 mod administration;
 mod calendar;
@@ -367,7 +368,7 @@ fn page_error(status: StatusCode, detail: Option<&str>) -> Response {
 async fn execute(
     state: &AppState,
     session: &Session,
-    id: Uuid,
+    id: EServiceId,
     command: onboard_core::workflow::Command,
     version: Option<u64>,
 ) -> Result<onboard_core::workflow::EService, AppError> {
@@ -392,7 +393,7 @@ async fn visible(
     user: &User,
     id: &str,
 ) -> Result<onboard_core::workflow::EService, Response> {
-    let Ok(id) = id.parse::<Uuid>() else {
+    let Ok(id) = id.parse::<EServiceId>() else {
         return Err(page_error(StatusCode::NOT_FOUND, None));
     };
     match state.store.eservice(id, Scope::of(user)).await {
@@ -447,7 +448,7 @@ async fn file_page(
     Ready(session): Ready,
     Path(id): Path<String>,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
+    let Ok(id) = id.parse::<FileId>() else {
         return page_error(StatusCode::NOT_FOUND, None);
     };
     match onboard_app::files::readable(state.store.as_ref(), &session.user, id).await {

@@ -6,6 +6,7 @@
 
 use super::*;
 use onboard_app::accounts::Administrator;
+use onboard_core::id::MessageId;
 use onboard_core::outbox::NotFailed;
 use onboard_store::{OutboxStatus, StoreError};
 
@@ -130,7 +131,7 @@ pub(super) async fn outbox_retry(
     let Ok(by) = Administrator::of(&session.user) else {
         return page_error(StatusCode::NOT_FOUND, None);
     };
-    let Ok(id) = id.parse::<Uuid>() else {
+    let Ok(id) = id.parse::<MessageId>() else {
         return page_error(StatusCode::NOT_FOUND, None);
     };
     // Only a known status goes into the address.

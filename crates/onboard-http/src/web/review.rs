@@ -6,6 +6,7 @@
 use super::step_forms::{file_infos, step_fields, summary, SummarySection};
 use super::steps::{attempt_rows, AttemptRow};
 use super::*;
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::workflow::{AgencyDifference, Change, Command, EService, SuppliedCredentials};
 
 /// Submissions the queue page reads (the API's limit too).
@@ -13,7 +14,7 @@ const QUEUE_LIMIT: u32 = 1000;
 
 /// One waiting submission.
 pub(super) struct QueueRow {
-    id: Uuid,
+    id: EServiceId,
     name: String,
     agency: String,
     slug: &'static str,
@@ -31,7 +32,7 @@ pub(super) struct QueuePage {
     rows: Vec<QueueRow>,
     waiting: usize,
     steps: Vec<(&'static str, &'static str, bool)>,
-    agencies: Vec<(Uuid, String, bool)>,
+    agencies: Vec<(AgencyId, String, bool)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -60,7 +61,10 @@ pub(super) async fn queue_page(
         return r;
     }
     let step = query.step.as_deref().and_then(|s| s.parse::<Step>().ok());
-    let agency = query.agency.as_deref().and_then(|s| s.parse::<Uuid>().ok());
+    let agency = query
+        .agency
+        .as_deref()
+        .and_then(|s| s.parse::<AgencyId>().ok());
     let (queue, agencies) = match (
         state
             .store
@@ -118,7 +122,7 @@ pub(super) struct HistoryRow {
 pub(super) struct ReviewPage {
     layout: Layout,
     errors: Errors,
-    id: Uuid,
+    id: EServiceId,
     name: String,
     agency: String,
     slug: &'static str,
@@ -236,7 +240,7 @@ async fn review_page_of(
         .events(svc.id())
         .await
         .map_err(|e| store_failure(&e))?;
-    let mut names: HashMap<Uuid, String> = HashMap::new();
+    let mut names: HashMap<UserId, String> = HashMap::new();
     let mut history = Vec::new();
     let mut consented = None;
     for e in events

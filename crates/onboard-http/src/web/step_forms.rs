@@ -4,6 +4,7 @@
 
 use super::form::{self, Edit, Field, Kind, Posted, TESTER_INPUTS};
 use super::*;
+use onboard_core::id::FileId;
 use onboard_core::payload::{
     AgencyType, DeviceAccess, IdentityLevel, IdentityVerification, JuristicDataField,
     PersonalDataField, ProfileAccessType, TargetGroup,
@@ -459,7 +460,7 @@ pub(super) async fn file_infos(
 ) -> HashMap<String, FileInfo> {
     let mut out = HashMap::new();
     for raw in form::file_ids(fields, payload) {
-        let Ok(id) = raw.trim().parse::<Uuid>() else {
+        let Ok(id) = raw.trim().parse::<FileId>() else {
             continue;
         };
         if let Ok(Some(meta)) = state.store.file(id).await {
@@ -799,7 +800,7 @@ pub(super) fn summary(
 pub(super) struct StepFormPage {
     layout: Layout,
     errors: Errors,
-    id: Uuid,
+    id: EServiceId,
     name: String,
     slug: &'static str,
     number: u8,
@@ -834,7 +835,7 @@ pub(super) enum Stage {
 pub(super) struct StepStatusPage {
     layout: Layout,
     errors: Errors,
-    id: Uuid,
+    id: EServiceId,
     name: String,
     slug: &'static str,
     number: u8,

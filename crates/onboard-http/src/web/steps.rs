@@ -1,6 +1,7 @@
 //! The pages of single steps: the launch (step 7) and the test attempts (steps 3 and 6).
 
 use super::*;
+use onboard_core::id::FileId;
 
 // ---------------------------------------------------------------------------------------
 // Step 7: the launch date, the release Tuesday it makes, and the final confirmation
@@ -22,7 +23,7 @@ pub(super) enum LaunchStage {
 pub(super) struct LaunchPage {
     layout: Layout,
     errors: Errors,
-    id: Uuid,
+    id: EServiceId,
     name: String,
     version: u64,
     stage: LaunchStage,
@@ -227,7 +228,7 @@ async fn release_of(
 pub(super) struct ReschedulePage {
     layout: Layout,
     errors: Errors,
-    id: Uuid,
+    id: EServiceId,
     name: String,
     version: u64,
     current: String,
@@ -372,7 +373,7 @@ pub(super) struct AttemptRow {
 pub(super) struct AttemptsPage {
     layout: Layout,
     errors: Errors,
-    id: Uuid,
+    id: EServiceId,
     name: String,
     step: &'static str,
     step_title: &'static str,
@@ -414,7 +415,7 @@ pub(super) async fn attempt_rows(
     let latest = s.attempts.last().map(|a| a.number);
     let mut rows = Vec::with_capacity(s.attempts.len());
     for a in &s.attempts {
-        let file_name = match a.file_id.parse::<Uuid>() {
+        let file_name = match a.file_id.parse::<FileId>() {
             Ok(id) => state.store.file(id).await.ok().flatten().map(|f| f.name),
             Err(_) => None,
         };

@@ -6,6 +6,7 @@
 use super::*;
 use onboard_app::accounts::Administrator;
 use onboard_app::templates::{self, Upload};
+use onboard_core::id::TemplateId;
 use onboard_store::{StoreError, Template as StoredTemplate};
 
 /// The 404 page: what the admins' page is to anyone else, and unknown ids.
@@ -15,7 +16,7 @@ fn not_found() -> Response {
 
 /// A link of a step's page to one of its templates.
 pub(super) struct TemplateLink {
-    pub(super) id: Uuid,
+    pub(super) id: TemplateId,
     pub(super) title_th: String,
 }
 
@@ -43,7 +44,7 @@ pub(super) async fn template_download(
     Ready(_session): Ready,
     Path(id): Path<String>,
 ) -> Response {
-    let Ok(id) = id.parse::<Uuid>() else {
+    let Ok(id) = id.parse::<TemplateId>() else {
         return not_found();
     };
     match templates::download(state.store.as_ref(), id).await {
@@ -55,7 +56,7 @@ pub(super) async fn template_download(
 
 /// One row of the templates table.
 pub(super) struct TemplateRow {
-    id: Uuid,
+    id: TemplateId,
     step: String,
     title_th: String,
     title_en: String,
@@ -256,7 +257,7 @@ pub(super) async fn template_delete(
     let Ok(by) = Administrator::of(&session.user) else {
         return not_found();
     };
-    let Ok(id) = id.parse::<Uuid>() else {
+    let Ok(id) = id.parse::<TemplateId>() else {
         return not_found();
     };
     match templates::delete(state.store.as_ref(), &by, id).await {

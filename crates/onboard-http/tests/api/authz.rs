@@ -3,6 +3,7 @@
 
 use crate::common::{Seed, Server};
 use onboard_core::file::MediaType;
+use onboard_core::id::{AgencyId, EServiceId, FileId, NotificationId, TemplateId, UserId};
 use onboard_core::reference::{Role, Step};
 use onboard_core::testing::files::{png, xlsx};
 use onboard_core::workflow::{Actor, Command};
@@ -47,14 +48,29 @@ enum Stage {
 }
 
 /// Ids a request may refer to.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Ids {
-    eservice: Uuid,
-    file: Uuid,
-    notification: Uuid,
-    agency: Uuid,
-    user: Uuid,
-    template: Uuid,
+    eservice: EServiceId,
+    file: FileId,
+    notification: NotificationId,
+    agency: AgencyId,
+    user: UserId,
+    template: TemplateId,
+}
+
+/// Ids a stage did not prepare are the nil UUID, which names nothing.
+impl Default for Ids {
+    fn default() -> Ids {
+        let nil = Uuid::nil();
+        Ids {
+            eservice: nil.into(),
+            file: nil.into(),
+            notification: nil.into(),
+            agency: nil.into(),
+            user: nil.into(),
+            template: nil.into(),
+        }
+    }
 }
 
 enum Body {
@@ -615,7 +631,7 @@ fn ctx(server: &Server) -> CommandContext {
     }
 }
 
-async fn put_file(server: &Server, seed: &Seed, bytes: Vec<u8>, media_type: MediaType) -> Uuid {
+async fn put_file(server: &Server, seed: &Seed, bytes: Vec<u8>, media_type: MediaType) -> FileId {
     let dimensions = onboard_core::file::image_dimensions(&bytes);
     let file = NewFile {
         name: "fixture".into(),

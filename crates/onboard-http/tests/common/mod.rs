@@ -3,6 +3,7 @@
 //! the store and first-logged-in over HTTP, and real PNG, XLSX and PDF files.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::testing::files;
 pub mod walk;
 
@@ -245,11 +246,16 @@ impl Server {
         username: &str,
         password: &str,
         role: Role,
-        agency: Option<Uuid>,
-    ) -> Uuid {
+        agency: Option<AgencyId>,
+    ) -> UserId {
         let hash = hash_password(password).unwrap();
         let email = format!("{}@dga.or.th", username.to_lowercase());
-        let welcome = account_created(Uuid::nil(), username, password, &self.state.config.mail);
+        let welcome = account_created(
+            UserId::from_u128(0),
+            username,
+            password,
+            &self.state.config.mail,
+        );
         let user = self
             .state
             .store
@@ -271,7 +277,7 @@ impl Server {
     }
 
     /// An account created through the store, logged in and first-logged-in over HTTP.
-    pub async fn account(&self, name: &str, role: Role, agency: Option<Uuid>) -> Account {
+    pub async fn account(&self, name: &str, role: Role, agency: Option<AgencyId>) -> Account {
         let initial = format!("Init{}Pw1x", name.len());
         let id = self
             .create_account(&format!("init_{name}"), &initial, role, agency)
@@ -398,7 +404,7 @@ impl Reply {
 #[derive(Debug, Clone)]
 pub struct Account {
     /// User id.
-    pub id: Uuid,
+    pub id: UserId,
     /// Username after the first login.
     pub username: String,
     /// Password after the first login.
@@ -406,16 +412,16 @@ pub struct Account {
     /// Bearer token.
     pub token: String,
     /// Agency.
-    pub agency: Option<Uuid>,
+    pub agency: Option<AgencyId>,
 }
 
 /// The seeded agencies and accounts.
 #[derive(Debug, Clone)]
 pub struct Seed {
     /// Agency A.
-    pub agency_a: Uuid,
+    pub agency_a: AgencyId,
     /// Agency B.
-    pub agency_b: Uuid,
+    pub agency_b: AgencyId,
     /// An admin.
     pub admin: Account,
     /// A reviewer.

@@ -4,6 +4,7 @@ use super::{corrupt, db, sql_state};
 use crate::{Agency, NewAgency, NewUser, Page, Result, Session, StoreError, User, UserQuery};
 use chrono::{DateTime, Utc};
 use onboard_core::account::throttle;
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::notify::Notice;
 use onboard_core::reference::Role;
 use sqlx::PgPool;
@@ -31,12 +32,12 @@ impl TryFrom<UserRow> for User {
     type Error = StoreError;
     fn try_from(r: UserRow) -> Result<User> {
         let user = User {
-            id: r.id,
+            id: UserId::from(r.id),
             username: r.username,
             email: r.email,
             display_name: r.display_name,
             role: r.role.parse::<Role>().map_err(|e| corrupt("role", e))?,
-            agency_id: r.agency_id,
+            agency_id: r.agency_id.map(AgencyId::from),
             password_hash: r.password_hash,
             must_change_credentials: r.must_change_credentials,
             disabled: r.disabled,
@@ -61,7 +62,7 @@ pub(super) struct AgencyRow {
 impl From<AgencyRow> for Agency {
     fn from(r: AgencyRow) -> Agency {
         Agency {
-            id: r.id,
+            id: AgencyId::from(r.id),
             name_th: r.name_th,
             name_en: r.name_en,
             ministry_th: r.ministry_th,
@@ -104,11 +105,11 @@ pub(super) async fn create_agency(pool: &PgPool, agency: NewAgency) -> Result<Ag
     Ok(row.into())
 }
 
-pub(super) async fn agency(pool: &PgPool, id: Uuid) -> Result<Option<Agency>> {
+pub(super) async fn agency(pool: &PgPool, id: AgencyId) -> Result<Option<Agency>> {
     let row: Option<AgencyRow> = sqlx::query_as(
         "SELECT id, name_th, name_en, ministry_th, ministry_en FROM agencies WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.uuid())
     .fetch_optional(pool)
     .await
     .map_err(db)?;
@@ -126,12 +127,12 @@ pub(super) async fn agencies(pool: &PgPool) -> Result<Vec<Agency>> {
 }
 
 /// The four names of an agency replaced (see `Store::update_agency`).
-pub(super) async fn update_agency(pool: &PgPool, id: Uuid, names: NewAgency) -> Result<Agency> {
+pub(super) async fn update_agency(pool: &PgPool, id: AgencyId, names: NewAgency) -> Result<Agency> {
     let row: Option<AgencyRow> = sqlx::query_as(
         "UPDATE agencies SET name_th = $2, name_en = $3, ministry_th = $4, ministry_en = $5 \
          WHERE id = $1 RETURNING id, name_th, name_en, ministry_th, ministry_en",
     )
-    .bind(id)
+    .bind(id.uuid())
     .bind(&names.name_th)
     .bind(&names.name_en)
     .bind(&names.ministry_th)
@@ -156,7 +157,7 @@ pub(super) async fn create_user(pool: &PgPool, user: NewUser, welcome: Notice) -
     .bind(&user.email)
     .bind(&user.display_name)
     .bind(user.role.as_str())
-    .bind(user.agency_id)
+    .bind(user.agency_id.map(Uuid::from))
     .bind(&user.password_hash)
     .bind(user.created_at)
     .fetch_one(&mut *tx)
@@ -183,11 +184,11 @@ pub(super) async fn create_user(pool: &PgPool, user: NewUser, welcome: Notice) -
     Ok(created)
 }
 
-pub(super) async fn user(pool: &PgPool, id: Uuid) -> Result<Option<User>> {
+pub(super) async fn user(pool: &PgPool, id: UserId) -> Result<Option<User>> {
     let row: Option<UserRow> = sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
     ))
-    .bind(id)
+    .bind(id.uuid())
     .fetch_optional(pool)
     .await
     .map_err(db)?;
@@ -216,7 +217,7 @@ pub(super) async fn users(pool: &PgPool, query: &UserQuery) -> Result<Page<User>
     let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM users u {filter}"))
         .bind(&q)
         .bind(role)
-        .bind(query.agency_id)
+        .bind(query.agency_id.map(Uuid::from))
         .fetch_one(pool)
         .await
         .map_err(db)?;
@@ -230,7 +231,7 @@ pub(super) async fn users(pool: &PgPool, query: &UserQuery) -> Result<Page<User>
         ))
         .bind(&q)
         .bind(role)
-        .bind(query.agency_id)
+        .bind(query.agency_id.map(Uuid::from))
         .bind(i64::from(per_page))
         .bind(offset)
         .fetch_all(pool)
@@ -262,7 +263,7 @@ pub(super) async fn user_by_username(pool: &PgPool, username: &str) -> Result<Op
 
 pub(super) async fn complete_first_login(
     pool: &PgPool,
-    user: Uuid,
+    user: UserId,
     username: &str,
     password_hash: &str,
 ) -> Result<User> {
@@ -271,7 +272,7 @@ pub(super) async fn complete_first_login(
              must_change_credentials = false \
          WHERE u.id = $1 RETURNING {USER_COLUMNS}"
     ))
-    .bind(user)
+    .bind(user.uuid())
     .bind(username)
     .bind(normalize(username))
     .bind(password_hash)
@@ -287,14 +288,14 @@ pub(super) async fn complete_first_login(
 /// transaction (see `Store::change_password`).
 pub(super) async fn change_password(
     pool: &PgPool,
-    user: Uuid,
+    user: UserId,
     password_hash: &str,
     keep_session: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<()> {
     let mut tx = pool.begin().await.map_err(db)?;
     let updated = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(user)
+        .bind(user.uuid())
         .bind(password_hash)
         .execute(&mut *tx)
         .await
@@ -306,7 +307,7 @@ pub(super) async fn change_password(
         "UPDATE sessions SET revoked_at = $3 \
          WHERE user_id = $1 AND revoked_at IS NULL AND token_hash IS DISTINCT FROM $2",
     )
-    .bind(user)
+    .bind(user.uuid())
     .bind(keep_session)
     .bind(at)
     .execute(&mut *tx)
@@ -320,7 +321,7 @@ pub(super) async fn change_password(
 /// with the new password queued, in one transaction (see `Store::reset_credentials`).
 pub(super) async fn reset_credentials(
     pool: &PgPool,
-    user: Uuid,
+    user: UserId,
     password_hash: &str,
     notice: Notice,
     at: DateTime<Utc>,
@@ -330,7 +331,7 @@ pub(super) async fn reset_credentials(
         "UPDATE users AS u SET password_hash = $2, must_change_credentials = true \
          WHERE u.id = $1 RETURNING {USER_COLUMNS}"
     ))
-    .bind(user)
+    .bind(user.uuid())
     .bind(password_hash)
     .fetch_optional(&mut *tx)
     .await
@@ -354,11 +355,11 @@ pub(super) async fn reset_credentials(
 /// Every session of an account still open revoked at `at`.
 async fn revoke_sessions_of(
     conn: &mut sqlx::PgConnection,
-    user: Uuid,
+    user: UserId,
     at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
-        .bind(user)
+        .bind(user.uuid())
         .bind(at)
         .execute(conn)
         .await
@@ -371,7 +372,7 @@ async fn revoke_sessions_of(
 /// advisory lock first, so the count of the other enabled admins and the change are one
 /// step: two admins disabling each other at once are serialized, and the second sees the
 /// first's change (each statement reads what was committed before it began).
-pub(super) async fn disable_user(pool: &PgPool, user: Uuid, at: DateTime<Utc>) -> Result<User> {
+pub(super) async fn disable_user(pool: &PgPool, user: UserId, at: DateTime<Utc>) -> Result<User> {
     let mut tx = pool.begin().await.map_err(db)?;
     // Two-key form, its own key space (as the login lock); keyed by schema too.
     sqlx::query(
@@ -383,7 +384,7 @@ pub(super) async fn disable_user(pool: &PgPool, user: Uuid, at: DateTime<Utc>) -
     let row: Option<UserRow> = sqlx::query_as(&format!(
         "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
     ))
-    .bind(user)
+    .bind(user.uuid())
     .fetch_optional(&mut *tx)
     .await
     .map_err(db)?;
@@ -393,7 +394,7 @@ pub(super) async fn disable_user(pool: &PgPool, user: Uuid, at: DateTime<Utc>) -
             "SELECT count(*) FROM users WHERE role = $1 AND NOT disabled AND id <> $2",
         )
         .bind(Role::Admin.as_str())
-        .bind(user)
+        .bind(user.uuid())
         .fetch_one(&mut *tx)
         .await
         .map_err(db)?;
@@ -404,7 +405,7 @@ pub(super) async fn disable_user(pool: &PgPool, user: Uuid, at: DateTime<Utc>) -
     let row: UserRow = sqlx::query_as(&format!(
         "UPDATE users AS u SET disabled = true WHERE u.id = $1 RETURNING {USER_COLUMNS}"
     ))
-    .bind(user)
+    .bind(user.uuid())
     .fetch_one(&mut *tx)
     .await
     .map_err(db)?;
@@ -414,11 +415,11 @@ pub(super) async fn disable_user(pool: &PgPool, user: Uuid, at: DateTime<Utc>) -
 }
 
 /// The account enabled again (see `Store::enable_user`).
-pub(super) async fn enable_user(pool: &PgPool, user: Uuid) -> Result<User> {
+pub(super) async fn enable_user(pool: &PgPool, user: UserId) -> Result<User> {
     let row: Option<UserRow> = sqlx::query_as(&format!(
         "UPDATE users AS u SET disabled = false WHERE u.id = $1 RETURNING {USER_COLUMNS}"
     ))
-    .bind(user)
+    .bind(user.uuid())
     .fetch_optional(pool)
     .await
     .map_err(db)?;
@@ -432,7 +433,7 @@ pub(super) async fn create_session(pool: &PgPool, session: Session) -> Result<()
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(&session.token_hash)
-    .bind(session.user_id)
+    .bind(session.user_id.uuid())
     .bind(session.created_at)
     .bind(session.expires_at)
     .execute(pool)
@@ -475,7 +476,7 @@ pub(super) async fn session(
     let Some(row) = row else { return Ok(None) };
     let session = Session {
         token_hash: row.token_hash,
-        user_id: row.user_id,
+        user_id: UserId::from(row.user_id),
         created_at: row.session_created_at,
         expires_at: row.expires_at,
     };

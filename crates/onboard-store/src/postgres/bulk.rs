@@ -55,22 +55,22 @@ impl PgStore {
             let cols = Columns::of(s);
             *buckets
                 .entry((
-                    s.agency_id(),
+                    s.agency_id().uuid(),
                     cols.current_step.as_str(),
                     cols.current_status.as_str(),
                     cols.complete,
                 ))
                 .or_default() += 1;
             if let Some(day) = s.launch_on() {
-                *launch_days.entry((s.agency_id(), day)).or_default() += 1;
+                *launch_days.entry((s.agency_id().uuid(), day)).or_default() += 1;
             }
-            ids.push(s.id());
-            agencies.push(s.agency_id());
+            ids.push(s.id().uuid());
+            agencies.push(s.agency_id().uuid());
             names.push(s.name());
             let texts = crate::folded_texts(s.name(), s.services());
             folds.push(crate::search_fold(&texts));
             for (position, text) in (0i32..).zip(texts) {
-                text_ids.push(s.id());
+                text_ids.push(s.id().uuid());
                 positions.push(position);
                 text_folds.push(text);
             }

@@ -6,6 +6,7 @@ use super::{corrupt, db};
 use crate::{calendar_diff, CalendarChange, CalendarChangeKind, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::calendar::ClosedDate;
+use onboard_core::id::UserId;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
@@ -42,7 +43,7 @@ async fn record(
     conn: &mut PgConnection,
     kind: CalendarChangeKind,
     entry: &ClosedDate,
-    by: Option<Uuid>,
+    by: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<()> {
     sqlx::query(
@@ -50,7 +51,7 @@ async fn record(
          VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(at)
-    .bind(by)
+    .bind(by.map(Uuid::from))
     .bind(kind.as_str())
     .bind(entry.date)
     .bind(&entry.reason)
@@ -75,7 +76,7 @@ async fn insert(conn: &mut PgConnection, entry: &ClosedDate) -> Result<bool> {
 pub(super) async fn replace(
     pool: &PgPool,
     dates: &[ClosedDate],
-    by: Option<Uuid>,
+    by: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<Vec<ClosedDate>> {
     let mut tx = begin(pool).await?;
@@ -103,7 +104,7 @@ pub(super) async fn replace(
 pub(super) async fn add(
     pool: &PgPool,
     entry: &ClosedDate,
-    by: Option<Uuid>,
+    by: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<ClosedDate> {
     let mut tx = begin(pool).await?;
@@ -118,7 +119,7 @@ pub(super) async fn add(
 pub(super) async fn remove(
     pool: &PgPool,
     date: NaiveDate,
-    by: Option<Uuid>,
+    by: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<ClosedDate> {
     let mut tx = begin(pool).await?;
@@ -174,7 +175,7 @@ pub(super) async fn changes(pool: &PgPool, limit: u32) -> Result<Vec<CalendarCha
         .map(|(at, actor, kind, date, reason)| {
             Ok(CalendarChange {
                 at,
-                actor,
+                actor: actor.map(UserId::from),
                 kind: CalendarChangeKind::parse(&kind)
                     .ok_or_else(|| corrupt("calendar change kind", &kind))?,
                 date,

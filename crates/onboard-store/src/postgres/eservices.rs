@@ -10,6 +10,7 @@ use crate::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::dashboard::Counts;
+use onboard_core::id::{AgencyId, EServiceId};
 use onboard_core::workflow::{EService, Event, Lifecycle};
 use sqlx::types::Json;
 use sqlx::{PgPool, Postgres, QueryBuilder};
@@ -84,11 +85,15 @@ fn is_missing_agency(e: &sqlx::Error) -> bool {
             && d.constraint().is_some_and(|c| c.contains("agency")))
 }
 
-pub(super) async fn eservice(pool: &PgPool, id: Uuid, scope: Scope) -> Result<Option<EService>> {
+pub(super) async fn eservice(
+    pool: &PgPool,
+    id: EServiceId,
+    scope: Scope,
+) -> Result<Option<EService>> {
     let row: Option<Json<EService>> = sqlx::query_scalar(
         "SELECT state FROM eservices WHERE id = $1 AND ($2::uuid IS NULL OR agency_id = $2)",
     )
-    .bind(id)
+    .bind(id.uuid())
     .bind(scope_agency(scope))
     .fetch_optional(pool)
     .await
@@ -99,7 +104,7 @@ pub(super) async fn eservice(pool: &PgPool, id: Uuid, scope: Scope) -> Result<Op
 fn scope_agency(scope: Scope) -> Option<Uuid> {
     match scope {
         Scope::All => None,
-        Scope::Agency(a) => Some(a),
+        Scope::Agency(a) => Some(a.uuid()),
     }
 }
 
@@ -158,7 +163,7 @@ async fn execute_once(pool: &PgPool, run: Run) -> Result<EService, Retry> {
          FROM eservices e JOIN agencies a ON a.id = e.agency_id \
          WHERE e.id = $1 FOR UPDATE OF e",
     )
-    .bind(run.id)
+    .bind(run.id.uuid())
     .fetch_optional(&mut *tx)
     .await
     .map_err(sql)?;
@@ -180,10 +185,10 @@ async fn execute_once(pool: &PgPool, run: Run) -> Result<EService, Retry> {
     Ok(w.state)
 }
 
-pub(super) async fn events(pool: &PgPool, id: Uuid) -> Result<Vec<StoredEvent>> {
+pub(super) async fn events(pool: &PgPool, id: EServiceId) -> Result<Vec<StoredEvent>> {
     let rows: Vec<(i64, Json<Event>)> =
         sqlx::query_as("SELECT seq, data FROM events WHERE eservice_id = $1 ORDER BY seq")
-            .bind(id)
+            .bind(id.uuid())
             .fetch_all(pool)
             .await
             .map_err(db)?;
@@ -224,9 +229,9 @@ impl ItemRow {
             })?
             .with_timezone(&Utc);
         Ok(ListItem {
-            id: self.id,
+            id: EServiceId::from(self.id),
             name: self.name,
-            agency_id: self.agency_id,
+            agency_id: AgencyId::from(self.agency_id),
             agency_name_th: self.agency_name_th,
             ministry_th: self.ministry_th,
             current_step: self
@@ -282,7 +287,7 @@ fn push_filters(
         q.push(" AND e.agency_id = ").push_bind(agency);
     }
     if let Some(agency) = query.agency_id {
-        q.push(" AND e.agency_id = ").push_bind(agency);
+        q.push(" AND e.agency_id = ").push_bind(agency.uuid());
     }
     if let Some(step) = query.step {
         q.push(" AND e.current_step = ").push_bind(step.as_str());
@@ -532,7 +537,7 @@ async fn count_from_counters(pool: &PgPool, query: &ListQuery, scope: Scope) -> 
         q.push(" AND e.agency_id = ").push_bind(agency);
     }
     if let Some(agency) = query.agency_id {
-        q.push(" AND e.agency_id = ").push_bind(agency);
+        q.push(" AND e.agency_id = ").push_bind(agency.uuid());
     }
     if let Some(step) = query.step {
         q.push(" AND e.current_step = ").push_bind(step.as_str());

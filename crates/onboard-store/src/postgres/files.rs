@@ -5,6 +5,7 @@ use crate::password::sha256_hex;
 use crate::{FileMeta, NewFile, Result};
 use chrono::{DateTime, Utc};
 use onboard_core::file::{FileFacts, MediaType};
+use onboard_core::id::{AgencyId, FileId, UserId};
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -37,14 +38,14 @@ fn media_type(s: &str) -> Result<MediaType> {
 impl FileRow {
     fn meta(self) -> Result<FileMeta> {
         Ok(FileMeta {
-            id: self.id,
+            id: FileId::from(self.id),
             sha256: self.sha256,
             name: self.name,
             media_type: media_type(&self.media_type)?,
             size: to_u64(self.size),
             dimensions: dimensions(self.width, self.height),
-            uploaded_by: self.uploaded_by,
-            agency_id: self.agency_id,
+            uploaded_by: UserId::from(self.uploaded_by),
+            agency_id: self.agency_id.map(AgencyId::from),
             uploaded_at: self.uploaded_at,
         })
     }
@@ -89,8 +90,8 @@ pub(super) async fn insert(
     .bind(to_i64(u64::try_from(content.len()).unwrap_or(u64::MAX)))
     .bind(width)
     .bind(height)
-    .bind(file.uploaded_by)
-    .bind(file.agency_id)
+    .bind(file.uploaded_by.uuid())
+    .bind(file.agency_id.map(Uuid::from))
     .bind(file.uploaded_at)
     .fetch_one(&mut *conn)
     .await
@@ -98,24 +99,24 @@ pub(super) async fn insert(
     row.meta()
 }
 
-pub(super) async fn file(pool: &PgPool, id: Uuid) -> Result<Option<FileMeta>> {
+pub(super) async fn file(pool: &PgPool, id: FileId) -> Result<Option<FileMeta>> {
     let row: Option<FileRow> = sqlx::query_as(
         "SELECT id, sha256, name, media_type, size, width, height, uploaded_by, agency_id, \
              uploaded_at \
          FROM files WHERE id = $1",
     )
-    .bind(id)
+    .bind(id.uuid())
     .fetch_optional(pool)
     .await
     .map_err(db)?;
     row.map(FileRow::meta).transpose()
 }
 
-pub(super) async fn file_content(pool: &PgPool, id: Uuid) -> Result<Option<Vec<u8>>> {
+pub(super) async fn file_content(pool: &PgPool, id: FileId) -> Result<Option<Vec<u8>>> {
     sqlx::query_scalar(
         "SELECT b.content FROM files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.id = $1",
     )
-    .bind(id)
+    .bind(id.uuid())
     .fetch_optional(pool)
     .await
     .map_err(db)
@@ -135,19 +136,19 @@ struct FactsRow {
 /// simply absent, which the core reports as `file_missing` (existence does not leak).
 pub(super) async fn catalog(
     conn: &mut PgConnection,
-    agency: Uuid,
-    wanted: &[(String, Uuid)],
+    agency: AgencyId,
+    wanted: &[(String, FileId)],
 ) -> Result<HashMap<String, FileFacts>> {
     if wanted.is_empty() {
         return Ok(HashMap::new());
     }
-    let uuids: Vec<Uuid> = wanted.iter().map(|(_, id)| *id).collect();
+    let uuids: Vec<Uuid> = wanted.iter().map(|(_, id)| id.uuid()).collect();
     let rows: Vec<FactsRow> = sqlx::query_as(
         "SELECT id, media_type, size, width, height FROM files \
          WHERE id = ANY($1) AND agency_id = $2",
     )
     .bind(&uuids)
-    .bind(agency)
+    .bind(agency.uuid())
     .fetch_all(conn)
     .await
     .map_err(db)?;
@@ -159,7 +160,7 @@ pub(super) async fn catalog(
                 size: to_u64(row.size),
                 dimensions: dimensions(row.width, row.height),
             };
-            Ok((row.id, facts))
+            Ok((FileId::from(row.id), facts))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(crate::flow::catalog(wanted, found))

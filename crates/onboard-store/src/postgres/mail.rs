@@ -3,6 +3,7 @@
 use super::{corrupt, db, to_u64};
 use crate::{Notification, OutboxMessage, OutboxStatus, Result, StoreError};
 use chrono::{DateTime, Utc};
+use onboard_core::id::{EServiceId, MessageId, NotificationId, UserId};
 use onboard_core::notify::{Notice, NoticeKind};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -20,7 +21,7 @@ fn status_from(s: &str) -> Result<OutboxStatus> {
 /// e-mail), greeting `name`.
 pub(super) async fn queue_email(
     conn: &mut PgConnection,
-    account: Uuid,
+    account: UserId,
     to: &str,
     name: &str,
     notice: &Notice,
@@ -32,7 +33,7 @@ pub(super) async fn queue_email(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $8)",
     )
     .bind(Uuid::now_v7())
-    .bind(account)
+    .bind(account.uuid())
     .bind(to)
     .bind(notice.subject())
     .bind(notice.email_body(name))
@@ -61,7 +62,7 @@ struct NotificationRow {
 
 pub(super) async fn notifications(
     pool: &PgPool,
-    user: Uuid,
+    user: UserId,
     limit: u32,
 ) -> Result<Vec<Notification>> {
     let rows: Vec<NotificationRow> = sqlx::query_as(
@@ -69,7 +70,7 @@ pub(super) async fn notifications(
              read_at \
          FROM notifications WHERE recipient = $1 ORDER BY at DESC, seq DESC LIMIT $2",
     )
-    .bind(user)
+    .bind(user.uuid())
     .bind(i64::from(limit))
     .fetch_all(pool)
     .await
@@ -77,11 +78,11 @@ pub(super) async fn notifications(
     rows.into_iter()
         .map(|r| {
             Ok(Notification {
-                id: r.id,
-                recipient: r.recipient,
+                id: NotificationId::from(r.id),
+                recipient: UserId::from(r.recipient),
                 at: r.at,
                 kind: kind_from(&r.kind)?,
-                eservice_id: r.eservice_id,
+                eservice_id: r.eservice_id.map(EServiceId::from),
                 title_th: r.title_th,
                 title_en: r.title_en,
                 body_th: r.body_th,
@@ -94,16 +95,16 @@ pub(super) async fn notifications(
 
 pub(super) async fn mark_notification_read(
     pool: &PgPool,
-    user: Uuid,
-    id: Uuid,
+    user: UserId,
+    id: NotificationId,
     at: DateTime<Utc>,
 ) -> Result<()> {
     // Reading twice keeps the first instant.
     let done = sqlx::query(
         "UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE id = $2 AND recipient = $1",
     )
-    .bind(user)
-    .bind(id)
+    .bind(user.uuid())
+    .bind(id.uuid())
     .bind(at)
     .execute(pool)
     .await
@@ -141,10 +142,10 @@ struct OutboxRow {
 impl OutboxRow {
     fn message(self) -> Result<OutboxMessage> {
         Ok(OutboxMessage {
-            id: self.id,
+            id: MessageId::from(self.id),
             to: self.to_address,
-            recipient: self.recipient,
-            eservice_id: self.eservice_id,
+            recipient: self.recipient.map(UserId::from),
+            eservice_id: self.eservice_id.map(EServiceId::from),
             subject: self.subject,
             body: self.body,
             secret: self.secret,
@@ -186,11 +187,11 @@ pub(super) async fn claim_outbox(
     rows.into_iter().map(OutboxRow::message).collect()
 }
 
-pub(super) async fn mark_sent(pool: &PgPool, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+pub(super) async fn mark_sent(pool: &PgPool, id: MessageId, at: DateTime<Utc>) -> Result<()> {
     let done = sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $2 WHERE id = $1 AND status <> 'sent'",
     )
-    .bind(id)
+    .bind(id.uuid())
     .bind(at)
     .execute(pool)
     .await
@@ -204,7 +205,7 @@ pub(super) async fn mark_sent(pool: &PgPool, id: Uuid, at: DateTime<Utc>) -> Res
 
 pub(super) async fn mark_failed(
     pool: &PgPool,
-    id: Uuid,
+    id: MessageId,
     error: &str,
     failed_at: Option<DateTime<Utc>>,
     retry_at: DateTime<Utc>,
@@ -215,7 +216,7 @@ pub(super) async fn mark_failed(
              failing_since = COALESCE(failing_since, $4) \
          WHERE id = $1 AND status IN ('pending', 'sending')",
     )
-    .bind(id)
+    .bind(id.uuid())
     .bind(error)
     .bind(retry_at)
     .bind(failed_at)
@@ -230,7 +231,7 @@ pub(super) async fn mark_failed(
 
 pub(super) async fn mark_dead(
     pool: &PgPool,
-    id: Uuid,
+    id: MessageId,
     error: &str,
     at: DateTime<Utc>,
 ) -> Result<()> {
@@ -239,7 +240,7 @@ pub(super) async fn mark_dead(
              failing_since = COALESCE(failing_since, $3) \
          WHERE id = $1 AND status IN ('pending', 'sending')",
     )
-    .bind(id)
+    .bind(id.uuid())
     .bind(error)
     .bind(at)
     .execute(pool)
@@ -253,7 +254,7 @@ pub(super) async fn mark_dead(
 
 pub(super) async fn retry_outbox(
     pool: &PgPool,
-    id: Uuid,
+    id: MessageId,
     at: DateTime<Utc>,
 ) -> Result<OutboxMessage> {
     // The row is locked between the check and the change, so a worker's late report or a
@@ -261,7 +262,7 @@ pub(super) async fn retry_outbox(
     let mut tx = pool.begin().await.map_err(db)?;
     let status: Option<String> =
         sqlx::query_scalar("SELECT status FROM outbox WHERE id = $1 FOR UPDATE")
-            .bind(id)
+            .bind(id.uuid())
             .fetch_optional(&mut *tx)
             .await
             .map_err(db)?;
@@ -276,7 +277,7 @@ pub(super) async fn retry_outbox(
         "UPDATE outbox SET status = 'pending', next_attempt_at = $2, failing_since = NULL \
          WHERE id = $1 RETURNING {OUTBOX_COLUMNS}"
     ))
-    .bind(id)
+    .bind(id.uuid())
     .bind(at)
     .fetch_one(&mut *tx)
     .await
@@ -285,9 +286,9 @@ pub(super) async fn retry_outbox(
     row.message()
 }
 
-async fn exists(pool: &PgPool, id: Uuid) -> Result<bool> {
+async fn exists(pool: &PgPool, id: MessageId) -> Result<bool> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1)")
-        .bind(id)
+        .bind(id.uuid())
         .fetch_one(pool)
         .await
         .map_err(db)

@@ -54,6 +54,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::calendar::ClosedDate;
 use onboard_core::dashboard::Counts;
+use onboard_core::id::{
+    AgencyId, EServiceId, FileId, MessageId, NotificationId, TemplateId, UserId,
+};
 use onboard_core::notify::Notice;
 use onboard_core::workflow::{Actor, Command, CommandError, EService};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -61,7 +64,6 @@ use sqlx::{ConnectOptions, Connection};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use uuid::Uuid;
 
 /// How [`PgStore`] connects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,13 +319,13 @@ impl Outbox for PgStore {
         mail::claim_outbox(&self.pool, limit, now, lease).await
     }
 
-    async fn mark_sent(&self, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    async fn mark_sent(&self, id: MessageId, at: DateTime<Utc>) -> Result<()> {
         mail::mark_sent(&self.pool, id, at).await
     }
 
     async fn mark_failed(
         &self,
-        id: Uuid,
+        id: MessageId,
         error: &str,
         failed_at: Option<DateTime<Utc>>,
         retry_at: DateTime<Utc>,
@@ -331,7 +333,7 @@ impl Outbox for PgStore {
         mail::mark_failed(&self.pool, id, error, failed_at, retry_at).await
     }
 
-    async fn mark_dead(&self, id: Uuid, error: &str, at: DateTime<Utc>) -> Result<()> {
+    async fn mark_dead(&self, id: MessageId, error: &str, at: DateTime<Utc>) -> Result<()> {
         mail::mark_dead(&self.pool, id, error, at).await
     }
 }
@@ -357,7 +359,7 @@ impl Store for PgStore {
         accounts::create_agency(&self.pool, agency).await
     }
 
-    async fn agency(&self, id: Uuid) -> Result<Option<Agency>> {
+    async fn agency(&self, id: AgencyId) -> Result<Option<Agency>> {
         accounts::agency(&self.pool, id).await
     }
 
@@ -365,7 +367,7 @@ impl Store for PgStore {
         accounts::agencies(&self.pool).await
     }
 
-    async fn update_agency(&self, id: Uuid, names: NewAgency) -> Result<Agency> {
+    async fn update_agency(&self, id: AgencyId, names: NewAgency) -> Result<Agency> {
         accounts::update_agency(&self.pool, id, names).await
     }
 
@@ -373,7 +375,7 @@ impl Store for PgStore {
         accounts::create_user(&self.pool, user, welcome).await
     }
 
-    async fn user(&self, id: Uuid) -> Result<Option<User>> {
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
         accounts::user(&self.pool, id).await
     }
 
@@ -387,7 +389,7 @@ impl Store for PgStore {
 
     async fn complete_first_login(
         &self,
-        user: Uuid,
+        user: UserId,
         username: &str,
         password_hash: &str,
     ) -> Result<User> {
@@ -396,7 +398,7 @@ impl Store for PgStore {
 
     async fn change_password(
         &self,
-        user: Uuid,
+        user: UserId,
         password_hash: &str,
         keep_session: Option<&str>,
         at: DateTime<Utc>,
@@ -406,7 +408,7 @@ impl Store for PgStore {
 
     async fn reset_credentials(
         &self,
-        user: Uuid,
+        user: UserId,
         password_hash: &str,
         notice: Notice,
         at: DateTime<Utc>,
@@ -414,11 +416,11 @@ impl Store for PgStore {
         accounts::reset_credentials(&self.pool, user, password_hash, notice, at).await
     }
 
-    async fn disable_user(&self, user: Uuid, at: DateTime<Utc>) -> Result<User> {
+    async fn disable_user(&self, user: UserId, at: DateTime<Utc>) -> Result<User> {
         accounts::disable_user(&self.pool, user, at).await
     }
 
-    async fn enable_user(&self, user: Uuid) -> Result<User> {
+    async fn enable_user(&self, user: UserId) -> Result<User> {
         accounts::enable_user(&self.pool, user).await
     }
 
@@ -453,7 +455,7 @@ impl Store for PgStore {
     async fn create_eservice(
         &self,
         actor: &Actor,
-        agency_id: Option<Uuid>,
+        agency_id: Option<AgencyId>,
         name: &str,
         services: &[String],
         ctx: &CommandContext,
@@ -464,13 +466,13 @@ impl Store for PgStore {
         Ok(created)
     }
 
-    async fn eservice(&self, id: Uuid, scope: Scope) -> Result<Option<EService>> {
+    async fn eservice(&self, id: EServiceId, scope: Scope) -> Result<Option<EService>> {
         eservices::eservice(&self.pool, id, scope).await
     }
 
     async fn execute(
         &self,
-        id: Uuid,
+        id: EServiceId,
         actor: &Actor,
         command: Command,
         expected_version: Option<u64>,
@@ -482,7 +484,7 @@ impl Store for PgStore {
         Ok(next)
     }
 
-    async fn events(&self, id: Uuid) -> Result<Vec<StoredEvent>> {
+    async fn events(&self, id: EServiceId) -> Result<Vec<StoredEvent>> {
         eservices::events(&self.pool, id).await
     }
 
@@ -507,11 +509,16 @@ impl Store for PgStore {
         eservices::launched(&self.pool, scope, today).await
     }
 
-    async fn notifications(&self, user: Uuid, limit: u32) -> Result<Vec<Notification>> {
+    async fn notifications(&self, user: UserId, limit: u32) -> Result<Vec<Notification>> {
         mail::notifications(&self.pool, user, limit).await
     }
 
-    async fn mark_notification_read(&self, user: Uuid, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+    async fn mark_notification_read(
+        &self,
+        user: UserId,
+        id: NotificationId,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         mail::mark_notification_read(&self.pool, user, id, at).await
     }
 
@@ -527,15 +534,15 @@ impl Store for PgStore {
         files::put_file(&self.pool, file, content).await
     }
 
-    async fn file(&self, id: Uuid) -> Result<Option<FileMeta>> {
+    async fn file(&self, id: FileId) -> Result<Option<FileMeta>> {
         files::file(&self.pool, id).await
     }
 
-    async fn file_content(&self, id: Uuid) -> Result<Option<Vec<u8>>> {
+    async fn file_content(&self, id: FileId) -> Result<Option<Vec<u8>>> {
         files::file_content(&self.pool, id).await
     }
 
-    async fn retry_outbox(&self, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
+    async fn retry_outbox(&self, id: MessageId, at: DateTime<Utc>) -> Result<OutboxMessage> {
         mail::retry_outbox(&self.pool, id, at).await
     }
 
@@ -546,7 +553,7 @@ impl Store for PgStore {
     async fn replace_closed_dates(
         &self,
         dates: Vec<ClosedDate>,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<Vec<ClosedDate>> {
         calendar::replace(&self.pool, &dates, by, at).await
@@ -555,7 +562,7 @@ impl Store for PgStore {
     async fn add_closed_date(
         &self,
         date: ClosedDate,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<ClosedDate> {
         calendar::add(&self.pool, &date, by, at).await
@@ -564,7 +571,7 @@ impl Store for PgStore {
     async fn remove_closed_date(
         &self,
         date: NaiveDate,
-        by: Option<Uuid>,
+        by: Option<UserId>,
         at: DateTime<Utc>,
     ) -> Result<ClosedDate> {
         calendar::remove(&self.pool, date, by, at).await
@@ -591,11 +598,11 @@ impl Store for PgStore {
         templates::list(&self.pool).await
     }
 
-    async fn template(&self, id: Uuid) -> Result<Option<crate::Template>> {
+    async fn template(&self, id: TemplateId) -> Result<Option<crate::Template>> {
         templates::one(&self.pool, id).await
     }
 
-    async fn delete_template(&self, id: Uuid) -> Result<()> {
+    async fn delete_template(&self, id: TemplateId) -> Result<()> {
         templates::delete(&self.pool, id).await
     }
 

@@ -3,6 +3,7 @@
 use super::{db, files};
 use crate::{sort_templates, NewFile, NewTemplate, Result, StoreError, Template, TemplateRecord};
 use chrono::{DateTime, Utc};
+use onboard_core::id::{FileId, TemplateId, UserId};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -21,8 +22,8 @@ const COLUMNS: &str = "id, title_th, title_en, step, file_id, uploaded_by, uploa
 
 async fn with_file(pool: &PgPool, r: TemplateRow) -> Result<Template> {
     let record = TemplateRecord {
-        id: r.id,
-        file_id: r.file_id,
+        id: TemplateId::from(r.id),
+        file_id: FileId::from(r.file_id),
         added: NewTemplate {
             step: r
                 .step
@@ -30,7 +31,7 @@ async fn with_file(pool: &PgPool, r: TemplateRow) -> Result<Template> {
                 .map_err(|e| super::corrupt("template step", e))?,
             title_th: r.title_th,
             title_en: r.title_en,
-            uploaded_by: r.uploaded_by,
+            uploaded_by: r.uploaded_by.map(UserId::from),
             uploaded_at: r.uploaded_at,
         },
     };
@@ -54,14 +55,14 @@ pub(super) async fn create(
     .bind(&new.title_th)
     .bind(&new.title_en)
     .bind(new.step.as_str())
-    .bind(file.id)
-    .bind(new.uploaded_by)
+    .bind(file.id.uuid())
+    .bind(new.uploaded_by.map(Uuid::from))
     .bind(new.uploaded_at)
     .execute(&mut *tx)
     .await
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    Ok(new.stored(id, file))
+    Ok(new.stored(TemplateId::from(id), file))
 }
 
 pub(super) async fn list(pool: &PgPool) -> Result<Vec<Template>> {
@@ -77,10 +78,10 @@ pub(super) async fn list(pool: &PgPool) -> Result<Vec<Template>> {
     Ok(templates)
 }
 
-pub(super) async fn one(pool: &PgPool, id: Uuid) -> Result<Option<Template>> {
+pub(super) async fn one(pool: &PgPool, id: TemplateId) -> Result<Option<Template>> {
     let row: Option<TemplateRow> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM templates WHERE id = $1"))
-            .bind(id)
+            .bind(id.uuid())
             .fetch_optional(pool)
             .await
             .map_err(db)?;
@@ -90,9 +91,9 @@ pub(super) async fn one(pool: &PgPool, id: Uuid) -> Result<Option<Template>> {
     }
 }
 
-pub(super) async fn delete(pool: &PgPool, id: Uuid) -> Result<()> {
+pub(super) async fn delete(pool: &PgPool, id: TemplateId) -> Result<()> {
     let done = sqlx::query("DELETE FROM templates WHERE id = $1")
-        .bind(id)
+        .bind(id.uuid())
         .execute(pool)
         .await
         .map_err(db)?;

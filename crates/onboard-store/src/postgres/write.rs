@@ -117,9 +117,9 @@ pub(super) async fn write(conn: &mut PgConnection, w: &Writes) -> Result<(), sql
     let names = w.agency_names.as_ref();
 
     let written: i64 = sqlx::query_scalar(sql)
-        .bind(next.id())
+        .bind(next.id().uuid())
         .bind(w.read_version.map(to_i64))
-        .bind(next.agency_id())
+        .bind(next.agency_id().uuid())
         .bind(next.name())
         .bind(&w.search_fold)
         .bind(to_i64(next.version()))
@@ -192,10 +192,10 @@ struct EventArrays {
 impl EventArrays {
     fn push(&mut self, e: &Event) -> Result<(), serde_json::Error> {
         self.data.push(serde_json::to_string(e)?);
-        self.ids.push(e.eservice_id);
+        self.ids.push(e.eservice_id.uuid());
         self.versions.push(to_i64(e.version));
         self.ats.push(e.at);
-        self.actors.push(e.actor);
+        self.actors.push(e.actor.uuid());
         self.kinds.push(e.change.kind());
         self.steps.push(e.step.map(Step::as_str));
         self.froms.push(e.from_status.map(StepStatus::as_str));
@@ -261,8 +261,8 @@ impl NoticeArrays {
     fn push(&mut self, n: &Notice, at: DateTime<Utc>) {
         let (audience, id, address) = match &n.audience {
             Audience::Staff => ("staff", None, None),
-            Audience::Agency(a) => ("agency", Some(*a), None),
-            Audience::User(u) => ("user", Some(*u), None),
+            Audience::Agency(a) => ("agency", Some(a.uuid()), None),
+            Audience::User(u) => ("user", Some(u.uuid()), None),
             Audience::Address { email, name } => ("address", None, Some((email, name))),
         };
         self.audiences.push(audience);
@@ -291,12 +291,13 @@ pub(super) fn letter_format(n: &Notice) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use onboard_core::id::UserId;
     use onboard_core::notify::{account_created, MailConfig};
 
     #[test]
     fn letter_format_escapes_percent_signs() {
         let mail = MailConfig::new("https://a.go.th/%7Eportal", "100% DGA").unwrap();
-        let n = account_created(Uuid::nil(), "user%1$s", "Pass%word1", &mail);
+        let n = account_created(UserId::from_u128(0), "user%1$s", "Pass%word1", &mail);
         let f = letter_format(&n);
         // Exactly two holes, for the name; every other % is doubled.
         assert_eq!(f.matches("%1$s").count() - f.matches("%%1$s").count(), 2);

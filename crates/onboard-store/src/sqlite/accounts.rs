@@ -5,6 +5,7 @@ use super::messages;
 use crate::{Agency, NewAgency, NewUser, Page, Result, Session, StoreError, User, UserQuery};
 use chrono::{DateTime, Utc};
 use onboard_core::account::throttle;
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::notify::Notice;
 use onboard_core::reference::Role;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
@@ -29,7 +30,7 @@ fn agency_row(r: &Row<'_>) -> rusqlite::Result<Agency> {
 
 pub(super) fn create_agency(tx: &Transaction<'_>, new: NewAgency) -> Result<Agency> {
     let agency = Agency {
-        id: Uuid::now_v7(),
+        id: Uuid::now_v7().into(),
         name_th: new.name_th,
         name_en: new.name_en,
         ministry_th: new.ministry_th,
@@ -49,7 +50,7 @@ pub(super) fn create_agency(tx: &Transaction<'_>, new: NewAgency) -> Result<Agen
     Ok(agency)
 }
 
-pub(super) fn agency(tx: &Transaction<'_>, id: Uuid) -> Result<Option<Agency>> {
+pub(super) fn agency(tx: &Transaction<'_>, id: AgencyId) -> Result<Option<Agency>> {
     Ok(tx
         .query_row(
             &format!("SELECT {AGENCY_COLUMNS} FROM agencies WHERE id = ?1"),
@@ -69,7 +70,11 @@ pub(super) fn agencies(tx: &Transaction<'_>) -> Result<Vec<Agency>> {
 
 /// The four names of an agency replaced (see `Store::update_agency`); the search index of
 /// agency names follows through its trigger.
-pub(super) fn update_agency(tx: &Transaction<'_>, id: Uuid, names: NewAgency) -> Result<Agency> {
+pub(super) fn update_agency(
+    tx: &Transaction<'_>,
+    id: AgencyId,
+    names: NewAgency,
+) -> Result<Agency> {
     let updated = tx.execute(
         "UPDATE agencies SET name_th = ?2, name_en = ?3, ministry_th = ?4, ministry_en = ?5
          WHERE id = ?1",
@@ -130,7 +135,7 @@ pub(super) fn create_user(tx: &Transaction<'_>, new: NewUser, welcome: &Notice) 
         }
     }
     let user = User {
-        id: Uuid::now_v7(),
+        id: Uuid::now_v7().into(),
         username: new.username,
         email: new.email,
         display_name: new.display_name,
@@ -174,7 +179,7 @@ pub(super) fn create_user(tx: &Transaction<'_>, new: NewUser, welcome: &Notice) 
     Ok(user)
 }
 
-pub(super) fn user(tx: &Transaction<'_>, id: Uuid) -> Result<Option<User>> {
+pub(super) fn user(tx: &Transaction<'_>, id: UserId) -> Result<Option<User>> {
     Ok(tx
         .query_row(
             &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
@@ -235,7 +240,7 @@ pub(super) fn user_by_username(tx: &Transaction<'_>, username: &str) -> Result<O
 
 pub(super) fn complete_first_login(
     tx: &Transaction<'_>,
-    id: Uuid,
+    id: UserId,
     username: &str,
     password_hash: &str,
 ) -> Result<User> {
@@ -257,7 +262,7 @@ pub(super) fn complete_first_login(
 /// caller's one transaction (see `Store::change_password`).
 pub(super) fn change_password(
     tx: &Transaction<'_>,
-    id: Uuid,
+    id: UserId,
     password_hash: &str,
     keep_session: Option<&str>,
     now: DateTime<Utc>,
@@ -278,7 +283,7 @@ pub(super) fn change_password(
 }
 
 /// Every session of an account still open revoked at `now`.
-fn revoke_sessions_of(tx: &Transaction<'_>, id: Uuid, now: DateTime<Utc>) -> Result<()> {
+fn revoke_sessions_of(tx: &Transaction<'_>, id: UserId, now: DateTime<Utc>) -> Result<()> {
     tx.execute(
         "UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL",
         params![id.text(), now.text()],
@@ -291,7 +296,7 @@ fn revoke_sessions_of(tx: &Transaction<'_>, id: Uuid, now: DateTime<Utc>) -> Res
 /// `Store::reset_credentials`).
 pub(super) fn reset_credentials(
     tx: &Transaction<'_>,
-    id: Uuid,
+    id: UserId,
     password_hash: &str,
     notice: &Notice,
     at: DateTime<Utc>,
@@ -318,7 +323,7 @@ pub(super) fn reset_credentials(
 /// The account disabled and its sessions revoked, unless it is the last enabled admin (see
 /// `Store::disable_user`). Atomic because every write runs on the one writer connection in
 /// a `BEGIN IMMEDIATE` transaction: no other write comes between the count and the change.
-pub(super) fn disable_user(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<User> {
+pub(super) fn disable_user(tx: &Transaction<'_>, id: UserId, at: DateTime<Utc>) -> Result<User> {
     let current = user(tx, id)?.ok_or(StoreError::NotFound)?;
     if current.role == Role::Admin && !current.disabled {
         let other_admins: i64 = tx.query_row(
@@ -336,7 +341,7 @@ pub(super) fn disable_user(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) ->
 }
 
 /// The account enabled again (see `Store::enable_user`).
-pub(super) fn enable_user(tx: &Transaction<'_>, id: Uuid) -> Result<User> {
+pub(super) fn enable_user(tx: &Transaction<'_>, id: UserId) -> Result<User> {
     let updated = tx.execute("UPDATE users SET disabled = 0 WHERE id = ?1", [id.text()])?;
     if updated == 0 {
         return Err(StoreError::NotFound);

@@ -5,8 +5,8 @@ use super::codec::{get, get_opt, opt, Text};
 use crate::{calendar_diff, CalendarChange, CalendarChangeKind, Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use onboard_core::calendar::ClosedDate;
+use onboard_core::id::UserId;
 use rusqlite::{params, OptionalExtension, Transaction};
-use uuid::Uuid;
 
 pub(super) fn closed_dates(tx: &Transaction<'_>) -> Result<Vec<ClosedDate>> {
     let mut stmt = tx.prepare("SELECT date, reason FROM closed_dates ORDER BY date")?;
@@ -23,7 +23,7 @@ fn record(
     tx: &Transaction<'_>,
     kind: CalendarChangeKind,
     entry: &ClosedDate,
-    by: Option<Uuid>,
+    by: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<()> {
     tx.execute(
@@ -50,7 +50,7 @@ fn insert(tx: &Transaction<'_>, entry: &ClosedDate) -> Result<bool> {
 pub(super) fn replace(
     tx: &Transaction<'_>,
     dates: &[ClosedDate],
-    by: Option<Uuid>,
+    by: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<Vec<ClosedDate>> {
     let current = closed_dates(tx)?;
@@ -74,7 +74,7 @@ pub(super) fn replace(
 pub(super) fn add(
     tx: &Transaction<'_>,
     entry: &ClosedDate,
-    by: Option<Uuid>,
+    by: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<ClosedDate> {
     if !insert(tx, entry)? {
@@ -87,7 +87,7 @@ pub(super) fn add(
 pub(super) fn remove(
     tx: &Transaction<'_>,
     date: NaiveDate,
-    by: Option<Uuid>,
+    by: Option<UserId>,
     at: DateTime<Utc>,
 ) -> Result<ClosedDate> {
     let reason: Option<String> = tx

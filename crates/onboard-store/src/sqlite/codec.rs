@@ -4,6 +4,9 @@
 use crate::{OutboxStatus, StoreError};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use onboard_core::file::MediaType;
+use onboard_core::id::{
+    AgencyId, EServiceId, FileId, MessageId, NotificationId, TemplateId, UserId,
+};
 use onboard_core::notify::NoticeKind;
 use onboard_core::reference::{Role, Step, StepStatus};
 use rusqlite::types::Type;
@@ -26,6 +29,28 @@ impl Text for Uuid {
         Uuid::parse_str(s).map_err(|e| e.to_string())
     }
 }
+
+macro_rules! ids {
+    ($($t:ty),+) => {$(
+        impl Text for $t {
+            fn text(&self) -> String {
+                self.uuid().text()
+            }
+            fn parse(s: &str) -> Result<Self, String> {
+                Uuid::parse(s).map(<$t>::from_uuid)
+            }
+        }
+    )+};
+}
+ids!(
+    AgencyId,
+    UserId,
+    EServiceId,
+    FileId,
+    NotificationId,
+    MessageId,
+    TemplateId
+);
 
 /// Fixed width with nanoseconds, so that comparing the text compares the instants.
 impl Text for DateTime<Utc> {

@@ -8,10 +8,10 @@ use crate::flow::{self, Create, Run, Writes};
 use crate::{capped_total, ListItem, ListQuery, Page, Result, Scope, StoreError, StoredEvent};
 use chrono::NaiveDate;
 use onboard_core::dashboard::Counts;
+use onboard_core::id::EServiceId;
 use onboard_core::workflow::{EService, Event, Lifecycle};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row, Transaction};
-use uuid::Uuid;
 
 /// Writes what an accepted command decided (see [`crate::flow`]): the row and its state,
 /// the searchable texts when they changed, the events, the notices for every account of
@@ -230,7 +230,7 @@ fn append_events(tx: &Transaction<'_>, events: &[Event]) -> Result<()> {
     Ok(())
 }
 
-fn load(tx: &Transaction<'_>, id: Uuid) -> Result<Option<EService>> {
+fn load(tx: &Transaction<'_>, id: EServiceId) -> Result<Option<EService>> {
     Ok(tx
         .prepare_cached("SELECT state FROM eservice_states WHERE id = ?1")?
         .query_row([id.text()], |r| get_json(r, 0))
@@ -260,14 +260,18 @@ pub(super) fn execute(tx: &Transaction<'_>, run: Run) -> Result<EService> {
     Ok(w.state)
 }
 
-pub(super) fn get_one(tx: &Transaction<'_>, id: Uuid, scope: Scope) -> Result<Option<EService>> {
+pub(super) fn get_one(
+    tx: &Transaction<'_>,
+    id: EServiceId,
+    scope: Scope,
+) -> Result<Option<EService>> {
     Ok(load(tx, id)?.filter(|s| match scope {
         Scope::All => true,
         Scope::Agency(a) => s.agency_id() == a,
     }))
 }
 
-pub(super) fn events(tx: &Transaction<'_>, id: Uuid) -> Result<Vec<StoredEvent>> {
+pub(super) fn events(tx: &Transaction<'_>, id: EServiceId) -> Result<Vec<StoredEvent>> {
     let mut stmt =
         tx.prepare_cached("SELECT seq, data FROM events WHERE eservice_id = ?1 ORDER BY seq")?;
     let rows = stmt.query_map([id.text()], |r| {

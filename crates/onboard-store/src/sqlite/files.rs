@@ -4,6 +4,7 @@ use super::codec::{get, get_opt, get_u64, int, opt, Text};
 use crate::password::sha256_hex;
 use crate::{FileMeta, NewFile, Result};
 use onboard_core::file::FileFacts;
+use onboard_core::id::{AgencyId, FileId};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
@@ -16,7 +17,7 @@ pub(super) fn put(tx: &Transaction<'_>, new: NewFile, content: &[u8]) -> Result<
         params![sha256, int(size)?, content],
     )?;
     let meta = FileMeta {
-        id: Uuid::now_v7(),
+        id: Uuid::now_v7().into(),
         sha256,
         name: new.name,
         media_type: new.media_type,
@@ -62,7 +63,7 @@ fn meta_row(r: &Row<'_>) -> rusqlite::Result<FileMeta> {
     })
 }
 
-pub(super) fn meta(tx: &Transaction<'_>, id: Uuid) -> Result<Option<FileMeta>> {
+pub(super) fn meta(tx: &Transaction<'_>, id: FileId) -> Result<Option<FileMeta>> {
     Ok(tx
         .query_row(
             "SELECT id, sha256, name, media_type, size, width, height, uploaded_by, agency_id,
@@ -74,7 +75,7 @@ pub(super) fn meta(tx: &Transaction<'_>, id: Uuid) -> Result<Option<FileMeta>> {
         .optional()?)
 }
 
-pub(super) fn content(tx: &Transaction<'_>, id: Uuid) -> Result<Option<Vec<u8>>> {
+pub(super) fn content(tx: &Transaction<'_>, id: FileId) -> Result<Option<Vec<u8>>> {
     Ok(tx
         .query_row(
             "SELECT b.content FROM files f JOIN blobs b ON b.sha256 = f.sha256 WHERE f.id = ?1",
@@ -87,8 +88,8 @@ pub(super) fn content(tx: &Transaction<'_>, id: Uuid) -> Result<Option<Vec<u8>>>
 /// What payload validation needs to know of a file, if it belongs to `agency_id`.
 pub(super) fn facts_of_agency(
     tx: &Transaction<'_>,
-    id: Uuid,
-    agency_id: Uuid,
+    id: FileId,
+    agency_id: AgencyId,
 ) -> Result<Option<FileFacts>> {
     Ok(tx
         .prepare_cached(

@@ -3,13 +3,14 @@
 use super::codec::{get, get_opt, get_u64, int, opt, Text};
 use crate::{Notification, OutboxMessage, OutboxStatus, Result, StoreError};
 use chrono::{DateTime, Utc};
+use onboard_core::id::{EServiceId, MessageId, NotificationId, UserId};
 use onboard_core::notify::{Audience, Notice};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
 /// An account a notice reaches: its id, address and display name.
 struct Account {
-    id: Uuid,
+    id: UserId,
     email: String,
     display_name: String,
 }
@@ -27,11 +28,11 @@ fn accounts(tx: &Transaction<'_>, audience: &Audience) -> Result<Vec<Account>> {
         Audience::Agency(a) => (
             "SELECT id, email, display_name FROM users
              WHERE agency_id = ?1 AND disabled = 0 ORDER BY id",
-            Some(*a),
+            Some(a.uuid()),
         ),
         Audience::User(u) => (
             "SELECT id, email, display_name FROM users WHERE id = ?1 AND disabled = 0",
-            Some(*u),
+            Some(u.uuid()),
         ),
         Audience::Address { .. } => return Ok(Vec::new()),
     };
@@ -57,7 +58,7 @@ fn accounts(tx: &Transaction<'_>, audience: &Audience) -> Result<Vec<Account>> {
 pub(super) fn notify(
     tx: &Transaction<'_>,
     notice: &Notice,
-    eservice_id: Option<Uuid>,
+    eservice_id: Option<EServiceId>,
     at: DateTime<Utc>,
 ) -> Result<()> {
     if let Audience::Address { email, name } = &notice.audience {
@@ -98,7 +99,7 @@ pub(super) fn notify(
 /// Where one e-mail goes.
 pub(super) struct Mailbox<'a> {
     /// The account, if the address is an account's.
-    pub account: Option<Uuid>,
+    pub account: Option<UserId>,
     /// The address.
     pub address: &'a str,
     /// The name the letter greets.
@@ -110,7 +111,7 @@ pub(super) fn queue_email(
     tx: &Transaction<'_>,
     to: &Mailbox<'_>,
     notice: &Notice,
-    eservice_id: Option<Uuid>,
+    eservice_id: Option<EServiceId>,
     at: DateTime<Utc>,
 ) -> Result<()> {
     tx.prepare_cached(
@@ -149,7 +150,7 @@ fn notification_row(r: &Row<'_>) -> rusqlite::Result<Notification> {
 
 pub(super) fn notifications(
     tx: &Transaction<'_>,
-    user: Uuid,
+    user: UserId,
     limit: u32,
 ) -> Result<Vec<Notification>> {
     let mut stmt = tx.prepare_cached(
@@ -162,8 +163,8 @@ pub(super) fn notifications(
 
 pub(super) fn mark_read(
     tx: &Transaction<'_>,
-    user: Uuid,
-    id: Uuid,
+    user: UserId,
+    id: NotificationId,
     at: DateTime<Utc>,
 ) -> Result<()> {
     // Marking twice keeps the first instant.
@@ -228,7 +229,7 @@ pub(super) fn claim(
     Ok(claimed.into_iter().map(|(_, m)| m).collect())
 }
 
-fn exists(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
+fn exists(tx: &Transaction<'_>, id: MessageId) -> Result<bool> {
     Ok(tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM outbox WHERE id = ?1)",
         [id.text()],
@@ -236,7 +237,7 @@ fn exists(tx: &Transaction<'_>, id: Uuid) -> Result<bool> {
     )?)
 }
 
-pub(super) fn mark_sent(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<()> {
+pub(super) fn mark_sent(tx: &Transaction<'_>, id: MessageId, at: DateTime<Utc>) -> Result<()> {
     let n = tx.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?2 WHERE id = ?1 AND status <> 'sent'",
         params![id.text(), at.text()],
@@ -250,7 +251,7 @@ pub(super) fn mark_sent(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Re
 
 pub(super) fn mark_failed(
     tx: &Transaction<'_>,
-    id: Uuid,
+    id: MessageId,
     error: &str,
     failed_at: Option<DateTime<Utc>>,
     retry_at: DateTime<Utc>,
@@ -275,7 +276,7 @@ pub(super) fn mark_failed(
 
 pub(super) fn mark_dead(
     tx: &Transaction<'_>,
-    id: Uuid,
+    id: MessageId,
     error: &str,
     at: DateTime<Utc>,
 ) -> Result<()> {
@@ -291,7 +292,11 @@ pub(super) fn mark_dead(
     Ok(())
 }
 
-pub(super) fn retry(tx: &Transaction<'_>, id: Uuid, at: DateTime<Utc>) -> Result<OutboxMessage> {
+pub(super) fn retry(
+    tx: &Transaction<'_>,
+    id: MessageId,
+    at: DateTime<Utc>,
+) -> Result<OutboxMessage> {
     // The check and the change in one transaction (the one writer): nobody else moves the
     // e-mail in between.
     let status: Option<OutboxStatus> = tx

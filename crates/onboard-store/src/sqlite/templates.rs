@@ -3,6 +3,7 @@
 use super::codec::{get, get_opt, opt, Text};
 use super::files;
 use crate::{sort_templates, NewFile, NewTemplate, Result, StoreError, Template, TemplateRecord};
+use onboard_core::id::TemplateId;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use uuid::Uuid;
 
@@ -34,7 +35,7 @@ pub(super) fn create(
     content: &[u8],
 ) -> Result<Template> {
     let file = files::put(tx, file, content)?;
-    let template = new.stored(Uuid::now_v7(), file);
+    let template = new.stored(Uuid::now_v7().into(), file);
     tx.execute(
         &format!("INSERT INTO templates ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
         params![
@@ -63,7 +64,7 @@ pub(super) fn list(tx: &Transaction<'_>) -> Result<Vec<Template>> {
     Ok(templates)
 }
 
-pub(super) fn one(tx: &Transaction<'_>, id: Uuid) -> Result<Option<Template>> {
+pub(super) fn one(tx: &Transaction<'_>, id: TemplateId) -> Result<Option<Template>> {
     let found = tx
         .query_row(
             &format!("SELECT {COLUMNS} FROM templates WHERE id = ?1"),
@@ -74,7 +75,7 @@ pub(super) fn one(tx: &Transaction<'_>, id: Uuid) -> Result<Option<Template>> {
     found.map(|r| with_file(tx, r)).transpose()
 }
 
-pub(super) fn delete(tx: &Transaction<'_>, id: Uuid) -> Result<()> {
+pub(super) fn delete(tx: &Transaction<'_>, id: TemplateId) -> Result<()> {
     match tx.execute("DELETE FROM templates WHERE id = ?1", [id.text()])? {
         0 => Err(StoreError::NotFound),
         _ => Ok(()),

@@ -1,6 +1,7 @@
 //! Conformance: schema, agencies and accounts.
 
 use super::*;
+use onboard_core::id::UserId;
 
 /// Migrating an up-to-date database again changes nothing and loses nothing.
 pub async fn migrations_are_idempotent(store: Arc<dyn Store>) {
@@ -30,7 +31,7 @@ pub async fn agencies_and_users(store: Arc<dyn Store>) {
     let a = new_agency(&store, "กรมการจัดหางาน", "Department of Employment").await;
     assert_eq!(store.agencies().await.unwrap(), vec![a.clone(), b.clone()]);
     assert_eq!(store.agency(b.id).await.unwrap(), Some(b.clone()));
-    assert_eq!(store.agency(Uuid::now_v7()).await.unwrap(), None);
+    assert_eq!(store.agency(Uuid::now_v7().into()).await.unwrap(), None);
     assert_eq!(a.ministry_th, "กระทรวงของกรมการจัดหางาน");
 
     let admin = new_user(&store, "Admin.One", Role::Admin, None).await;
@@ -45,7 +46,7 @@ pub async fn agencies_and_users(store: Arc<dyn Store>) {
     assert_eq!(officer.agency_id, Some(b.id));
     assert_eq!(officer.role, Role::Agency);
     assert_eq!(admin.password_hash, FAKE_HASH);
-    assert_eq!(store.user(Uuid::now_v7()).await.unwrap(), None);
+    assert_eq!(store.user(Uuid::now_v7().into()).await.unwrap(), None);
     assert_eq!(
         store
             .user_by_username("admin.one")
@@ -84,7 +85,7 @@ pub async fn agencies_and_users(store: Arc<dyn Store>) {
 
     // An agency that does not exist.
     let missing = Agency {
-        id: Uuid::now_v7(),
+        id: Uuid::now_v7().into(),
         ..a.clone()
     };
     let r = store
@@ -163,7 +164,7 @@ pub async fn first_login(store: Arc<dyn Store>) {
     assert_eq!(r.username, "malee.S");
 
     let r = store
-        .complete_first_login(Uuid::now_v7(), "nobody", FAKE_HASH)
+        .complete_first_login(Uuid::now_v7().into(), "nobody", FAKE_HASH)
         .await;
     assert_eq!(err_code(r), "not_found");
 }
@@ -304,7 +305,12 @@ pub async fn password_change_keeps_only_the_current_session(store: Arc<dyn Store
 
     // An unknown account is not found, and changes nothing.
     let r = store
-        .change_password(Uuid::now_v7(), &hash, Some(&theirs.token_hash), now())
+        .change_password(
+            Uuid::now_v7().into(),
+            &hash,
+            Some(&theirs.token_hash),
+            now(),
+        )
         .await;
     assert_eq!(err_code(r), "not_found");
     assert!(alive(&theirs).await);
@@ -461,7 +467,12 @@ pub async fn credentials_reset_ends_every_session_and_queues_the_email(store: Ar
     let before = store.outbox(None, 100).await.unwrap().len();
 
     let hash = onboard_store::password::hash_password("Reset2027Init").unwrap();
-    let notice = notify::credentials_reset(Uuid::nil(), "Malee.Chosen", "Reset2027Init", &mail());
+    let notice = notify::credentials_reset(
+        UserId::from_u128(0),
+        "Malee.Chosen",
+        "Reset2027Init",
+        &mail(),
+    );
     let at = now() + Duration::minutes(5);
     let reset = store
         .reset_credentials(u.id, &hash, notice.clone(), at)
@@ -499,7 +510,7 @@ pub async fn credentials_reset_ends_every_session_and_queues_the_email(store: Ar
     assert!(store.notifications(u.id, 10).await.unwrap().is_empty());
 
     let r = store
-        .reset_credentials(Uuid::now_v7(), &hash, notice, at)
+        .reset_credentials(Uuid::now_v7().into(), &hash, notice, at)
         .await;
     assert_eq!(err_code(r), "not_found");
     assert_eq!(store.outbox(None, 100).await.unwrap().len(), before + 1);
@@ -539,11 +550,11 @@ pub async fn disabled_accounts_lose_their_sessions_until_enabled(store: Arc<dyn 
     assert_eq!(store.outbox(None, 100).await.unwrap().len(), 2);
 
     assert_eq!(
-        err_code(store.disable_user(Uuid::now_v7(), now()).await),
+        err_code(store.disable_user(Uuid::now_v7().into(), now()).await),
         "not_found"
     );
     assert_eq!(
-        err_code(store.enable_user(Uuid::now_v7()).await),
+        err_code(store.enable_user(Uuid::now_v7().into()).await),
         "not_found"
     );
 }
@@ -676,7 +687,7 @@ pub async fn agency_names_are_corrected(store: Arc<dyn Store>) {
         .await
         .is_empty());
 
-    let r = store.update_agency(Uuid::now_v7(), names).await;
+    let r = store.update_agency(Uuid::now_v7().into(), names).await;
     assert_eq!(err_code(r), "not_found");
 }
 

@@ -16,7 +16,7 @@ async fn calendar_log(
     onboard_store::CalendarChangeKind,
     String,
     String,
-    Option<Uuid>,
+    Option<UserId>,
 )> {
     let mut log: Vec<_> = store
         .calendar_changes(1000)

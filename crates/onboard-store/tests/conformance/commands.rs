@@ -9,7 +9,7 @@ pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
     let svc = w.eservice("ระบบแจ้งเตือนสิทธิสวัสดิการ").await;
     assert_eq!(svc.version(), 1);
     assert_eq!(svc.agency_id(), w.agency.id);
-    assert_eq!(svc.id().get_version_num(), 7, "ids are UUID v7");
+    assert_eq!(svc.id().uuid().get_version_num(), 7, "ids are UUID v7");
     assert_eq!(svc.step(Step::Credential).status, StepStatus::InProgress);
     assert!(Step::ALL[1..]
         .iter()
@@ -35,7 +35,10 @@ pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
         None
     );
     assert_eq!(
-        store.eservice(Uuid::now_v7(), Scope::All).await.unwrap(),
+        store
+            .eservice(Uuid::now_v7().into(), Scope::All)
+            .await
+            .unwrap(),
         None
     );
 
@@ -46,7 +49,11 @@ pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
         (events[0].event.version, events[0].event.actor),
         (1, w.officer.id)
     );
-    assert!(store.events(Uuid::now_v7()).await.unwrap().is_empty());
+    assert!(store
+        .events(Uuid::now_v7().into())
+        .await
+        .unwrap()
+        .is_empty());
 
     // An admin creates for any existing agency.
     let by_admin = store
@@ -63,7 +70,7 @@ pub async fn create_eservice_and_read_back(store: Arc<dyn Store>) {
 
     let services = ["งาน".to_owned()];
     let attempts = [
-        (w.admin.actor(), Uuid::now_v7(), "ระบบ", "not_found"),
+        (w.admin.actor(), Uuid::now_v7().into(), "ระบบ", "not_found"),
         (w.outsider.actor(), w.agency.id, "ระบบ", "forbidden"),
         (w.reviewer.actor(), w.agency.id, "ระบบ", "forbidden"),
         (w.officer.actor(), w.agency.id, "   ", "validation_failed"),
@@ -659,7 +666,7 @@ pub async fn rejected_command_writes_nothing(store: Arc<dyn Store>) {
     w.refuses_all(svc.id(), cases).await;
     let r = store
         .execute(
-            Uuid::now_v7(),
+            Uuid::now_v7().into(),
             &w.officer.actor(),
             Command::Withdraw {
                 step: Step::Credential,

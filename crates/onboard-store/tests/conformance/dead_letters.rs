@@ -1,9 +1,10 @@
 //! Conformance: outbox dead letters (SPEC §8).
 
 use super::*;
+use onboard_core::id::MessageId;
 
 /// Three welcome e-mails, claimed at [`now`]: (the store, their ids oldest first).
-async fn three_claimed(store: &Arc<dyn Store>) -> Vec<Uuid> {
+async fn three_claimed(store: &Arc<dyn Store>) -> Vec<MessageId> {
     for name in ["dead.a", "dead.b", "dead.c"] {
         new_user(store, name, Role::Reviewer, None).await;
     }
@@ -22,7 +23,7 @@ pub async fn outbox_depth_counts_what_waits(store: Arc<dyn Store>) {
     assert_eq!(store.outbox_depth().await.unwrap(), OutboxDepth::default());
     let ids = three_claimed(&store).await;
     let all = store.outbox(None, 100).await.unwrap();
-    let created = |id: Uuid| all.iter().find(|m| m.id == id).unwrap().created_at;
+    let created = |id: MessageId| all.iter().find(|m| m.id == id).unwrap().created_at;
     let oldest = all.iter().map(|m| m.created_at).min();
     let depth = store.outbox_depth().await.unwrap();
     assert_eq!((depth.pending, depth.sending, depth.failed), (0, 3, 0));
@@ -113,11 +114,11 @@ pub async fn dead_letters_are_never_claimed_until_retried(store: Arc<dyn Store>)
         "{refused:?}"
     );
     assert_eq!(
-        err_code(store.retry_outbox(Uuid::now_v7(), t1).await),
+        err_code(store.retry_outbox(Uuid::now_v7().into(), t1).await),
         "not_found"
     );
     assert_eq!(
-        err_code(store.mark_dead(Uuid::now_v7(), "x", t1).await),
+        err_code(store.mark_dead(Uuid::now_v7().into(), "x", t1).await),
         "not_found"
     );
 
@@ -162,7 +163,7 @@ pub async fn failing_windows_open_once_and_close_on_retry(store: Arc<dyn Store>)
     let ids = three_claimed(&store).await;
     let (failing, released) = (ids[0], ids[1]);
     let lease = Duration::minutes(5);
-    let row = |id: Uuid| {
+    let row = |id: MessageId| {
         let store = store.clone();
         async move {
             store

@@ -1,6 +1,7 @@
 //! Conformance: notifications, e-mails, files and backup.
 
 use super::*;
+use onboard_core::id::MessageId;
 
 /// One notification per recipient, newest first; only the recipient may mark it read.
 pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
@@ -128,7 +129,7 @@ pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
         .await;
     assert_eq!(err_code(r), "not_found");
     let r = store
-        .mark_notification_read(w.reviewer.id, Uuid::now_v7(), read_at)
+        .mark_notification_read(w.reviewer.id, Uuid::now_v7().into(), read_at)
         .await;
     assert_eq!(err_code(r), "not_found");
     assert_eq!(
@@ -392,7 +393,7 @@ pub async fn outbox_claims_and_retries(store: Arc<dyn Store>) {
     for worker in workers {
         claimed.extend(worker.await.unwrap());
     }
-    let ids: HashSet<Uuid> = claimed.iter().map(|m| m.id).collect();
+    let ids: HashSet<MessageId> = claimed.iter().map(|m| m.id).collect();
     assert_eq!(ids.len(), claimed.len(), "no e-mail claimed twice");
     assert_eq!(ids, pending.iter().map(|m| m.id).collect::<HashSet<_>>());
     for m in &claimed {
@@ -487,11 +488,15 @@ pub async fn outbox_claims_and_retries(store: Arc<dyn Store>) {
         .unwrap()
         .is_empty());
     assert_eq!(
-        err_code(store.mark_sent(Uuid::now_v7(), t1).await),
+        err_code(store.mark_sent(Uuid::now_v7().into(), t1).await),
         "not_found"
     );
     assert_eq!(
-        err_code(store.mark_failed(Uuid::now_v7(), "x", None, t1).await),
+        err_code(
+            store
+                .mark_failed(Uuid::now_v7().into(), "x", None, t1)
+                .await
+        ),
         "not_found"
     );
 }
@@ -539,8 +544,11 @@ pub async fn files_are_deduplicated(store: Arc<dyn Store>) {
         store.file_content(staff.id).await.unwrap(),
         Some(pdf("onboard"))
     );
-    assert_eq!(store.file(Uuid::now_v7()).await.unwrap(), None);
-    assert_eq!(store.file_content(Uuid::now_v7()).await.unwrap(), None);
+    assert_eq!(store.file(Uuid::now_v7().into()).await.unwrap(), None);
+    assert_eq!(
+        store.file_content(Uuid::now_v7().into()).await.unwrap(),
+        None
+    );
     // Empty content is a file like any other.
     let empty = store
         .put_file(

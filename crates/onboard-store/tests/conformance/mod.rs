@@ -119,6 +119,7 @@ macro_rules! conformance_suite {
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use onboard_core::dashboard::{Counts, Summary};
 use onboard_core::file::{FileFacts, MediaType};
+use onboard_core::id::{AgencyId, EServiceId, UserId};
 use onboard_core::notify::{self, Audience, MailConfig, Notice, NoticeKind};
 use onboard_core::reference::{Role, Step, StepStatus};
 use onboard_core::schedule::ScheduleConfig;
@@ -207,7 +208,7 @@ pub async fn new_agency(store: &Arc<dyn Store>, name_th: &str, name_en: &str) ->
         .unwrap()
 }
 
-pub fn new_user_input(username: &str, role: Role, agency_id: Option<Uuid>) -> NewUser {
+pub fn new_user_input(username: &str, role: Role, agency_id: Option<AgencyId>) -> NewUser {
     NewUser {
         username: username.into(),
         email: format!("{}@example.go.th", username.to_lowercase()),
@@ -224,7 +225,7 @@ pub const INITIAL_PASSWORD: &str = "Initial1Password";
 
 /// The welcome e-mail a caller would queue with a new account.
 pub fn welcome(username: &str) -> notify::Notice {
-    notify::account_created(Uuid::nil(), username, INITIAL_PASSWORD, &mail())
+    notify::account_created(UserId::from_u128(0), username, INITIAL_PASSWORD, &mail())
 }
 
 pub async fn new_user(
@@ -362,7 +363,7 @@ pub fn forward(state: &EService, files: &Uploads, desired: &str) -> Option<(bool
 #[allow(clippy::too_many_arguments)] // a test helper: named call sites read better than a struct
 pub async fn advance(
     store: &Arc<dyn Store>,
-    id: Uuid,
+    id: EServiceId,
     officer: &User,
     reviewer: &User,
     files: &Uploads,
@@ -446,7 +447,7 @@ impl World {
     }
 
     /// What a command may have written: events, version, notifications, e-mails.
-    pub async fn tally(&self, id: Uuid) -> Tally {
+    pub async fn tally(&self, id: EServiceId) -> Tally {
         let mut inbox = HashMap::new();
         for u in self.users() {
             let n = self.store.notifications(u.id, 10_000).await.unwrap();
@@ -467,7 +468,7 @@ impl World {
 
     /// Walks e-Service `id` all the way to a launch confirmed for `desired`, the officer
     /// and the reviewer taking turns.
-    pub async fn launch(&self, files: &Uploads, id: Uuid, desired: &str) -> EService {
+    pub async fn launch(&self, files: &Uploads, id: EServiceId, desired: &str) -> EService {
         let (officer, reviewer) = (&self.officer, &self.reviewer);
         advance(
             &self.store,
@@ -484,7 +485,7 @@ impl World {
 
     /// Runs each command as the officer on `id` and checks that it is refused with its code
     /// and writes nothing.
-    pub async fn refuses_all(&self, id: Uuid, cases: Vec<(Command, &str)>) {
+    pub async fn refuses_all(&self, id: EServiceId, cases: Vec<(Command, &str)>) {
         let before = self.tally(id).await;
         for (command, expected) in cases {
             let name = command.kind();
@@ -503,7 +504,7 @@ impl World {
 pub struct Tally {
     pub events: usize,
     pub version: u64,
-    pub inbox: HashMap<Uuid, usize>,
+    pub inbox: HashMap<UserId, usize>,
     pub outbox: usize,
 }
 

@@ -101,7 +101,7 @@ pub async fn dashboard_matches_core(store: Arc<dyn Store>) {
         Scope::Agency(w.agency.id),
         Scope::Agency(w.other_agency.id),
         Scope::Agency(third.id),
-        Scope::Agency(Uuid::now_v7()),
+        Scope::Agency(Uuid::now_v7().into()),
     ];
     let days = [
         "2026-11-25",
@@ -508,13 +508,13 @@ pub async fn many_matches_page_like_few(store: Arc<dyn Store>) {
             assert_eq!(got.total as usize, cap, "{scope:?}");
             assert!(got.total_capped, "{scope:?}");
             let start = ((page - 1) * per_page) as usize;
-            let want: Vec<Uuid> = expected
+            let want: Vec<EServiceId> = expected
                 .iter()
                 .skip(start)
                 .take(per_page as usize)
                 .map(|e| e.1)
                 .collect();
-            let ids: Vec<Uuid> = got.items.iter().map(|i| i.id).collect();
+            let ids: Vec<EServiceId> = got.items.iter().map(|i| i.id).collect();
             assert_eq!(ids, want, "{scope:?} page {page} of {per_page}");
         }
     }
@@ -553,7 +553,7 @@ pub async fn many_texts_count_once(store: Arc<dyn Store>) {
         };
         let got = store.list(&q, scope, today()).await.unwrap();
         assert_eq!((got.total, got.total_capped), (300, false), "{scope:?}");
-        let ids: std::collections::HashSet<Uuid> = got.items.iter().map(|i| i.id).collect();
+        let ids: std::collections::HashSet<EServiceId> = got.items.iter().map(|i| i.id).collect();
         assert_eq!(ids.len(), 100, "{scope:?}");
     }
 }
@@ -695,7 +695,7 @@ pub async fn search_matches_services_and_agency_names(store: Arc<dyn Store>) {
 }
 
 /// The ids of the first `limit` e-Services of the review queue, in its order.
-async fn queue_ids(store: &Arc<dyn Store>, limit: u32) -> Vec<Uuid> {
+async fn queue_ids(store: &Arc<dyn Store>, limit: u32) -> Vec<EServiceId> {
     let queue = store.review_queue(limit, today()).await.unwrap();
     queue.iter().map(|i| i.id).collect()
 }
@@ -918,7 +918,7 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
 
     let on = jan_on + Duration::days(1);
     let all = store.launched(Scope::All, on).await.unwrap();
-    let got: Vec<(Uuid, Option<NaiveDate>, Lifecycle)> = all
+    let got: Vec<(EServiceId, Option<NaiveDate>, Lifecycle)> = all
         .iter()
         .map(|i| (i.id, i.launch_on, i.lifecycle))
         .collect();
@@ -933,7 +933,7 @@ pub async fn launched_by_date(store: Arc<dyn Store>) {
     assert!(all
         .iter()
         .all(|i| i.current_status == StepStatus::Completed && i.current_step == Step::Launch));
-    let ours: Vec<Uuid> = store
+    let ours: Vec<EServiceId> = store
         .launched(Scope::Agency(w.agency.id), mar_on)
         .await
         .unwrap()

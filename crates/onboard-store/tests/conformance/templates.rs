@@ -1,6 +1,7 @@
 //! Conformance: templates.
 
 use super::*;
+use onboard_core::id::UserId;
 
 /// A new template of `step` with `title_th`, its file `name` with `bytes`, added by `by`.
 pub async fn new_template(
@@ -25,7 +26,7 @@ pub async fn new_template(
                 name: name.into(),
                 media_type: facts.media_type,
                 dimensions: facts.dimensions,
-                uploaded_by: by.map_or(Uuid::nil(), |u| u.id),
+                uploaded_by: by.map_or(UserId::from_u128(0), |u| u.id),
                 agency_id: None,
                 uploaded_at: now(),
             },
@@ -97,7 +98,7 @@ pub async fn templates_are_created_listed_and_deleted(store: Arc<dyn Store>) {
         vec![uat_a.clone(), uat_b.clone(), guide.clone(), launch.clone()]
     );
     assert_eq!(store.template(guide.id).await.unwrap(), Some(guide.clone()));
-    assert_eq!(store.template(Uuid::now_v7()).await.unwrap(), None);
+    assert_eq!(store.template(Uuid::now_v7().into()).await.unwrap(), None);
     assert_eq!(
         store.file_content(guide.file.id).await.unwrap(),
         Some(png(800, 600, [1, 0, 0]))
@@ -110,7 +111,7 @@ pub async fn templates_are_created_listed_and_deleted(store: Arc<dyn Store>) {
     store.delete_template(uat_b.id).await.unwrap();
     assert_eq!(err_code(store.delete_template(uat_b.id).await), "not_found");
     assert_eq!(
-        err_code(store.delete_template(Uuid::now_v7()).await),
+        err_code(store.delete_template(Uuid::now_v7().into()).await),
         "not_found"
     );
     assert_eq!(store.template(uat_b.id).await.unwrap(), None);

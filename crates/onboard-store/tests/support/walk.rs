@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use onboard_core::file::FileFacts;
+use onboard_core::id::{AgencyId, UserId};
 use onboard_core::notify::{account_created, MailConfig};
 use onboard_core::reference::{Role, Step};
 use onboard_core::schedule::ScheduleConfig;
@@ -13,7 +14,6 @@ use onboard_core::workflow::{Actor, Command, FixedCredentials};
 use onboard_store::{CommandContext, NewAgency, NewFile, NewUser, Store};
 use serde_json::Value;
 use std::sync::Arc;
-use uuid::Uuid;
 
 const STEP1: &str = onboard_core::samples::text(onboard_core::reference::Step::Credential);
 const STEP2: &str = onboard_core::samples::text(onboard_core::reference::Step::UatSetup);
@@ -45,7 +45,7 @@ pub fn ctx_at(at: DateTime<Utc>) -> CommandContext {
 /// One agency with an officer, and the staff who review.
 pub struct Cast {
     /// The agency.
-    pub agency: Uuid,
+    pub agency: AgencyId,
     /// Its officer.
     pub officer: Actor,
     /// A DGA reviewer.
@@ -56,7 +56,7 @@ pub struct Cast {
 const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
 
 /// Creates an account (the welcome e-mail goes to the outbox).
-pub async fn user(store: &dyn Store, role: Role, agency: Option<Uuid>, name: &str) -> Actor {
+pub async fn user(store: &dyn Store, role: Role, agency: Option<AgencyId>, name: &str) -> Actor {
     let new = NewUser {
         username: name.to_owned(),
         email: format!("{name}@example.go.th"),
@@ -66,7 +66,7 @@ pub async fn user(store: &dyn Store, role: Role, agency: Option<Uuid>, name: &st
         password_hash: HASH.to_owned(),
         created_at: now(),
     };
-    let welcome = account_created(Uuid::nil(), name, "Initial123", &ctx().mail);
+    let welcome = account_created(UserId::from_u128(0), name, "Initial123", &ctx().mail);
     store
         .create_user(new, welcome)
         .await
@@ -75,7 +75,7 @@ pub async fn user(store: &dyn Store, role: Role, agency: Option<Uuid>, name: &st
 }
 
 /// An agency.
-pub async fn agency(store: &dyn Store, n: usize) -> Uuid {
+pub async fn agency(store: &dyn Store, n: usize) -> AgencyId {
     let new = NewAgency {
         // No word of the e-Service names the tests search for: agency names are searched too.
         name_th: format!("กรมทดสอบ {n}"),
