@@ -196,6 +196,10 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
         credentials: None,
         update_agency: false,
     };
+    let submit = |step| Command::Submit {
+        step,
+        payload: Some(files.payload(step)),
+    };
 
     // 1. credential: draft, submit the saved draft, approve (UAT credentials).
     let s = step(
@@ -250,16 +254,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
     );
 
     // 2. uat-setup.
-    step(
-        officer,
-        Command::Submit {
-            step: Step::UatSetup,
-            payload: Some(files.payload(Step::UatSetup)),
-        },
-        &["submitted"],
-        (1, 0, 0),
-    )
-    .await;
+    step(officer, submit(Step::UatSetup), &["submitted"], (1, 0, 0)).await;
     step(reviewer, approve(Step::UatSetup), &["approved"], (0, 1, 0)).await;
 
     // 3. uat-test: a failed attempt, then a passed one.
@@ -291,10 +286,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
     // 4. platform-request: production credentials; the agency record takes the form's names.
     step(
         officer,
-        Command::Submit {
-            step: Step::PlatformRequest,
-            payload: Some(files.payload(Step::PlatformRequest)),
-        },
+        submit(Step::PlatformRequest),
         &["submitted"],
         (1, 0, 0),
     )
@@ -339,10 +331,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
     // 5. preprod-setup: the category becomes official on approval.
     step(
         officer,
-        Command::Submit {
-            step: Step::PreprodSetup,
-            payload: Some(files.payload(Step::PreprodSetup)),
-        },
+        submit(Step::PreprodSetup),
         &["submitted"],
         (1, 0, 0),
     )
@@ -378,10 +367,7 @@ pub async fn seven_step_walk(store: Arc<dyn Store>) {
     // 7. launch: confirming is final and schedules the release for both sides.
     let s = step(
         officer,
-        Command::Submit {
-            step: Step::Launch,
-            payload: Some(files.payload(Step::Launch)),
-        },
+        submit(Step::Launch),
         &["submitted", "launch_scheduled"],
         (1, 1, 0),
     )

@@ -11,29 +11,9 @@ pub async fn notifications_per_recipient(store: Arc<dyn Store>) {
     for u in w.users() {
         assert!(store.notifications(u.id, 10).await.unwrap().is_empty());
     }
-    advance(
-        &store,
-        svc.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        1,
-        "",
-        &ctx(),
-    )
-    .await;
+    w.forward(&files, svc.id(), 1, &ctx()).await;
     let later = ctx_at(now() + Duration::minutes(5));
-    advance(
-        &store,
-        svc.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        1,
-        "",
-        &later,
-    )
-    .await;
+    w.forward(&files, svc.id(), 1, &later).await;
 
     let to_reviewer = store.notifications(w.reviewer.id, 10).await.unwrap();
     let to_admin = store.notifications(w.admin.id, 10).await.unwrap();
@@ -152,17 +132,7 @@ pub async fn emails_are_letters_about_their_eservice(store: Arc<dyn Store>) {
         .unwrap();
     let files = Uploads::new(&store, &w.officer).await;
     let svc = w.eservice("ระบบจองคิว 100% %1$s").await;
-    advance(
-        &store,
-        svc.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        1,
-        "",
-        &ctx(),
-    )
-    .await;
+    w.forward(&files, svc.id(), 1, &ctx()).await;
     let mails = store.outbox(None, 1000).await.unwrap();
     let about: Vec<_> = mails
         .iter()
@@ -247,17 +217,7 @@ pub async fn production_credentials_reach_the_step4_administrator(store: Arc<dyn
     let files = Uploads::new(&store, &w.officer).await;
     let svc = w.eservice("ระบบขอรับสวัสดิการ").await;
     // Steps 1 to 3 and the submission of step 4.
-    let s = advance(
-        &store,
-        svc.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        7,
-        "",
-        &ctx(),
-    )
-    .await;
+    let s = w.forward(&files, svc.id(), 7, &ctx()).await;
     assert_eq!(
         s.step(Step::PlatformRequest).status,
         StepStatus::UnderReview
@@ -269,17 +229,7 @@ pub async fn production_credentials_reach_the_step4_administrator(store: Arc<dyn
         .unwrap()
         .iter()
         .all(|m| m.to != admin_address));
-    let s = advance(
-        &store,
-        svc.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        1,
-        "",
-        &ctx(),
-    )
-    .await;
+    let s = w.forward(&files, svc.id(), 1, &ctx()).await;
     let issued = s.credentials().production.clone().unwrap();
     let mails = store.outbox(None, 1000).await.unwrap();
     let to_admin: Vec<_> = mails.iter().filter(|m| m.to == admin_address).collect();

@@ -447,6 +447,28 @@ impl World {
     }
 
     /// What a command may have written: events, version, notifications, e-mails.
+    /// Moves `id` `moves` commands forward as this world's officer and reviewer, with no
+    /// desired launch date, at `ctx`'s instant.
+    pub async fn forward(
+        &self,
+        files: &Uploads,
+        id: EServiceId,
+        moves: usize,
+        ctx: &CommandContext,
+    ) -> EService {
+        advance(
+            &self.store,
+            id,
+            &self.officer,
+            &self.reviewer,
+            files,
+            moves,
+            "",
+            ctx,
+        )
+        .await
+    }
+
     pub async fn tally(&self, id: EServiceId) -> Tally {
         let mut inbox = HashMap::new();
         for u in self.users() {

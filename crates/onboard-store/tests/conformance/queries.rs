@@ -668,17 +668,7 @@ pub async fn search_matches_services_and_agency_names(store: Arc<dyn Store>) {
     assert_eq!(search("เบี้ยยังชีพ").await, elderly);
     // A command that leaves the services alone leaves them searchable.
     let files = Uploads::new(&store, &w.officer).await;
-    let walked = advance(
-        &store,
-        updated.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        8,
-        "",
-        &ctx(),
-    )
-    .await;
+    let walked = w.forward(&files, updated.id(), 8, &ctx()).await;
     assert_eq!(
         walked.step(Step::PlatformRequest).status,
         StepStatus::Completed
@@ -712,62 +702,14 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
     let e = w.eservice("จ ระบบที่ยังไม่ส่ง").await;
     assert!(store.review_queue(10, today()).await.unwrap().is_empty());
     let at = |minutes: i64| ctx_at(now() + Duration::minutes(minutes));
-    advance(
-        &store,
-        a.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        1,
-        "",
-        &at(3),
-    )
-    .await;
-    advance(
-        &store,
-        b.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        1,
-        "",
-        &at(1),
-    )
-    .await;
-    advance(
-        &store,
-        c.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        1,
-        "",
-        &at(2),
-    )
-    .await;
+    w.forward(&files, a.id(), 1, &at(3)).await;
+    w.forward(&files, b.id(), 1, &at(1)).await;
+    w.forward(&files, c.id(), 1, &at(2)).await;
     // d: steps 1 and 2 done at once, its test attempt at 2.5 minutes.
-    advance(
-        &store,
-        d.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        4,
-        "",
-        &ctx(),
-    )
-    .await;
-    let d_state = advance(
-        &store,
-        d.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        1,
-        "",
-        &ctx_at(now() + Duration::seconds(150)),
-    )
-    .await;
+    w.forward(&files, d.id(), 4, &ctx()).await;
+    let d_state = w
+        .forward(&files, d.id(), 1, &ctx_at(now() + Duration::seconds(150)))
+        .await;
     assert_eq!(
         (d_state.current_step(), d_state.current_status()),
         (Step::UatTest, StepStatus::UnderReview)
@@ -853,17 +795,7 @@ pub async fn review_queue_oldest_first(store: Arc<dyn Store>) {
         .unwrap();
     let queue = queue_ids(&store, 10).await;
     assert_eq!(queue, vec![d.id(), a.id()]);
-    advance(
-        &store,
-        c.id(),
-        &w.officer,
-        &w.reviewer,
-        &files,
-        1,
-        "",
-        &at(6),
-    )
-    .await;
+    w.forward(&files, c.id(), 1, &at(6)).await;
     let queue = queue_ids(&store, 10).await;
     assert_eq!(queue, vec![d.id(), a.id(), c.id()]);
 }
