@@ -4,8 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use onboard_core::file::{self, FileFacts};
-use onboard_core::id::FileId;
-use onboard_core::id::UserId;
+use onboard_core::id::{FileId, UserId};
 use onboard_core::notify::{self, MailConfig};
 use onboard_core::reference::{Role, Step};
 use onboard_core::schedule::{today_in_bangkok, ScheduleConfig};

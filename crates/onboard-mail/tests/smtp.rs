@@ -10,8 +10,7 @@
 
 use base64::Engine as _;
 use chrono::Utc;
-use onboard_core::id::MessageId;
-use onboard_core::id::UserId;
+use onboard_core::id::{MessageId, UserId};
 use onboard_core::notify;
 use onboard_core::reference::Role;
 use onboard_mail::{Backoff, MailError, Mailer, SmtpMailer, Worker, WorkerConfig};

@@ -7,8 +7,7 @@
 
 use async_trait::async_trait;
 use chrono::Utc;
-use onboard_core::id::MessageId;
-use onboard_core::id::UserId;
+use onboard_core::id::{MessageId, UserId};
 use onboard_core::notify;
 use onboard_core::reference::Role;
 use onboard_mail::{MailError, Mailer, Worker, WorkerConfig};
