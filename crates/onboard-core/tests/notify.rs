@@ -40,20 +40,6 @@ fn run(state: &EService, actor: workflow::Actor, cmd: Command) -> (EService, Vec
     (next, all)
 }
 
-fn submit(step: Step) -> Command {
-    if step.is_test() {
-        Command::AddAttempt {
-            step,
-            input: attempt_input(true),
-        }
-    } else {
-        Command::Submit {
-            step,
-            payload: Some(valid_payload(step)),
-        }
-    }
-}
-
 fn approve(step: Step) -> Command {
     Command::Approve {
         step,

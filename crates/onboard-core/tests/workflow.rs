@@ -578,18 +578,7 @@ fn approving_step_4_updates_the_agency_only_when_asked() {
     let env = parts.env();
     let (mut state, _) = new_service(&env);
     for &step in &Step::ALL[..4] {
-        let submit = if step.is_test() {
-            Command::AddAttempt {
-                step,
-                input: attempt_input(true),
-            }
-        } else {
-            Command::Submit {
-                step,
-                payload: Some(valid_payload(step)),
-            }
-        };
-        state = workflow::execute(&state, &officer(), submit, None, &env)
+        state = workflow::execute(&state, &officer(), submit(step), None, &env)
             .unwrap()
             .0;
         if step == Step::PlatformRequest {

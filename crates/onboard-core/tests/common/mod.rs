@@ -76,6 +76,21 @@ pub fn valid_payload(step: Step) -> serde_json::Value {
     }
 }
 
+/// The officer's valid command on `step`: its form submitted, or a passed test attempt.
+pub fn submit(step: Step) -> workflow::Command {
+    if step.is_test() {
+        workflow::Command::AddAttempt {
+            step,
+            input: attempt_input(true),
+        }
+    } else {
+        workflow::Command::Submit {
+            step,
+            payload: Some(valid_payload(step)),
+        }
+    }
+}
+
 pub fn attempt_input(valid: bool) -> serde_json::Value {
     if valid {
         serde_json::json!({"details": "ทดสอบเข้าสู่ระบบด้วย ThaID ผ่านทุกกรณี", "file_id": "file-result-1"})

@@ -28,12 +28,7 @@ fn attempts_need_details_and_a_test_result_file() {
     json["details"] = long(5_000);
     validate_attempt(&json, &ctx()).unwrap();
 
-    let files = catalog();
-    let server = Context {
-        today: today(),
-        launch_deadline: deadline(),
-        files: &files,
-    };
+    let server = server();
     validate_attempt(
         &json!({"details": "ok", "file_id": "file-result-csv"}),
         &server,

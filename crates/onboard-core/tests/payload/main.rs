@@ -12,6 +12,7 @@ use onboard_core::reference::{Category, Step};
 use onboard_core::validation::{Code, Report};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 const FORM_STEPS: [Step; 5] = [
     Step::Credential,
@@ -37,8 +38,17 @@ fn ctx() -> Context<'static> {
 
 const MIB: u64 = 1024 * 1024;
 
+/// The context of a server that knows the files of [`CATALOG`].
+fn server() -> Context<'static> {
+    Context {
+        today: today(),
+        launch_deadline: deadline(),
+        files: &*CATALOG,
+    }
+}
+
 /// Uploaded files as a server would know them.
-fn catalog() -> HashMap<String, FileFacts> {
+static CATALOG: LazyLock<HashMap<String, FileFacts>> = LazyLock::new(|| {
     let png = |size, dimensions| FileFacts {
         media_type: MediaType::Png,
         size,
@@ -65,7 +75,7 @@ fn catalog() -> HashMap<String, FileFacts> {
     .into_iter()
     .map(|(id, facts)| (id.to_owned(), facts))
     .collect()
-}
+});
 
 fn fixture(name: &str) -> Value {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -172,12 +182,7 @@ fn long(n: usize) -> Value {
 
 #[test]
 fn valid_fixtures_validate_without_errors_offline_and_against_the_catalog() {
-    let files = catalog();
-    let server = Context {
-        today: today(),
-        launch_deadline: deadline(),
-        files: &files,
-    };
+    let server = server();
     for step in FORM_STEPS {
         let json = onboard_core::samples::json(step);
         for ctx in [ctx(), server] {

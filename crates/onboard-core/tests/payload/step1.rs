@@ -74,12 +74,7 @@ fn step1_icon_concept_comes_with_the_icon() {
 
 #[test]
 fn step1_icon_is_a_png_or_jpeg_upload() {
-    let files = catalog();
-    let server = Context {
-        today: today(),
-        launch_deadline: deadline(),
-        files: &files,
-    };
+    let server = server();
     let cases = [
         ("file-nowhere", Code::FileMissing),
         ("file-letter-1", Code::FileType),
@@ -95,12 +90,7 @@ fn step1_icon_is_a_png_or_jpeg_upload() {
 
 #[test]
 fn icons_that_are_not_120_by_120_warn() {
-    let files = catalog();
-    let server = Context {
-        today: today(),
-        launch_deadline: deadline(),
-        files: &files,
-    };
+    let server = server();
     for step in [Step::Credential, Step::PreprodSetup] {
         let v = ok_with(
             step,

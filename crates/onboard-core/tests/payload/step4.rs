@@ -166,12 +166,7 @@ fn step4_assignment_letter_is_a_pdf_png_or_jpeg() {
         field,
         Code::Required,
     );
-    let files = catalog();
-    let server = Context {
-        today: today(),
-        launch_deadline: deadline(),
-        files: &files,
-    };
+    let server = server();
     ok_with(
         Step::PlatformRequest,
         &with(Step::PlatformRequest, at, json!("file-icon-1")),

@@ -26,12 +26,7 @@ fn step5_icon_is_required() {
         "icon_file_id",
         Code::Required,
     );
-    let files = catalog();
-    let server = Context {
-        today: today(),
-        launch_deadline: deadline(),
-        files: &files,
-    };
+    let server = server();
     let json = with(Step::PreprodSetup, "/icon_file_id", json!("file-letter-1"));
     only_error_with(
         Step::PreprodSetup,
@@ -88,12 +83,7 @@ fn step5_screenshots_are_one_to_ten_distinct_images() {
         "screenshot_file_ids[1]",
         Code::Required,
     );
-    let files = catalog();
-    let server = Context {
-        today: today(),
-        launch_deadline: deadline(),
-        files: &files,
-    };
+    let server = server();
     let json = with(
         Step::PreprodSetup,
         at,
