@@ -46,6 +46,19 @@ fn new_schema() -> String {
 }
 
 /// A store in `schema`; the schema is dropped with the store when `owner`.
+/// The schema as the release before migration `version` left it: the migrations before it.
+async fn migrate_before(store: &PgStore, version: i64) {
+    let mut before = sqlx::migrate!("./migrations/postgres");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(store.pool()).await.unwrap();
+}
+
 async fn store_in(url: &str, schema: &str, owner: bool) -> PgStore {
     let options = PgOptions {
         max_connections: 4,
@@ -478,15 +491,7 @@ async fn migration_4_indexes_existing_eservices() {
     let Some(url) = test_url() else { return };
     let store = store_in(&url, &new_schema(), true).await;
     // The schema as the previous release left it, with one agency and one e-Service.
-    let mut before = sqlx::migrate!("./migrations/postgres");
-    before.migrations = before
-        .migrations
-        .iter()
-        .filter(|m| m.version < 4)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    before.run(store.pool()).await.unwrap();
+    migrate_before(&store, 4).await;
     let agency = Uuid::now_v7();
     sqlx::query(
         "INSERT INTO agencies (id, name_th, name_en, ministry_th, ministry_en) \
@@ -583,15 +588,7 @@ async fn migration_6_keeps_the_outbox_and_accepts_failed() {
 
     let Some(url) = test_url() else { return };
     let store = store_in(&url, &new_schema(), true).await;
-    let mut before = sqlx::migrate!("./migrations/postgres");
-    before.migrations = before
-        .migrations
-        .iter()
-        .filter(|m| m.version < 6)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    before.run(store.pool()).await.unwrap();
+    migrate_before(&store, 6).await;
     let now = walk::now();
     let ids: Vec<Uuid> = (0..2).map(|_| Uuid::now_v7()).collect();
     for (n, (id, status)) in ids.iter().zip(["sent", "pending"]).enumerate() {
