@@ -193,47 +193,30 @@ pub async fn sessions_expire_and_are_revoked(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!((s, user.id), (session.clone(), u.id));
     let at_expiry = session.expires_at;
-    assert!(store
-        .session(&session.token_hash, at_expiry - Duration::seconds(1))
+    assert!(
+        alive_at(
+            &store,
+            &session.token_hash,
+            at_expiry - Duration::seconds(1)
+        )
         .await
-        .unwrap()
-        .is_some());
-    assert!(store
-        .session(&session.token_hash, at_expiry)
-        .await
-        .unwrap()
-        .is_none());
-    assert!(store
-        .session(&session.token_hash, at_expiry + Duration::days(1))
-        .await
-        .unwrap()
-        .is_none());
-    assert!(store
-        .session("no such hash", now())
-        .await
-        .unwrap()
-        .is_none());
+    );
+    assert!(!alive_at(&store, &session.token_hash, at_expiry).await);
+    assert!(!alive_at(&store, &session.token_hash, at_expiry + Duration::days(1)).await);
+    assert!(!alive_at(&store, "no such hash", now()).await);
 
     store
         .revoke_session(&session.token_hash, now())
         .await
         .unwrap();
-    assert!(store
-        .session(&session.token_hash, now())
-        .await
-        .unwrap()
-        .is_none());
+    assert!(!alive_at(&store, &session.token_hash, now()).await);
     store
         .revoke_session(&session.token_hash, now())
         .await
         .unwrap();
     store.revoke_session("never existed", now()).await.unwrap();
     // Revoking one session leaves the user's others alone.
-    assert!(store
-        .session(&other.token_hash, now())
-        .await
-        .unwrap()
-        .is_some());
+    assert!(alive_at(&store, &other.token_hash, now()).await);
 }
 
 /// A password change sets the new hash and revokes every session of the account but the one
@@ -255,11 +238,6 @@ pub async fn password_change_keeps_only_the_current_session(store: Arc<dyn Store
     for s in [&current, &laptop, &phone, &theirs] {
         store.create_session(s.clone()).await.unwrap();
     }
-    let alive = |s: &Session| {
-        let store = store.clone();
-        let hash = s.token_hash.clone();
-        async move { store.session(&hash, now()).await.unwrap().is_some() }
-    };
 
     let hash = onboard_store::password::hash_password("Changed2027x").unwrap();
     store
@@ -277,10 +255,22 @@ pub async fn password_change_keeps_only_the_current_session(store: Arc<dyn Store
         (changed.username.as_str(), changed.must_change_credentials),
         (u.username.as_str(), u.must_change_credentials)
     );
-    assert!(alive(&current).await, "the session of the change remains");
-    assert!(!alive(&laptop).await, "another session is revoked");
-    assert!(!alive(&phone).await, "another session is revoked");
-    assert!(alive(&theirs).await, "another account is not touched");
+    assert!(
+        is_alive(&store, &current).await,
+        "the session of the change remains"
+    );
+    assert!(
+        !is_alive(&store, &laptop).await,
+        "another session is revoked"
+    );
+    assert!(
+        !is_alive(&store, &phone).await,
+        "another session is revoked"
+    );
+    assert!(
+        is_alive(&store, &theirs).await,
+        "another account is not touched"
+    );
     assert_eq!(
         store
             .user(other_user.id)
@@ -300,8 +290,8 @@ pub async fn password_change_keeps_only_the_current_session(store: Arc<dyn Store
         store.user(u.id).await.unwrap().unwrap().password_hash,
         FAKE_HASH
     );
-    assert!(!alive(&current).await);
-    assert!(alive(&theirs).await);
+    assert!(!is_alive(&store, &current).await);
+    assert!(is_alive(&store, &theirs).await);
 
     // An unknown account is not found, and changes nothing.
     let r = store
@@ -313,7 +303,7 @@ pub async fn password_change_keeps_only_the_current_session(store: Arc<dyn Store
         )
         .await;
     assert_eq!(err_code(r), "not_found");
-    assert!(alive(&theirs).await);
+    assert!(is_alive(&store, &theirs).await);
 }
 
 /// A session of `user` made at [`now`] for eight hours, stored.
@@ -330,11 +320,12 @@ async fn open_session(store: &Arc<dyn Store>, user: &User, token: &str) -> Sessi
 
 /// Whether a session is still good at [`now`].
 async fn is_alive(store: &Arc<dyn Store>, session: &Session) -> bool {
-    store
-        .session(&session.token_hash, now())
-        .await
-        .unwrap()
-        .is_some()
+    alive_at(store, &session.token_hash, now()).await
+}
+
+/// Whether the session whose token hashes to `hash` is good at `at`.
+async fn alive_at(store: &Arc<dyn Store>, hash: &str, at: DateTime<Utc>) -> bool {
+    store.session(hash, at).await.unwrap().is_some()
 }
 
 /// The usernames of a page of accounts, in order.
