@@ -17,6 +17,14 @@
 //! let user = UserId::from(Uuid::from_u128(7));
 //! assert_eq!(Uuid::from(user), Uuid::from_u128(7));
 //! ```
+//!
+//! One kind of id is not another:
+//!
+//! ```compile_fail
+//! use onboard_core::id::{EServiceId, UserId};
+//! fn notify(_user: UserId) {}
+//! notify(EServiceId::from_u128(1));
+//! ```
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
