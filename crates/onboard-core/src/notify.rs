@@ -565,7 +565,9 @@ fn launch_note(service: &EService) -> Option<String> {
 
 /// The e-mail to a new account with its initial credentials (manual §1), linking to the
 /// portal's login page. E-mail only: it is never stored as a portal notification, and never
-/// logged. The password is the notice's [`secret`](Notice::secret).
+/// logged. The password is the notice's [`secret`](Notice::secret). `user` is its audience;
+/// an account not yet stored has no id, and a store sends the notice to the account it
+/// creates whatever `user` says (callers pass `UserId::from_u128(0)`).
 pub fn account_created(user: UserId, username: &str, password: &str, mail: &MailConfig) -> Notice {
     Notice {
         audience: Audience::User(user),

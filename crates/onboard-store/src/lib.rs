@@ -255,7 +255,8 @@ pub trait Store: Outbox {
     async fn update_agency(&self, id: AgencyId, names: NewAgency) -> Result<Agency>;
     /// Creates a user with `must_change_credentials`, and queues `welcome` (the e-mail with
     /// the initial credentials, greeting the new user by display name) to the user's address
-    /// in the same transaction. `Duplicate("username")` if taken.
+    /// in the same transaction. `Duplicate("username")` if taken. The caller cannot know the
+    /// new account's id, so `welcome`'s audience is not read: it goes to the account made.
     async fn create_user(&self, user: NewUser, welcome: Notice) -> Result<User>;
     /// One user.
     async fn user(&self, id: UserId) -> Result<Option<User>>;
