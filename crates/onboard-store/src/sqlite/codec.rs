@@ -30,6 +30,7 @@ impl Text for Uuid {
     }
 }
 
+/// Typed ids are stored as their UUID's text.
 macro_rules! ids {
     ($($t:ty),+) => {$(
         impl Text for $t {
