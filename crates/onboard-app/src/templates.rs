@@ -11,7 +11,6 @@ use onboard_core::id::{TemplateId, UserId};
 use onboard_core::reference::Step;
 use onboard_core::template;
 use onboard_store::{NewFile, NewTemplate, Store, Template};
-use uuid::Uuid;
 
 /// A template as an admin sent it: the three fields as typed and the chosen file, if any.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +59,7 @@ pub async fn create(
                 media_type: facts.media_type,
                 dimensions: facts.dimensions,
                 // The files table names an uploader; the operator has no account.
-                uploaded_by: uploader.unwrap_or(UserId::from_uuid(Uuid::nil())),
+                uploaded_by: uploader.unwrap_or(UserId::from_u128(0)),
                 agency_id: None,
                 uploaded_at: now,
             },

@@ -39,11 +39,6 @@ macro_rules! ids {
         pub struct $name(Uuid);
 
         impl $name {
-            /// The id with this UUID.
-            pub const fn from_uuid(id: Uuid) -> Self {
-                Self(id)
-            }
-
             /// The id whose UUID has this 128-bit value (for fixtures and examples).
             pub const fn from_u128(v: u128) -> Self {
                 Self(Uuid::from_u128(v))

@@ -38,7 +38,7 @@ macro_rules! ids {
                 self.uuid().text()
             }
             fn parse(s: &str) -> Result<Self, String> {
-                Uuid::parse(s).map(<$t>::from_uuid)
+                Uuid::parse(s).map(<$t>::from)
             }
         }
     )+};
